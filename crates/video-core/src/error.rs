@@ -1,0 +1,418 @@
+//! [`VideoError`], the one error type of the SDK, and the retry rules that come with it.
+
+use std::error::Error as StdError;
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
+
+use crate::request::VideoRequest;
+use crate::task::{Task, TaskId};
+
+/// A boxed error from below the SDK (I/O, HTTP, TLS, ...).
+pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
+
+/// Which limit a rate-limited call ran into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RateLimitScope {
+    /// Too many requests in a short time; retry after a short pause.
+    Requests,
+    /// Too many tasks running at once; a slot frees only when a running task ends.
+    Concurrency,
+}
+
+/// What identifies a submission whose outcome is unknown, so the task can be found later
+/// (in the provider's console, by callback, or by asking support).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct SubmissionAttempt {
+    /// The provider the request was sent to.
+    pub provider: String,
+    /// The request as sent.
+    pub request: VideoRequest,
+    /// When the request was sent (wall clock).
+    pub sent_at: SystemTime,
+    /// The provider's request id, if any part of a reply arrived.
+    pub request_id: Option<String>,
+}
+
+impl SubmissionAttempt {
+    /// An attempt sent now, with no reply.
+    pub fn new(provider: impl Into<String>, request: VideoRequest) -> Self {
+        Self {
+            provider: provider.into(),
+            request,
+            sent_at: SystemTime::now(),
+            request_id: None,
+        }
+    }
+}
+
+/// Everything that can go wrong, each variant something a caller can act on.
+///
+/// Retry decisions come from two methods only: [`is_retryable`](Self::is_retryable) (may the
+/// same call be made again?) and [`is_unaccepted_submission`](Self::is_unaccepted_submission)
+/// (did a failed submission provably not create a task?), with
+/// [`retry_after`](Self::retry_after) saying how long to wait.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum VideoError {
+    /// The request breaks a rule; found locally before sending, or reported by the provider.
+    #[error("invalid request: `{field}` {reason}")]
+    InvalidRequest {
+        /// The offending field (`prompt`, `duration_secs`, ...).
+        field: String,
+        /// The rule it breaks.
+        reason: String,
+    },
+    /// The API key is missing, wrong or revoked.
+    #[error("unauthorized: {message}")]
+    Unauthorized {
+        /// The provider's explanation.
+        message: String,
+    },
+    /// The key is valid but may not use this model or feature (or this IP is not allowed).
+    #[error("forbidden: {message}")]
+    Forbidden {
+        /// The provider's explanation.
+        message: String,
+    },
+    /// The account has no balance, is in arrears, or its resource pack is used up.
+    #[error("quota exceeded: {message}")]
+    QuotaExceeded {
+        /// The provider's explanation.
+        message: String,
+    },
+    /// Too many requests or too many running tasks; nothing was created.
+    #[error("rate limited ({scope:?}){}: {message}", retry_after.map(|d| format!(", retry after {d:?}")).unwrap_or_default())]
+    RateLimited {
+        /// Which limit was hit.
+        scope: RateLimitScope,
+        /// How long the provider asked to wait, if it said.
+        retry_after: Option<Duration>,
+        /// The provider's explanation.
+        message: String,
+    },
+    /// The prompt or the result was refused by a content-safety policy.
+    #[error("content rejected: {message}")]
+    ContentRejected {
+        /// The provider's explanation.
+        message: String,
+    },
+    /// The client is set up wrong: a bad base URL, an unknown model, no channel for a model.
+    #[error("configuration error: {message}")]
+    Configuration {
+        /// What is wrong.
+        message: String,
+    },
+    /// The provider does not know this task.
+    #[error("task {task_id} not found")]
+    NotFound {
+        /// The id that was asked for.
+        task_id: TaskId,
+    },
+    /// Any other error the provider reported.
+    #[error("provider error {code}: {message}{}", request_id.as_ref().map(|id| format!(" (request id {id})")).unwrap_or_default())]
+    Provider {
+        /// The provider's code, as text (numeric codes are converted).
+        code: String,
+        /// The provider's message.
+        message: String,
+        /// The provider's request id, for support tickets.
+        request_id: Option<String>,
+        /// Whether the provider documents this error as transient.
+        retryable: bool,
+    },
+    /// The task ended `failed`.
+    #[error("task {task_id} failed: {message}")]
+    TaskFailed {
+        /// The failed task.
+        task_id: TaskId,
+        /// The provider's reason.
+        message: String,
+    },
+    /// A video link no longer works (HTTP 403/404/410); query the task again for a fresh one.
+    #[error("video link expired or revoked (HTTP {status})")]
+    LinkExpired {
+        /// The HTTP status the link answered with.
+        status: u16,
+    },
+    /// The network failed. `reached_server` is false only when the request provably never
+    /// left (e.g. the connection could not be made).
+    #[error("transport error ({}): {source}", if *reached_server { "request may have reached the server" } else { "request not sent" })]
+    Transport {
+        /// Whether any of the request may have reached the server.
+        reached_server: bool,
+        /// The underlying error.
+        #[source]
+        source: BoxError,
+    },
+    /// A call took longer than its timeout.
+    #[error("timed out after {elapsed:?}")]
+    Timeout {
+        /// How long the call ran.
+        elapsed: Duration,
+    },
+    /// A reply that is not what the protocol says (e.g. an HTML error page).
+    #[error("unexpected reply{}: {reason}; body starts: {excerpt:?}", status.map(|s| format!(" (HTTP {s})")).unwrap_or_default())]
+    Decode {
+        /// The HTTP status, when there was one.
+        status: Option<u16>,
+        /// What was wrong with it.
+        reason: String,
+        /// The first characters of the body.
+        excerpt: String,
+    },
+    /// A download ended before all the announced bytes arrived.
+    #[error("download incomplete: got {received} of {expected} bytes")]
+    Incomplete {
+        /// Bytes announced.
+        expected: u64,
+        /// Bytes received.
+        received: u64,
+    },
+    /// Writing a file failed.
+    #[error("I/O error on {}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The task did not finish before the deadline; it may still finish later.
+    #[error("task {task_id} not finished before the deadline{}", last.as_ref().map(|t| format!(" (last status: {})", t.status)).unwrap_or_default())]
+    WaitTimeout {
+        /// The task waited for.
+        task_id: TaskId,
+        /// The last snapshot seen, if any query succeeded.
+        last: Option<Box<Task>>,
+    },
+    /// The operation was cancelled by the caller.
+    #[error("cancelled")]
+    Cancelled,
+    /// A submission was sent but no reply came back: a task may or may not exist (and may be
+    /// billed). Never resubmitted automatically; `attempt` identifies it.
+    #[error("submission outcome unknown (sent to {} at {:?}): {source}", attempt.provider, attempt.sent_at)]
+    UnknownOutcome {
+        /// What was sent, where and when.
+        attempt: Box<SubmissionAttempt>,
+        /// Why no reply arrived.
+        #[source]
+        source: BoxError,
+    },
+}
+
+/// Longest excerpt of a body kept in [`VideoError::Decode`].
+pub const EXCERPT_CHARS: usize = 200;
+
+impl VideoError {
+    /// An [`InvalidRequest`](Self::InvalidRequest) error.
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self::InvalidRequest {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// A [`Decode`](Self::Decode) error keeping a short, single-line excerpt of `body`.
+    pub fn decode(status: Option<u16>, reason: impl Into<String>, body: &[u8]) -> Self {
+        Self::Decode {
+            status,
+            reason: reason.into(),
+            excerpt: excerpt(body),
+        }
+    }
+
+    /// A [`Transport`](Self::Transport) error.
+    pub fn transport(reached_server: bool, source: impl Into<BoxError>) -> Self {
+        Self::Transport {
+            reached_server,
+            source: source.into(),
+        }
+    }
+
+    /// May the same call be made again and succeed? True for rate limits, transient provider
+    /// errors, network failures, timeouts, malformed replies (e.g. a gateway page) and
+    /// incomplete downloads. For a *submission* this is not enough: see
+    /// [`is_unaccepted_submission`](Self::is_unaccepted_submission).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::RateLimited { .. }
+            | Self::Transport { .. }
+            | Self::Timeout { .. }
+            | Self::Decode { .. }
+            | Self::Incomplete { .. } => true,
+            Self::Provider { retryable, .. } => *retryable,
+            _ => false,
+        }
+    }
+
+    /// True when this error, returned by `submit`, proves no task was created, so submitting
+    /// again cannot create a second paid task: the connection failed before the request was
+    /// sent, or the provider answered with a rate or concurrency limit.
+    pub fn is_unaccepted_submission(&self) -> bool {
+        match self {
+            Self::Transport { reached_server, .. } => !reached_server,
+            Self::RateLimited { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// How long the provider asked to wait before retrying, if it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::RateLimited { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// The task this error concerns, when it names one.
+    pub fn task_id(&self) -> Option<&TaskId> {
+        match self {
+            Self::NotFound { task_id }
+            | Self::TaskFailed { task_id, .. }
+            | Self::WaitTimeout { task_id, .. } => Some(task_id),
+            _ => None,
+        }
+    }
+
+    /// A short, stable name for the variant (for logs, metrics and JSON output).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::InvalidRequest { .. } => "invalid_request",
+            Self::Unauthorized { .. } => "unauthorized",
+            Self::Forbidden { .. } => "forbidden",
+            Self::QuotaExceeded { .. } => "quota_exceeded",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::ContentRejected { .. } => "content_rejected",
+            Self::Configuration { .. } => "configuration",
+            Self::NotFound { .. } => "not_found",
+            Self::Provider { .. } => "provider",
+            Self::TaskFailed { .. } => "task_failed",
+            Self::LinkExpired { .. } => "link_expired",
+            Self::Transport { .. } => "transport",
+            Self::Timeout { .. } => "timeout",
+            Self::Decode { .. } => "decode",
+            Self::Incomplete { .. } => "incomplete",
+            Self::Io { .. } => "io",
+            Self::WaitTimeout { .. } => "wait_timeout",
+            Self::Cancelled => "cancelled",
+            Self::UnknownOutcome { .. } => "unknown_outcome",
+        }
+    }
+}
+
+/// The first [`EXCERPT_CHARS`] characters of `body` as lossy UTF-8 on one line.
+pub fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut out: String = text.chars().take(EXCERPT_CHARS).collect();
+    out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rate_limited(scope: RateLimitScope) -> VideoError {
+        VideoError::RateLimited {
+            scope,
+            retry_after: Some(Duration::from_secs(2)),
+            message: "slow down".into(),
+        }
+    }
+
+    #[test]
+    fn retry_rules_are_decided_here() {
+        let cases: Vec<(VideoError, bool, bool)> = vec![
+            (rate_limited(RateLimitScope::Requests), true, true),
+            (rate_limited(RateLimitScope::Concurrency), true, true),
+            (VideoError::transport(false, "refused"), true, true),
+            (VideoError::transport(true, "reset"), true, false),
+            (
+                VideoError::Timeout {
+                    elapsed: Duration::from_secs(1),
+                },
+                true,
+                false,
+            ),
+            (
+                VideoError::decode(Some(502), "not json", b"<html>"),
+                true,
+                false,
+            ),
+            (
+                VideoError::Provider {
+                    code: "5001".into(),
+                    message: "busy".into(),
+                    request_id: None,
+                    retryable: true,
+                },
+                true,
+                false,
+            ),
+            (
+                VideoError::QuotaExceeded {
+                    message: "pack used up".into(),
+                },
+                false,
+                false,
+            ),
+            (
+                VideoError::Unauthorized {
+                    message: "bad key".into(),
+                },
+                false,
+                false,
+            ),
+            (VideoError::invalid("prompt", "is empty"), false, false),
+            (
+                VideoError::NotFound {
+                    task_id: "1".into(),
+                },
+                false,
+                false,
+            ),
+            (VideoError::Cancelled, false, false),
+        ];
+        for (error, retryable, unaccepted) in cases {
+            assert_eq!(error.is_retryable(), retryable, "is_retryable of {error}");
+            assert_eq!(
+                error.is_unaccepted_submission(),
+                unaccepted,
+                "unaccepted of {error}"
+            );
+        }
+    }
+
+    #[test]
+    fn retry_after_only_from_rate_limits() {
+        assert_eq!(
+            rate_limited(RateLimitScope::Requests).retry_after(),
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(VideoError::transport(false, "x").retry_after(), None);
+    }
+
+    #[test]
+    fn decode_excerpt_is_short_and_single_line() {
+        let body = format!("<html>\n<head>{}</head>", "x".repeat(1000));
+        let error = VideoError::decode(Some(502), "not JSON", body.as_bytes());
+        let VideoError::Decode { excerpt, .. } = &error else {
+            panic!("wrong variant");
+        };
+        assert!(excerpt.starts_with("<html> <head>"));
+        assert!(excerpt.chars().count() <= EXCERPT_CHARS);
+        assert!(error.to_string().contains("HTTP 502"));
+    }
+
+    #[test]
+    fn messages_name_the_field_and_rule() {
+        let error = VideoError::invalid("duration_secs", "must be one of 5, 10 (got 7)");
+        assert_eq!(
+            error.to_string(),
+            "invalid request: `duration_secs` must be one of 5, 10 (got 7)"
+        );
+        assert_eq!(error.kind(), "invalid_request");
+    }
+}

@@ -1,0 +1,217 @@
+//! The [`VideoProvider`] trait every backend implements, and its [`Capabilities`].
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use crate::download::VideoStream;
+use crate::error::VideoError;
+use crate::request::{AspectRatio, Quality, VideoRequest};
+use crate::task::{Task, TaskId};
+
+/// A video generation backend.
+///
+/// Object safe: apps hold an `Arc<dyn VideoProvider>` and choose the backend at run time.
+/// Everything that is the same for every provider (validation, waiting, retries, saving files)
+/// lives once in this crate and works through this trait.
+///
+/// # The contract an implementor keeps
+/// - **`submit` validates first**: it calls [`crate::validate`] with its own capabilities and
+///   returns [`VideoError::InvalidRequest`] before anything is sent.
+/// - **One attempt per call.** A provider never retries on its own; it classifies each
+///   failure precisely so core can (see [`VideoError::is_retryable`]). Above all, a failed
+///   `submit` says whether the request may have reached the server: `Transport {
+///   reached_server: false }` or `RateLimited` only when no task can exist, and
+///   [`VideoError::UnknownOutcome`] once the body may have been sent but no reply was read.
+/// - `task` is idempotent and returns [`VideoError::NotFound`] for an unknown id; an
+///   unrecognised status is [`crate::TaskStatus::Unknown`], not an error.
+/// - `download` streams a finished video without buffering it whole, reporting its length
+///   when known; an expired link is [`VideoError::LinkExpired`].
+/// - Secrets (API keys, signed URLs' query strings) never appear in `Debug`, errors or logs.
+#[async_trait]
+pub trait VideoProvider: Send + Sync + std::fmt::Debug {
+    /// A short, stable name, e.g. `kling-dmx` or `mock`.
+    fn name(&self) -> &str;
+
+    /// What this provider accepts; [`crate::validate`] checks requests against it.
+    fn capabilities(&self) -> &Capabilities;
+
+    /// Validates and submits one request, returning the new task (usually `Submitted`).
+    async fn submit(&self, request: &VideoRequest) -> Result<Task, VideoError>;
+
+    /// The task's current state (one query).
+    async fn task(&self, id: &TaskId) -> Result<Task, VideoError>;
+
+    /// Opens a finished video as a byte stream.
+    async fn download(&self, video: &crate::Video) -> Result<VideoStream, VideoError>;
+
+    /// Waits for the task in one long request, if the provider can (see
+    /// [`Capabilities::long_wait`]). Returns `Ok(None)` when it cannot, and core polls
+    /// instead; may return a non-terminal snapshot if the request ended early, and core then
+    /// goes on polling. The default cannot.
+    async fn wait_in_one_request(
+        &self,
+        id: &TaskId,
+        timeout: Duration,
+    ) -> Result<Option<Task>, VideoError> {
+        let _ = (id, timeout);
+        Ok(None)
+    }
+
+    /// The error a `Failed` task turns into when waited for. The default is
+    /// [`VideoError::TaskFailed`]; a provider that can tell a content-policy rejection from
+    /// its message returns [`VideoError::ContentRejected`].
+    fn failure_error(&self, task: &Task) -> VideoError {
+        VideoError::TaskFailed {
+            task_id: task.id.clone(),
+            message: task.status_message.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// What a provider accepts. Construct with [`Capabilities::new`] and the `with_*` methods.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Capabilities {
+    /// Accepted durations in whole seconds; empty means any.
+    pub durations_secs: Vec<u32>,
+    /// Accepted aspect ratios; empty means any.
+    pub aspect_ratios: Vec<AspectRatio>,
+    /// Accepted quality tiers; empty means the option is not supported.
+    pub qualities: Vec<Quality>,
+    /// Whether the sound option is supported.
+    pub sound: bool,
+    /// Whether `callback_url` is supported.
+    pub callbacks: bool,
+    /// Whether a reference image is accepted.
+    pub image_input: bool,
+    /// Longest prompt, in characters (not bytes).
+    pub max_prompt_chars: usize,
+    /// Longest negative prompt, in characters; 0 means negative prompts are not supported.
+    pub max_negative_prompt_chars: usize,
+    /// Whether [`VideoProvider::wait_in_one_request`] is implemented.
+    pub long_wait: bool,
+}
+
+impl Capabilities {
+    /// Capabilities accepting a prompt of up to `max_prompt_chars` characters and no options.
+    pub fn new(max_prompt_chars: usize) -> Self {
+        Self {
+            durations_secs: Vec::new(),
+            aspect_ratios: Vec::new(),
+            qualities: Vec::new(),
+            sound: false,
+            callbacks: false,
+            image_input: false,
+            max_prompt_chars,
+            max_negative_prompt_chars: 0,
+            long_wait: false,
+        }
+    }
+
+    /// Sets the accepted durations.
+    #[must_use]
+    pub fn with_durations(mut self, seconds: impl IntoIterator<Item = u32>) -> Self {
+        self.durations_secs = seconds.into_iter().collect();
+        self
+    }
+
+    /// Sets the accepted aspect ratios.
+    #[must_use]
+    pub fn with_aspect_ratios(mut self, ratios: impl IntoIterator<Item = AspectRatio>) -> Self {
+        self.aspect_ratios = ratios.into_iter().collect();
+        self
+    }
+
+    /// Sets the accepted quality tiers.
+    #[must_use]
+    pub fn with_qualities(mut self, qualities: impl IntoIterator<Item = Quality>) -> Self {
+        self.qualities = qualities.into_iter().collect();
+        self
+    }
+
+    /// Allows a negative prompt of up to `max_chars` characters.
+    #[must_use]
+    pub fn with_negative_prompt(mut self, max_chars: usize) -> Self {
+        self.max_negative_prompt_chars = max_chars;
+        self
+    }
+
+    /// Sets whether the sound option is supported.
+    #[must_use]
+    pub fn with_sound(mut self, supported: bool) -> Self {
+        self.sound = supported;
+        self
+    }
+
+    /// Sets whether callback URLs are supported.
+    #[must_use]
+    pub fn with_callbacks(mut self, supported: bool) -> Self {
+        self.callbacks = supported;
+        self
+    }
+
+    /// Sets whether a reference image is accepted.
+    #[must_use]
+    pub fn with_image_input(mut self, supported: bool) -> Self {
+        self.image_input = supported;
+        self
+    }
+
+    /// Sets whether the provider can wait for a task in one request.
+    #[must_use]
+    pub fn with_long_wait(mut self, supported: bool) -> Self {
+        self.long_wait = supported;
+        self
+    }
+}
+
+macro_rules! forward_provider {
+    ($wrapper:ty) => {
+        #[async_trait]
+        impl<P: VideoProvider + ?Sized> VideoProvider for $wrapper {
+            fn name(&self) -> &str {
+                (**self).name()
+            }
+            fn capabilities(&self) -> &Capabilities {
+                (**self).capabilities()
+            }
+            async fn submit(&self, request: &VideoRequest) -> Result<Task, VideoError> {
+                (**self).submit(request).await
+            }
+            async fn task(&self, id: &TaskId) -> Result<Task, VideoError> {
+                (**self).task(id).await
+            }
+            async fn download(&self, video: &crate::Video) -> Result<VideoStream, VideoError> {
+                (**self).download(video).await
+            }
+            async fn wait_in_one_request(
+                &self,
+                id: &TaskId,
+                timeout: Duration,
+            ) -> Result<Option<Task>, VideoError> {
+                (**self).wait_in_one_request(id, timeout).await
+            }
+            fn failure_error(&self, task: &Task) -> VideoError {
+                (**self).failure_error(task)
+            }
+        }
+    };
+}
+
+forward_provider!(Arc<P>);
+forward_provider!(Box<P>);
+
+/// Compile-time proof that the trait stays object safe and shareable.
+const _: () = {
+    fn _object_safe(_: &dyn VideoProvider) {}
+    fn _shareable<T: Send + Sync + 'static>() {}
+    fn _arc_dyn_is_a_provider() {
+        _shareable::<Arc<dyn VideoProvider>>();
+        fn takes<P: VideoProvider>() {}
+        takes::<Arc<dyn VideoProvider>>();
+        takes::<Box<dyn VideoProvider>>();
+    }
+};

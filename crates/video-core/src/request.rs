@@ -1,0 +1,311 @@
+//! What to generate: [`VideoRequest`], its builder and the option types it uses.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::VideoError;
+
+/// Provider-specific options, passed through untouched (for example `{"cfg_scale": 0.5}`).
+pub type ExtraOptions = serde_json::Map<String, serde_json::Value>;
+
+/// A request for one video.
+///
+/// Every option is `None` by default, which means "the provider's default". Build one with
+/// [`VideoRequest::builder`]; check it against a provider with [`crate::validate`] (every
+/// provider's `submit` does this too, before anything is sent).
+///
+/// ```
+/// use video_core::{AspectRatio, Quality, VideoRequest};
+///
+/// let request = VideoRequest::builder("a red fox running through fresh snow")
+///     .negative_prompt("blurry")
+///     .quality(Quality::High)
+///     .aspect_ratio(AspectRatio::LANDSCAPE_16_9)
+///     .duration_secs(5)
+///     .build();
+/// assert_eq!(request.duration_secs, Some(5));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct VideoRequest {
+    /// What the video should show.
+    pub prompt: String,
+    /// What the video should avoid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub negative_prompt: Option<String>,
+    /// Render quality (mapped by each provider, e.g. `std`/`pro`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality: Option<Quality>,
+    /// Frame shape.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aspect_ratio: Option<AspectRatio>,
+    /// Length in whole seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_secs: Option<u32>,
+    /// Whether to generate an audio track.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sound: Option<Sound>,
+    /// An absolute `http(s)` URL the provider notifies when the task's status changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_url: Option<String>,
+    /// A reference image to animate, for providers that take one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<ImageInput>,
+    /// Provider-specific options, sent as given; a key here never overrides a typed field.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub extra: ExtraOptions,
+}
+
+impl VideoRequest {
+    /// A request with only a prompt; every option is left to the provider.
+    pub fn new(prompt: impl Into<String>) -> Self {
+        Self {
+            prompt: prompt.into(),
+            negative_prompt: None,
+            quality: None,
+            aspect_ratio: None,
+            duration_secs: None,
+            sound: None,
+            callback_url: None,
+            image: None,
+            extra: ExtraOptions::new(),
+        }
+    }
+
+    /// Starts a builder with the given prompt.
+    pub fn builder(prompt: impl Into<String>) -> VideoRequestBuilder {
+        VideoRequestBuilder {
+            request: Self::new(prompt),
+        }
+    }
+}
+
+/// Builds a [`VideoRequest`]; see [`VideoRequest::builder`].
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct VideoRequestBuilder {
+    request: VideoRequest,
+}
+
+impl VideoRequestBuilder {
+    /// Sets what the video should avoid.
+    pub fn negative_prompt(mut self, text: impl Into<String>) -> Self {
+        self.request.negative_prompt = Some(text.into());
+        self
+    }
+
+    /// Sets the render quality.
+    pub fn quality(mut self, quality: Quality) -> Self {
+        self.request.quality = Some(quality);
+        self
+    }
+
+    /// Sets the frame shape.
+    pub fn aspect_ratio(mut self, ratio: AspectRatio) -> Self {
+        self.request.aspect_ratio = Some(ratio);
+        self
+    }
+
+    /// Sets the length in whole seconds.
+    pub fn duration_secs(mut self, seconds: u32) -> Self {
+        self.request.duration_secs = Some(seconds);
+        self
+    }
+
+    /// Turns the audio track on or off.
+    pub fn sound(mut self, sound: Sound) -> Self {
+        self.request.sound = Some(sound);
+        self
+    }
+
+    /// Sets the URL the provider notifies on each status change.
+    pub fn callback_url(mut self, url: impl Into<String>) -> Self {
+        self.request.callback_url = Some(url.into());
+        self
+    }
+
+    /// Sets a reference image.
+    pub fn image(mut self, image: ImageInput) -> Self {
+        self.request.image = Some(image);
+        self
+    }
+
+    /// Adds one provider-specific option.
+    pub fn extra(mut self, key: impl Into<String>, value: serde_json::Value) -> Self {
+        self.request.extra.insert(key.into(), value);
+        self
+    }
+
+    /// Finishes the request. Validation happens against a provider's capabilities, see
+    /// [`crate::validate`].
+    #[must_use]
+    pub fn build(self) -> VideoRequest {
+        self.request
+    }
+}
+
+/// Render quality, neutral across providers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Quality {
+    /// The provider's standard tier (Kling: `std`, 720p).
+    Standard,
+    /// The provider's high tier (Kling: `pro`, 1080p).
+    High,
+}
+
+impl fmt::Display for Quality {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Standard => "standard",
+            Self::High => "high",
+        })
+    }
+}
+
+/// Whether a video has an audio track.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Sound {
+    /// Silent video.
+    Off,
+    /// Generated audio.
+    On,
+}
+
+impl fmt::Display for Sound {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Off => "off",
+            Self::On => "on",
+        })
+    }
+}
+
+/// A frame shape as `width:height`, e.g. `16:9`. Any ratio can be expressed; each provider
+/// lists the ones it supports in its [`crate::Capabilities`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AspectRatio {
+    width: u16,
+    height: u16,
+}
+
+impl AspectRatio {
+    /// Landscape, 16:9.
+    pub const LANDSCAPE_16_9: Self = Self::new(16, 9);
+    /// Portrait, 9:16.
+    pub const PORTRAIT_9_16: Self = Self::new(9, 16);
+    /// Square, 1:1.
+    pub const SQUARE_1_1: Self = Self::new(1, 1);
+
+    /// A ratio of `width:height` as written (not reduced).
+    pub const fn new(width: u16, height: u16) -> Self {
+        Self { width, height }
+    }
+
+    /// The width part.
+    pub const fn width(self) -> u16 {
+        self.width
+    }
+
+    /// The height part.
+    pub const fn height(self) -> u16 {
+        self.height
+    }
+}
+
+impl fmt::Display for AspectRatio {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.width, self.height)
+    }
+}
+
+impl FromStr for AspectRatio {
+    type Err = VideoError;
+
+    /// Parses `16:9`; both parts must be positive integers.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let invalid =
+            || VideoError::invalid("aspect_ratio", format!("`{text}` is not WIDTH:HEIGHT"));
+        let (w, h) = text.trim().split_once(':').ok_or_else(invalid)?;
+        let width: u16 = w.trim().parse().map_err(|_| invalid())?;
+        let height: u16 = h.trim().parse().map_err(|_| invalid())?;
+        if width == 0 || height == 0 {
+            return Err(invalid());
+        }
+        Ok(Self::new(width, height))
+    }
+}
+
+impl Serialize for AspectRatio {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for AspectRatio {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// A reference image for image-to-video providers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ImageInput {
+    /// An image the provider fetches itself.
+    Url(String),
+    /// Image bytes, base64-encoded, with their media type (e.g. `image/png`).
+    Base64 {
+        /// The media type, e.g. `image/jpeg`.
+        media_type: String,
+        /// The base64 text.
+        data: String,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aspect_ratio_round_trips_through_text_and_serde() {
+        let ratio: AspectRatio = "9:16".parse().unwrap();
+        assert_eq!(ratio, AspectRatio::PORTRAIT_9_16);
+        assert_eq!(ratio.to_string(), "9:16");
+        assert_eq!(serde_json::to_string(&ratio).unwrap(), "\"9:16\"");
+        let back: AspectRatio = serde_json::from_str("\"21:9\"").unwrap();
+        assert_eq!((back.width(), back.height()), (21, 9));
+    }
+
+    #[test]
+    fn aspect_ratio_rejects_malformed_text() {
+        for bad in ["", "16", "16:", ":9", "0:1", "a:b", "16:9:1"] {
+            assert!(bad.parse::<AspectRatio>().is_err(), "{bad:?} parsed");
+        }
+    }
+
+    #[test]
+    fn builder_sets_every_field_and_serde_keeps_them() {
+        let request = VideoRequest::builder("fox")
+            .negative_prompt("blur")
+            .quality(Quality::Standard)
+            .aspect_ratio(AspectRatio::SQUARE_1_1)
+            .duration_secs(10)
+            .sound(Sound::On)
+            .callback_url("https://example.com/hook")
+            .image(ImageInput::Url("https://example.com/a.png".into()))
+            .extra("cfg_scale", serde_json::json!(0.5))
+            .build();
+        let text = serde_json::to_string(&request).unwrap();
+        let back: VideoRequest = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, request);
+        assert_eq!(back.extra["cfg_scale"], serde_json::json!(0.5));
+    }
+}

@@ -1,0 +1,280 @@
+//! A submitted task and what is known about it: [`TaskId`], [`Task`], [`TaskStatus`], [`Video`].
+
+use std::fmt;
+use std::time::SystemTime;
+
+use serde::{Deserialize, Serialize};
+
+/// A provider's id for a submitted task. Opaque: never parse it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct TaskId(String);
+
+impl TaskId {
+    /// Wraps a provider's id.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self(id.into())
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for TaskId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<String> for TaskId {
+    fn from(id: String) -> Self {
+        Self(id)
+    }
+}
+
+impl From<&str> for TaskId {
+    fn from(id: &str) -> Self {
+        Self(id.to_owned())
+    }
+}
+
+impl AsRef<str> for TaskId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Where a task is in its life.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum TaskStatus {
+    /// Accepted, not started.
+    Submitted,
+    /// Rendering.
+    Processing,
+    /// Finished; the videos are ready.
+    Succeeded,
+    /// Finished without a video; see [`Task::status_message`].
+    Failed,
+    /// A status this SDK does not know, kept as the provider sent it. Treated as not finished.
+    Unknown(String),
+}
+
+impl TaskStatus {
+    /// True for [`Succeeded`](Self::Succeeded) and [`Failed`](Self::Failed): the task will not
+    /// change again.
+    pub fn is_terminal(&self) -> bool {
+        matches!(self, Self::Succeeded | Self::Failed)
+    }
+}
+
+impl fmt::Display for TaskStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Submitted => f.write_str("submitted"),
+            Self::Processing => f.write_str("processing"),
+            Self::Succeeded => f.write_str("succeeded"),
+            Self::Failed => f.write_str("failed"),
+            Self::Unknown(raw) => write!(f, "unknown ({raw})"),
+        }
+    }
+}
+
+/// A snapshot of a task, as the provider last reported it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Task {
+    /// The provider's id.
+    pub id: TaskId,
+    /// Normalised status.
+    pub status: TaskStatus,
+    /// The provider's explanation, e.g. why a task failed. `None` when empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_message: Option<String>,
+    /// The finished videos (empty until the task succeeds).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub videos: Vec<Video>,
+    /// When the provider created the task.
+    #[serde(default, with = "unix_millis", skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<SystemTime>,
+    /// When the provider last changed the task.
+    #[serde(default, with = "unix_millis", skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<SystemTime>,
+    /// Billing figures, when the provider reports them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<Usage>,
+    /// The status text exactly as the provider sent it (e.g. `succeed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_status: Option<String>,
+    /// The provider's id for the HTTP exchange that produced this snapshot (for support tickets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// The caller's own id for the task, when the provider echoes one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+}
+
+impl Task {
+    /// A snapshot with an id and a status; every other field empty.
+    pub fn new(id: impl Into<TaskId>, status: TaskStatus) -> Self {
+        Self {
+            id: id.into(),
+            status,
+            status_message: None,
+            videos: Vec::new(),
+            created_at: None,
+            updated_at: None,
+            usage: None,
+            raw_status: None,
+            request_id: None,
+            external_id: None,
+        }
+    }
+
+    /// True when the task will not change again.
+    pub fn is_terminal(&self) -> bool {
+        self.status.is_terminal()
+    }
+}
+
+/// A finished video.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Video {
+    /// The provider's id for the video, when it gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Where to fetch it. Often a signed URL: treat it as a credential.
+    pub url: String,
+    /// The same video with a watermark, when the provider offers one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub watermark_url: Option<String>,
+    /// Length in seconds, as measured by the provider (e.g. `5.041`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_secs: Option<f64>,
+}
+
+impl Video {
+    /// A video at `url`; every other field empty.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            id: None,
+            url: url.into(),
+            watermark_url: None,
+            duration_secs: None,
+        }
+    }
+
+    /// The URL's scheme and host, safe to log (signed URLs carry credentials in the query).
+    pub fn url_for_logs(&self) -> String {
+        redact_url(&self.url)
+    }
+}
+
+/// Reduces a URL to `scheme://host[:port]/…` so it can be logged without its signature.
+pub fn redact_url(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(parsed) => match (parsed.host_str(), parsed.port()) {
+            (Some(host), Some(port)) => format!("{}://{host}:{port}/…", parsed.scheme()),
+            (Some(host), None) => format!("{}://{host}/…", parsed.scheme()),
+            (None, _) => format!("{}:…", parsed.scheme()),
+        },
+        Err(_) => "<unparseable url>".to_owned(),
+    }
+}
+
+/// What a task cost, as the provider reports it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Usage {
+    /// Billing tokens counted by the provider or relay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_tokens: Option<u64>,
+    /// Units deducted from the account, as the provider wrote them (e.g. `"1"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub units_deducted: Option<String>,
+}
+
+impl Usage {
+    /// Usage with both figures given.
+    pub fn new(total_tokens: Option<u64>, units_deducted: Option<String>) -> Self {
+        Self {
+            total_tokens,
+            units_deducted,
+        }
+    }
+}
+
+/// Serde helpers for `Option<SystemTime>` as Unix milliseconds.
+pub mod unix_millis {
+    use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Converts Unix milliseconds to a time.
+    pub fn from_millis(millis: u64) -> SystemTime {
+        UNIX_EPOCH + Duration::from_millis(millis)
+    }
+
+    /// Converts a time to Unix milliseconds (times before 1970 become 0).
+    pub fn to_millis(time: SystemTime) -> u64 {
+        let millis = time
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_millis();
+        u64::try_from(millis).unwrap_or(u64::MAX)
+    }
+
+    /// Serialises as a number of milliseconds, or `null`.
+    pub fn serialize<S: Serializer>(value: &Option<SystemTime>, s: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(time) => s.serialize_u64(to_millis(*time)),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Reads a number of milliseconds, or `null`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SystemTime>, D::Error> {
+        Ok(Option::<u64>::deserialize(d)?.map(from_millis))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn task_serialises_times_as_unix_millis_and_round_trips() {
+        let mut task = Task::new("840242793980637239", TaskStatus::Succeeded);
+        task.created_at = Some(unix_millis::from_millis(1_768_358_011_822));
+        task.videos
+            .push(Video::new("https://cdn.example/v.mp4?sig=1"));
+        task.raw_status = Some("succeed".into());
+        let value = serde_json::to_value(&task).unwrap();
+        assert_eq!(value["created_at"], 1_768_358_011_822_u64);
+        assert_eq!(value["id"], "840242793980637239");
+        let back: Task = serde_json::from_value(value).unwrap();
+        assert_eq!(back, task);
+    }
+
+    #[test]
+    fn unknown_status_round_trips_and_is_not_terminal() {
+        let status = TaskStatus::Unknown("queued".into());
+        assert!(!status.is_terminal());
+        let text = serde_json::to_string(&status).unwrap();
+        assert_eq!(serde_json::from_str::<TaskStatus>(&text).unwrap(), status);
+        assert!(TaskStatus::Failed.is_terminal());
+    }
+
+    #[test]
+    fn redacted_url_keeps_host_and_drops_signature() {
+        let video = Video::new("https://v2-fdl.kechuangai.com/ksc2/a.mp4?cacheKey=SECRET&pkey=X");
+        let shown = video.url_for_logs();
+        assert_eq!(shown, "https://v2-fdl.kechuangai.com/…");
+        assert!(!shown.contains("SECRET"));
+        assert_eq!(redact_url("not a url"), "<unparseable url>");
+    }
+}

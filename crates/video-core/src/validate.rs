@@ -1,0 +1,287 @@
+//! [`validate`]: every rule a request must meet, checked before anything is sent.
+
+use std::fmt::Display;
+
+use crate::error::VideoError;
+use crate::provider::Capabilities;
+use crate::request::VideoRequest;
+
+/// Checks `request` against a provider's `capabilities`; the first broken rule is returned as
+/// [`VideoError::InvalidRequest`] naming the field and the rule.
+///
+/// Lengths are counted in characters, not bytes: a 2,500-character Chinese prompt fits a
+/// 2,500-character limit.
+///
+/// ```
+/// use video_core::{validate, Capabilities, VideoError, VideoRequest};
+///
+/// let caps = Capabilities::new(2500).with_durations([5, 10]);
+/// assert!(validate(&VideoRequest::builder("a fox").duration_secs(5).build(), &caps).is_ok());
+///
+/// let error = validate(&VideoRequest::builder("a fox").duration_secs(7).build(), &caps);
+/// assert!(matches!(error, Err(VideoError::InvalidRequest { field, .. }) if field == "duration_secs"));
+/// ```
+pub fn validate(request: &VideoRequest, capabilities: &Capabilities) -> Result<(), VideoError> {
+    check_prompt(request, capabilities)?;
+    check_negative_prompt(request, capabilities)?;
+    if let Some(seconds) = request.duration_secs {
+        check_listed(
+            "duration_secs",
+            &seconds,
+            &capabilities.durations_secs,
+            true,
+        )?;
+    }
+    if let Some(ratio) = request.aspect_ratio {
+        check_listed("aspect_ratio", &ratio, &capabilities.aspect_ratios, true)?;
+    }
+    if let Some(quality) = request.quality {
+        check_listed("quality", &quality, &capabilities.qualities, false)?;
+    }
+    if request.sound.is_some() && !capabilities.sound {
+        return Err(VideoError::invalid(
+            "sound",
+            "is not supported by this provider",
+        ));
+    }
+    if request.image.is_some() && !capabilities.image_input {
+        return Err(VideoError::invalid(
+            "image",
+            "is not supported by this provider",
+        ));
+    }
+    if let Some(url) = &request.callback_url {
+        check_callback_url(url, capabilities)?;
+    }
+    Ok(())
+}
+
+fn check_prompt(request: &VideoRequest, capabilities: &Capabilities) -> Result<(), VideoError> {
+    if request.prompt.trim().is_empty() {
+        return Err(VideoError::invalid(
+            "prompt",
+            "must not be empty or whitespace",
+        ));
+    }
+    check_length("prompt", &request.prompt, capabilities.max_prompt_chars)
+}
+
+fn check_negative_prompt(
+    request: &VideoRequest,
+    capabilities: &Capabilities,
+) -> Result<(), VideoError> {
+    match request.negative_prompt.as_deref() {
+        None | Some("") => Ok(()),
+        Some(_) if capabilities.max_negative_prompt_chars == 0 => Err(VideoError::invalid(
+            "negative_prompt",
+            "is not supported by this provider",
+        )),
+        Some(text) => check_length(
+            "negative_prompt",
+            text,
+            capabilities.max_negative_prompt_chars,
+        ),
+    }
+}
+
+fn check_length(field: &str, text: &str, max_chars: usize) -> Result<(), VideoError> {
+    let chars = text.chars().count();
+    if chars > max_chars {
+        return Err(VideoError::invalid(
+            field,
+            format!("must be at most {max_chars} characters (got {chars})"),
+        ));
+    }
+    Ok(())
+}
+
+/// `empty_means_any`: an empty list accepts every value (durations, ratios) or none (qualities).
+fn check_listed<T: PartialEq + Display>(
+    field: &str,
+    value: &T,
+    allowed: &[T],
+    empty_means_any: bool,
+) -> Result<(), VideoError> {
+    if allowed.contains(value) || (allowed.is_empty() && empty_means_any) {
+        return Ok(());
+    }
+    if allowed.is_empty() {
+        return Err(VideoError::invalid(
+            field,
+            "is not supported by this provider",
+        ));
+    }
+    let list: Vec<String> = allowed.iter().map(ToString::to_string).collect();
+    Err(VideoError::invalid(
+        field,
+        format!("must be one of {} (got {value})", list.join(", ")),
+    ))
+}
+
+fn check_callback_url(raw: &str, capabilities: &Capabilities) -> Result<(), VideoError> {
+    if !capabilities.callbacks {
+        return Err(VideoError::invalid(
+            "callback_url",
+            "is not supported by this provider",
+        ));
+    }
+    let parsed = url::Url::parse(raw).map_err(|error| {
+        VideoError::invalid("callback_url", format!("must be an absolute URL ({error})"))
+    })?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        return Err(VideoError::invalid(
+            "callback_url",
+            "must be an absolute http or https URL with a host",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::{AspectRatio, ImageInput, Quality, Sound};
+
+    fn kling_like() -> Capabilities {
+        Capabilities::new(2500)
+            .with_negative_prompt(2500)
+            .with_durations([5, 10])
+            .with_aspect_ratios([
+                AspectRatio::LANDSCAPE_16_9,
+                AspectRatio::PORTRAIT_9_16,
+                AspectRatio::SQUARE_1_1,
+            ])
+            .with_qualities([Quality::Standard, Quality::High])
+            .with_sound(true)
+            .with_callbacks(true)
+    }
+
+    fn field_of(result: Result<(), VideoError>) -> String {
+        match result {
+            Err(VideoError::InvalidRequest { field, .. }) => field,
+            other => panic!("expected InvalidRequest, got {other:?}"),
+        }
+    }
+
+    fn check(request: VideoRequest) -> Result<(), VideoError> {
+        validate(&request, &kling_like())
+    }
+
+    #[test]
+    fn a_full_valid_request_passes() {
+        let request = VideoRequest::builder("a fox")
+            .negative_prompt("blur")
+            .quality(Quality::High)
+            .aspect_ratio(AspectRatio::SQUARE_1_1)
+            .duration_secs(10)
+            .sound(Sound::On)
+            .callback_url("https://example.com/hook?token=x")
+            .build();
+        assert!(check(request).is_ok());
+    }
+
+    #[test]
+    fn empty_and_whitespace_prompts_are_rejected() {
+        assert_eq!(field_of(check(VideoRequest::new(""))), "prompt");
+        assert_eq!(field_of(check(VideoRequest::new(" \n\t　"))), "prompt");
+    }
+
+    #[test]
+    fn prompt_limit_counts_characters_not_bytes() {
+        let at_limit = "狐".repeat(2500);
+        assert!(at_limit.len() > 2500);
+        assert!(check(VideoRequest::new(at_limit)).is_ok());
+        let over = "狐".repeat(2501);
+        let error = check(VideoRequest::new(over)).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("at most 2500 characters (got 2501)")
+        );
+    }
+
+    #[test]
+    fn negative_prompt_limit_counts_characters() {
+        let ok = VideoRequest::builder("fox")
+            .negative_prompt("模".repeat(2500))
+            .build();
+        assert!(check(ok).is_ok());
+        let over = VideoRequest::builder("fox")
+            .negative_prompt("模".repeat(2501))
+            .build();
+        assert_eq!(field_of(check(over)), "negative_prompt");
+        let unsupported = VideoRequest::builder("fox").negative_prompt("blur").build();
+        assert_eq!(
+            field_of(validate(&unsupported, &Capabilities::new(10))),
+            "negative_prompt"
+        );
+    }
+
+    #[test]
+    fn unsupported_duration_names_the_allowed_values() {
+        let error = check(VideoRequest::builder("fox").duration_secs(7).build()).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid request: `duration_secs` must be one of 5, 10 (got 7)"
+        );
+    }
+
+    #[test]
+    fn unsupported_ratio_is_rejected() {
+        let request = VideoRequest::builder("fox")
+            .aspect_ratio(AspectRatio::new(4, 3))
+            .build();
+        assert_eq!(field_of(check(request)), "aspect_ratio");
+    }
+
+    #[test]
+    fn unsupported_quality_and_sound_are_rejected() {
+        let caps = Capabilities::new(100);
+        let quality = VideoRequest::builder("fox").quality(Quality::High).build();
+        assert_eq!(field_of(validate(&quality, &caps)), "quality");
+        let sound = VideoRequest::builder("fox").sound(Sound::Off).build();
+        assert_eq!(field_of(validate(&sound, &caps)), "sound");
+        let only_std = Capabilities::new(100).with_qualities([Quality::Standard]);
+        assert_eq!(field_of(validate(&quality, &only_std)), "quality");
+    }
+
+    #[test]
+    fn image_input_needs_support() {
+        let request = VideoRequest::builder("fox")
+            .image(ImageInput::Url("https://example.com/a.png".into()))
+            .build();
+        assert_eq!(field_of(check(request.clone())), "image");
+        assert!(validate(&request, &kling_like().with_image_input(true)).is_ok());
+    }
+
+    #[test]
+    fn callback_url_must_be_absolute_http() {
+        for bad in [
+            "/hooks/video",
+            "ftp://example.com/x",
+            "example.com/hook",
+            "https://",
+            "mailto:a@b.c",
+        ] {
+            let request = VideoRequest::builder("fox").callback_url(bad).build();
+            assert_eq!(field_of(check(request)), "callback_url", "{bad} accepted");
+        }
+        let plain_http = VideoRequest::builder("fox")
+            .callback_url("http://127.0.0.1:9000/hook")
+            .build();
+        assert!(check(plain_http.clone()).is_ok());
+        assert_eq!(
+            field_of(validate(&plain_http, &Capabilities::new(100))),
+            "callback_url"
+        );
+    }
+
+    #[test]
+    fn empty_lists_accept_any_duration_and_ratio() {
+        let request = VideoRequest::builder("fox")
+            .duration_secs(8)
+            .aspect_ratio(AspectRatio::new(21, 9))
+            .build();
+        assert!(validate(&request, &Capabilities::new(100)).is_ok());
+    }
+}

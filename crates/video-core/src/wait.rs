@@ -1,0 +1,220 @@
+//! Waiting for a task: [`wait`], [`watch`] and [`watch_submitted`], generic over any provider.
+//!
+//! All timing goes through tokio's clock, so tests run under `tokio::time::pause()` and
+//! finish instantly. Dropping a returned future or stream cancels the wait; nothing keeps
+//! running in the background.
+
+use std::time::Duration;
+
+use futures::Stream;
+use tokio::time::Instant;
+
+use crate::error::VideoError;
+use crate::policy::{PollDelays, PollPolicy};
+use crate::provider::VideoProvider;
+use crate::task::{Task, TaskId, TaskStatus};
+
+/// Waits until the task finishes and returns it.
+///
+/// Queries at once, then on the policy's schedule. Uses the provider's one-request wait first
+/// when it offers one and the policy allows it. Retryable query errors are retried inside the
+/// deadline (no sooner than their `retry_after`); other errors end the wait.
+///
+/// # Errors
+/// The provider's [`VideoProvider::failure_error`] (usually [`VideoError::TaskFailed`]) when
+/// the task failed; [`VideoError::WaitTimeout`] with the last snapshot at the deadline; any
+/// non-retryable query error (e.g. [`VideoError::NotFound`]).
+pub async fn wait(
+    provider: &dyn VideoProvider,
+    id: &TaskId,
+    policy: &PollPolicy,
+) -> Result<Task, VideoError> {
+    let mut poller = Poller::new(provider, id.clone(), policy, Start::Existing);
+    finish(provider, &mut poller, |_| {}).await
+}
+
+/// A stream of snapshots of a task, one each time its status changes, ending after the
+/// finished (`Succeeded` or `Failed`) snapshot or an error. Queries at once, then on the
+/// policy's schedule; a `Failed` task is yielded as a snapshot, not an error.
+pub fn watch<'a>(
+    provider: &'a dyn VideoProvider,
+    id: &TaskId,
+    policy: &PollPolicy,
+) -> impl Stream<Item = Result<Task, VideoError>> + Send + 'a {
+    Poller::new(provider, id.clone(), policy, Start::Existing).into_stream()
+}
+
+/// Like [`watch`], for a task just returned by `submit`: yields `submitted` first, then the
+/// first query comes after the policy's `first_delay`.
+pub fn watch_submitted<'a>(
+    provider: &'a dyn VideoProvider,
+    submitted: Task,
+    policy: &PollPolicy,
+) -> impl Stream<Item = Result<Task, VideoError>> + Send + 'a {
+    let id = submitted.id.clone();
+    Poller::new(provider, id, policy, Start::Submitted(Box::new(submitted))).into_stream()
+}
+
+/// Runs `poller` to the end, reporting each change, and turns a failed task into an error.
+pub(crate) async fn finish(
+    provider: &dyn VideoProvider,
+    poller: &mut Poller<'_>,
+    mut on_change: impl FnMut(&Task),
+) -> Result<Task, VideoError> {
+    while let Some(item) = poller.next_change().await {
+        let task = item?;
+        on_change(&task);
+        match task.status {
+            TaskStatus::Succeeded => return Ok(task),
+            TaskStatus::Failed => return Err(provider.failure_error(&task)),
+            _ => {}
+        }
+    }
+    Err(poller.timeout())
+}
+
+/// Where a wait begins.
+#[derive(Debug)]
+pub(crate) enum Start {
+    /// An id of unknown age: query at once.
+    Existing,
+    /// A task just submitted: report it, then follow the schedule from `first_delay`.
+    Submitted(Box<Task>),
+}
+
+/// The polling engine behind [`wait`] and [`watch`].
+#[derive(Debug)]
+pub(crate) struct Poller<'a> {
+    provider: &'a dyn VideoProvider,
+    id: TaskId,
+    delays: PollDelays,
+    deadline: Instant,
+    use_long_wait: bool,
+    pending: Option<Task>,
+    query_now: bool,
+    last: Option<Task>,
+    retry_after: Option<Duration>,
+    done: bool,
+}
+
+impl<'a> Poller<'a> {
+    pub(crate) fn new(
+        provider: &'a dyn VideoProvider,
+        id: TaskId,
+        policy: &PollPolicy,
+        start: Start,
+    ) -> Self {
+        let (pending, query_now) = match start {
+            Start::Existing => (None, true),
+            Start::Submitted(task) => (Some(*task), false),
+        };
+        Self {
+            provider,
+            id,
+            delays: policy.delays(),
+            deadline: Instant::now() + policy.deadline,
+            use_long_wait: policy.use_long_wait && provider.capabilities().long_wait,
+            pending,
+            query_now,
+            last: None,
+            retry_after: None,
+            done: false,
+        }
+    }
+
+    fn into_stream(self) -> impl Stream<Item = Result<Task, VideoError>> + Send + 'a {
+        futures::stream::unfold(self, |mut poller| async move {
+            poller.next_change().await.map(|item| (item, poller))
+        })
+    }
+
+    /// The timeout error for this wait, carrying the last snapshot.
+    pub(crate) fn timeout(&self) -> VideoError {
+        VideoError::WaitTimeout {
+            task_id: self.id.clone(),
+            last: self.last.clone().map(Box::new),
+        }
+    }
+
+    /// The next snapshot whose status differs from the last one, or `None` once finished.
+    pub(crate) async fn next_change(&mut self) -> Option<Result<Task, VideoError>> {
+        if self.done {
+            return None;
+        }
+        if let Some(task) = self.pending.take() {
+            if let Some(change) = self.observe(task) {
+                return Some(Ok(change));
+            }
+        }
+        if self.use_long_wait {
+            self.use_long_wait = false;
+            if let Some(item) = self.long_wait().await {
+                return Some(item);
+            }
+        }
+        loop {
+            if !self.sleep_until_next_query().await {
+                self.done = true;
+                return Some(Err(self.timeout()));
+            }
+            match self.provider.task(&self.id).await {
+                Ok(task) => {
+                    if let Some(change) = self.observe(task) {
+                        return Some(Ok(change));
+                    }
+                }
+                Err(error) if error.is_retryable() => {
+                    tracing::debug!(task_id = %self.id, %error, "query failed; will retry");
+                    self.retry_after = error.retry_after();
+                }
+                Err(error) => {
+                    self.done = true;
+                    return Some(Err(error));
+                }
+            }
+        }
+    }
+
+    /// Tries the provider's one-request wait; `None` means "go on polling".
+    async fn long_wait(&mut self) -> Option<Result<Task, VideoError>> {
+        let remaining = self.deadline.saturating_duration_since(Instant::now());
+        match self.provider.wait_in_one_request(&self.id, remaining).await {
+            Ok(Some(task)) => self.observe(task).map(Ok),
+            Ok(None) => None,
+            Err(error) if error.is_retryable() => {
+                tracing::debug!(task_id = %self.id, %error, "long wait failed; polling instead");
+                None
+            }
+            Err(error) => {
+                self.done = true;
+                Some(Err(error))
+            }
+        }
+    }
+
+    /// Sleeps until the next query is due; false when the deadline passed without one.
+    async fn sleep_until_next_query(&mut self) -> bool {
+        let now = Instant::now();
+        if now >= self.deadline {
+            return false;
+        }
+        if std::mem::take(&mut self.query_now) {
+            return true;
+        }
+        let scheduled = self.delays.next().unwrap_or_default();
+        let delay = scheduled.max(self.retry_after.take().unwrap_or_default());
+        tokio::time::sleep_until((now + delay).min(self.deadline)).await;
+        true
+    }
+
+    /// Records a snapshot; returns it when its status changed (or it is the first one).
+    fn observe(&mut self, task: Task) -> Option<Task> {
+        let changed = self
+            .last
+            .as_ref()
+            .is_none_or(|last| last.status != task.status);
+        self.done = task.is_terminal();
+        self.last = Some(task.clone());
+        changed.then_some(task)
+    }
+}

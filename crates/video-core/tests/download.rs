@@ -1,0 +1,136 @@
+//! Saving a video stream: atomic replace, length checks, progress, cleanup on failure.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use bytes::Bytes;
+use video_core::{DownloadProgress, VideoError, VideoStream, save_to_file};
+
+fn chunks(parts: Vec<Result<&'static [u8], VideoError>>, length: Option<u64>) -> VideoStream {
+    let items: Vec<Result<Bytes, VideoError>> = parts
+        .into_iter()
+        .map(|part| part.map(Bytes::from_static))
+        .collect();
+    VideoStream::new(length, futures::stream::iter(items))
+}
+
+fn folder_entries(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[tokio::test]
+async fn saves_every_byte_and_reports_progress() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("video.mp4");
+    let mut seen = Vec::new();
+    let stream = chunks(vec![Ok(b"abc"), Ok(b"defg")], Some(7));
+    let saved = save_to_file(stream, &path, |p: DownloadProgress| {
+        seen.push((p.received, p.total))
+    })
+    .await
+    .unwrap();
+    assert_eq!(saved.bytes, 7);
+    assert_eq!(std::fs::read(&path).unwrap(), b"abcdefg");
+    assert_eq!(seen, vec![(3, Some(7)), (7, Some(7))]);
+    assert_eq!(
+        folder_entries(dir.path()),
+        ["video.mp4"],
+        "no temp file left"
+    );
+}
+
+#[tokio::test]
+async fn a_short_stream_leaves_the_old_file_untouched_and_no_temp() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("video.mp4");
+    std::fs::write(&path, b"old").unwrap();
+    let error = save_to_file(chunks(vec![Ok(b"abc")], Some(10)), &path, |_| {})
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        error,
+        VideoError::Incomplete {
+            expected: 10,
+            received: 3
+        }
+    ));
+    assert_eq!(std::fs::read(&path).unwrap(), b"old");
+    assert_eq!(folder_entries(dir.path()), ["video.mp4"]);
+}
+
+#[tokio::test]
+async fn a_long_stream_is_refused_as_soon_as_it_overflows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("video.mp4");
+    let stream = chunks(vec![Ok(b"abcd"), Ok(b"efgh")], Some(5));
+    let error = save_to_file(stream, &path, |_| {}).await.unwrap_err();
+    assert!(matches!(
+        error,
+        VideoError::Incomplete {
+            expected: 5,
+            received: 8
+        }
+    ));
+    assert!(folder_entries(dir.path()).is_empty());
+}
+
+#[tokio::test]
+async fn a_stream_error_midway_removes_the_temp_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("video.mp4");
+    let stream = chunks(
+        vec![Ok(b"abc"), Err(VideoError::transport(true, "reset"))],
+        None,
+    );
+    let error = save_to_file(stream, &path, |_| {}).await.unwrap_err();
+    assert!(matches!(error, VideoError::Transport { .. }));
+    assert!(folder_entries(dir.path()).is_empty());
+}
+
+#[tokio::test]
+async fn a_dropped_download_removes_the_temp_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("video.mp4");
+    let first = futures::stream::iter([Ok(Bytes::from_static(b"abc"))]);
+    let stream = VideoStream::new(
+        Some(100),
+        futures::StreamExt::chain(first, futures::stream::pending()),
+    );
+    let saving = save_to_file(stream, &path, |_| {});
+    let outcome = tokio::time::timeout(std::time::Duration::from_millis(50), saving).await;
+    assert!(outcome.is_err(), "the download must still be pending");
+    assert!(
+        folder_entries(dir.path()).is_empty(),
+        "temp file left after drop"
+    );
+}
+
+#[tokio::test]
+async fn unknown_length_is_accepted_and_missing_folder_is_an_io_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.mp4");
+    let saved = save_to_file(chunks(vec![Ok(b"xy")], None), &path, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(saved.bytes, 2);
+    let missing = dir.path().join("no-such-folder").join("v.mp4");
+    let error = save_to_file(chunks(vec![Ok(b"xy")], None), &missing, |_| {})
+        .await
+        .unwrap_err();
+    assert!(matches!(error, VideoError::Io { .. }));
+}
+
+#[tokio::test]
+async fn collect_bytes_checks_the_announced_length() {
+    let ok = chunks(vec![Ok(b"ab"), Ok(b"c")], Some(3))
+        .collect_bytes()
+        .await
+        .unwrap();
+    assert_eq!(ok, b"abc");
+    let short = chunks(vec![Ok(b"ab")], Some(3)).collect_bytes().await;
+    assert!(matches!(short, Err(VideoError::Incomplete { .. })));
+}

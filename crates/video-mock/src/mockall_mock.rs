@@ -1,0 +1,47 @@
+//! [`MockVideoProvider`]: the `mockall` mock of [`video_core::VideoProvider`].
+
+#![allow(missing_docs, missing_debug_implementations)]
+
+use std::time::Duration;
+
+use video_core::{Capabilities, Task, TaskId, Video, VideoError, VideoRequest, VideoStream};
+
+mockall::mock! {
+    /// A `mockall` mock of [`video_core::VideoProvider`]: set expectations with
+    /// `expect_submit()`, `expect_task()`, ... (`name` and `capabilities` return references,
+    /// so use `return_const`).
+    ///
+    /// ```
+    /// use video_core::{Capabilities, Task, TaskStatus, VideoProvider, VideoRequest};
+    /// use video_mock::MockVideoProvider;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let mut mock = MockVideoProvider::new();
+    /// mock.expect_capabilities().return_const(Capabilities::new(2500));
+    /// mock.expect_submit()
+    ///     .times(1)
+    ///     .returning(|_| Ok(Task::new("task-1", TaskStatus::Submitted)));
+    /// let task = mock.submit(&VideoRequest::new("a fox")).await.unwrap();
+    /// assert_eq!(task.id.as_str(), "task-1");
+    /// # }
+    /// ```
+    pub VideoProvider {}
+
+    #[async_trait::async_trait]
+    impl video_core::VideoProvider for VideoProvider {
+        fn name(&self) -> &str;
+        fn capabilities(&self) -> &Capabilities;
+        async fn submit(&self, request: &VideoRequest) -> Result<Task, VideoError>;
+        async fn task(&self, id: &TaskId) -> Result<Task, VideoError>;
+        async fn download(&self, video: &Video) -> Result<VideoStream, VideoError>;
+        async fn wait_in_one_request(&self, id: &TaskId, timeout: Duration) -> Result<Option<Task>, VideoError>;
+        fn failure_error(&self, task: &Task) -> VideoError;
+    }
+}
+
+/// `Debug` without expectations, so the mock can be formatted (the trait requires `Debug`).
+impl std::fmt::Debug for MockVideoProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MockVideoProvider")
+    }
+}
