@@ -14,16 +14,71 @@ pub const MIN_SAMPLE_MP4_LEN: usize = 28 + 116 + 8;
 /// assert!(video_core::sample::looks_like_mp4(&video));
 /// ```
 pub fn sample_mp4(len: usize, seed: u64) -> Vec<u8> {
-    let len = len.max(MIN_SAMPLE_MP4_LEN);
-    let mut out = Vec::with_capacity(len);
-    push_box(&mut out, b"ftyp", &ftyp_body());
-    push_box(&mut out, b"moov", &boxed(b"mvhd", &mvhd_body(5_000)));
-    let payload = len - out.len() - 8;
-    out.extend_from_slice(&(payload as u32 + 8).to_be_bytes());
-    out.extend_from_slice(b"mdat");
-    let mut rng = fastrand::Rng::with_seed(seed);
-    out.extend((0..payload).map(|_| rng.u8(..)));
+    let sample = SampleMp4::new(len as u64, seed);
+    let mut out = vec![0; usize::try_from(sample.len()).unwrap_or(usize::MAX)];
+    sample.read_at(0, &mut out);
     out
+}
+
+/// Bytes of the `mdat` filler pattern, repeated through the payload.
+const FILLER_BLOCK: usize = 64 * 1024;
+
+/// A sample MP4 described, not stored: any byte range of a file of any size (up to 4 GiB)
+/// can be produced on demand, so fakes can serve huge videos and `Range` requests in
+/// constant memory. [`sample_mp4`] is the same file, materialised.
+#[derive(Debug, Clone)]
+pub struct SampleMp4 {
+    len: u64,
+    header: Vec<u8>,
+    filler: Vec<u8>,
+}
+
+impl SampleMp4 {
+    /// A file of `len` bytes (at least [`MIN_SAMPLE_MP4_LEN`], at most `u32::MAX`).
+    pub fn new(len: u64, seed: u64) -> Self {
+        let len = len.clamp(MIN_SAMPLE_MP4_LEN as u64, u64::from(u32::MAX));
+        let mut header = Vec::with_capacity(MIN_SAMPLE_MP4_LEN);
+        push_box(&mut header, b"ftyp", &ftyp_body());
+        push_box(&mut header, b"moov", &boxed(b"mvhd", &mvhd_body(5_000)));
+        let mdat_len = u32::try_from(len - header.len() as u64).unwrap_or(u32::MAX);
+        header.extend_from_slice(&mdat_len.to_be_bytes());
+        header.extend_from_slice(b"mdat");
+        let mut rng = fastrand::Rng::with_seed(seed);
+        let filler = (0..FILLER_BLOCK).map(|_| rng.u8(..)).collect();
+        Self { len, header, filler }
+    }
+
+    /// The file's size in bytes.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Always false: a sample has at least [`MIN_SAMPLE_MP4_LEN`] bytes.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// Fills `buf` with the bytes starting at `offset`; returns how many were written (fewer
+    /// than `buf.len()` only at the end of the file).
+    pub fn read_at(&self, offset: u64, buf: &mut [u8]) -> usize {
+        let available = self.len.saturating_sub(offset);
+        let count = usize::try_from(available).unwrap_or(usize::MAX).min(buf.len());
+        let mut written = 0;
+        while written < count {
+            let at = offset + written as u64;
+            let source = match usize::try_from(at).ok().and_then(|at| self.header.get(at..)) {
+                Some(rest) if !rest.is_empty() => rest,
+                _ => {
+                    let into_filler = (at - self.header.len() as u64) % FILLER_BLOCK as u64;
+                    &self.filler[into_filler as usize..]
+                }
+            };
+            let n = source.len().min(count - written);
+            buf[written..written + n].copy_from_slice(&source[..n]);
+            written += n;
+        }
+        count
+    }
 }
 
 /// True when `bytes` start like an MP4 file (bytes 4–8 are `ftyp`).
@@ -98,6 +153,18 @@ mod tests {
             assert_eq!(kinds, ["ftyp", "moov", "mdat"]);
             assert!(looks_like_mp4(&video));
         }
+    }
+
+    #[test]
+    fn ranges_match_the_whole_file() {
+        let whole = sample_mp4(200_000, 9);
+        let sample = SampleMp4::new(200_000, 9);
+        let mut buf = vec![0; 70_000];
+        assert_eq!(sample.read_at(100, &mut buf), 70_000);
+        assert_eq!(&buf[..], &whole[100..70_100]);
+        assert_eq!(sample.read_at(199_990, &mut buf), 10);
+        assert_eq!(&buf[..10], &whole[199_990..]);
+        assert_eq!(sample.read_at(300_000, &mut buf), 0);
     }
 
     #[test]
