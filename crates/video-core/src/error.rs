@@ -187,6 +187,15 @@ pub enum VideoError {
         /// The last snapshot seen, if any query succeeded.
         last: Option<Box<Task>>,
     },
+    /// A task journal could not be read or written.
+    #[error("journal error: {message}")]
+    Journal {
+        /// What failed.
+        message: String,
+        /// The underlying error.
+        #[source]
+        source: Option<BoxError>,
+    },
     /// The operation was cancelled by the caller.
     #[error("cancelled")]
     Cancelled,
@@ -296,6 +305,7 @@ impl VideoError {
             Self::Incomplete { .. } => "incomplete",
             Self::Io { .. } => "io",
             Self::WaitTimeout { .. } => "wait_timeout",
+            Self::Journal { .. } => "journal",
             Self::Cancelled => "cancelled",
             Self::UnknownOutcome { .. } => "unknown_outcome",
         }

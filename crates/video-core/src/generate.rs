@@ -89,17 +89,40 @@ pub async fn generate(
     observer.on_event(&Event::Submitted(&submitted));
     let id = submitted.id.clone();
     let mut poller = Poller::new(provider, id, policy, Start::Submitted(Box::new(submitted)));
-    let mut first = true;
-    finish(provider, &mut poller, |task| {
-        // The first change is the submitted snapshot itself, already reported.
-        if !std::mem::take(&mut first) {
-            observer.on_event(&Event::StatusChanged(task));
+    let mut reporter = ChangeReporter::new(observer);
+    finish(provider, &mut poller, |task| reporter.report(task)).await
+}
+
+/// Reports status changes after the submitted snapshot (already reported as `Submitted`),
+/// and `Finished` for the terminal one.
+#[derive(Debug)]
+pub(crate) struct ChangeReporter<'a> {
+    observer: &'a dyn Observer,
+    first: bool,
+}
+
+impl std::fmt::Debug for dyn Observer + '_ {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Observer")
+    }
+}
+
+impl<'a> ChangeReporter<'a> {
+    pub(crate) fn new(observer: &'a dyn Observer) -> Self {
+        Self {
+            observer,
+            first: true,
+        }
+    }
+
+    pub(crate) fn report(&mut self, task: &Task) {
+        if !std::mem::take(&mut self.first) {
+            self.observer.on_event(&Event::StatusChanged(task));
         }
         if task.is_terminal() {
-            observer.on_event(&Event::Finished(task));
+            self.observer.on_event(&Event::Finished(task));
         }
-    })
-    .await
+    }
 }
 
 /// Generates many videos with at most `concurrency` in progress at once, yielding each result

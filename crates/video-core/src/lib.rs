@@ -21,6 +21,7 @@
 mod download;
 mod error;
 mod generate;
+mod journal;
 mod policy;
 mod provider;
 mod request;
@@ -35,6 +36,10 @@ mod wait;
 pub use download::{DownloadProgress, SavedVideo, VideoStream, download_to_file, save_to_file};
 pub use error::{BoxError, EXCERPT_CHARS, RateLimitScope, SubmissionAttempt, VideoError, excerpt};
 pub use generate::{Event, Observer, generate, generate_all};
+pub use journal::{
+    DownloadRecord, EntryId, EntryState, JournalEntry, MemoryStore, TaskStore, generate_journaled,
+    update_entry, wait_journaled,
+};
 pub use policy::{PollDelays, PollPolicy, RetryPolicy};
 pub use provider::{Capabilities, VideoProvider};
 pub use request::{

@@ -45,7 +45,11 @@ impl SampleMp4 {
         header.extend_from_slice(b"mdat");
         let mut rng = fastrand::Rng::with_seed(seed);
         let filler = (0..FILLER_BLOCK).map(|_| rng.u8(..)).collect();
-        Self { len, header, filler }
+        Self {
+            len,
+            header,
+            filler,
+        }
     }
 
     /// The file's size in bytes.
@@ -62,11 +66,16 @@ impl SampleMp4 {
     /// than `buf.len()` only at the end of the file).
     pub fn read_at(&self, offset: u64, buf: &mut [u8]) -> usize {
         let available = self.len.saturating_sub(offset);
-        let count = usize::try_from(available).unwrap_or(usize::MAX).min(buf.len());
+        let count = usize::try_from(available)
+            .unwrap_or(usize::MAX)
+            .min(buf.len());
         let mut written = 0;
         while written < count {
             let at = offset + written as u64;
-            let source = match usize::try_from(at).ok().and_then(|at| self.header.get(at..)) {
+            let source = match usize::try_from(at)
+                .ok()
+                .and_then(|at| self.header.get(at..))
+            {
                 Some(rest) if !rest.is_empty() => rest,
                 _ => {
                     let into_filler = (at - self.header.len() as u64) % FILLER_BLOCK as u64;

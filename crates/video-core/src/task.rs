@@ -240,6 +240,23 @@ pub mod unix_millis {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SystemTime>, D::Error> {
         Ok(Option::<u64>::deserialize(d)?.map(from_millis))
     }
+
+    /// The same for a `SystemTime` that is always present.
+    pub mod required {
+        use std::time::SystemTime;
+
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        /// Serialises as a number of milliseconds.
+        pub fn serialize<S: Serializer>(value: &SystemTime, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_u64(super::to_millis(*value))
+        }
+
+        /// Reads a number of milliseconds.
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<SystemTime, D::Error> {
+            Ok(super::from_millis(u64::deserialize(d)?))
+        }
+    }
 }
 
 #[cfg(test)]

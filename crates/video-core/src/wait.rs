@@ -64,13 +64,23 @@ pub(crate) async fn finish(
     while let Some(item) = poller.next_change().await {
         let task = item?;
         on_change(&task);
-        match task.status {
-            TaskStatus::Succeeded => return Ok(task),
-            TaskStatus::Failed => return Err(provider.failure_error(&task)),
-            _ => {}
+        if let Some(outcome) = outcome(provider, task) {
+            return outcome;
         }
     }
     Err(poller.timeout())
+}
+
+/// The result of waiting for a task in this state: `None` while it is not finished.
+pub(crate) fn outcome(
+    provider: &dyn VideoProvider,
+    task: Task,
+) -> Option<Result<Task, VideoError>> {
+    match task.status {
+        TaskStatus::Succeeded => Some(Ok(task)),
+        TaskStatus::Failed => Some(Err(provider.failure_error(&task))),
+        _ => None,
+    }
 }
 
 /// Where a wait begins.

@@ -1,0 +1,158 @@
+//! The journal is written before sending and completed as answers arrive.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::Path;
+use std::time::Duration;
+
+use common::{Scripted, task};
+use video_core::{
+    DownloadRecord, EntryState, MemoryStore, PollPolicy, SubmissionAttempt, TaskStatus, TaskStore,
+    VideoError, VideoRequest, generate_journaled, update_entry,
+};
+
+fn policy() -> PollPolicy {
+    PollPolicy::fixed(Duration::from_secs(1))
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_successful_generation_is_journaled_step_by_step() {
+    let provider = Scripted::new()
+        .query_answers([Ok(task("task-0", TaskStatus::Processing))])
+        .then_answer(task("task-0", TaskStatus::Succeeded));
+    let store = MemoryStore::new();
+    let out = Path::new("out.mp4");
+    let (entry, result) = generate_journaled(
+        &provider,
+        &VideoRequest::new("fox"),
+        &policy(),
+        &store,
+        Some(out),
+        &(),
+    )
+    .await;
+    let done = result.unwrap();
+    let entry = store.entry(entry.unwrap()).await.unwrap().unwrap();
+    assert_eq!(entry.state, EntryState::Succeeded);
+    assert_eq!(entry.task_id, Some(done.id.clone()));
+    assert_eq!(entry.output.as_deref(), Some(out));
+    assert_eq!(entry.videos.len(), 1);
+
+    let url = entry.videos[0].url.clone();
+    let record = DownloadRecord::new(url, "out.mp4", 10, "ab".repeat(32));
+    let entry = update_entry(&store, entry.id, |e| e.apply_download(&record))
+        .await
+        .unwrap();
+    assert_eq!(entry.state, EntryState::Downloaded);
+    assert_eq!(
+        store.find_task(&done.id).await.unwrap().unwrap().id,
+        entry.id
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_unanswered_submission_is_marked_unknown_outcome_with_its_request() {
+    let request = VideoRequest::new("fox");
+    let lost = VideoError::UnknownOutcome {
+        attempt: Box::new(SubmissionAttempt::new("scripted", request.clone())),
+        source: "connection reset".into(),
+    };
+    let provider = Scripted::new().submit_answers([Err(lost)]);
+    let store = MemoryStore::new();
+    let (entry, result) =
+        generate_journaled(&provider, &request, &policy(), &store, None, &()).await;
+    assert!(matches!(result, Err(VideoError::UnknownOutcome { .. })));
+    let entry = store.entry(entry.unwrap()).await.unwrap().unwrap();
+    assert_eq!(entry.state, EntryState::UnknownOutcome);
+    assert!(entry.state.needs_attention());
+    assert_eq!(entry.request, request);
+    assert_eq!(provider.submits(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn refusals_and_failures_are_final_states() {
+    let provider = Scripted::new().submit_answers([Err(VideoError::QuotaExceeded {
+        message: "empty".into(),
+    })]);
+    let store = MemoryStore::new();
+    let (entry, _) = generate_journaled(
+        &provider,
+        &VideoRequest::new("a"),
+        &policy(),
+        &store,
+        None,
+        &(),
+    )
+    .await;
+    assert_eq!(
+        store.entry(entry.unwrap()).await.unwrap().unwrap().state,
+        EntryState::Refused
+    );
+
+    let failing = Scripted::new().then_answer(task("x", TaskStatus::Failed));
+    let (entry, result) = generate_journaled(
+        &failing,
+        &VideoRequest::new("b"),
+        &policy(),
+        &store,
+        None,
+        &(),
+    )
+    .await;
+    assert!(matches!(result, Err(VideoError::TaskFailed { .. })));
+    let entry = store.entry(entry.unwrap()).await.unwrap().unwrap();
+    assert_eq!(entry.state, EntryState::Failed);
+    assert_eq!(entry.message.as_deref(), Some("scripted failure"));
+    let states: Vec<EntryState> = store
+        .entries()
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.state)
+        .collect();
+    assert_eq!(
+        states,
+        [EntryState::Failed, EntryState::Refused],
+        "newest first"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn invalid_requests_write_no_entry() {
+    let store = MemoryStore::new();
+    let (entry, result) = generate_journaled(
+        &Scripted::new(),
+        &VideoRequest::new(""),
+        &policy(),
+        &store,
+        None,
+        &(),
+    )
+    .await;
+    assert!(entry.is_none());
+    assert!(matches!(result, Err(VideoError::InvalidRequest { .. })));
+    assert!(store.entries().await.unwrap().is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_entry_tracks_status_while_waiting() {
+    let provider = Scripted::new().then_answer(task("task-0", TaskStatus::Processing));
+    let store = MemoryStore::new();
+    let policy = policy().with_deadline(Duration::from_secs(3));
+    let (entry, result) = generate_journaled(
+        &provider,
+        &VideoRequest::new("a"),
+        &policy,
+        &store,
+        None,
+        &(),
+    )
+    .await;
+    assert!(matches!(result, Err(VideoError::WaitTimeout { .. })));
+    let entry = store.entry(entry.unwrap()).await.unwrap().unwrap();
+    assert_eq!(entry.state, EntryState::Submitted);
+    assert!(entry.state.is_resumable());
+    assert_eq!(entry.status, Some(TaskStatus::Processing));
+}
