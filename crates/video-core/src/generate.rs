@@ -89,12 +89,12 @@ pub async fn generate(
     observer.on_event(&Event::Submitted(&submitted));
     let id = submitted.id.clone();
     let mut poller = Poller::new(provider, id, policy, Start::Submitted(Box::new(submitted)));
-    let mut reporter = ChangeReporter::new(observer);
+    let mut reporter = ChangeReporter::new(observer, true);
     finish(provider, &mut poller, |task| reporter.report(task)).await
 }
 
-/// Reports status changes after the submitted snapshot (already reported as `Submitted`),
-/// and `Finished` for the terminal one.
+/// Reports each status change as `StatusChanged` (skipping the first snapshot when it is the
+/// submitted one, already reported as `Submitted`), and `Finished` for the terminal one.
 #[derive(Debug)]
 pub(crate) struct ChangeReporter<'a> {
     observer: &'a dyn Observer,
@@ -108,10 +108,10 @@ impl std::fmt::Debug for dyn Observer + '_ {
 }
 
 impl<'a> ChangeReporter<'a> {
-    pub(crate) fn new(observer: &'a dyn Observer) -> Self {
+    pub(crate) fn new(observer: &'a dyn Observer, skip_first: bool) -> Self {
         Self {
             observer,
-            first: true,
+            first: skip_first,
         }
     }
 

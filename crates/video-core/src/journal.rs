@@ -275,6 +275,29 @@ pub async fn generate_journaled(
     output: Option<&Path>,
     observer: &dyn Observer,
 ) -> (Option<EntryId>, Result<Task, VideoError>) {
+    let (entry, submitted) =
+        submit_journaled(provider, request, policy, store, output, observer).await;
+    let result = match (entry, submitted) {
+        (Some(entry), Ok(task)) => {
+            let id = task.id.clone();
+            wait_journaled(provider, &id, Some(task), policy, store, entry, observer).await
+        }
+        (_, Err(error)) => Err(error),
+        (None, Ok(task)) => Ok(task),
+    };
+    (entry, result)
+}
+
+/// Validates, journals and submits (retrying only provably unaccepted submissions), then
+/// reports [`Event::Submitted`]. The entry id is `None` only when nothing was sent.
+pub async fn submit_journaled(
+    provider: &dyn VideoProvider,
+    request: &VideoRequest,
+    policy: &PollPolicy,
+    store: &dyn TaskStore,
+    output: Option<&Path>,
+    observer: &dyn Observer,
+) -> (Option<EntryId>, Result<Task, VideoError>) {
     if let Err(error) = validate(request, provider.capabilities()) {
         return (None, Err(error));
     }
@@ -284,32 +307,35 @@ pub async fn generate_journaled(
     };
     let notify =
         |error: &VideoError, pause| observer.on_event(&Event::SubmitRetry { error, pause });
-    let submitted = match submit_with_retries(provider, request, &policy.submit_retry, notify).await
-    {
-        Ok(task) => task,
+    match submit_with_retries(provider, request, &policy.submit_retry, notify).await {
+        Ok(task) => {
+            record(store, entry, |e| e.apply_submitted(&task)).await;
+            observer.on_event(&Event::Submitted(&task));
+            (Some(entry), Ok(task))
+        }
         Err(error) => {
             record(store, entry, |e| e.apply_submit_error(&error)).await;
-            return (Some(entry), Err(error));
+            (Some(entry), Err(error))
         }
-    };
-    record(store, entry, |e| e.apply_submitted(&submitted)).await;
-    observer.on_event(&Event::Submitted(&submitted));
-    let result = wait_journaled(provider, submitted, policy, store, entry, observer).await;
-    (Some(entry), result)
+    }
 }
 
-/// Waits for a submitted task, recording each change in entry `entry`.
+/// Waits for task `id`, recording each status change in entry `entry`. Pass the snapshot
+/// `submit` returned as `submitted` for a task just submitted (the first query then waits the
+/// policy's first delay); `None` queries at once.
 pub async fn wait_journaled(
     provider: &dyn VideoProvider,
-    submitted: Task,
+    id: &TaskId,
+    submitted: Option<Task>,
     policy: &PollPolicy,
     store: &dyn TaskStore,
     entry: EntryId,
     observer: &dyn Observer,
 ) -> Result<Task, VideoError> {
-    let id = submitted.id.clone();
-    let mut poller = Poller::new(provider, id, policy, Start::Submitted(Box::new(submitted)));
-    let mut reporter = ChangeReporter::new(observer);
+    let just_submitted = submitted.is_some();
+    let start = submitted.map_or(Start::Existing, |task| Start::Submitted(Box::new(task)));
+    let mut poller = Poller::new(provider, id.clone(), policy, start);
+    let mut reporter = ChangeReporter::new(observer, just_submitted);
     while let Some(item) = poller.next_change().await {
         let task = item?;
         reporter.report(&task);

@@ -38,7 +38,7 @@ pub use error::{BoxError, EXCERPT_CHARS, RateLimitScope, SubmissionAttempt, Vide
 pub use generate::{Event, Observer, generate, generate_all};
 pub use journal::{
     DownloadRecord, EntryId, EntryState, JournalEntry, MemoryStore, TaskStore, generate_journaled,
-    update_entry, wait_journaled,
+    submit_journaled, update_entry, wait_journaled,
 };
 pub use policy::{PollDelays, PollPolicy, RetryPolicy};
 pub use provider::{Capabilities, VideoProvider};
