@@ -1,12 +1,16 @@
 //! Generate one video and save it as an MP4.
 //!
 //! ```text
-//! cargo run --example quickstart                  # no key: the in-process mock
-//! cargo run --example quickstart -- --output fox.mp4
+//! cargo run --example quickstart                     # no key: the fake relay, real client
+//! cargo run --example quickstart -- --mock           # the in-process mock instead
+//! DMXAPI_API_KEY=sk-... cargo run --example quickstart -- --output fox.mp4
 //! ```
 //!
-//! Prints the task id the moment it is known, each status change and the saved path; on
-//! failure prints one line to stderr (with the task id if one was created) and exits 1.
+//! With `DMXAPI_API_KEY` set it uses Kling v2.6 through DMXAPI (and `DMXAPI_BASE_URL` when
+//! set). Without a key it starts the fake relay in-process and runs the real HTTP client
+//! against it, so the default run exercises the real code path. Prints the task id the moment
+//! it is known, each status change and the saved path; on failure prints one line to stderr
+//! (with the task id if one was created) and exits 1.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -16,26 +20,40 @@ use std::time::Duration;
 use video_core::{
     Event, PollPolicy, TaskId, VideoError, VideoProvider, VideoRequest, download_to_file, generate,
 };
+use video_kling_dmx::fake::{FakeRelay, FakeRelayConfig};
+use video_kling_dmx::{ENV_API_KEY, KlingDmxClient};
 use video_mock::MockProvider;
 
 const PROMPT: &str = "a red fox running through fresh snow, golden hour, cinematic";
 
+/// Command-line options.
+struct Options {
+    output: PathBuf,
+    mock: bool,
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    let output = match output_path(std::env::args().skip(1)) {
-        Ok(path) => path,
+    let options = match parse(std::env::args().skip(1)) {
+        Ok(options) => options,
         Err(message) => {
             eprintln!("error: {message}");
             return ExitCode::from(2);
         }
     };
-    let (provider, policy) = backend();
+    // Keep the fake relay (if any) alive until the end.
+    let (provider, policy, _relay) = match backend(options.mock).await {
+        Ok(backend) => backend,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let task_id = Mutex::new(None::<TaskId>);
-    match run(provider.as_ref(), &policy, &output, &task_id).await {
+    match run(provider.as_ref(), &policy, &options.output, &task_id).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            let id = task_id.lock().ok().and_then(|id| id.clone());
-            match id {
+            match task_id.lock().ok().and_then(|id| id.clone()) {
                 Some(id) => eprintln!("error: {error} (task id {id})"),
                 None => eprintln!("error: {error}"),
             }
@@ -44,16 +62,43 @@ async fn main() -> ExitCode {
     }
 }
 
-/// The backend: the in-process mock, rendering in two seconds.
-fn backend() -> (Arc<dyn VideoProvider>, PollPolicy) {
-    let mock = MockProvider::builder()
-        .render_time(Duration::from_secs(2))
-        .build();
-    println!("backend: in-process mock (set DMXAPI_API_KEY for the real service)");
-    (
-        Arc::new(mock),
-        PollPolicy::fixed(Duration::from_millis(250)),
-    )
+type Backend = (Arc<dyn VideoProvider>, PollPolicy, Option<FakeRelay>);
+
+/// The real service with a key; else the fake relay (or the mock with `--mock`).
+async fn backend(mock: bool) -> Result<Backend, VideoError> {
+    if mock {
+        println!("backend: in-process mock");
+        let mock = MockProvider::builder()
+            .render_time(Duration::from_secs(2))
+            .build();
+        return Ok((Arc::new(mock), fast_policy(), None));
+    }
+    if std::env::var(ENV_API_KEY).is_ok_and(|key| !key.trim().is_empty()) {
+        let client = KlingDmxClient::from_env()?;
+        println!("backend: Kling v2.6 via DMXAPI at {}", client.endpoint());
+        return Ok((Arc::new(client), PollPolicy::default(), None));
+    }
+    let config = FakeRelayConfig::default().with_render_time(Duration::from_secs(2));
+    let relay = FakeRelay::start(config)
+        .await
+        .map_err(|source| VideoError::Io {
+            path: PathBuf::from("127.0.0.1:0"),
+            source,
+        })?;
+    let client = KlingDmxClient::builder()
+        .api_key(relay.key())
+        .base_url(relay.base_url())
+        .build()?;
+    println!(
+        "backend: fake relay at {} (no {ENV_API_KEY} set), real HTTP client",
+        relay.base_url()
+    );
+    Ok((Arc::new(client), fast_policy(), Some(relay)))
+}
+
+/// Polls every 250 ms: the fake backends render in seconds, not minutes.
+fn fast_policy() -> PollPolicy {
+    PollPolicy::fixed(Duration::from_millis(250))
 }
 
 async fn run(
@@ -86,23 +131,27 @@ async fn run(
     Ok(())
 }
 
-/// `--output PATH` (default `quickstart.mp4`).
-fn output_path(mut args: impl Iterator<Item = String>) -> Result<PathBuf, String> {
-    let mut output = PathBuf::from("quickstart.mp4");
+/// `[--output PATH] [--mock]` (default output `quickstart.mp4`).
+fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
+    let mut options = Options {
+        output: PathBuf::from("quickstart.mp4"),
+        mock: false,
+    };
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--output" | "-o" => {
-                output = args
+                options.output = args
                     .next()
                     .map(PathBuf::from)
                     .ok_or("--output needs a path")?;
             }
+            "--mock" => options.mock = true,
             other => {
                 return Err(format!(
-                    "unknown argument `{other}` (expected --output PATH)"
+                    "unknown argument `{other}` (expected --output PATH, --mock)"
                 ));
             }
         }
     }
-    Ok(output)
+    Ok(options)
 }

@@ -167,7 +167,9 @@ impl JournalEntry {
         self.apply_task(task);
     }
 
-    /// Records a failed submission: `unknown-outcome` when a task may exist, else `refused`.
+    /// Records a failed submission: `refused` when the answer proves no task exists (invalid,
+    /// unauthorized, quota, rate limit, content policy, configuration, or never sent), else
+    /// `unknown-outcome` (no reply, a timeout, a server or gateway error).
     pub fn apply_submit_error(&mut self, error: &VideoError) {
         self.state = if submission_may_exist(error) {
             EntryState::UnknownOutcome
@@ -213,13 +215,23 @@ impl JournalEntry {
     }
 }
 
-/// Whether a failed submission may have created a task.
+/// Whether a failed submission may have created a task. Conservative: only answers that
+/// prove a refusal (or a request that never left) count as "no task".
 fn submission_may_exist(error: &VideoError) -> bool {
-    match error {
-        VideoError::UnknownOutcome { .. } | VideoError::Timeout { .. } => true,
-        VideoError::Transport { reached_server, .. } => *reached_server,
-        _ => false,
-    }
+    !matches!(
+        error,
+        VideoError::InvalidRequest { .. }
+            | VideoError::Unauthorized { .. }
+            | VideoError::Forbidden { .. }
+            | VideoError::QuotaExceeded { .. }
+            | VideoError::RateLimited { .. }
+            | VideoError::ContentRejected { .. }
+            | VideoError::Configuration { .. }
+            | VideoError::Transport {
+                reached_server: false,
+                ..
+            }
+    )
 }
 
 /// Where journal entries are kept. Implementations must make each write durable before

@@ -156,3 +156,82 @@ async fn the_entry_tracks_status_while_waiting() {
     assert!(entry.state.is_resumable());
     assert_eq!(entry.status, Some(TaskStatus::Processing));
 }
+
+#[tokio::test(start_paused = true)]
+async fn only_proven_refusals_are_refused_everything_else_is_unknown() {
+    let cases = [
+        (
+            VideoError::QuotaExceeded {
+                message: "empty".into(),
+            },
+            EntryState::Refused,
+        ),
+        (VideoError::transport(false, "refused"), EntryState::Refused),
+        (
+            VideoError::transport(true, "reset"),
+            EntryState::UnknownOutcome,
+        ),
+        (
+            VideoError::decode(Some(502), "not JSON", b"<html>"),
+            EntryState::UnknownOutcome,
+        ),
+        (
+            VideoError::Provider {
+                code: "5000".into(),
+                message: "server error".into(),
+                request_id: None,
+                retryable: true,
+            },
+            EntryState::UnknownOutcome,
+        ),
+    ];
+    for (error, expected) in cases {
+        let kind = error.kind();
+        let policy = policy().with_submit_retry(video_core::RetryPolicy::none());
+        let provider = Scripted::new().submit_answers([Err(error)]);
+        let store = MemoryStore::new();
+        let (entry, _) = generate_journaled(
+            &provider,
+            &VideoRequest::new("a"),
+            &policy,
+            &store,
+            None,
+            &(),
+        )
+        .await;
+        let state = store.entry(entry.unwrap()).await.unwrap().unwrap().state;
+        assert_eq!(state, expected, "{kind}");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn waiting_for_an_existing_task_queries_at_once_and_records_it() {
+    use video_core::{Event, TaskId, wait_journaled};
+    let provider = Scripted::new().then_answer(task("t", TaskStatus::Succeeded));
+    let store = MemoryStore::new();
+    let entry = store
+        .begin("scripted", &VideoRequest::new("a"), None)
+        .await
+        .unwrap();
+    let seen = std::sync::Mutex::new(Vec::new());
+    let observer = |event: &Event<'_>| {
+        if let Event::StatusChanged(t) = event {
+            seen.lock().unwrap().push(t.status.clone());
+        }
+    };
+    let id = TaskId::new("t");
+    let done = wait_journaled(&provider, &id, None, &policy(), &store, entry, &observer)
+        .await
+        .unwrap();
+    assert_eq!(done.status, TaskStatus::Succeeded);
+    assert_eq!(provider.query_millis(), vec![0]);
+    assert_eq!(
+        seen.into_inner().unwrap(),
+        [TaskStatus::Succeeded],
+        "the first snapshot is a change"
+    );
+    assert_eq!(
+        store.entry(entry).await.unwrap().unwrap().state,
+        EntryState::Succeeded
+    );
+}

@@ -1,0 +1,150 @@
+//! The command line, as `clap` definitions.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Exit codes, also shown in `--help`.
+pub(crate) const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  unexpected error (I/O, journal, provider bug)
+  2  invalid input or usage
+  3  authentication, quota, forbidden or configuration
+  4  task failed or content rejected
+  5  timed out waiting
+  6  network, transient or unknown submission outcome";
+
+/// Generate AI videos from a prompt. Every submission is journaled before it is sent, so a
+/// paid task is never lost: `video resume` finishes what an interrupted run left.
+#[derive(Debug, Parser)]
+#[command(name = "video", version, after_help = EXIT_CODES)]
+pub(crate) struct Cli {
+    /// Backend: `kling-dmx` (default when DMXAPI_API_KEY is set) or `mock`.
+    #[arg(long, global = true, value_enum)]
+    pub(crate) provider: Option<ProviderName>,
+    /// The task journal (default: $VIDEO_JOURNAL, else the platform data folder).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub(crate) journal: Option<PathBuf>,
+    /// Print one JSON object on stdout and nothing else there.
+    #[arg(long, global = true)]
+    pub(crate) json: bool,
+    /// What to do.
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// A backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
+pub(crate) enum ProviderName {
+    /// Kling v2.6 through DMXAPI (needs DMXAPI_API_KEY).
+    KlingDmx,
+    /// The deterministic in-process mock.
+    Mock,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Submit, wait and download (default output `<task_id>.mp4`).
+    Generate(GenerateArgs),
+    /// Submit and return at once with the task id.
+    Submit(SubmitArgs),
+    /// Show a task's current status (one query).
+    Status {
+        /// The task id.
+        id: String,
+    },
+    /// Wait until a task finishes.
+    Wait {
+        /// The task id.
+        id: String,
+        /// Wait options.
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+    /// Download a finished task's video.
+    Download {
+        /// The task id.
+        id: String,
+        /// Where to save it (default: the path recorded at submission, else `<task_id>.mp4`).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// List the journal, newest first.
+    Tasks,
+    /// Finish every unfinished task in the journal: wait, then download.
+    Resume {
+        /// Wait options.
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+}
+
+/// Options of a submission.
+#[derive(Debug, Args)]
+pub(crate) struct SubmitArgs {
+    /// What the video should show.
+    pub(crate) prompt: String,
+    /// What the video should avoid.
+    #[arg(long)]
+    pub(crate) negative_prompt: Option<String>,
+    /// Quality: `std` (720p) or `pro` (1080p).
+    #[arg(long, value_enum)]
+    pub(crate) mode: Option<Mode>,
+    /// Frame shape.
+    #[arg(long, value_parser = ["16:9", "9:16", "1:1"])]
+    pub(crate) aspect_ratio: Option<String>,
+    /// Length in seconds.
+    #[arg(long, value_parser = ["5", "10"])]
+    pub(crate) duration: Option<String>,
+    /// Generated audio.
+    #[arg(long, value_enum)]
+    pub(crate) sound: Option<OnOff>,
+    /// URL the provider notifies on each status change.
+    #[arg(long)]
+    pub(crate) callback_url: Option<String>,
+    /// Where the video will be saved (recorded for `resume`; default `<task_id>.mp4`).
+    #[arg(long, short)]
+    pub(crate) output: Option<PathBuf>,
+}
+
+/// Options of `generate`.
+#[derive(Debug, Args)]
+pub(crate) struct GenerateArgs {
+    /// The submission.
+    #[command(flatten)]
+    pub(crate) submit: SubmitArgs,
+    /// Wait options.
+    #[command(flatten)]
+    pub(crate) wait: WaitArgs,
+}
+
+/// How to wait.
+#[derive(Debug, Args)]
+pub(crate) struct WaitArgs {
+    /// Wait in one long streaming request instead of polling (kling-dmx).
+    #[arg(long)]
+    pub(crate) stream: bool,
+    /// Give up waiting after this many seconds (the task goes on; `video resume` later).
+    #[arg(long, value_name = "SECS")]
+    pub(crate) timeout: Option<u64>,
+}
+
+/// Kling's quality modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Mode {
+    /// Standard, 720p.
+    Std,
+    /// Professional, 1080p.
+    Pro,
+}
+
+/// `on` or `off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum OnOff {
+    /// On.
+    On,
+    /// Off.
+    Off,
+}

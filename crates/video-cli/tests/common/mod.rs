@@ -1,0 +1,95 @@
+//! Running the `video` binary in a scratch folder with its own journal.
+
+#![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// A scratch folder with a journal, and the environment the binary runs in.
+pub struct Scratch {
+    pub dir: TempDir,
+    pub env: Vec<(String, String)>,
+}
+
+impl Scratch {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+            env: vec![
+                ("VIDEO_POLL_MS".into(), "50".into()),
+                ("VIDEO_MOCK_RENDER_MS".into(), "300".into()),
+            ],
+        }
+    }
+
+    /// Points the binary at a (fake) relay.
+    pub fn relay(mut self, base_url: &str, key: &str) -> Self {
+        self.env.push(("DMXAPI_BASE_URL".into(), base_url.into()));
+        self.env.push(("DMXAPI_API_KEY".into(), key.into()));
+        self
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn journal(&self) -> PathBuf {
+        self.path("journal.sqlite3")
+    }
+
+    /// The `video` command in the scratch folder, with a clean environment.
+    pub fn video(&self, args: &[&str]) -> std::process::Command {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_video"));
+        command
+            .current_dir(self.dir.path())
+            .env_remove("DMXAPI_API_KEY")
+            .env_remove("DMXAPI_BASE_URL")
+            .env("VIDEO_JOURNAL", self.journal())
+            .args(args);
+        for (key, value) in &self.env {
+            command.env(key, value);
+        }
+        command
+    }
+
+    /// Runs on a blocking thread (so an in-process relay keeps serving).
+    pub async fn run(&self, args: &[&str]) -> Output {
+        let mut command = Command::from_std(self.video(args));
+        tokio::task::spawn_blocking(move || command.output().unwrap())
+            .await
+            .unwrap()
+    }
+}
+
+/// The exit code.
+pub fn code(output: &Output) -> i32 {
+    output.status.code().unwrap_or(-1)
+}
+
+/// stdout parsed as one JSON object (and nothing else).
+pub fn json(output: &Output) -> Value {
+    let text = String::from_utf8_lossy(&output.stdout);
+    serde_json::from_str(text.trim())
+        .unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}): {text}"))
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// SHA-256 of a file, lowercase hex.
+pub fn sha256_of(path: &Path) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(std::fs::read(path).unwrap());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn is_mp4(path: &Path) -> bool {
+    std::fs::read(path)
+        .map(|bytes| bytes.get(4..8) == Some(b"ftyp".as_slice()))
+        .unwrap_or(false)
+}

@@ -1,0 +1,127 @@
+//! `dmx-fake`: a local fake of the DMXAPI relay for Kling text-to-video.
+//!
+//! ```text
+//! dmx-fake --port 8787 --render-ms 3000
+//! curl -s http://127.0.0.1:8787/v1/responses -H 'Authorization: sk-fake-dmxapi-key' \
+//!      -d '{"model":"kling-v2-6-text2video","input":"a fox"}'
+//! ```
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use video_kling_dmx::fake::{
+    DEFAULT_FAIL_MARKER, DEFAULT_FAKE_KEY, FakeRelay, FakeRelayConfig, Faults, RateLimitFault,
+};
+
+/// A wire-compatible fake of the DMXAPI relay (Kling v2.6 text-to-video).
+#[derive(Debug, Parser)]
+#[command(name = "dmx-fake", version)]
+struct Args {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 8787)]
+    port: u16,
+    /// The API key to accept (sent raw in `Authorization`).
+    #[arg(long, default_value = DEFAULT_FAKE_KEY)]
+    key: String,
+    /// Milliseconds from submission to a finished task.
+    #[arg(long, default_value_t = 3000)]
+    render_ms: u64,
+    /// Prompts containing this text end `failed`.
+    #[arg(long, default_value = DEFAULT_FAIL_MARKER)]
+    fail_marker: String,
+    /// Size of each served video in bytes.
+    #[arg(long, default_value_t = 256 * 1024)]
+    video_bytes: u64,
+    /// Seed for fault decisions and video bytes.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Milliseconds between progress events on the streaming query.
+    #[arg(long, default_value_t = 500)]
+    stream_interval_ms: u64,
+    /// Refuse submissions at this rate with 429 + `--rate-limit-code`.
+    #[arg(long, default_value_t = 0.0)]
+    rate_limit_rate: f64,
+    /// Refuse the first N submissions with 429 + `--rate-limit-code`.
+    #[arg(long, default_value_t = 0)]
+    rate_limit_first: u32,
+    /// Kling code of rate-limit refusals: 1302 (rate) or 1303 (concurrency).
+    #[arg(long, default_value_t = 1302)]
+    rate_limit_code: u16,
+    /// Send `Retry-After: N` with rate-limit refusals.
+    #[arg(long)]
+    retry_after: Option<u64>,
+    /// Refuse submissions with 1303 while this many tasks are running.
+    #[arg(long)]
+    max_running: Option<usize>,
+    /// Rate of HTTP 500 (code 5000) answers.
+    #[arg(long, default_value_t = 0.0)]
+    server_error_rate: f64,
+    /// Rate of HTML 502 gateway pages.
+    #[arg(long, default_value_t = 0.0)]
+    gateway_page_rate: f64,
+    /// Milliseconds of latency before each API answer.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
+    /// Rate of API replies cut off mid-body.
+    #[arg(long, default_value_t = 0.0)]
+    drop_rate: f64,
+    /// Rate of downloads cut off halfway.
+    #[arg(long, default_value_t = 0.0)]
+    truncate_rate: f64,
+    /// Rate of downloads answered 403 (expired link).
+    #[arg(long, default_value_t = 0.0)]
+    expired_rate: f64,
+}
+
+impl Args {
+    fn config(&self) -> FakeRelayConfig {
+        let mut faults = Faults::default();
+        if self.rate_limit_rate > 0.0 || self.rate_limit_first > 0 {
+            let mut limit = RateLimitFault::rate(self.rate_limit_code, self.rate_limit_rate);
+            limit.first = self.rate_limit_first;
+            limit.retry_after_secs = self.retry_after;
+            faults.rate_limit = Some(limit);
+        }
+        faults.max_running_tasks = self.max_running;
+        faults.server_error_rate = self.server_error_rate;
+        faults.gateway_page_rate = self.gateway_page_rate;
+        faults.latency = Duration::from_millis(self.latency_ms);
+        faults.drop_mid_body_rate = self.drop_rate;
+        faults.truncate_download_rate = self.truncate_rate;
+        faults.expired_link_rate = self.expired_rate;
+        FakeRelayConfig::default()
+            .with_port(self.port)
+            .with_key(self.key.clone())
+            .with_render_time(Duration::from_millis(self.render_ms))
+            .with_fail_marker(self.fail_marker.clone())
+            .with_video_bytes(self.video_bytes)
+            .with_seed(self.seed)
+            .with_stream_interval(Duration::from_millis(self.stream_interval_ms))
+            .with_faults(faults)
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    match FakeRelay::start(args.config()).await {
+        Ok(relay) => {
+            println!("{}", relay.base_url());
+            eprintln!(
+                "dmx-fake: key {:?}; counters at {}/debug/counters; Ctrl-C stops",
+                relay.key(),
+                relay.base_url()
+            );
+            relay.run_until_ctrl_c().await;
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!(
+                "dmx-fake: cannot listen on 127.0.0.1:{}: {error}",
+                args.port
+            );
+            ExitCode::FAILURE
+        }
+    }
+}

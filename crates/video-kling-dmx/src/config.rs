@@ -1,0 +1,452 @@
+//! [`KlingDmxClientBuilder`]: every option of the client, its defaults and `from_env`.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::header::HeaderValue;
+use secrecy::{ExposeSecret, SecretString};
+use url::Url;
+use video_core::VideoError;
+
+use crate::client::KlingDmxClient;
+use crate::download::{MAX_REDIRECTS, check_download_url};
+
+/// The relay's host root.
+pub const DEFAULT_BASE_URL: &str = "https://www.dmxapi.cn";
+/// The model a submission asks for: Kling v2.6 text-to-video.
+pub const DEFAULT_SUBMIT_MODEL: &str = "kling-v2-6-text2video";
+/// The "model" a query asks for.
+pub const DEFAULT_QUERY_MODEL: &str = "kling-text2video-get";
+/// Environment variable holding the API key (an empty value counts as missing).
+pub const ENV_API_KEY: &str = "DMXAPI_API_KEY";
+/// Environment variable holding the base URL (optional; the host root).
+pub const ENV_BASE_URL: &str = "DMXAPI_BASE_URL";
+
+/// How the client asks for a task's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum QueryMode {
+    /// One short JSON request per query; core polls. The default.
+    #[default]
+    Json,
+    /// As `Json` for single queries, plus a long wait in one streaming request (server-sent
+    /// events): [`video_core::VideoProvider::wait_in_one_request`] is implemented and
+    /// [`video_core::Capabilities::long_wait`] is true.
+    Stream,
+}
+
+/// Builds a [`KlingDmxClient`]; see [`KlingDmxClient::builder`].
+///
+/// ```
+/// use std::time::Duration;
+/// use video_kling_dmx::{KlingDmxClient, QueryMode};
+///
+/// let client = KlingDmxClient::builder()
+///     .api_key("sk-example")
+///     .base_url("https://www.dmxapi.cn/v1/")
+///     .request_timeout(Duration::from_secs(30))
+///     .query_mode(QueryMode::Stream)
+///     .build()?;
+/// assert_eq!(client.endpoint(), "https://www.dmxapi.cn/v1/responses");
+/// # Ok::<(), video_core::VideoError>(())
+/// ```
+#[must_use]
+pub struct KlingDmxClientBuilder {
+    api_key: Option<SecretString>,
+    base_url: String,
+    submit_model: String,
+    query_model: String,
+    connect_timeout: Duration,
+    request_timeout: Duration,
+    stream_timeout: Duration,
+    max_in_flight: usize,
+    user_agent: String,
+    http_client: Option<reqwest::Client>,
+    allow_insecure_downloads: bool,
+    query_mode: QueryMode,
+}
+
+impl Default for KlingDmxClientBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl KlingDmxClientBuilder {
+    /// A builder with every default and no key.
+    pub fn new() -> Self {
+        Self {
+            api_key: None,
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            submit_model: DEFAULT_SUBMIT_MODEL.to_owned(),
+            query_model: DEFAULT_QUERY_MODEL.to_owned(),
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(60),
+            stream_timeout: Duration::from_secs(20 * 60),
+            max_in_flight: 64,
+            user_agent: concat!("video-kling-dmx/", env!("CARGO_PKG_VERSION")).to_owned(),
+            http_client: None,
+            allow_insecure_downloads: false,
+            query_mode: QueryMode::Json,
+        }
+    }
+
+    /// A builder with the key from `DMXAPI_API_KEY` and, when set, the base URL from
+    /// `DMXAPI_BASE_URL`. Empty values count as unset; a missing key fails at
+    /// [`build`](Self::build).
+    pub fn from_env() -> Self {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// `from_env` with the variables read through `lookup` (testable without touching the
+    /// process environment).
+    pub(crate) fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
+        let set = |name| lookup(name).filter(|value: &String| !value.trim().is_empty());
+        let mut builder = Self::new();
+        if let Some(key) = set(ENV_API_KEY) {
+            builder = builder.api_key(key);
+        }
+        if let Some(base) = set(ENV_BASE_URL) {
+            builder = builder.base_url(&base);
+        }
+        builder
+    }
+
+    /// The API key (`sk-...`), sent as the raw `Authorization` header. Kept as a secret:
+    /// never printed by `Debug`, errors or logs.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(SecretString::from(key.into()));
+        self
+    }
+
+    /// The host root (default `https://www.dmxapi.cn`). The client appends `/v1/responses`;
+    /// a trailing `/`, `/v1`, `/v1/` or `/v1/responses` is tolerated.
+    pub fn base_url(mut self, url: &str) -> Self {
+        self.base_url = url.to_owned();
+        self
+    }
+
+    /// The model a submission names (default `kling-v2-6-text2video`).
+    pub fn submit_model(mut self, model: impl Into<String>) -> Self {
+        self.submit_model = model.into();
+        self
+    }
+
+    /// The model a query names (default `kling-text2video-get`).
+    pub fn query_model(mut self, model: impl Into<String>) -> Self {
+        self.query_model = model.into();
+        self
+    }
+
+    /// How long to wait for a connection (default 10 s). Ignored with
+    /// [`http_client`](Self::http_client), which keeps its own.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The whole-call limit of a submission or a JSON query, and the idle limit of a
+    /// download (default 60 s).
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// The limit of one streaming long wait (default 20 minutes; never longer than the
+    /// deadline core passes).
+    pub fn stream_timeout(mut self, timeout: Duration) -> Self {
+        self.stream_timeout = timeout;
+        self
+    }
+
+    /// The most HTTP requests in flight at once, downloads included (default 64).
+    pub fn max_in_flight(mut self, requests: usize) -> Self {
+        self.max_in_flight = requests;
+        self
+    }
+
+    /// The `User-Agent` header (default `video-kling-dmx/<version>`).
+    pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
+        self.user_agent = agent.into();
+        self
+    }
+
+    /// Uses a caller-supplied HTTP client (proxies, custom roots, ...). It keeps its own
+    /// connect timeout and redirect policy; do not give it default headers carrying secrets,
+    /// since downloads go to third-party hosts.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Allows downloading videos over plain `http` from non-loopback hosts (default false;
+    /// loopback hosts are always allowed).
+    pub fn allow_insecure_downloads(mut self, allow: bool) -> Self {
+        self.allow_insecure_downloads = allow;
+        self
+    }
+
+    /// How tasks are queried (default [`QueryMode::Json`]).
+    pub fn query_mode(mut self, mode: QueryMode) -> Self {
+        self.query_mode = mode;
+        self
+    }
+
+    /// Checks the options and builds the client.
+    ///
+    /// # Errors
+    /// [`VideoError::Configuration`] when the key is missing or empty (the message never
+    /// contains it), the base URL is not an `http(s)` URL, a model name is empty,
+    /// `max_in_flight` is 0 or the HTTP client cannot be built.
+    pub fn build(self) -> Result<KlingDmxClient, VideoError> {
+        let config = |message: &str| VideoError::Configuration {
+            message: message.to_owned(),
+        };
+        let api_key = self
+            .api_key
+            .filter(|key| !key.expose_secret().trim().is_empty())
+            .ok_or_else(|| {
+                config(&format!(
+                    "missing API key: set {ENV_API_KEY} or call KlingDmxClientBuilder::api_key"
+                ))
+            })?;
+        let api_key = SecretString::from(api_key.expose_secret().trim().to_owned());
+        let mut auth = HeaderValue::from_str(api_key.expose_secret())
+            .map_err(|_| config("the API key contains characters not allowed in a header"))?;
+        auth.set_sensitive(true);
+        let endpoint = endpoint(&self.base_url)?;
+        if self.submit_model.trim().is_empty() || self.query_model.trim().is_empty() {
+            return Err(config("model names must not be empty"));
+        }
+        if self.max_in_flight == 0 {
+            return Err(config("max_in_flight must be at least 1"));
+        }
+        let user_agent = HeaderValue::from_str(&self.user_agent)
+            .map_err(|_| config("the user agent is not a valid header value"))?;
+        let http = match self.http_client {
+            Some(client) => client,
+            None => default_http_client(self.connect_timeout, self.allow_insecure_downloads)?,
+        };
+        Ok(KlingDmxClient::from_settings(Settings {
+            api_key,
+            auth,
+            endpoint,
+            submit_model: self.submit_model,
+            query_model: self.query_model,
+            request_timeout: self.request_timeout,
+            stream_timeout: self.stream_timeout,
+            max_in_flight: self.max_in_flight,
+            user_agent,
+            allow_insecure_downloads: self.allow_insecure_downloads,
+            query_mode: self.query_mode,
+            http,
+        }))
+    }
+}
+
+impl fmt::Debug for KlingDmxClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let key = if self.api_key.is_some() {
+            "[redacted]"
+        } else {
+            "[not set]"
+        };
+        f.debug_struct("KlingDmxClientBuilder")
+            .field("api_key", &key)
+            .field("base_url", &self.base_url)
+            .field("submit_model", &self.submit_model)
+            .field("query_model", &self.query_model)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("stream_timeout", &self.stream_timeout)
+            .field("max_in_flight", &self.max_in_flight)
+            .field("user_agent", &self.user_agent)
+            .field("custom_http_client", &self.http_client.is_some())
+            .field("allow_insecure_downloads", &self.allow_insecure_downloads)
+            .field("query_mode", &self.query_mode)
+            .finish()
+    }
+}
+
+/// The checked options a client runs with.
+pub(crate) struct Settings {
+    pub(crate) api_key: SecretString,
+    /// The key as a header value, marked sensitive.
+    pub(crate) auth: HeaderValue,
+    /// `<base>/v1/responses`.
+    pub(crate) endpoint: Url,
+    pub(crate) submit_model: String,
+    pub(crate) query_model: String,
+    pub(crate) request_timeout: Duration,
+    pub(crate) stream_timeout: Duration,
+    pub(crate) max_in_flight: usize,
+    pub(crate) user_agent: HeaderValue,
+    pub(crate) allow_insecure_downloads: bool,
+    pub(crate) query_mode: QueryMode,
+    pub(crate) http: reqwest::Client,
+}
+
+/// The API endpoint for a base URL: `<host root>/v1/responses`.
+pub(crate) fn endpoint(base: &str) -> Result<Url, VideoError> {
+    let invalid = |reason: String| VideoError::Configuration {
+        message: format!("invalid base URL: {reason}"),
+    };
+    let mut url = Url::parse(base.trim()).map_err(|error| invalid(error.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(invalid(
+            "must be an http or https URL with a host".to_owned(),
+        ));
+    }
+    let mut path = url.path().trim_end_matches('/').to_owned();
+    for suffix in ["/v1/responses", "/v1"] {
+        if let Some(stripped) = path.strip_suffix(suffix) {
+            path = stripped.trim_end_matches('/').to_owned();
+            break;
+        }
+    }
+    url.set_path(&format!("{path}/v1/responses"));
+    url.set_query(None);
+    url.set_fragment(None);
+    Ok(url)
+}
+
+/// The client built when the caller supplies none: rustls, a connect timeout, and redirects
+/// capped at [`MAX_REDIRECTS`] that never lead to plain http on a non-loopback host (unless
+/// allowed).
+fn default_http_client(
+    connect_timeout: Duration,
+    allow_insecure: bool,
+) -> Result<reqwest::Client, VideoError> {
+    let policy = reqwest::redirect::Policy::custom(move |attempt| {
+        if attempt.previous().len() > MAX_REDIRECTS {
+            attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
+        } else if check_download_url(attempt.url(), allow_insecure).is_err() {
+            attempt.error("refusing a redirect to a plain-http, non-loopback URL")
+        } else {
+            attempt.follow()
+        }
+    });
+    reqwest::Client::builder()
+        .connect_timeout(connect_timeout)
+        .redirect(policy)
+        .build()
+        .map_err(|error| VideoError::Configuration {
+            message: format!("cannot build the HTTP client: {error}"),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_variants_all_reach_the_same_endpoint() {
+        for base in [
+            "https://www.dmxapi.cn",
+            "https://www.dmxapi.cn/",
+            "https://www.dmxapi.cn/v1",
+            "https://www.dmxapi.cn/v1/",
+            "https://www.dmxapi.cn/v1/responses",
+            "  https://www.dmxapi.cn//  ",
+        ] {
+            assert_eq!(
+                endpoint(base).unwrap().as_str(),
+                "https://www.dmxapi.cn/v1/responses",
+                "{base}"
+            );
+        }
+        assert_eq!(
+            endpoint("http://127.0.0.1:8080/proxy/v1").unwrap().as_str(),
+            "http://127.0.0.1:8080/proxy/v1/responses"
+        );
+    }
+
+    #[test]
+    fn bad_base_urls_are_configuration_errors() {
+        for base in [
+            "",
+            "www.dmxapi.cn",
+            "ftp://host/",
+            "not a url",
+            "file:///tmp",
+        ] {
+            assert!(
+                matches!(endpoint(base), Err(VideoError::Configuration { .. })),
+                "{base}"
+            );
+        }
+    }
+
+    #[test]
+    fn missing_or_empty_key_fails_without_leaking() {
+        for builder in [
+            KlingDmxClientBuilder::new(),
+            KlingDmxClientBuilder::new().api_key(""),
+            KlingDmxClientBuilder::new().api_key("   "),
+        ] {
+            match builder.build() {
+                Err(VideoError::Configuration { message }) => {
+                    assert!(message.contains(ENV_API_KEY));
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        let secret = "sk-TEST-SECRET-9f8e7d\n\u{7}";
+        let error = KlingDmxClientBuilder::new()
+            .api_key(secret)
+            .build()
+            .unwrap_err();
+        assert!(!format!("{error} {error:?}").contains("sk-TEST-SECRET"));
+    }
+
+    #[test]
+    fn other_options_are_checked() {
+        let base = || KlingDmxClientBuilder::new().api_key("sk-x");
+        assert!(base().max_in_flight(0).build().is_err());
+        assert!(base().submit_model(" ").build().is_err());
+        assert!(base().user_agent("bad\nagent").build().is_err());
+        assert!(base().base_url("ftp://x").build().is_err());
+        assert!(base().build().is_ok());
+    }
+
+    #[test]
+    fn from_lookup_reads_key_and_base_url() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        let client = KlingDmxClientBuilder::from_lookup(env(&[
+            (ENV_API_KEY, "sk-env"),
+            (ENV_BASE_URL, "http://127.0.0.1:9/v1"),
+        ]))
+        .build()
+        .unwrap();
+        assert_eq!(client.endpoint(), "http://127.0.0.1:9/v1/responses");
+
+        let client =
+            KlingDmxClientBuilder::from_lookup(env(&[(ENV_API_KEY, "sk-env"), (ENV_BASE_URL, "")]))
+                .build()
+                .unwrap();
+        assert_eq!(client.endpoint(), "https://www.dmxapi.cn/v1/responses");
+
+        let missing = KlingDmxClientBuilder::from_lookup(env(&[(ENV_API_KEY, "")])).build();
+        assert!(matches!(missing, Err(VideoError::Configuration { .. })));
+    }
+
+    #[test]
+    fn debug_never_prints_the_key() {
+        let secret = "sk-TEST-SECRET-9f8e7d";
+        let builder = KlingDmxClientBuilder::new().api_key(secret);
+        let shown = format!("{builder:?}");
+        assert!(shown.contains("api_key: \"[redacted]\""), "{shown}");
+        assert!(!shown.contains(secret));
+        let client = builder.build().unwrap();
+        let shown = format!("{client:?} {client:#?}");
+        assert!(shown.contains("[redacted]"));
+        assert!(!shown.contains(secret));
+    }
+}

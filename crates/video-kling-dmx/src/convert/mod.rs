@@ -1,0 +1,10 @@
+//! Pure conversions between the wire format and core types, both directions, and the error
+//! classification of replies. No I/O here: everything is tested on the fixtures.
+
+mod classify;
+mod request;
+mod task;
+
+pub(crate) use classify::{Call, classify, parse_retry_after};
+pub(crate) use request::submit_body;
+pub(crate) use task::{failure_error, parse_seconds, task_from_data, task_from_envelope};

@@ -1,0 +1,160 @@
+//! `POST /v1/responses`: authentication, faults, then submit or query by `model`.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+use bytes::Bytes;
+use serde_json::Value;
+use tokio::time::Instant;
+
+use super::callback::spawn_callbacks;
+use super::replies::{
+    cut_off, envelope, gateway_page, json_response, kling_error, relay_error, request_id,
+    submit_reply, task_object,
+};
+use super::sse::stream_reply;
+use super::state::{AtomicCounters, RelayState};
+use super::validate::{SubmitFields, validate_submission};
+
+/// Submission models the relay routes to Kling text-to-video.
+const SUBMIT_MODELS: &[&str] = &["kling-v2-6-text2video", "kling-v2-5-turbo-text2video"];
+/// The query model.
+const QUERY_MODEL: &str = "kling-text2video-get";
+
+/// The one endpoint.
+pub(crate) async fn responses(
+    State(state): State<Arc<RelayState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let faults = &state.config.faults;
+    if !faults.latency.is_zero() {
+        tokio::time::sleep(faults.latency).await;
+    }
+    if headers
+        .get(header::AUTHORIZATION)
+        .map(HeaderValue::as_bytes)
+        != Some(state.config.key.as_bytes())
+    {
+        return relay_error(StatusCode::UNAUTHORIZED, "invalid token", "invalid_api_key");
+    }
+    if state.roll(faults.gateway_page_rate) {
+        return gateway_page();
+    }
+    if state.roll(faults.server_error_rate) {
+        return kling_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            5000,
+            "internal server error",
+        );
+    }
+    let Ok(request) = serde_json::from_slice::<Value>(&body) else {
+        return relay_error(
+            StatusCode::BAD_REQUEST,
+            "request body is not valid JSON",
+            "invalid_request",
+        );
+    };
+    let model = request
+        .get("model")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if SUBMIT_MODELS.contains(&model) {
+        submit(&state, &request)
+    } else if model == QUERY_MODEL {
+        query(&state, &request)
+    } else {
+        let message = format!("no available channel for model {model} under group default");
+        relay_error(StatusCode::SERVICE_UNAVAILABLE, &message, "model_not_found")
+    }
+}
+
+fn submit(state: &Arc<RelayState>, request: &Value) -> Response {
+    AtomicCounters::bump(&state.counters.submissions_received);
+    let fields: SubmitFields = match validate_submission(request) {
+        Ok(fields) => fields,
+        Err(message) => return kling_error(StatusCode::BAD_REQUEST, 1201, &message),
+    };
+    if let Some(refusal) = rate_limited(state) {
+        return refusal;
+    }
+    let fails = fields.prompt.contains(state.config.fail_marker.as_str());
+    let task = state.create_task(fails, fields.duration_secs, fields.callback_url);
+    spawn_callbacks(state, &task);
+    let data = task_object(state, &task, task.started);
+    let reply = submit_reply(data, request_id(&task.id));
+    if state.roll(state.config.faults.drop_mid_body_rate) {
+        return cut_off(&reply);
+    }
+    json_response(StatusCode::OK, &reply)
+}
+
+/// A 429 refusal when a rate or concurrency limit applies.
+fn rate_limited(state: &RelayState) -> Option<Response> {
+    let faults = &state.config.faults;
+    let concurrency_message = "parallel task over resource pack limit";
+    if state.take_forced_refusal() {
+        return Some(kling_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            1303,
+            concurrency_message,
+        ));
+    }
+    if let Some(limit) = faults.max_running_tasks {
+        if state.running_tasks() >= limit {
+            return Some(kling_error(
+                StatusCode::TOO_MANY_REQUESTS,
+                1303,
+                concurrency_message,
+            ));
+        }
+    }
+    if !state.rate_limit_hit() {
+        return None;
+    }
+    let fault = faults.rate_limit.as_ref()?;
+    let message = if fault.code == 1303 {
+        concurrency_message
+    } else {
+        "rate limit exceeded, please try again later"
+    };
+    let mut response = kling_error(StatusCode::TOO_MANY_REQUESTS, fault.code, message);
+    if let Some(seconds) = fault.retry_after_secs {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    Some(response)
+}
+
+fn query(state: &Arc<RelayState>, request: &Value) -> Response {
+    AtomicCounters::bump(&state.counters.queries);
+    let id = match request.get("input") {
+        Some(Value::String(id)) => id.clone(),
+        Some(Value::Number(id)) => id.to_string(),
+        _ => {
+            return kling_error(
+                StatusCode::BAD_REQUEST,
+                1201,
+                "invalid parameter: input must be a task id",
+            );
+        }
+    };
+    let Some(task) = state.task(&id) else {
+        return kling_error(StatusCode::NOT_FOUND, 1203, "task not found");
+    };
+    if request.get("stream").and_then(Value::as_bool) == Some(true) {
+        AtomicCounters::bump(&state.counters.stream_queries);
+        return stream_reply(Arc::clone(state), task);
+    }
+    let now = Instant::now();
+    let data = task_object(state, &task, now);
+    let status = data["task_status"].as_str().unwrap_or_default().to_owned();
+    let reply = envelope(data, request_id(&format!("{id}/{status}")));
+    if state.roll(state.config.faults.drop_mid_body_rate) {
+        return cut_off(&reply);
+    }
+    json_response(StatusCode::OK, &reply)
+}

@@ -1,0 +1,230 @@
+//! What the fake relay does: [`FakeRelayConfig`] and its [`Faults`].
+
+use std::time::Duration;
+
+/// The API key the fake relay accepts unless told otherwise.
+pub const DEFAULT_FAKE_KEY: &str = "sk-fake-dmxapi-key";
+
+/// The marker that makes a task fail: a prompt containing it ends `failed` with a
+/// content-safety message, like a real risk-control rejection.
+pub const DEFAULT_FAIL_MARKER: &str = "[fail]";
+
+/// How the fake relay behaves. Start from [`FakeRelayConfig::default`] and adjust with the
+/// `with_*` methods.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct FakeRelayConfig {
+    /// The accepted `Authorization` value (raw, no `Bearer`).
+    pub key: String,
+    /// Port on 127.0.0.1 (0 picks a free one).
+    pub port: u16,
+    /// How long a task takes from submission to `succeed`/`failed` (real time).
+    pub render_time: Duration,
+    /// Prompts containing this text end `failed`.
+    pub fail_marker: String,
+    /// Size of each served video in bytes.
+    pub video_bytes: u64,
+    /// Seed for fault decisions and video bytes.
+    pub seed: u64,
+    /// Interval between progress events on the streaming query.
+    pub stream_interval: Duration,
+    /// Faults to inject.
+    pub faults: Faults,
+}
+
+impl Default for FakeRelayConfig {
+    fn default() -> Self {
+        Self {
+            key: DEFAULT_FAKE_KEY.to_owned(),
+            port: 0,
+            render_time: Duration::from_secs(3),
+            fail_marker: DEFAULT_FAIL_MARKER.to_owned(),
+            video_bytes: 256 * 1024,
+            seed: 0,
+            stream_interval: Duration::from_millis(500),
+            faults: Faults::default(),
+        }
+    }
+}
+
+impl FakeRelayConfig {
+    /// Sets the accepted key.
+    #[must_use]
+    pub fn with_key(mut self, key: impl Into<String>) -> Self {
+        self.key = key.into();
+        self
+    }
+
+    /// Sets the port (0 = any free port).
+    #[must_use]
+    pub fn with_port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Sets the render time.
+    #[must_use]
+    pub fn with_render_time(mut self, time: Duration) -> Self {
+        self.render_time = time;
+        self
+    }
+
+    /// Sets the failure marker.
+    #[must_use]
+    pub fn with_fail_marker(mut self, marker: impl Into<String>) -> Self {
+        self.fail_marker = marker.into();
+        self
+    }
+
+    /// Sets the size of served videos.
+    #[must_use]
+    pub fn with_video_bytes(mut self, bytes: u64) -> Self {
+        self.video_bytes = bytes;
+        self
+    }
+
+    /// Sets the seed.
+    #[must_use]
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Sets the interval of streaming progress events.
+    #[must_use]
+    pub fn with_stream_interval(mut self, interval: Duration) -> Self {
+        self.stream_interval = interval;
+        self
+    }
+
+    /// Sets the faults to inject.
+    #[must_use]
+    pub fn with_faults(mut self, faults: Faults) -> Self {
+        self.faults = faults;
+        self
+    }
+}
+
+/// Faults the fake relay injects. Rates are probabilities in `0.0..=1.0`, drawn from the
+/// seeded generator (repeatable for the same sequence of requests).
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct Faults {
+    /// Refuse submissions with HTTP 429 and a Kling rate-limit code.
+    pub rate_limit: Option<RateLimitFault>,
+    /// Refuse a submission with 429 + code 1303 while this many tasks are running.
+    pub max_running_tasks: Option<usize>,
+    /// Answer API requests with HTTP 500 and Kling code 5000 at this rate.
+    pub server_error_rate: f64,
+    /// Answer API requests with an HTML 502 gateway page at this rate.
+    pub gateway_page_rate: f64,
+    /// Wait this long before answering each API request.
+    pub latency: Duration,
+    /// Cut API replies off mid-body at this rate (a submission is accepted first).
+    pub drop_mid_body_rate: f64,
+    /// Cut video downloads off halfway at this rate.
+    pub truncate_download_rate: f64,
+    /// Answer video downloads with 403 (an expired signed link) at this rate.
+    pub expired_link_rate: f64,
+}
+
+impl Faults {
+    /// Refuse submissions with a rate limit.
+    #[must_use]
+    pub fn with_rate_limit(mut self, limit: RateLimitFault) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
+
+    /// Refuse submissions with 1303 while `tasks` are running.
+    #[must_use]
+    pub fn with_max_running_tasks(mut self, tasks: usize) -> Self {
+        self.max_running_tasks = Some(tasks);
+        self
+    }
+
+    /// Answer API requests with HTTP 500 / code 5000 at `rate`.
+    #[must_use]
+    pub fn with_server_errors(mut self, rate: f64) -> Self {
+        self.server_error_rate = rate;
+        self
+    }
+
+    /// Answer API requests with an HTML 502 page at `rate`.
+    #[must_use]
+    pub fn with_gateway_pages(mut self, rate: f64) -> Self {
+        self.gateway_page_rate = rate;
+        self
+    }
+
+    /// Wait `latency` before each API answer.
+    #[must_use]
+    pub fn with_latency(mut self, latency: Duration) -> Self {
+        self.latency = latency;
+        self
+    }
+
+    /// Cut API replies off mid-body at `rate`.
+    #[must_use]
+    pub fn with_dropped_replies(mut self, rate: f64) -> Self {
+        self.drop_mid_body_rate = rate;
+        self
+    }
+
+    /// Cut downloads off halfway at `rate`.
+    #[must_use]
+    pub fn with_truncated_downloads(mut self, rate: f64) -> Self {
+        self.truncate_download_rate = rate;
+        self
+    }
+
+    /// Answer downloads with 403 at `rate`.
+    #[must_use]
+    pub fn with_expired_links(mut self, rate: f64) -> Self {
+        self.expired_link_rate = rate;
+        self
+    }
+}
+
+/// Rate-limit refusals of submissions.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct RateLimitFault {
+    /// Kling code: 1302 (request rate) or 1303 (concurrency).
+    pub code: u16,
+    /// Refuse the first this many submissions.
+    pub first: u32,
+    /// Then refuse at this rate.
+    pub rate: f64,
+    /// Send `Retry-After: N` seconds with each refusal.
+    pub retry_after_secs: Option<u64>,
+}
+
+impl RateLimitFault {
+    /// Refuse the first `count` submissions with `code`.
+    pub fn first(code: u16, count: u32) -> Self {
+        Self {
+            code,
+            first: count,
+            rate: 0.0,
+            retry_after_secs: None,
+        }
+    }
+
+    /// Refuse submissions at `rate` with `code`.
+    pub fn rate(code: u16, rate: f64) -> Self {
+        Self {
+            code,
+            first: 0,
+            rate,
+            retry_after_secs: None,
+        }
+    }
+
+    /// Adds a `Retry-After` header.
+    #[must_use]
+    pub fn with_retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after_secs = Some(seconds);
+        self
+    }
+}

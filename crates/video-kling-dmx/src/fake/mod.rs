@@ -1,0 +1,128 @@
+//! A wire-compatible fake of the DMXAPI relay (feature `fake-server`): run the real client
+//! end to end with no account and no network.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use video_kling_dmx::fake::{FakeRelay, FakeRelayConfig};
+//!
+//! let relay = FakeRelay::start(FakeRelayConfig::default()).await?;
+//! println!("relay at {} (key {})", relay.base_url(), relay.key());
+//! // ... point a KlingDmxClient at relay.base_url() ...
+//! assert_eq!(relay.counters().submissions_accepted, 0);
+//! relay.stop().await;
+//! # Ok(()) }
+//! ```
+//!
+//! It checks the key, validates submissions (code 1201), moves tasks `submitted` →
+//! `processing` → `succeed` (or `failed` for prompts with the fail marker) over the render
+//! time, answers both query forms, serves each video as a valid MP4 with `Range` support,
+//! POSTs callbacks, and injects [`Faults`] on request. Replies are literal JSON written from
+//! the protocol notes, independent of the client's wire types.
+
+mod api;
+mod callback;
+mod config;
+mod replies;
+mod sse;
+mod state;
+mod validate;
+mod video;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::State;
+use axum::routing::{get, post};
+use tokio::task::JoinHandle;
+
+pub use config::{DEFAULT_FAIL_MARKER, DEFAULT_FAKE_KEY, FakeRelayConfig, Faults, RateLimitFault};
+pub use state::Counters;
+use state::RelayState;
+
+/// A running fake relay. Stops when [`stop`](Self::stop)ped or dropped.
+#[derive(Debug)]
+pub struct FakeRelay {
+    address: SocketAddr,
+    state: Arc<RelayState>,
+    server: Option<JoinHandle<()>>,
+}
+
+impl FakeRelay {
+    /// Binds `127.0.0.1:{config.port}` and starts serving in the background.
+    ///
+    /// # Errors
+    /// When the port cannot be bound.
+    pub async fn start(config: FakeRelayConfig) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
+        let address = listener.local_addr()?;
+        let state = Arc::new(RelayState::new(config, format!("http://{address}")));
+        let app = Router::new()
+            .route("/v1/responses", post(api::responses))
+            .route("/videos/{file}", get(video::video))
+            .route("/debug/counters", get(counters))
+            .with_state(Arc::clone(&state));
+        let server = tokio::spawn(async move {
+            if let Err(error) = axum::serve(listener, app).await {
+                tracing::warn!(%error, "fake relay stopped with an error");
+            }
+        });
+        Ok(Self {
+            address,
+            state,
+            server: Some(server),
+        })
+    }
+
+    /// The base URL to give a client: `http://127.0.0.1:{port}` (the host root).
+    pub fn base_url(&self) -> &str {
+        &self.state.base_url
+    }
+
+    /// The address it listens on.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The key it accepts.
+    pub fn key(&self) -> &str {
+        &self.state.config.key
+    }
+
+    /// The counters so far.
+    pub fn counters(&self) -> Counters {
+        self.state.counters.snapshot()
+    }
+
+    /// Refuses the next `count` submissions with HTTP 429 and Kling code 1303 (no task is
+    /// created), whatever the configured faults.
+    pub fn refuse_next_submissions(&self, count: u32) {
+        self.state.refuse_next(count);
+    }
+
+    /// Stops accepting connections.
+    pub async fn stop(mut self) {
+        if let Some(server) = self.server.take() {
+            server.abort();
+            let _ = server.await;
+        }
+    }
+
+    /// Serves until the process receives Ctrl-C (for the `dmx-fake` binary).
+    pub async fn run_until_ctrl_c(self) {
+        let _ = tokio::signal::ctrl_c().await;
+        self.stop().await;
+    }
+}
+
+impl Drop for FakeRelay {
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+    }
+}
+
+async fn counters(State(state): State<Arc<RelayState>>) -> axum::Json<Counters> {
+    axum::Json(state.counters.snapshot())
+}

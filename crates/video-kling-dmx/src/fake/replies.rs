@@ -1,0 +1,129 @@
+//! Reply bodies, written as literal JSON from the protocol notes — deliberately not from the
+//! client's `wire.rs` types, so a mistake the two share cannot hide.
+
+use axum::body::Body;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use serde_json::{Value, json};
+use tokio::time::Instant;
+
+use super::state::{FakeTask, RelayState, Stage};
+
+/// The message a task ending `failed` carries (a content-safety rejection, as Kling words it).
+pub(crate) const FAILURE_MESSAGE: &str = "Failure to pass the risk control system";
+
+/// A request id for a reply, unique per task and status.
+pub(crate) fn request_id(seed: &str) -> String {
+    let hash = seed.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("fake-{hash:016x}")
+}
+
+/// The signed-looking URL the relay serves a task's video at.
+pub(crate) fn video_url(state: &RelayState, task: &FakeTask) -> String {
+    format!(
+        "{}/videos/{}.mp4?cacheKey=fake{}&x-kcdn-pid=112757",
+        state.base_url, task.id, state.config.seed
+    )
+}
+
+/// The flat task object (the `data` of a reply, and the body of a callback).
+pub(crate) fn task_object(state: &RelayState, task: &FakeTask, now: Instant) -> Value {
+    let render = state.config.render_time;
+    let stage = task.stage_at(now, render);
+    let mut object = json!({
+        "task_id": task.id,
+        "task_status": stage.as_str(),
+        "task_status_msg": if stage == Stage::Failed { FAILURE_MESSAGE } else { "" },
+        "task_info": {},
+        "created_at": task.created_ms,
+        "updated_at": task.updated_ms(now, render),
+    });
+    if stage == Stage::Succeed {
+        object["final_unit_deduction"] = json!("1");
+        object["task_result"] = json!({
+            "videos": [{
+                "id": format!("{}1", task.id),
+                "url": video_url(state, task),
+                "duration": format!("{}.041", task.duration_secs),
+            }]
+        });
+    }
+    object
+}
+
+/// `{code: 0, message: "SUCCEED", request_id, data}`.
+pub(crate) fn envelope(data: Value, request_id: String) -> Value {
+    json!({ "code": 0, "message": "SUCCEED", "request_id": request_id, "data": data })
+}
+
+/// The submit reply: the envelope plus the relay's token usage.
+pub(crate) fn submit_reply(data: Value, request_id: String) -> Value {
+    let mut reply = envelope(data, request_id);
+    reply["usage"] = json!({
+        "total_tokens": 2125,
+        "input_tokens": 0,
+        "input_tokens_details": { "cached_tokens": 0 },
+        "output_tokens": 2125,
+        "output_tokens_details": { "reasoning_tokens": 0 }
+    });
+    reply
+}
+
+/// A Kling business error: `{code, message, request_id}` with its HTTP status.
+pub(crate) fn kling_error(status: StatusCode, code: u16, message: &str) -> Response {
+    let body = json!({ "code": code, "message": message, "request_id": request_id(message) });
+    json_response(status, &body)
+}
+
+/// The relay's own OpenAI-style error.
+pub(crate) fn relay_error(status: StatusCode, message: &str, code: &str) -> Response {
+    let body = json!({
+        "error": { "message": message, "type": "dmxapi_error", "param": "", "code": code }
+    });
+    json_response(status, &body)
+}
+
+/// An nginx-style HTML gateway page.
+pub(crate) fn gateway_page() -> Response {
+    let html = "<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n<center><h1>502 Bad Gateway</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n";
+    (
+        StatusCode::BAD_GATEWAY,
+        [(header::CONTENT_TYPE, "text/html")],
+        html,
+    )
+        .into_response()
+}
+
+/// A JSON reply.
+pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// A JSON reply that announces its full length but is cut off halfway (the connection drops).
+pub(crate) fn cut_off(body: &Value) -> Response {
+    let bytes = Bytes::from(body.to_string());
+    let half = bytes.slice(..bytes.len() / 2);
+    let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
+        Ok(half),
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "fault: dropped mid-body",
+        )),
+    ];
+    let mut response = Response::new(Body::from_stream(futures::stream::iter(chunks)));
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+    response
+}

@@ -1,0 +1,257 @@
+//! The fake relay's memory: tasks, counters and the seeded fault generator.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+use tokio::time::Instant;
+
+use super::config::FakeRelayConfig;
+
+/// First task id handed out (Kling's ids are 18-digit decimal strings).
+const FIRST_TASK_ID: u64 = 850_000_000_000_000_000;
+
+/// A task's stage, as the relay names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stage {
+    Submitted,
+    Processing,
+    Succeed,
+    Failed,
+}
+
+impl Stage {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::Processing => "processing",
+            Self::Succeed => "succeed",
+            Self::Failed => "failed",
+        }
+    }
+
+    pub(crate) fn is_final(self) -> bool {
+        matches!(self, Self::Succeed | Self::Failed)
+    }
+}
+
+/// One task the relay accepted.
+#[derive(Debug, Clone)]
+pub(crate) struct FakeTask {
+    pub(crate) id: String,
+    pub(crate) started: Instant,
+    pub(crate) created_ms: u64,
+    pub(crate) fails: bool,
+    pub(crate) duration_secs: u64,
+    pub(crate) callback_url: Option<String>,
+}
+
+impl FakeTask {
+    /// The stage at `now`: `submitted` for the first tenth of the render, then `processing`.
+    pub(crate) fn stage_at(&self, now: Instant, render: Duration) -> Stage {
+        let elapsed = now.saturating_duration_since(self.started);
+        if elapsed >= render {
+            if self.fails {
+                Stage::Failed
+            } else {
+                Stage::Succeed
+            }
+        } else if elapsed < render / 10 {
+            Stage::Submitted
+        } else {
+            Stage::Processing
+        }
+    }
+
+    /// When the task reaches `processing` and its final stage.
+    pub(crate) fn transitions(&self, render: Duration) -> [(Instant, Stage); 2] {
+        let last = if self.fails {
+            Stage::Failed
+        } else {
+            Stage::Succeed
+        };
+        [
+            (self.started + render / 10, Stage::Processing),
+            (self.started + render, last),
+        ]
+    }
+
+    /// Unix ms when the task last changed at `now`.
+    pub(crate) fn updated_ms(&self, now: Instant, render: Duration) -> u64 {
+        let elapsed = now.saturating_duration_since(self.started).min(render);
+        self.created_ms + u64::try_from(elapsed.as_millis()).unwrap_or(0)
+    }
+}
+
+/// Counters readable by tests ([`super::FakeRelay::counters`]) and at `GET /debug/counters`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Counters {
+    /// Submissions that arrived with a valid key.
+    pub submissions_received: u64,
+    /// Submissions that created a task.
+    pub submissions_accepted: u64,
+    /// Query requests (both forms).
+    pub queries: u64,
+    /// Streaming query requests.
+    pub stream_queries: u64,
+    /// Video download requests.
+    pub downloads: u64,
+    /// Callback POSTs attempted.
+    pub callbacks_sent: u64,
+    /// Faults injected.
+    pub faults_injected: u64,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct AtomicCounters {
+    pub(crate) submissions_received: AtomicU64,
+    pub(crate) submissions_accepted: AtomicU64,
+    pub(crate) queries: AtomicU64,
+    pub(crate) stream_queries: AtomicU64,
+    pub(crate) downloads: AtomicU64,
+    pub(crate) callbacks_sent: AtomicU64,
+    pub(crate) faults_injected: AtomicU64,
+}
+
+impl AtomicCounters {
+    pub(crate) fn bump(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn snapshot(&self) -> Counters {
+        let read = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
+        Counters {
+            submissions_received: read(&self.submissions_received),
+            submissions_accepted: read(&self.submissions_accepted),
+            queries: read(&self.queries),
+            stream_queries: read(&self.stream_queries),
+            downloads: read(&self.downloads),
+            callbacks_sent: read(&self.callbacks_sent),
+            faults_injected: read(&self.faults_injected),
+        }
+    }
+}
+
+/// Shared state behind every handler.
+#[derive(Debug)]
+pub(crate) struct RelayState {
+    pub(crate) config: FakeRelayConfig,
+    pub(crate) base_url: String,
+    pub(crate) counters: AtomicCounters,
+    tasks: Mutex<HashMap<String, FakeTask>>,
+    rng: Mutex<fastrand::Rng>,
+    rate_limited: AtomicU64,
+    forced_refusals: AtomicU32,
+    pub(crate) http: reqwest::Client,
+}
+
+impl RelayState {
+    pub(crate) fn new(config: FakeRelayConfig, base_url: String) -> Self {
+        let rng = fastrand::Rng::with_seed(config.seed);
+        Self {
+            config,
+            base_url,
+            counters: AtomicCounters::default(),
+            tasks: Mutex::new(HashMap::new()),
+            rng: Mutex::new(rng),
+            rate_limited: AtomicU64::new(0),
+            forced_refusals: AtomicU32::new(0),
+            http: reqwest::Client::new(),
+        }
+    }
+
+    fn tasks(&self) -> MutexGuard<'_, HashMap<String, FakeTask>> {
+        self.tasks.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// True with probability `rate` (from the seeded generator); counts injected faults.
+    pub(crate) fn roll(&self, rate: f64) -> bool {
+        if rate <= 0.0 {
+            return false;
+        }
+        let hit = self
+            .rng
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .f64()
+            < rate;
+        if hit {
+            AtomicCounters::bump(&self.counters.faults_injected);
+        }
+        hit
+    }
+
+    /// Whether the next submission is refused by the configured rate limit.
+    pub(crate) fn rate_limit_hit(&self) -> bool {
+        let Some(fault) = &self.config.faults.rate_limit else {
+            return false;
+        };
+        let seen = self.rate_limited.fetch_add(1, Ordering::Relaxed);
+        if seen < u64::from(fault.first) {
+            AtomicCounters::bump(&self.counters.faults_injected);
+            return true;
+        }
+        self.roll(fault.rate)
+    }
+
+    /// Refuses the next `count` submissions with 429 + 1303.
+    pub(crate) fn refuse_next(&self, count: u32) {
+        self.forced_refusals.store(count, Ordering::Relaxed);
+    }
+
+    /// Takes one forced refusal, if any are left.
+    pub(crate) fn take_forced_refusal(&self) -> bool {
+        self.forced_refusals
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(1)
+            })
+            .is_ok()
+    }
+
+    /// Tasks not yet finished.
+    pub(crate) fn running_tasks(&self) -> usize {
+        let now = Instant::now();
+        let render = self.config.render_time;
+        self.tasks()
+            .values()
+            .filter(|t| !t.stage_at(now, render).is_final())
+            .count()
+    }
+
+    /// Creates a task and returns it.
+    pub(crate) fn create_task(
+        &self,
+        fails: bool,
+        duration_secs: u64,
+        callback_url: Option<String>,
+    ) -> FakeTask {
+        let seq = self
+            .counters
+            .submissions_accepted
+            .fetch_add(1, Ordering::Relaxed);
+        let task = FakeTask {
+            id: (FIRST_TASK_ID + seq).to_string(),
+            started: Instant::now(),
+            created_ms: unix_ms_now(),
+            fails,
+            duration_secs,
+            callback_url,
+        };
+        self.tasks().insert(task.id.clone(), task.clone());
+        task
+    }
+
+    pub(crate) fn task(&self, id: &str) -> Option<FakeTask> {
+        self.tasks().get(id).cloned()
+    }
+}
+
+fn unix_ms_now() -> u64 {
+    let since = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    u64::try_from(since.as_millis()).unwrap_or(0)
+}

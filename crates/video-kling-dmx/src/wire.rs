@@ -1,0 +1,482 @@
+//! The relay's wire format, exactly as sent and received.
+//!
+//! Outgoing bodies serialise field for field as the protocol notes show them. Incoming types
+//! are tolerant: unknown fields are ignored, ids and numbers may come as JSON strings or
+//! numbers, and a `null` anywhere optional is the same as the field being absent.
+
+use serde::de::{DeserializeOwned, Error as _};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Value};
+
+/// The body of a submission (`fixtures/submit_request.json`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct SubmitBody {
+    /// The model that renders, e.g. `kling-v2-6-text2video`.
+    pub(crate) model: String,
+    /// The prompt.
+    pub(crate) input: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) negative_prompt: Option<String>,
+    /// `std` or `pro`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) mode: Option<String>,
+    /// `on` or `off`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) sound: Option<String>,
+    /// `16:9`, `9:16` or `1:1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) aspect_ratio: Option<String>,
+    /// Seconds, a JSON number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) duration: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) callback_url: Option<String>,
+    /// Provider-specific options, with every key of a typed field removed.
+    #[serde(flatten)]
+    pub(crate) extra: Map<String, Value>,
+}
+
+/// The keys [`SubmitBody`] owns; an extra option with one of these names is dropped.
+pub(crate) const SUBMIT_KEYS: [&str; 9] = [
+    "model",
+    "input",
+    "negative_prompt",
+    "mode",
+    "sound",
+    "aspect_ratio",
+    "duration",
+    "callback_url",
+    "stream",
+];
+
+/// The body of a query (`fixtures/query_request.json`, `query_stream_request.json`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct QueryBody<'a> {
+    pub(crate) model: &'a str,
+    /// The task id.
+    pub(crate) input: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) stream: Option<bool>,
+}
+
+/// The reply envelope: `{code, message, request_id, data, usage}`, possibly with a relay
+/// `error` object beside or instead of it.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub(crate) struct Envelope {
+    /// Kling's business code; 0 is success.
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub(crate) code: Option<i64>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub(crate) message: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub(crate) request_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient_data")]
+    pub(crate) data: Option<TaskData>,
+    #[serde(default, deserialize_with = "lenient_usage")]
+    pub(crate) usage: Option<WireUsage>,
+    #[serde(default, deserialize_with = "lenient_error")]
+    pub(crate) error: Option<RelayError>,
+}
+
+impl Envelope {
+    /// The task id in `data`, when there is a non-empty one.
+    pub(crate) fn task_id(&self) -> Option<&str> {
+        self.data
+            .as_ref()
+            .map(|data| data.task_id.as_str())
+            .filter(|id| !id.is_empty())
+    }
+}
+
+/// A task as Kling describes it (also the flat callback body).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub(crate) struct TaskData {
+    /// A decimal string; a JSON number is accepted and kept as its text. Empty when absent.
+    #[serde(default, deserialize_with = "lenient_string_or_empty")]
+    pub(crate) task_id: String,
+    /// `submitted`, `processing`, `succeed`, `failed`, or anything new.
+    #[serde(default, deserialize_with = "lenient_string_or_empty")]
+    pub(crate) task_status: String,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub(crate) task_status_msg: Option<String>,
+    #[serde(default)]
+    pub(crate) task_info: Option<TaskInfo>,
+    #[serde(default)]
+    pub(crate) task_result: Option<TaskResult>,
+    /// Unix milliseconds.
+    #[serde(default, deserialize_with = "lenient_u64")]
+    pub(crate) created_at: Option<u64>,
+    /// Unix milliseconds.
+    #[serde(default, deserialize_with = "lenient_u64")]
+    pub(crate) updated_at: Option<u64>,
+    /// Units deducted, as Kling writes them (`"1"`); a number is kept as its text.
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub(crate) final_unit_deduction: Option<String>,
+}
+
+/// `data.task_info`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub(crate) struct TaskInfo {
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub(crate) external_task_id: Option<String>,
+}
+
+/// `data.task_result`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub(crate) struct TaskResult {
+    #[serde(default, deserialize_with = "lenient_list")]
+    pub(crate) videos: Vec<WireVideo>,
+}
+
+/// One finished video.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub(crate) struct WireVideo {
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub(crate) id: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string_or_empty")]
+    pub(crate) url: String,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub(crate) watermark_url: Option<String>,
+    /// Seconds as text (`"5.041"`); a number is kept as its text.
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub(crate) duration: Option<String>,
+}
+
+/// The relay's billing counters (`usage`).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub(crate) struct WireUsage {
+    #[serde(default, deserialize_with = "lenient_u64")]
+    pub(crate) total_tokens: Option<u64>,
+}
+
+/// The relay's own error object, OpenAI style.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub(crate) struct RelayError {
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub(crate) message: Option<String>,
+    #[serde(default, rename = "type", deserialize_with = "lenient_string")]
+    pub(crate) kind: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub(crate) param: Option<String>,
+    /// A string such as `invalid_api_key`, or a number kept as its text.
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub(crate) code: Option<String>,
+}
+
+/// One server-sent event's JSON payload in the streaming query (OpenAI Responses style).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub(crate) struct StreamEvent {
+    /// `response.created`, ..., `response.completed`.
+    #[serde(default, rename = "type", deserialize_with = "lenient_string")]
+    pub(crate) kind: Option<String>,
+    #[serde(default)]
+    pub(crate) response: Option<StreamResponse>,
+}
+
+/// `response` inside a [`StreamEvent`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub(crate) struct StreamResponse {
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub(crate) status: Option<String>,
+    #[serde(default, deserialize_with = "lenient_list")]
+    pub(crate) output: Vec<StreamOutput>,
+}
+
+/// One item of `response.output`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub(crate) struct StreamOutput {
+    #[serde(default, deserialize_with = "lenient_list")]
+    pub(crate) content: Vec<StreamContent>,
+}
+
+/// One item of `response.output[*].content`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub(crate) struct StreamContent {
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub(crate) text: Option<String>,
+}
+
+impl StreamResponse {
+    /// Every `output[*].content[*].text`, joined by newlines.
+    pub(crate) fn text(&self) -> String {
+        let texts: Vec<&str> = self
+            .output
+            .iter()
+            .flat_map(|output| output.content.iter())
+            .filter_map(|content| content.text.as_deref())
+            .collect();
+        texts.join("\n")
+    }
+}
+
+/// A string, or a number/bool written as text; `null` and anything else is `None`.
+fn value_to_string(value: Value) -> Option<String> {
+    match value {
+        Value::String(text) => Some(text),
+        Value::Number(number) => Some(number.to_string()),
+        Value::Bool(flag) => Some(flag.to_string()),
+        _ => None,
+    }
+}
+
+fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(Option::<Value>::deserialize(d)?.and_then(value_to_string))
+}
+
+fn lenient_string_or_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(lenient_string(d)?.unwrap_or_default())
+}
+
+fn lenient_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(Value::Number(number)) => number.as_i64(),
+        Some(Value::String(text)) => text.trim().parse().ok(),
+        _ => None,
+    })
+}
+
+fn lenient_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(Value::Number(number)) => number
+            .as_u64()
+            .or_else(|| number.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64)),
+        Some(Value::String(text)) => text.trim().parse().ok(),
+        _ => None,
+    })
+}
+
+/// `data`: an object must parse as a task; `null`, a list or a scalar count as absent.
+fn lenient_data<'de, D: Deserializer<'de>>(d: D) -> Result<Option<TaskData>, D::Error> {
+    match Option::<Value>::deserialize(d)? {
+        Some(value @ Value::Object(_)) => TaskData::deserialize(value)
+            .map(Some)
+            .map_err(D::Error::custom),
+        _ => Ok(None),
+    }
+}
+
+fn lenient_usage<'de, D: Deserializer<'de>>(d: D) -> Result<Option<WireUsage>, D::Error> {
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(value @ Value::Object(_)) => WireUsage::deserialize(value).ok(),
+        _ => None,
+    })
+}
+
+/// `error`: an object, or a bare message string.
+fn lenient_error<'de, D: Deserializer<'de>>(d: D) -> Result<Option<RelayError>, D::Error> {
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(value @ Value::Object(_)) => RelayError::deserialize(value).ok(),
+        Some(Value::String(message)) => Some(RelayError {
+            message: Some(message),
+            ..RelayError::default()
+        }),
+        _ => None,
+    })
+}
+
+/// A list; `null` or a non-list is empty; items that do not parse are skipped.
+fn lenient_list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(Value::Array(items)) => items
+            .into_iter()
+            .filter_map(|item| T::deserialize(item).ok())
+            .collect(),
+        _ => Vec::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn fixture(name: &str) -> Vec<u8> {
+        let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read(&path).unwrap_or_else(|e| panic!("read {path}: {e}"))
+    }
+
+    fn envelope(name: &str) -> Envelope {
+        serde_json::from_slice(&fixture(name)).unwrap()
+    }
+
+    #[test]
+    fn submit_body_serialises_like_the_fixture() {
+        let body = SubmitBody {
+            model: "kling-v2-6-text2video".into(),
+            input: "A person dancing on a beach at sunset".into(),
+            negative_prompt: Some(String::new()),
+            mode: Some("pro".into()),
+            sound: Some("off".into()),
+            aspect_ratio: Some("16:9".into()),
+            duration: Some(5),
+            callback_url: Some("https://example.com/hooks/video".into()),
+            extra: Map::new(),
+        };
+        let expected: Value = serde_json::from_slice(&fixture("submit_request.json")).unwrap();
+        assert_eq!(serde_json::to_value(&body).unwrap(), expected);
+        assert!(serde_json::to_value(&body).unwrap()["duration"].is_u64());
+    }
+
+    #[test]
+    fn query_bodies_serialise_like_the_fixtures() {
+        let plain = QueryBody {
+            model: "kling-text2video-get",
+            input: "840242793980637239",
+            stream: None,
+        };
+        let expected: Value = serde_json::from_slice(&fixture("query_request.json")).unwrap();
+        assert_eq!(serde_json::to_value(&plain).unwrap(), expected);
+        let streaming = QueryBody {
+            stream: Some(true),
+            ..plain
+        };
+        let expected: Value =
+            serde_json::from_slice(&fixture("query_stream_request.json")).unwrap();
+        assert_eq!(serde_json::to_value(&streaming).unwrap(), expected);
+    }
+
+    #[test]
+    fn submit_ok_parses_every_field() {
+        let env = envelope("submit_ok.json");
+        assert_eq!(env.code, Some(0));
+        assert_eq!(env.message.as_deref(), Some("SUCCEED"));
+        assert_eq!(
+            env.request_id.as_deref(),
+            Some("1a06838f-d2cc-4328-a73e-401cb23e8080")
+        );
+        assert_eq!(env.task_id(), Some("840242793980637239"));
+        let data = env.data.unwrap();
+        assert_eq!(data.task_status, "submitted");
+        assert_eq!(data.task_status_msg.as_deref(), Some(""));
+        assert_eq!(data.created_at, Some(1_768_358_011_822));
+        assert_eq!(data.updated_at, Some(1_768_358_011_822));
+        assert_eq!(data.task_info, Some(TaskInfo::default()));
+        assert_eq!(env.usage.unwrap().total_tokens, Some(2125));
+        assert!(env.error.is_none());
+    }
+
+    #[test]
+    fn succeed_full_keeps_documented_extras() {
+        let data = envelope("query_succeed_full.json").data.unwrap();
+        assert_eq!(data.final_unit_deduction.as_deref(), Some("1"));
+        assert_eq!(
+            data.task_info.unwrap().external_task_id.as_deref(),
+            Some("order-2026-000123")
+        );
+        let videos = data.task_result.unwrap().videos;
+        assert_eq!(videos.len(), 1);
+        assert_eq!(videos[0].id.as_deref(), Some("840242794144206900"));
+        assert_eq!(videos[0].duration.as_deref(), Some("10.041"));
+        assert!(
+            videos[0]
+                .watermark_url
+                .as_deref()
+                .unwrap()
+                .contains("wm-cw9i")
+        );
+    }
+
+    #[test]
+    fn numbers_and_strings_are_interchangeable_and_unknown_fields_ignored() {
+        let env: Envelope = serde_json::from_value(json!({
+            "code": "0",
+            "brand_new": {"nested": [1, 2]},
+            "data": {
+                "task_id": 840_242_793_980_637_239_u64,
+                "task_status": "queued",
+                "created_at": "1768358011822",
+                "final_unit_deduction": 2,
+                "task_result": {"videos": [
+                    {"id": 7, "url": "https://x/v.mp4", "duration": 5.5, "fps": 30},
+                    "not a video"
+                ]},
+                "unknown": true
+            },
+            "usage": {"total_tokens": "12"},
+            "error": null
+        }))
+        .unwrap();
+        assert_eq!(env.code, Some(0));
+        let data = env.data.unwrap();
+        assert_eq!(data.task_id, "840242793980637239");
+        assert_eq!(data.task_status, "queued");
+        assert_eq!(data.created_at, Some(1_768_358_011_822));
+        assert_eq!(data.final_unit_deduction.as_deref(), Some("2"));
+        let videos = data.task_result.unwrap().videos;
+        assert_eq!(videos.len(), 1);
+        assert_eq!(videos[0].id.as_deref(), Some("7"));
+        assert_eq!(videos[0].duration.as_deref(), Some("5.5"));
+        assert_eq!(env.usage.unwrap().total_tokens, Some(12));
+    }
+
+    #[test]
+    fn relay_errors_parse_with_string_or_numeric_codes() {
+        let env = envelope("error_relay_unauthorized.json");
+        assert_eq!(env.code, None);
+        let error = env.error.unwrap();
+        assert_eq!(error.code.as_deref(), Some("invalid_api_key"));
+        assert_eq!(error.kind.as_deref(), Some("dmxapi_error"));
+        assert_eq!(error.message.as_deref(), Some("invalid token"));
+        assert_eq!(error.param.as_deref(), Some(""));
+
+        let numeric: Envelope =
+            serde_json::from_value(json!({"error": {"message": "x", "code": 429}})).unwrap();
+        assert_eq!(numeric.error.unwrap().code.as_deref(), Some("429"));
+        let bare: Envelope = serde_json::from_value(json!({"error": "boom"})).unwrap();
+        assert_eq!(bare.error.unwrap().message.as_deref(), Some("boom"));
+    }
+
+    #[test]
+    fn wrapped_success_has_both_error_and_data() {
+        let env = envelope("submit_wrapped_success.json");
+        assert_eq!(env.code, Some(0));
+        assert_eq!(
+            env.error.as_ref().unwrap().code.as_deref(),
+            Some("dmxapi_kling_error_0")
+        );
+        assert_eq!(env.task_id(), Some("840242793980637241"));
+    }
+
+    #[test]
+    fn kling_error_bodies_have_code_and_no_data() {
+        for name in [
+            "error_kling_1102_quota.json",
+            "error_kling_1201_invalid.json",
+            "error_kling_1302_rate_limit.json",
+            "error_kling_1303_concurrency.json",
+            "error_task_not_found.json",
+        ] {
+            let env = envelope(name);
+            assert!(env.code.unwrap() > 1000, "{name}");
+            assert!(env.data.is_none() && env.task_id().is_none(), "{name}");
+            assert!(env.request_id.is_some(), "{name}");
+        }
+    }
+
+    #[test]
+    fn stream_completed_event_text_joins_outputs() {
+        let event: StreamEvent = serde_json::from_value(json!({
+            "type": "response.completed",
+            "response": {"status": "completed", "output": [
+                {"content": [{"type": "output_text", "text": "a"}, {"type": "x"}]},
+                {"content": [{"text": "b"}]}
+            ]}
+        }))
+        .unwrap();
+        assert_eq!(event.kind.as_deref(), Some("response.completed"));
+        let response = event.response.unwrap();
+        assert_eq!(response.status.as_deref(), Some("completed"));
+        assert_eq!(response.text(), "a\nb");
+    }
+
+    #[test]
+    fn data_that_is_not_an_object_counts_as_absent() {
+        let env: Envelope = serde_json::from_value(json!({"code": 1303, "data": []})).unwrap();
+        assert_eq!(env.code, Some(1303));
+        assert!(env.data.is_none());
+    }
+}
