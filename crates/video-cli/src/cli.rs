@@ -121,7 +121,7 @@ pub(crate) struct GenerateArgs {
 }
 
 /// How to wait.
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub(crate) struct WaitArgs {
     /// Wait in one long streaming request instead of polling (kling-dmx).
     #[arg(long)]

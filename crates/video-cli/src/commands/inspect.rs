@@ -94,15 +94,7 @@ pub(crate) async fn status(cli: &Cli, id: &str) -> TaskReport {
     let id = TaskId::new(id);
     settle(
         async {
-            let cx = context(
-                cli,
-                &id,
-                &WaitArgs {
-                    stream: false,
-                    timeout: None,
-                },
-            )
-            .await?;
+            let cx = context(cli, &id, &WaitArgs::default()).await?;
             let task = cx
                 .backend
                 .provider
@@ -162,15 +154,7 @@ pub(crate) async fn download(cli: &Cli, id: &str, output: Option<&Path>) -> Task
     let id = TaskId::new(id);
     settle(
         async {
-            let cx = context(
-                cli,
-                &id,
-                &WaitArgs {
-                    stream: false,
-                    timeout: None,
-                },
-            )
-            .await?;
+            let cx = context(cli, &id, &WaitArgs::default()).await?;
             let provider = cx.backend.provider.as_ref();
             let task = provider.task(&id).await.map_err(|e| (id_only(&id), e))?;
             let mut report = cx.record(&task).await;

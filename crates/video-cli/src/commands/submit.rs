@@ -18,10 +18,7 @@ pub(crate) async fn generate(cli: &Cli, args: &GenerateArgs) -> TaskReport {
 
 /// Submit and return.
 pub(crate) async fn submit(cli: &Cli, args: &SubmitArgs) -> TaskReport {
-    let wait = WaitArgs {
-        stream: false,
-        timeout: None,
-    };
+    let wait = WaitArgs::default();
     run(cli, args, &wait, false)
         .await
         .unwrap_or_else(|(report, error)| report.with_error(&error))
