@@ -126,8 +126,9 @@ pub(crate) struct WaitArgs {
     /// Wait in one long streaming request instead of polling (kling-dmx).
     #[arg(long)]
     pub(crate) stream: bool,
-    /// Give up waiting after this many seconds (the task goes on; `video resume` later).
-    #[arg(long, value_name = "SECS")]
+    /// Give up waiting after this many seconds, at most a week (the task goes on; `video
+    /// resume` finishes it later).
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=604_800))]
     pub(crate) timeout: Option<u64>,
 }
 

@@ -34,7 +34,16 @@ pub(crate) fn video_path(output: Option<&Path>, task: &Task, index: usize) -> Pa
     first.with_file_name(format!("{stem}-{}.{extension}", index + 1))
 }
 
+/// `path` made absolute against the current folder (without touching the file system).
+pub(crate) fn absolute(path: &Path) -> Result<PathBuf, VideoError> {
+    std::path::absolute(path).map_err(|source| VideoError::Io {
+        path: path.to_owned(),
+        source,
+    })
+}
+
 /// Downloads every video of a finished task, recording each in journal entry `entry`.
+/// A finished task without videos is an error (nothing would be saved).
 pub(crate) async fn save_videos(
     provider: &dyn VideoProvider,
     task: &Task,
@@ -42,12 +51,19 @@ pub(crate) async fn save_videos(
     journal: &dyn TaskStore,
     entry: Option<EntryId>,
 ) -> Result<Vec<DownloadRecord>, VideoError> {
+    if task.videos.is_empty() {
+        return Err(VideoError::Decode {
+            status: None,
+            reason: format!("task {} finished without a video", task.id),
+            excerpt: String::new(),
+        });
+    }
     let mut records = Vec::new();
     for (index, video) in task.videos.iter().enumerate() {
         let path = video_path(output, task, index);
         let stream = provider.download(video).await?;
         let (bytes, sha256) = save_hashed(stream, &path).await?;
-        let record = DownloadRecord::new(video.url.clone(), path, bytes, sha256);
+        let record = DownloadRecord::new(index, video.url.clone(), path, bytes, sha256);
         if let Some(entry) = entry {
             update_entry(journal, entry, |e| e.apply_download(&record)).await?;
         }

@@ -63,6 +63,11 @@ impl Observer for Reporter {
                 self.spinner
                     .set_message(format!("{} {}", task.id, task.status));
             }
+            Event::JournalWriteFailed { error, .. } => {
+                self.spinner.suspend(|| {
+                    eprintln!("warning: the journal could not record this step: {error}")
+                });
+            }
             Event::SubmitRetry { error, pause } => {
                 self.spinner
                     .set_message(format!("retrying in {pause:?}: {error}"));

@@ -20,6 +20,9 @@ pub(crate) struct TaskReport {
     pub(crate) provider: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) created_at: Option<u64>,
+    /// The whole request, for entries whose outcome needs a person.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) request: Option<video_core::VideoRequest>,
     pub(crate) error: Option<ErrorReport>,
 }
 
@@ -74,12 +77,13 @@ impl TaskReport {
         let videos = entry
             .videos
             .iter()
-            .map(|video| {
-                let saved = entry.downloads.iter().find(|d| d.url == video.url);
-                VideoReport {
-                    url: video.url.clone(),
-                    ..saved.map(saved_report).unwrap_or_default()
-                }
+            .enumerate()
+            .map(|(index, video)| VideoReport {
+                url: video.url.clone(),
+                ..entry
+                    .download_of(index)
+                    .map(saved_report)
+                    .unwrap_or_default()
             })
             .collect();
         Self {
@@ -91,13 +95,14 @@ impl TaskReport {
             prompt: Some(entry.request.prompt.clone()),
             provider: Some(entry.provider.clone()),
             created_at: Some(video_core::unix_millis::to_millis(entry.created_at)),
+            request: None,
             error: None,
         }
     }
 
     /// Adds a saved video.
     pub(crate) fn add_download(&mut self, record: &DownloadRecord) {
-        match self.videos.iter_mut().find(|v| v.url == record.url) {
+        match self.videos.get_mut(record.index) {
             Some(video) => *video = saved_report(record),
             None => self.videos.push(saved_report(record)),
         }

@@ -24,8 +24,12 @@ async fn generate_writes_the_mp4_and_reports_it_as_json() {
     assert!(report["task_id"].as_str().unwrap().starts_with("mock-"));
     assert!(report["error"].is_null());
     let video = &report["videos"][0];
-    assert_eq!(video["path"], "fox.mp4");
     let path = scratch.path("fox.mp4");
+    assert_eq!(
+        video["path"],
+        path.to_str().unwrap(),
+        "recorded as an absolute path"
+    );
     assert!(is_mp4(&path));
     assert_eq!(video["bytes"], std::fs::metadata(&path).unwrap().len());
     assert_eq!(video["sha256"], sha256_of(&path));
@@ -43,7 +47,10 @@ async fn human_output_names_the_task_and_file_without_bars_or_ansi() {
     assert_eq!(code(&out), 0);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.starts_with("task id: mock-"), "{stdout}");
-    assert!(stdout.contains("saved: mock-"), "{stdout}");
+    assert!(
+        stdout.contains("saved: /") && stdout.contains(".mp4 (16384 bytes)"),
+        "{stdout}"
+    );
     let all = format!("{stdout}{}", stderr(&out));
     assert!(
         !all.contains('\u{1b}'),
@@ -76,9 +83,13 @@ async fn submit_status_wait_download_tasks_resume() {
 
     let downloaded = scratch.run(&["--json", "download", &id]).await;
     assert_eq!(code(&downloaded), 0);
+    let saved_at = json(&downloaded)["videos"][0]["path"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert_eq!(
-        json(&downloaded)["videos"][0]["path"],
-        "one.mp4",
+        saved_at,
+        scratch.path("one.mp4").to_str().unwrap(),
         "the path recorded at submission"
     );
     assert!(is_mp4(&scratch.path("one.mp4")));
@@ -139,4 +150,42 @@ async fn help_documents_the_exit_codes() {
     ] {
         assert!(text.contains(line), "help lacks {line:?}");
     }
+}
+
+#[tokio::test]
+async fn resume_from_another_folder_saves_where_the_submission_said() {
+    let scratch = Scratch::new();
+    let named = json(
+        &scratch
+            .run(&["--json", "submit", "one", "--output", "one.mp4"])
+            .await,
+    );
+    let unnamed = json(&scratch.run(&["--json", "submit", "two"]).await);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let mut command = scratch.video(&["--json", "resume"]);
+    command.current_dir(elsewhere.path());
+    let out = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(is_mp4(&scratch.path("one.mp4")));
+    let unnamed_id = unnamed["task_id"].as_str().unwrap();
+    assert!(
+        is_mp4(&scratch.path(&format!("{unnamed_id}.mp4"))),
+        "default name, submission folder"
+    );
+    assert_eq!(
+        std::fs::read_dir(elsewhere.path()).unwrap().count(),
+        0,
+        "nothing in the other folder"
+    );
+    assert!(named["task_id"].is_string());
+}
+
+#[tokio::test]
+async fn absurd_timeouts_are_usage_errors() {
+    let out = Scratch::new()
+        .run(&["generate", "fox", "--timeout", "18446744073709551615"])
+        .await;
+    assert_eq!(code(&out), 2);
 }

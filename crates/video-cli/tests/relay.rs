@@ -158,3 +158,32 @@ async fn exit_codes_follow_the_error_classes() {
     let refused = Scratch::new().relay("http://127.0.0.1:9", "sk-any");
     assert_eq!(code(&refused.run(&["generate", "a fox"]).await), 6);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_killed_video_wait_leaves_the_row_for_resume() {
+    let relay = start_relay(Duration::from_millis(1500), Faults::default()).await;
+    let scratch = scratch_for(&relay);
+    let submitted = json(
+        &scratch
+            .run(&["--json", "submit", "a fox", "--output", "fox.mp4"])
+            .await,
+    );
+    let id = submitted["task_id"].as_str().unwrap().to_owned();
+    let mut child = scratch
+        .video(&["wait", &id])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let tasks = json(&scratch.run(&["--json", "tasks"]).await);
+    assert_eq!(tasks["tasks"][0]["state"], "submitted");
+
+    let resumed = scratch.run(&["--json", "resume"]).await;
+    assert_eq!(code(&resumed), 0, "{}", stderr(&resumed));
+    assert_eq!(json(&resumed)["tasks"][0]["state"], "downloaded");
+    assert!(is_mp4(&scratch.path("fox.mp4")));
+    assert_eq!(relay.counters().submissions_accepted, 1);
+}

@@ -32,6 +32,14 @@ pub enum Event<'a> {
     StatusChanged(&'a Task),
     /// The task finished (succeeded or failed).
     Finished(&'a Task),
+    /// A journal write failed (journaled flows only); the task goes on, but the journal may
+    /// be missing what the task id or status says. Tell the user.
+    JournalWriteFailed {
+        /// The journal entry.
+        entry: crate::EntryId,
+        /// What went wrong.
+        error: &'a VideoError,
+    },
 }
 
 /// Hears [`Event`]s. Any `Fn(&Event)` closure is an observer; `()` ignores everything.

@@ -21,10 +21,14 @@ pub struct RetryPolicy {
     pub jitter: f64,
     /// Seed for the jitter; `None` seeds from entropy. Set it to make schedules repeatable.
     pub seed: Option<u64>,
+    /// The longest `retry_after` honoured: when the provider asks to wait longer, the error
+    /// is returned instead of sleeping.
+    pub max_retry_after: Duration,
 }
 
 impl Default for RetryPolicy {
-    /// Five retries from 1 s doubling to 30 s, a 30 s floor after a concurrency limit, ±10%.
+    /// Five retries from 1 s doubling to 30 s, a 30 s floor after a concurrency limit, ±10%,
+    /// and no waits longer than 10 minutes.
     fn default() -> Self {
         Self {
             max_retries: 5,
@@ -33,6 +37,7 @@ impl Default for RetryPolicy {
             concurrency_delay: Duration::from_secs(30),
             jitter: 0.1,
             seed: None,
+            max_retry_after: Duration::from_secs(600),
         }
     }
 }
@@ -79,6 +84,13 @@ impl RetryPolicy {
     #[must_use]
     pub fn with_seed(mut self, seed: u64) -> Self {
         self.seed = Some(seed);
+        self
+    }
+
+    /// Sets the longest `retry_after` honoured.
+    #[must_use]
+    pub fn with_max_retry_after(mut self, max: Duration) -> Self {
+        self.max_retry_after = max;
         self
     }
 

@@ -36,7 +36,9 @@ where
     call.retry(backoff)
         .sleep(tokio::time::sleep)
         .when(should_retry)
-        .adjust(move |error, base| base.map(|base| pause_for(error, base, policy, &mut jitter)))
+        .adjust(move |error, base| {
+            base.and_then(|base| pause_for(error, base, policy, &mut jitter))
+        })
         .notify(notify)
         .await
 }
@@ -48,7 +50,11 @@ fn pause_for(
     base: Duration,
     policy: &RetryPolicy,
     jitter: &mut Jitter,
-) -> Duration {
+) -> Option<Duration> {
+    let asked = error.retry_after().unwrap_or_default();
+    if asked > policy.max_retry_after {
+        return None;
+    }
     let mut pause = base;
     if matches!(
         error,
@@ -59,8 +65,7 @@ fn pause_for(
     ) {
         pause = pause.max(policy.concurrency_delay);
     }
-    let pause = jitter.apply(pause);
-    pause.max(error.retry_after().unwrap_or_default())
+    Some(jitter.apply(pause).max(asked))
 }
 
 /// Submits, retrying only while the error proves no task was created.

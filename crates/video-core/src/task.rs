@@ -140,8 +140,9 @@ impl Task {
     }
 }
 
-/// A finished video.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A finished video. Its `Debug` shows URLs without their query strings (signed URLs are
+/// credentials); read the fields for the full URLs.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Video {
     /// The provider's id for the video, when it gives one.
@@ -171,6 +172,20 @@ impl Video {
     /// The URL's scheme and host, safe to log (signed URLs carry credentials in the query).
     pub fn url_for_logs(&self) -> String {
         redact_url(&self.url)
+    }
+}
+
+impl fmt::Debug for Video {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Video")
+            .field("id", &self.id)
+            .field("url", &redact_url(&self.url))
+            .field(
+                "watermark_url",
+                &self.watermark_url.as_deref().map(redact_url),
+            )
+            .field("duration_secs", &self.duration_secs)
+            .finish()
     }
 }
 
@@ -293,5 +308,16 @@ mod tests {
         assert_eq!(shown, "https://v2-fdl.kechuangai.com/…");
         assert!(!shown.contains("SECRET"));
         assert_eq!(redact_url("not a url"), "<unparseable url>");
+        let debug = format!(
+            "{:?}",
+            Task {
+                videos: vec![video],
+                ..Task::new("1", TaskStatus::Succeeded)
+            }
+        );
+        assert!(
+            !debug.contains("SECRET") && debug.contains("v2-fdl.kechuangai.com"),
+            "{debug}"
+        );
     }
 }

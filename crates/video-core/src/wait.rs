@@ -83,6 +83,14 @@ pub(crate) fn outcome(
     }
 }
 
+/// `now + after`, or about thirty years from now when that overflows (`Duration::MAX` means
+/// "no deadline").
+fn deadline_after(after: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(after)
+        .unwrap_or_else(|| now + Duration::from_secs(30 * 365 * 24 * 3600))
+}
+
 /// Where a wait begins.
 #[derive(Debug)]
 pub(crate) enum Start {
@@ -122,7 +130,7 @@ impl<'a> Poller<'a> {
             provider,
             id,
             delays: policy.delays(),
-            deadline: Instant::now() + policy.deadline,
+            deadline: deadline_after(policy.deadline),
             use_long_wait: policy.use_long_wait && provider.capabilities().long_wait,
             pending,
             query_now,
@@ -167,7 +175,12 @@ impl<'a> Poller<'a> {
                 self.done = true;
                 return Some(Err(self.timeout()));
             }
-            match self.provider.task(&self.id).await {
+            let query = tokio::time::timeout_at(self.deadline, self.provider.task(&self.id));
+            let Ok(answer) = query.await else {
+                self.done = true;
+                return Some(Err(self.timeout()));
+            };
+            match answer {
                 Ok(task) => {
                     if let Some(change) = self.observe(task) {
                         return Some(Ok(change));
@@ -188,7 +201,12 @@ impl<'a> Poller<'a> {
     /// Tries the provider's one-request wait; `None` means "go on polling".
     async fn long_wait(&mut self) -> Option<Result<Task, VideoError>> {
         let remaining = self.deadline.saturating_duration_since(Instant::now());
-        match self.provider.wait_in_one_request(&self.id, remaining).await {
+        let request = self.provider.wait_in_one_request(&self.id, remaining);
+        let Ok(answer) = tokio::time::timeout_at(self.deadline, request).await else {
+            self.done = true;
+            return Some(Err(self.timeout()));
+        };
+        match answer {
             Ok(Some(task)) => self.observe(task).map(Ok),
             Ok(None) => None,
             Err(error) if error.is_retryable() => {
@@ -202,7 +220,9 @@ impl<'a> Poller<'a> {
         }
     }
 
-    /// Sleeps until the next query is due; false when the deadline passed without one.
+    /// Sleeps until the next query is due; false (after sleeping until the deadline) when the
+    /// next query would come at or after the deadline. No query starts at or after the
+    /// deadline, and none runs past it.
     async fn sleep_until_next_query(&mut self) -> bool {
         let now = Instant::now();
         if now >= self.deadline {
@@ -213,7 +233,12 @@ impl<'a> Poller<'a> {
         }
         let scheduled = self.delays.next().unwrap_or_default();
         let delay = scheduled.max(self.retry_after.take().unwrap_or_default());
-        tokio::time::sleep_until((now + delay).min(self.deadline)).await;
+        let due = now.checked_add(delay).unwrap_or(self.deadline);
+        if due >= self.deadline {
+            tokio::time::sleep_until(self.deadline).await;
+            return false;
+        }
+        tokio::time::sleep_until(due).await;
         true
     }
 

@@ -210,3 +210,16 @@ async fn retrying_wrapper_gives_up_on_permanent_query_errors() {
     assert!(matches!(error, VideoError::NotFound { .. }));
     assert_eq!(provider.inner().query_millis().len(), 1);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_retry_after_beyond_the_cap_is_returned_not_slept() {
+    let provider =
+        Scripted::new().submit_answers([rate_limited(RateLimitScope::Requests, Some(86_400))]);
+    let started = Instant::now();
+    let error = generate(&provider, &request(), &policy(), &())
+        .await
+        .unwrap_err();
+    assert!(matches!(error, VideoError::RateLimited { .. }));
+    assert_eq!(provider.submits(), 1);
+    assert_eq!(started.elapsed(), Duration::ZERO);
+}

@@ -41,7 +41,7 @@ async fn a_successful_generation_is_journaled_step_by_step() {
     assert_eq!(entry.videos.len(), 1);
 
     let url = entry.videos[0].url.clone();
-    let record = DownloadRecord::new(url, "out.mp4", 10, "ab".repeat(32));
+    let record = DownloadRecord::new(0, url, "out.mp4", 10, "ab".repeat(32));
     let entry = update_entry(&store, entry.id, |e| e.apply_download(&record))
         .await
         .unwrap();
@@ -234,4 +234,35 @@ async fn waiting_for_an_existing_task_queries_at_once_and_records_it() {
         store.entry(entry).await.unwrap().unwrap().state,
         EntryState::Succeeded
     );
+}
+
+#[tokio::test]
+async fn downloads_match_videos_by_position_so_fresh_links_keep_the_state() {
+    use video_core::{JournalEntry, Task, Video};
+    let mut entry = JournalEntry::new(1, "p", &VideoRequest::new("a"), None);
+    let mut task = Task::new("t", TaskStatus::Succeeded);
+    task.videos
+        .push(Video::new("https://cdn.example/a.mp4?sig=1"));
+    entry.apply_task(&task);
+    assert_eq!(
+        entry.task_id.as_ref().map(|id| id.as_str()),
+        Some("t"),
+        "id recorded from a snapshot"
+    );
+    entry.apply_download(&DownloadRecord::new(
+        0,
+        "https://cdn.example/a.mp4?sig=1",
+        "a.mp4",
+        1,
+        "00",
+    ));
+    assert_eq!(entry.state, EntryState::Downloaded);
+    task.videos[0].url = "https://cdn.example/a.mp4?sig=2".into();
+    entry.apply_task(&task);
+    assert_eq!(
+        entry.state,
+        EntryState::Downloaded,
+        "a rotated signed URL is the same video"
+    );
+    assert_eq!(entry.download_of(0).map(|d| d.bytes), Some(1));
 }

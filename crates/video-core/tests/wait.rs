@@ -60,8 +60,8 @@ async fn deadline_ends_with_the_last_snapshot() {
     let policy = PollPolicy::fixed(Duration::from_secs(20)).with_deadline(Duration::from_secs(50));
     let started = tokio::time::Instant::now();
     let error = wait(&provider, &id(), &policy).await.unwrap_err();
-    // Queries at 0, 20, 40 and one last at the deadline (50), then the timeout.
-    assert_eq!(provider.query_millis(), vec![0, 20_000, 40_000, 50_000]);
+    // Queries at 0, 20 and 40; the next would come after the deadline (50): timeout at 50.
+    assert_eq!(provider.query_millis(), vec![0, 20_000, 40_000]);
     assert_eq!(started.elapsed(), Duration::from_secs(50));
     match error {
         VideoError::WaitTimeout { task_id, last } => {
@@ -222,5 +222,31 @@ async fn long_wait_failure_falls_back_to_polling() {
         disabled.query_millis(),
         vec![0],
         "policy disabled the long wait"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_query_in_flight_at_the_deadline_is_cut_off_there() {
+    let mut provider = Scripted::new().then_answer(task("t1", TaskStatus::Processing));
+    provider.query_delay = Duration::from_secs(60);
+    let policy = PollPolicy::fixed(Duration::from_secs(5)).with_deadline(Duration::from_secs(30));
+    let started = tokio::time::Instant::now();
+    let error = wait(&provider, &id(), &policy).await.unwrap_err();
+    assert!(
+        matches!(error, VideoError::WaitTimeout { last: None, .. }),
+        "{error:?}"
+    );
+    assert_eq!(started.elapsed(), Duration::from_secs(30));
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_endless_deadline_does_not_overflow() {
+    let provider = Scripted::new()
+        .query_answers([processing()])
+        .then_answer(task("t1", TaskStatus::Succeeded));
+    let policy = PollPolicy::fixed(Duration::from_secs(1)).with_deadline(Duration::MAX);
+    assert_eq!(
+        wait(&provider, &id(), &policy).await.unwrap().status,
+        TaskStatus::Succeeded
     );
 }

@@ -28,6 +28,7 @@ impl SqliteJournal {
             std::fs::create_dir_all(folder)
                 .map_err(|e| journal_error(path, "cannot create its folder", e))?;
         }
+        create_private(path).map_err(|e| journal_error(path, "cannot create", e))?;
         let conn = Connection::open(path).map_err(|e| journal_error(path, "cannot open", e))?;
         prepare(&conn).map_err(|message| VideoError::Journal {
             message: format!("{}: {message}", path.display()),
@@ -60,6 +61,20 @@ impl SqliteJournal {
             Ok(result) => result.map_err(|e| journal_error(&path, "query failed", e)),
             Err(join) => Err(journal_error(&path, "journal thread failed", join)),
         }
+    }
+}
+
+/// Creates the file readable by its owner only (it holds signed video URLs and callback URLs,
+/// which can carry tokens); an existing file is left as it is.
+fn create_private(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(error) => Err(error),
     }
 }
 

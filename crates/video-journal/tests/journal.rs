@@ -48,7 +48,13 @@ async fn entries_survive_reopening_and_keep_every_field() {
     assert_eq!(entry.state, EntryState::Succeeded);
     assert_eq!(entry.task_id, Some(TaskId::new("840")));
     assert_eq!(entry.output.as_deref(), Some(Path::new("fox.mp4")));
-    let record = DownloadRecord::new(entry.videos[0].url.clone(), "fox.mp4", 42, "0".repeat(64));
+    let record = DownloadRecord::new(
+        0,
+        entry.videos[0].url.clone(),
+        "fox.mp4",
+        42,
+        "0".repeat(64),
+    );
     let entry = update_entry(&journal, id, |e| e.apply_download(&record))
         .await
         .unwrap();
@@ -134,4 +140,15 @@ async fn two_handles_on_one_file_see_each_others_writes() {
         second.entry(id).await.unwrap().unwrap().state,
         EntryState::Submitting
     );
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_new_journal_is_private_to_its_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("j.sqlite3");
+    SqliteJournal::open(&path).unwrap();
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
 }

@@ -396,10 +396,7 @@ impl fmt::Debug for KlingDmxClient {
             .field("request_timeout", &settings.request_timeout)
             .field("stream_timeout", &settings.stream_timeout)
             .field("max_in_flight", &settings.max_in_flight)
-            .field(
-                "allow_insecure_downloads",
-                &settings.allow_insecure_downloads,
-            )
+            .field("allow_insecure_http", &settings.allow_insecure_http)
             .finish_non_exhaustive()
     }
 }

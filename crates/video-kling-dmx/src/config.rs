@@ -62,7 +62,7 @@ pub struct KlingDmxClientBuilder {
     max_in_flight: usize,
     user_agent: String,
     http_client: Option<reqwest::Client>,
-    allow_insecure_downloads: bool,
+    allow_insecure_http: bool,
     query_mode: QueryMode,
 }
 
@@ -86,7 +86,7 @@ impl KlingDmxClientBuilder {
             max_in_flight: 64,
             user_agent: concat!("video-kling-dmx/", env!("CARGO_PKG_VERSION")).to_owned(),
             http_client: None,
-            allow_insecure_downloads: false,
+            allow_insecure_http: false,
             query_mode: QueryMode::Json,
         }
     }
@@ -179,10 +179,10 @@ impl KlingDmxClientBuilder {
         self
     }
 
-    /// Allows downloading videos over plain `http` from non-loopback hosts (default false;
-    /// loopback hosts are always allowed).
-    pub fn allow_insecure_downloads(mut self, allow: bool) -> Self {
-        self.allow_insecure_downloads = allow;
+    /// Allows plain `http` to non-loopback hosts (default false; loopback is always allowed):
+    /// for the base URL, which would carry the API key unencrypted, and for video downloads.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
         self
     }
 
@@ -215,6 +215,12 @@ impl KlingDmxClientBuilder {
             .map_err(|_| config("the API key contains characters not allowed in a header"))?;
         auth.set_sensitive(true);
         let endpoint = endpoint(&self.base_url)?;
+        if crate::download::check_download_url(&endpoint, self.allow_insecure_http).is_err() {
+            return Err(config(
+                "refusing to send the API key over plain http to a non-loopback host: use https \
+                 (or allow_insecure_http)",
+            ));
+        }
         if self.submit_model.trim().is_empty() || self.query_model.trim().is_empty() {
             return Err(config("model names must not be empty"));
         }
@@ -225,7 +231,7 @@ impl KlingDmxClientBuilder {
             .map_err(|_| config("the user agent is not a valid header value"))?;
         let http = match self.http_client {
             Some(client) => client,
-            None => default_http_client(self.connect_timeout, self.allow_insecure_downloads)?,
+            None => default_http_client(self.connect_timeout, self.allow_insecure_http)?,
         };
         Ok(KlingDmxClient::from_settings(Settings {
             api_key,
@@ -237,7 +243,7 @@ impl KlingDmxClientBuilder {
             stream_timeout: self.stream_timeout,
             max_in_flight: self.max_in_flight,
             user_agent,
-            allow_insecure_downloads: self.allow_insecure_downloads,
+            allow_insecure_http: self.allow_insecure_http,
             query_mode: self.query_mode,
             http,
         }))
@@ -262,7 +268,7 @@ impl fmt::Debug for KlingDmxClientBuilder {
             .field("max_in_flight", &self.max_in_flight)
             .field("user_agent", &self.user_agent)
             .field("custom_http_client", &self.http_client.is_some())
-            .field("allow_insecure_downloads", &self.allow_insecure_downloads)
+            .field("allow_insecure_http", &self.allow_insecure_http)
             .field("query_mode", &self.query_mode)
             .finish()
     }
@@ -281,7 +287,7 @@ pub(crate) struct Settings {
     pub(crate) stream_timeout: Duration,
     pub(crate) max_in_flight: usize,
     pub(crate) user_agent: HeaderValue,
-    pub(crate) allow_insecure_downloads: bool,
+    pub(crate) allow_insecure_http: bool,
     pub(crate) query_mode: QueryMode,
     pub(crate) http: reqwest::Client,
 }
@@ -338,6 +344,23 @@ fn default_http_client(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_key_never_goes_over_plain_http_to_a_remote_host() {
+        let build = |url: &str, allow: bool| {
+            KlingDmxClientBuilder::new()
+                .api_key("sk-TEST-SECRET-9f8e7d")
+                .base_url(url)
+                .allow_insecure_http(allow)
+                .build()
+        };
+        let refused = build("http://relay.example.com", false).unwrap_err();
+        assert!(refused.to_string().contains("plain http"), "{refused}");
+        assert!(!refused.to_string().contains("sk-TEST"));
+        assert!(build("http://relay.example.com", true).is_ok());
+        assert!(build("http://localhost:8787", false).is_ok());
+        assert!(build("https://www.dmxapi.cn", false).is_ok());
+    }
 
     #[test]
     fn base_url_variants_all_reach_the_same_endpoint() {

@@ -30,7 +30,7 @@ pub(crate) fn check_download_url(url: &Url, allow_insecure: bool) -> Result<(), 
             } else {
                 Err(VideoError::invalid(
                     "url",
-                    "is plain http to a non-loopback host (see allow_insecure_downloads)",
+                    "is plain http to a non-loopback host (see allow_insecure_http)",
                 ))
             }
         }
@@ -59,7 +59,7 @@ pub(crate) async fn download(
     let settings = &inner.settings;
     let url =
         Url::parse(&video.url).map_err(|_| VideoError::invalid("url", "is not an absolute URL"))?;
-    check_download_url(&url, settings.allow_insecure_downloads)?;
+    check_download_url(&url, settings.allow_insecure_http)?;
     let span = tracing::info_span!(
         "kling_dmx.download",
         url = %redact_url(&video.url),

@@ -44,6 +44,7 @@ pub(crate) async fn resume(cli: &Cli, wait: &WaitArgs) -> Result<Vec<TaskReport>
 /// A submission whose outcome is unknown: shown with its request so a person can check.
 fn unresolved(entry: &JournalEntry) -> TaskReport {
     let mut report = TaskReport::from_entry(entry);
+    report.request = Some(entry.request.clone());
     report.message = Some(format!(
         "not resubmitted: the submission's outcome is unknown ({}); check the provider's task list for this prompt",
         entry.message.as_deref().unwrap_or("no reply")
@@ -79,7 +80,14 @@ async fn finish(
     json: bool,
 ) -> TaskReport {
     let Some(id) = entry.task_id.clone() else {
-        return TaskReport::from_entry(entry);
+        let error = VideoError::Journal {
+            message: format!(
+                "entry {} is {} but has no task id; check the provider's task list",
+                entry.id, entry.state
+            ),
+            source: None,
+        };
+        return TaskReport::from_entry(entry).with_error(&error);
     };
     let provider = backend.provider.as_ref();
     let reporter = Reporter {

@@ -42,6 +42,7 @@ pub struct Scripted {
     pub in_flight: AtomicUsize,
     pub max_in_flight: AtomicUsize,
     pub submit_delay: Duration,
+    pub query_delay: Duration,
 }
 
 impl Scripted {
@@ -58,6 +59,7 @@ impl Scripted {
             in_flight: AtomicUsize::new(0),
             max_in_flight: AtomicUsize::new(0),
             submit_delay: Duration::ZERO,
+            query_delay: Duration::ZERO,
         }
     }
 
@@ -133,6 +135,7 @@ impl VideoProvider for Scripted {
 
     async fn task(&self, id: &TaskId) -> Result<Task, VideoError> {
         self.query_times.lock().unwrap().push(self.start.elapsed());
+        tokio::time::sleep(self.query_delay).await;
         let answer = self.queries.lock().unwrap().pop_front();
         match answer {
             Some(answer) => answer,

@@ -299,11 +299,18 @@ pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration
     let value = value.trim();
     if let Ok(seconds) = value.parse::<f64>() {
         return (seconds.is_finite() && seconds >= 0.0)
-            .then(|| Duration::from_secs_f64(seconds.min(86_400.0)));
+            .then(|| Duration::from_secs_f64(seconds.min(MAX_RETRY_AFTER.as_secs_f64())));
     }
     let at = parse_http_date(value)?;
-    Some(at.duration_since(now).unwrap_or_default())
+    Some(
+        at.duration_since(now)
+            .unwrap_or_default()
+            .min(MAX_RETRY_AFTER),
+    )
 }
+
+/// The longest `Retry-After` taken from a reply (either form).
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(86_400);
 
 /// IMF-fixdate only (what every current server sends).
 fn parse_http_date(text: &str) -> Option<SystemTime> {
@@ -325,9 +332,18 @@ fn parse_http_date(text: &str) -> Option<SystemTime> {
     let [h, m, s] = hms.as_slice() else {
         return None;
     };
+    // Bounded fields keep the arithmetic below far from overflow.
+    let in_range = (1970..=9999).contains(&year)
+        && (1..=31).contains(&day)
+        && (0..24).contains(h)
+        && (0..60).contains(m)
+        && (0..=60).contains(s);
+    if !in_range {
+        return None;
+    }
     let secs = days_from_civil(year, month, day) * 86_400 + h * 3600 + m * 60 + s;
     let secs = u64::try_from(secs).ok()?;
-    Some(SystemTime::UNIX_EPOCH + Duration::from_secs(secs))
+    SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(secs))
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).

@@ -304,6 +304,20 @@ fn retry_after_accepts_seconds_and_http_dates() {
         secs(0)
     );
     assert_eq!(parse_retry_after("soon", now), None);
+    // Hostile values neither panic nor ask for more than a day.
+    assert_eq!(
+        parse_retry_after("Sun, 06 Nov 9000000000000000000 08:49:37 GMT", now),
+        None
+    );
+    assert_eq!(
+        parse_retry_after("Sun, 06 Nov 1994 99:49:37 GMT", now),
+        None
+    );
+    assert_eq!(
+        parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now),
+        secs(86_400)
+    );
+    assert_eq!(parse_retry_after("1e300", now), secs(86_400));
     assert_eq!(parse_retry_after("-3", now), None);
     assert_eq!(parse_retry_after("", now), None);
 }

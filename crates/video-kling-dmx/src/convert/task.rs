@@ -75,19 +75,24 @@ pub(crate) fn parse_seconds(text: &str) -> Option<f64> {
         .filter(|secs| secs.is_finite())
 }
 
-/// Words in a failure message that mean a content-policy rejection.
-const CONTENT_MARKERS: [&str; 11] = [
+/// Phrases in a failure message that mean a content-policy rejection. Specific on purpose:
+/// a bare "content" or "policy" also appears in ordinary failures ("content generation
+/// timeout"), which must stay `TaskFailed` with their task id.
+const CONTENT_MARKERS: [&str; 14] = [
     "risk control",
-    "risk",
-    "content",
-    "safety",
+    "content safety",
+    "content policy",
+    "content moderation",
+    "safety system",
+    "safety check",
     "sensitive",
-    "policy",
+    "inappropriate",
     "违规",
     "敏感",
     "审核",
     "风控",
-    "安全",
+    "内容安全",
+    "安全审查",
 ];
 
 /// The error a `Failed` task turns into: [`VideoError::ContentRejected`] when its message
@@ -213,6 +218,11 @@ mod tests {
         assert!(matches!(
             failure_error(&task),
             VideoError::ContentRejected { .. }
+        ));
+        task.status_message = Some("content generation timeout".into());
+        assert!(matches!(
+            failure_error(&task),
+            VideoError::TaskFailed { .. }
         ));
     }
 

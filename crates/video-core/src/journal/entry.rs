@@ -1,0 +1,231 @@
+//! [`JournalEntry`]: one journaled submission, and the pure rules that update it.
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::VideoError;
+use crate::request::VideoRequest;
+use crate::task::{Task, TaskId, TaskStatus, Video};
+
+/// A journal entry's key.
+pub type EntryId = i64;
+
+/// Where a journaled submission stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum EntryState {
+    /// Written before sending; no answer yet. After a crash: the task may or may not exist.
+    Submitting,
+    /// Sent, but no answer came back: the task may exist and be billed. Never resubmitted.
+    UnknownOutcome,
+    /// The provider refused it; no task exists.
+    Refused,
+    /// Accepted: the task id is known and the task is not finished.
+    Submitted,
+    /// The task finished with videos not yet downloaded.
+    Succeeded,
+    /// The task ended `failed`.
+    Failed,
+    /// Every video is saved.
+    Downloaded,
+}
+
+impl EntryState {
+    /// The state's name as stored (`submitting`, `unknown-outcome`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Submitting => "submitting",
+            Self::UnknownOutcome => "unknown-outcome",
+            Self::Refused => "refused",
+            Self::Submitted => "submitted",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Downloaded => "downloaded",
+        }
+    }
+
+    /// Whether there is still work to do for a known task (wait and/or download).
+    pub fn is_resumable(self) -> bool {
+        matches!(self, Self::Submitted | Self::Succeeded)
+    }
+
+    /// Whether the entry needs a person: the submission's outcome is not known.
+    pub fn needs_attention(self) -> bool {
+        matches!(self, Self::Submitting | Self::UnknownOutcome)
+    }
+}
+
+impl std::fmt::Display for EntryState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A saved video, as recorded in the journal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DownloadRecord {
+    /// Which of the task's videos (its position in [`JournalEntry::videos`]). Records are
+    /// matched by position, not URL, because signed URLs change when a task is queried again.
+    pub index: usize,
+    /// The URL it came from (a signed URL: a credential).
+    pub url: String,
+    /// Where it was saved.
+    pub path: PathBuf,
+    /// Its size.
+    pub bytes: u64,
+    /// Its SHA-256, lowercase hex.
+    pub sha256: String,
+}
+
+impl DownloadRecord {
+    /// A record of video `index`, fetched from `url`, saved at `path`.
+    pub fn new(
+        index: usize,
+        url: impl Into<String>,
+        path: impl Into<PathBuf>,
+        bytes: u64,
+        sha256: impl Into<String>,
+    ) -> Self {
+        Self {
+            index,
+            url: url.into(),
+            path: path.into(),
+            bytes,
+            sha256: sha256.into(),
+        }
+    }
+}
+
+/// One journaled submission and everything learned about it since.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct JournalEntry {
+    /// The entry's key.
+    pub id: EntryId,
+    /// The provider's name.
+    pub provider: String,
+    /// The request as submitted.
+    pub request: VideoRequest,
+    /// Where it stands.
+    pub state: EntryState,
+    /// The task id, once known.
+    pub task_id: Option<TaskId>,
+    /// The last known task status.
+    pub status: Option<TaskStatus>,
+    /// The provider's last status message, or the submission error.
+    pub message: Option<String>,
+    /// The finished videos.
+    pub videos: Vec<Video>,
+    /// Where the caller wants the video saved.
+    pub output: Option<PathBuf>,
+    /// Videos saved so far.
+    pub downloads: Vec<DownloadRecord>,
+    /// When the entry was written.
+    #[serde(with = "crate::task::unix_millis::required")]
+    pub created_at: SystemTime,
+    /// When it last changed.
+    #[serde(with = "crate::task::unix_millis::required")]
+    pub updated_at: SystemTime,
+}
+
+impl JournalEntry {
+    /// A fresh `submitting` entry.
+    pub fn new(id: EntryId, provider: &str, request: &VideoRequest, output: Option<&Path>) -> Self {
+        let now = SystemTime::now();
+        Self {
+            id,
+            provider: provider.to_owned(),
+            request: request.clone(),
+            state: EntryState::Submitting,
+            task_id: None,
+            status: None,
+            message: None,
+            videos: Vec::new(),
+            output: output.map(Path::to_path_buf),
+            downloads: Vec::new(),
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    /// Records the provider's accepting answer.
+    pub fn apply_submitted(&mut self, task: &Task) {
+        self.task_id = Some(task.id.clone());
+        self.apply_task(task);
+    }
+
+    /// Records a failed submission: `refused` when the answer proves no task exists (invalid,
+    /// unauthorized, quota, rate limit, content policy, configuration, or never sent), else
+    /// `unknown-outcome` (no reply, a timeout, a server or gateway error).
+    pub fn apply_submit_error(&mut self, error: &VideoError) {
+        self.state = if submission_may_exist(error) {
+            EntryState::UnknownOutcome
+        } else {
+            EntryState::Refused
+        };
+        self.message = Some(error.to_string());
+        self.updated_at = SystemTime::now();
+    }
+
+    /// Records a task snapshot.
+    pub fn apply_task(&mut self, task: &Task) {
+        // Also here, not only in `apply_submitted`: if the write that stored the id failed, a
+        // later snapshot still records it.
+        self.task_id.get_or_insert_with(|| task.id.clone());
+        self.status = Some(task.status.clone());
+        self.message = task.status_message.clone();
+        if !task.videos.is_empty() {
+            self.videos = task.videos.clone();
+        }
+        self.state = match task.status {
+            TaskStatus::Succeeded if self.all_downloaded() => EntryState::Downloaded,
+            TaskStatus::Succeeded => EntryState::Succeeded,
+            TaskStatus::Failed => EntryState::Failed,
+            _ => EntryState::Submitted,
+        };
+        self.updated_at = SystemTime::now();
+    }
+
+    /// Records a saved video; the entry is `downloaded` once every video is.
+    pub fn apply_download(&mut self, record: &DownloadRecord) {
+        self.downloads.retain(|saved| saved.index != record.index);
+        self.downloads.push(record.clone());
+        if self.state == EntryState::Succeeded && self.all_downloaded() {
+            self.state = EntryState::Downloaded;
+        }
+        self.updated_at = SystemTime::now();
+    }
+
+    /// The saved copy of video `index`, if any.
+    pub fn download_of(&self, index: usize) -> Option<&DownloadRecord> {
+        self.downloads.iter().find(|saved| saved.index == index)
+    }
+
+    fn all_downloaded(&self) -> bool {
+        !self.videos.is_empty()
+            && (0..self.videos.len()).all(|index| self.download_of(index).is_some())
+    }
+}
+
+/// Whether a failed submission may have created a task. Conservative: only answers that
+/// prove a refusal (or a request that never left) count as "no task".
+fn submission_may_exist(error: &VideoError) -> bool {
+    !matches!(
+        error,
+        VideoError::InvalidRequest { .. }
+            | VideoError::Unauthorized { .. }
+            | VideoError::Forbidden { .. }
+            | VideoError::QuotaExceeded { .. }
+            | VideoError::RateLimited { .. }
+            | VideoError::ContentRejected { .. }
+            | VideoError::Configuration { .. }
+            | VideoError::Transport {
+                reached_server: false,
+                ..
+            }
+    )
+}

@@ -1,0 +1,67 @@
+//! [`MemoryStore`]: a [`TaskStore`] in memory.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use async_trait::async_trait;
+
+use super::entry::{EntryId, JournalEntry};
+use super::store::TaskStore;
+use crate::error::VideoError;
+use crate::request::VideoRequest;
+use crate::task::TaskId;
+
+/// A [`TaskStore`] in memory, for tests and short-lived apps.
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    entries: Mutex<BTreeMap<EntryId, JournalEntry>>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, BTreeMap<EntryId, JournalEntry>> {
+        self.entries.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+#[async_trait]
+impl TaskStore for MemoryStore {
+    async fn begin(
+        &self,
+        provider: &str,
+        request: &VideoRequest,
+        output: Option<&Path>,
+    ) -> Result<EntryId, VideoError> {
+        let mut entries = self.lock();
+        let id = entries.keys().next_back().map_or(1, |last| last + 1);
+        entries.insert(id, JournalEntry::new(id, provider, request, output));
+        Ok(id)
+    }
+
+    async fn entry(&self, id: EntryId) -> Result<Option<JournalEntry>, VideoError> {
+        Ok(self.lock().get(&id).cloned())
+    }
+
+    async fn save(&self, entry: &JournalEntry) -> Result<(), VideoError> {
+        self.lock().insert(entry.id, entry.clone());
+        Ok(())
+    }
+
+    async fn find_task(&self, task_id: &TaskId) -> Result<Option<JournalEntry>, VideoError> {
+        let entries = self.lock();
+        let found = entries
+            .values()
+            .rev()
+            .find(|e| e.task_id.as_ref() == Some(task_id));
+        Ok(found.cloned())
+    }
+
+    async fn entries(&self) -> Result<Vec<JournalEntry>, VideoError> {
+        Ok(self.lock().values().rev().cloned().collect())
+    }
+}

@@ -1,0 +1,50 @@
+//! [`TaskStore`]: where journal entries are kept.
+
+use std::path::Path;
+
+use async_trait::async_trait;
+
+use super::entry::{EntryId, JournalEntry};
+use crate::error::VideoError;
+use crate::request::VideoRequest;
+use crate::task::TaskId;
+
+/// Where journal entries are kept. Implementations must make each write durable before
+/// returning: `begin` is called before a paid submission is sent.
+#[async_trait]
+pub trait TaskStore: Send + Sync + std::fmt::Debug {
+    /// Writes a `submitting` entry and returns its id.
+    async fn begin(
+        &self,
+        provider: &str,
+        request: &VideoRequest,
+        output: Option<&Path>,
+    ) -> Result<EntryId, VideoError>;
+
+    /// Reads an entry.
+    async fn entry(&self, id: EntryId) -> Result<Option<JournalEntry>, VideoError>;
+
+    /// Replaces an entry (read it, apply a change, save it).
+    async fn save(&self, entry: &JournalEntry) -> Result<(), VideoError>;
+
+    /// The newest entry for a task id.
+    async fn find_task(&self, task_id: &TaskId) -> Result<Option<JournalEntry>, VideoError>;
+
+    /// Every entry, newest first.
+    async fn entries(&self) -> Result<Vec<JournalEntry>, VideoError>;
+}
+
+/// Reads entry `id`, applies `change` and saves it.
+pub async fn update_entry(
+    store: &dyn TaskStore,
+    id: EntryId,
+    change: impl FnOnce(&mut JournalEntry) + Send,
+) -> Result<JournalEntry, VideoError> {
+    let mut entry = store.entry(id).await?.ok_or_else(|| VideoError::Journal {
+        message: format!("journal entry {id} does not exist"),
+        source: None,
+    })?;
+    change(&mut entry);
+    store.save(&entry).await?;
+    Ok(entry)
+}
