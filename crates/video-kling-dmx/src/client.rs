@@ -132,6 +132,41 @@ impl KlingDmxClient {
         Bytes::from(out)
     }
 
+    /// Sends a submission and reads the whole reply. A connection that could not be made is
+    /// `Transport { reached_server: false }`; any later failure is `UnknownOutcome`.
+    async fn send_submission(
+        &self,
+        body: Vec<u8>,
+        attempt: &SubmissionAttempt,
+    ) -> Result<(u16, Option<Duration>, Bytes), VideoError> {
+        let timeout = self.inner.settings.request_timeout;
+        let sent = self
+            .api_request(body, timeout, "application/json")
+            .send()
+            .await;
+        let response = match sent {
+            Ok(response) => response,
+            Err(error) if error.is_connect() => {
+                tracing::info!(%error, "submission not sent: connection failed");
+                return Err(VideoError::transport(false, error));
+            }
+            Err(error) => {
+                tracing::warn!(%error, "submission outcome unknown");
+                return Err(unknown_outcome(attempt, error.into()));
+            }
+        };
+        let status = response.status().as_u16();
+        tracing::Span::current().record("http_status", status);
+        let retry_after = retry_after(response.headers());
+        match response.bytes().await {
+            Ok(bytes) => Ok((status, retry_after, self.scrub(bytes))),
+            Err(error) => {
+                tracing::warn!(%error, "submission reply unreadable; outcome unknown");
+                Err(unknown_outcome(attempt, error.into()))
+            }
+        }
+    }
+
     /// One query, JSON or streaming; the reply may be either shape.
     async fn query(
         &self,
@@ -207,6 +242,42 @@ impl Inner {
     }
 }
 
+/// What a submission's reply means. Refusals are classified by the error table; a reply
+/// after which the task may exist without us knowing its id is `UnknownOutcome`: a 2xx that
+/// is not the protocol's, a gateway timeout (504/524: the relay gave up waiting for Kling),
+/// or an acceptance without data.
+fn submission_outcome(
+    status: u16,
+    retry_after: Option<Duration>,
+    bytes: &[u8],
+    attempt: &SubmissionAttempt,
+) -> Result<Task, VideoError> {
+    let envelope = match classify(status, retry_after, bytes, Call::Submit, None) {
+        Ok(envelope) => envelope,
+        Err(error @ VideoError::Decode { .. }) if (200..300).contains(&status) => {
+            tracing::warn!(%error, "submission accepted with an unreadable reply");
+            return Err(unknown_outcome(attempt, error.into()));
+        }
+        Err(error) if matches!(status, 504 | 524) => {
+            tracing::warn!(%error, "gateway timeout on a submission; outcome unknown");
+            return Err(unknown_outcome(attempt, error.into()));
+        }
+        Err(error) => {
+            tracing::info!(%error, "submission refused");
+            return Err(error);
+        }
+    };
+    task_from_envelope(envelope)
+        .ok_or_else(|| unknown_outcome(attempt, "accepted without data".into()))
+}
+
+fn unknown_outcome(attempt: &SubmissionAttempt, source: video_core::BoxError) -> VideoError {
+    VideoError::UnknownOutcome {
+        attempt: Box::new(attempt.clone()),
+        source,
+    }
+}
+
 /// A query's network failure: all retryable; `Timeout` when the clock ran out.
 fn query_error(error: reqwest::Error, started: Instant) -> VideoError {
     if error.is_connect() {
@@ -269,55 +340,8 @@ impl VideoProvider for KlingDmxClient {
         async move {
             let _permit = self.inner.acquire().await?;
             let attempt = Box::new(SubmissionAttempt::new(PROVIDER_NAME, request.clone()));
-            let unknown = |source: video_core::BoxError| VideoError::UnknownOutcome {
-                attempt: attempt.clone(),
-                source,
-            };
-            let sent = self
-                .api_request(body, settings.request_timeout, "application/json")
-                .send()
-                .await;
-            let response = match sent {
-                Ok(response) => response,
-                Err(error) if error.is_connect() => {
-                    tracing::info!(%error, "submission not sent: connection failed");
-                    return Err(VideoError::transport(false, error));
-                }
-                Err(error) => {
-                    tracing::warn!(%error, "submission outcome unknown");
-                    return Err(unknown(error.into()));
-                }
-            };
-            let status = response.status();
-            tracing::Span::current().record("http_status", status.as_u16());
-            let retry_after = retry_after(response.headers());
-            let bytes = match response.bytes().await {
-                Ok(bytes) => self.scrub(bytes),
-                Err(error) => {
-                    tracing::warn!(%error, "submission reply unreadable; outcome unknown");
-                    return Err(unknown(error.into()));
-                }
-            };
-            let envelope = match classify(status.as_u16(), retry_after, &bytes, Call::Submit, None)
-            {
-                Ok(envelope) => envelope,
-                Err(error @ VideoError::Decode { .. }) if status.is_success() => {
-                    tracing::warn!(%error, "submission accepted with an unreadable reply");
-                    return Err(unknown(error.into()));
-                }
-                // A gateway timeout: the request reached the relay, which gave up waiting for
-                // Kling; the task may exist.
-                Err(error) if matches!(status.as_u16(), 504 | 524) => {
-                    tracing::warn!(%error, "gateway timeout on a submission; outcome unknown");
-                    return Err(unknown(error.into()));
-                }
-                Err(error) => {
-                    tracing::info!(%error, "submission refused");
-                    return Err(error);
-                }
-            };
-            let task = task_from_envelope(envelope)
-                .ok_or_else(|| unknown("accepted without data".into()))?;
+            let (status, retry_after, bytes) = self.send_submission(body, &attempt).await?;
+            let task = submission_outcome(status, retry_after, &bytes, &attempt)?;
             let span = tracing::Span::current();
             span.record("task_id", task.id.as_str());
             if let Some(request_id) = &task.request_id {
