@@ -37,6 +37,9 @@ pub struct KlingDmxClient {
 pub(crate) struct Inner {
     pub(crate) settings: Settings,
     pub(crate) permits: Arc<Semaphore>,
+    /// A tighter cap for downloads: each holds an HTTP read buffer and a file buffer while
+    /// it runs, so they bound memory (taken before a slot of `permits`).
+    pub(crate) download_permits: Arc<Semaphore>,
     capabilities: Capabilities,
 }
 
@@ -73,10 +76,12 @@ impl KlingDmxClient {
     pub(crate) fn from_settings(settings: Settings) -> Self {
         let capabilities = capabilities(settings.query_mode);
         let permits = Arc::new(Semaphore::new(settings.max_in_flight));
+        let download_permits = Arc::new(Semaphore::new(settings.max_downloads_in_flight));
         Self {
             inner: Arc::new(Inner {
                 settings,
                 permits,
+                download_permits,
                 capabilities,
             }),
         }
@@ -233,6 +238,15 @@ impl KlingDmxClient {
 }
 
 impl Inner {
+    /// A slot of the in-flight cap, held until the returned permit is dropped.
+    pub(crate) async fn acquire_download(&self) -> Result<[OwnedSemaphorePermit; 2], VideoError> {
+        let download = Arc::clone(&self.download_permits)
+            .acquire_owned()
+            .await
+            .map_err(|error| VideoError::transport(false, error))?;
+        Ok([download, self.acquire().await?])
+    }
+
     /// A slot of the in-flight cap, held until the returned permit is dropped.
     pub(crate) async fn acquire(&self) -> Result<OwnedSemaphorePermit, VideoError> {
         Arc::clone(&self.permits)
@@ -420,6 +434,7 @@ impl fmt::Debug for KlingDmxClient {
             .field("request_timeout", &settings.request_timeout)
             .field("stream_timeout", &settings.stream_timeout)
             .field("max_in_flight", &settings.max_in_flight)
+            .field("max_downloads_in_flight", &settings.max_downloads_in_flight)
             .field("allow_insecure_http", &settings.allow_insecure_http)
             .finish_non_exhaustive()
     }

@@ -60,6 +60,7 @@ pub struct KlingDmxClientBuilder {
     request_timeout: Duration,
     stream_timeout: Duration,
     max_in_flight: usize,
+    max_downloads_in_flight: usize,
     user_agent: String,
     http_client: Option<reqwest::Client>,
     allow_insecure_http: bool,
@@ -84,6 +85,7 @@ impl KlingDmxClientBuilder {
             request_timeout: Duration::from_secs(60),
             stream_timeout: Duration::from_secs(20 * 60),
             max_in_flight: 64,
+            max_downloads_in_flight: 8,
             user_agent: concat!("video-kling-dmx/", env!("CARGO_PKG_VERSION")).to_owned(),
             http_client: None,
             allow_insecure_http: false,
@@ -165,6 +167,14 @@ impl KlingDmxClientBuilder {
         self
     }
 
+    /// The most video downloads at once (default 8); each also takes a slot of
+    /// `max_in_flight`. Downloads hold buffers while they run, so this bounds memory when
+    /// many tasks finish together.
+    pub fn max_downloads_in_flight(mut self, downloads: usize) -> Self {
+        self.max_downloads_in_flight = downloads;
+        self
+    }
+
     /// The `User-Agent` header (default `video-kling-dmx/<version>`).
     pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
         self.user_agent = agent.into();
@@ -224,8 +234,10 @@ impl KlingDmxClientBuilder {
         if self.submit_model.trim().is_empty() || self.query_model.trim().is_empty() {
             return Err(config("model names must not be empty"));
         }
-        if self.max_in_flight == 0 {
-            return Err(config("max_in_flight must be at least 1"));
+        if self.max_in_flight == 0 || self.max_downloads_in_flight == 0 {
+            return Err(config(
+                "max_in_flight and max_downloads_in_flight must be at least 1",
+            ));
         }
         let user_agent = HeaderValue::from_str(&self.user_agent)
             .map_err(|_| config("the user agent is not a valid header value"))?;
@@ -242,6 +254,7 @@ impl KlingDmxClientBuilder {
             request_timeout: self.request_timeout,
             stream_timeout: self.stream_timeout,
             max_in_flight: self.max_in_flight,
+            max_downloads_in_flight: self.max_downloads_in_flight,
             user_agent,
             allow_insecure_http: self.allow_insecure_http,
             query_mode: self.query_mode,
@@ -266,6 +279,7 @@ impl fmt::Debug for KlingDmxClientBuilder {
             .field("request_timeout", &self.request_timeout)
             .field("stream_timeout", &self.stream_timeout)
             .field("max_in_flight", &self.max_in_flight)
+            .field("max_downloads_in_flight", &self.max_downloads_in_flight)
             .field("user_agent", &self.user_agent)
             .field("custom_http_client", &self.http_client.is_some())
             .field("allow_insecure_http", &self.allow_insecure_http)
@@ -286,6 +300,7 @@ pub(crate) struct Settings {
     pub(crate) request_timeout: Duration,
     pub(crate) stream_timeout: Duration,
     pub(crate) max_in_flight: usize,
+    pub(crate) max_downloads_in_flight: usize,
     pub(crate) user_agent: HeaderValue,
     pub(crate) allow_insecure_http: bool,
     pub(crate) query_mode: QueryMode,
@@ -426,6 +441,7 @@ mod tests {
     fn other_options_are_checked() {
         let base = || KlingDmxClientBuilder::new().api_key("sk-x");
         assert!(base().max_in_flight(0).build().is_err());
+        assert!(base().max_downloads_in_flight(0).build().is_err());
         assert!(base().submit_model(" ").build().is_err());
         assert!(base().user_agent("bad\nagent").build().is_err());
         assert!(base().base_url("ftp://x").build().is_err());

@@ -67,7 +67,7 @@ pub(crate) async fn download(
         content_length = Empty,
     );
     async move {
-        let permit = inner.acquire().await?;
+        let permit = inner.acquire_download().await?;
         let started = Instant::now();
         // No Authorization header: the key only goes to the API endpoint.
         let send = settings
@@ -119,7 +119,7 @@ type Body = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
 /// ends or is dropped, so downloads count against the in-flight cap while they are read.
 fn chunks(
     body: impl Stream<Item = reqwest::Result<Bytes>> + Send + 'static,
-    permit: OwnedSemaphorePermit,
+    permit: [OwnedSemaphorePermit; 2],
     idle: Duration,
 ) -> impl Stream<Item = Result<Bytes, VideoError>> + Send + 'static {
     let body: Body = Box::pin(body);

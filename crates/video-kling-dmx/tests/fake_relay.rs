@@ -437,3 +437,32 @@ async fn range_requests_and_the_debug_endpoint() {
         .unwrap();
     assert_eq!(counters["submissions_accepted"], 1);
 }
+
+#[tokio::test]
+async fn downloads_have_their_own_tighter_cap() {
+    let relay = start(config(10)).await;
+    let client = KlingDmxClient::builder()
+        .api_key(relay.key())
+        .base_url(relay.base_url())
+        .max_downloads_in_flight(1)
+        .build()
+        .unwrap();
+    let task = generate(&client, &VideoRequest::new("a fox"), &policy(), &())
+        .await
+        .unwrap();
+    let first = client.download(&task.videos[0]).await.unwrap();
+    let second = tokio::time::timeout(ms(100), client.download(&task.videos[0])).await;
+    assert!(
+        second.is_err(),
+        "a second download must wait while the first stream is open"
+    );
+    // Queries are not held up by the open download.
+    assert!(client.task(&task.id).await.is_ok());
+    drop(first);
+    let second =
+        tokio::time::timeout(Duration::from_secs(2), client.download(&task.videos[0])).await;
+    assert!(
+        matches!(second, Ok(Ok(_))),
+        "the slot frees when the stream is dropped"
+    );
+}

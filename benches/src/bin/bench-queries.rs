@@ -1,0 +1,71 @@
+//! Measure 1, SDK side: `n` status queries of one task, one after the other, through
+//! `KlingDmxClient::task`. Prints one JSON line with the CPU and wall time of the loop.
+//!
+//! ```text
+//! bench-queries --base http://127.0.0.1:8787 --key sk-fake-dmxapi-key --n 20000
+//! ```
+
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use video_benches::{Args, bench_request, cpu_seconds, emit, peak_rss_kib, runtime};
+use video_core::VideoProvider;
+use video_kling_dmx::KlingDmxClient;
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("bench-queries: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), String> {
+    let args = Args::from_env()?;
+    let base = args.string("base", "http://127.0.0.1:8787");
+    let key = args.string("key", "sk-fake-dmxapi-key");
+    let n: usize = args.number("n", 20_000)?;
+    let warmup: usize = args.number("warmup", 200)?;
+    let client = KlingDmxClient::builder()
+        .api_key(key)
+        .base_url(&base)
+        .max_in_flight(64)
+        .request_timeout(Duration::from_secs(60))
+        .build()
+        .map_err(|e| e.to_string())?;
+    let rt = runtime().map_err(|e| e.to_string())?;
+    rt.block_on(async {
+        let task = client
+            .submit(&bench_request(0))
+            .await
+            .map_err(|e| e.to_string())?;
+        for _ in 0..warmup {
+            client.task(&task.id).await.map_err(|e| e.to_string())?;
+        }
+        let mut errors = 0_usize;
+        let cpu_before = cpu_seconds();
+        let wall = Instant::now();
+        for _ in 0..n {
+            if client.task(&task.id).await.is_err() {
+                errors += 1;
+            }
+        }
+        let wall = wall.elapsed().as_secs_f64();
+        let cpu = cpu_seconds() - cpu_before;
+        emit(&json!({
+            "measure": "queries",
+            "client": "sdk",
+            "n": n,
+            "errors": errors,
+            "loop_cpu_s": cpu,
+            "loop_wall_s": wall,
+            "cpu_per_query_us": cpu / n.max(1) as f64 * 1e6,
+            "wall_per_query_us": wall / n.max(1) as f64 * 1e6,
+            "peak_rss_kib": peak_rss_kib(),
+        }));
+        Ok(())
+    })
+}
