@@ -194,3 +194,28 @@ pub(crate) async fn write_chunked(
     let _ = stream.write_all(b"0\r\n\r\n").await;
     let _ = stream.shutdown().await;
 }
+
+/// A server whose first submission answers `first` and later ones `then`; queries answer
+/// `query_succeed.json`.
+pub(crate) async fn server_answering_submits(
+    first: ResponseTemplate,
+    then: ResponseTemplate,
+) -> MockServer {
+    let server = MockServer::start().await;
+    submit_mock()
+        .respond_with(first)
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    submit_mock()
+        .respond_with(then)
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    query_mock()
+        .respond_with(reply(200, "query_succeed.json"))
+        .mount(&server)
+        .await;
+    server
+}

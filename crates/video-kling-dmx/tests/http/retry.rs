@@ -13,23 +13,7 @@ use crate::common::*;
 /// A server whose first submission answers `first`, later ones `submit_ok.json`; queries
 /// answer `query_succeed.json`.
 async fn server_refusing_once(first: ResponseTemplate) -> MockServer {
-    let server = MockServer::start().await;
-    submit_mock()
-        .respond_with(first)
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    submit_mock()
-        .respond_with(reply(200, "submit_ok.json"))
-        .with_priority(2)
-        .mount(&server)
-        .await;
-    query_mock()
-        .respond_with(reply(200, "query_succeed.json"))
-        .mount(&server)
-        .await;
-    server
+    server_answering_submits(first, reply(200, "submit_ok.json")).await
 }
 
 /// Runs `generate` and counts the submit retries it reported.

@@ -104,22 +104,11 @@ async fn logs_carry_neither_key_nor_prompt_nor_signature() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    let server = MockServer::start().await;
-    submit_mock()
-        .respond_with(reply(200, "submit_ok.json"))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    submit_mock()
-        .respond_with(reply(401, "error_relay_unauthorized.json"))
-        .with_priority(2)
-        .mount(&server)
-        .await;
-    query_mock()
-        .respond_with(reply(200, "query_succeed.json"))
-        .mount(&server)
-        .await;
+    let server = server_answering_submits(
+        reply(200, "submit_ok.json"),
+        reply(401, "error_relay_unauthorized.json"),
+    )
+    .await;
     Mock::given(method("GET"))
         .and(path("/v.mp4"))
         .respond_with(ResponseTemplate::new(200).set_body_raw(vec![0_u8; 64], "video/mp4"))
