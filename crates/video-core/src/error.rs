@@ -267,6 +267,23 @@ impl VideoError {
         }
     }
 
+    /// True when this error, returned by `submit`, proves the submission created no task:
+    /// an [unaccepted](Self::is_unaccepted_submission) one, or an answer refusing it
+    /// (invalid, unauthorized, forbidden, quota, content policy, configuration). Anything
+    /// else (no reply, a timeout, a server or gateway error) may have left a task behind.
+    pub fn is_refused_submission(&self) -> bool {
+        self.is_unaccepted_submission()
+            || matches!(
+                self,
+                Self::InvalidRequest { .. }
+                    | Self::Unauthorized { .. }
+                    | Self::Forbidden { .. }
+                    | Self::QuotaExceeded { .. }
+                    | Self::ContentRejected { .. }
+                    | Self::Configuration { .. }
+            )
+    }
+
     /// How long the provider asked to wait before retrying, if it said.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
@@ -422,6 +439,29 @@ mod tests {
                 "unaccepted of {error}"
             );
         }
+    }
+
+    #[test]
+    fn only_answers_that_refuse_prove_no_task() {
+        let refused = [
+            VideoError::invalid("prompt", "empty"),
+            VideoError::QuotaExceeded {
+                message: String::new(),
+            },
+            VideoError::ContentRejected {
+                message: String::new(),
+            },
+            VideoError::transport(false, "refused"),
+        ];
+        assert!(refused.iter().all(VideoError::is_refused_submission));
+        let maybe = [
+            VideoError::transport(true, "reset"),
+            VideoError::Timeout {
+                elapsed: Duration::from_secs(1),
+            },
+            VideoError::decode(Some(502), "not JSON", b"<html>"),
+        ];
+        assert!(!maybe.iter().any(VideoError::is_refused_submission));
     }
 
     #[test]

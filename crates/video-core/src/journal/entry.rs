@@ -162,10 +162,10 @@ impl JournalEntry {
     /// unauthorized, quota, rate limit, content policy, configuration, or never sent), else
     /// `unknown-outcome` (no reply, a timeout, a server or gateway error).
     pub fn apply_submit_error(&mut self, error: &VideoError) {
-        self.state = if submission_may_exist(error) {
-            EntryState::UnknownOutcome
-        } else {
+        self.state = if error.is_refused_submission() {
             EntryState::Refused
+        } else {
+            EntryState::UnknownOutcome
         };
         self.message = Some(error.to_string());
         self.updated_at = SystemTime::now();
@@ -209,23 +209,4 @@ impl JournalEntry {
         !self.videos.is_empty()
             && (0..self.videos.len()).all(|index| self.download_of(index).is_some())
     }
-}
-
-/// Whether a failed submission may have created a task. Conservative: only answers that
-/// prove a refusal (or a request that never left) count as "no task".
-fn submission_may_exist(error: &VideoError) -> bool {
-    !matches!(
-        error,
-        VideoError::InvalidRequest { .. }
-            | VideoError::Unauthorized { .. }
-            | VideoError::Forbidden { .. }
-            | VideoError::QuotaExceeded { .. }
-            | VideoError::RateLimited { .. }
-            | VideoError::ContentRejected { .. }
-            | VideoError::Configuration { .. }
-            | VideoError::Transport {
-                reached_server: false,
-                ..
-            }
-    )
 }
