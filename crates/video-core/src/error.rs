@@ -162,6 +162,15 @@ pub enum VideoError {
         /// The first characters of the body.
         excerpt: String,
     },
+    /// A reply or a download is larger than the limit set for it; nothing past the limit was
+    /// read. Not retried: the same server would send the same again.
+    #[error("{what} exceeds the limit of {limit} bytes")]
+    TooLarge {
+        /// What was too large (`reply`, `event`, `video`).
+        what: String,
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// A download ended before all the announced bytes arrived.
     #[error("download incomplete: got {received} of {expected} bytes")]
     Incomplete {
@@ -201,7 +210,7 @@ pub enum VideoError {
     Cancelled,
     /// A submission was sent but no reply came back: a task may or may not exist (and may be
     /// billed). Never resubmitted automatically; `attempt` identifies it.
-    #[error("submission outcome unknown (sent to {} at {:?}): {source}", attempt.provider, attempt.sent_at)]
+    #[error("submission outcome unknown (sent to {} at {}): {source}", attempt.provider, crate::task::utc_text(attempt.sent_at))]
     UnknownOutcome {
         /// What was sent, where and when.
         attempt: Box<SubmissionAttempt>,
@@ -320,6 +329,7 @@ impl VideoError {
             Self::Timeout { .. } => "timeout",
             Self::Decode { .. } => "decode",
             Self::Incomplete { .. } => "incomplete",
+            Self::TooLarge { .. } => "too_large",
             Self::Io { .. } => "io",
             Self::WaitTimeout { .. } => "wait_timeout",
             Self::Journal { .. } => "journal",

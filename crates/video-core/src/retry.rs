@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use backon::{ExponentialBuilder, Retryable};
 
 use crate::download::VideoStream;
-use crate::error::{RateLimitScope, VideoError};
+use crate::error::{RateLimitScope, SubmissionAttempt, VideoError};
 use crate::policy::{Jitter, RetryPolicy};
 use crate::provider::{Capabilities, VideoProvider};
 use crate::request::VideoRequest;
@@ -68,7 +68,9 @@ fn pause_for(
     Some(jitter.apply(pause).max(asked))
 }
 
-/// Submits, retrying only while the error proves no task was created.
+/// Submits, retrying only while the error proves no task was created. A final error that
+/// does not prove it (see [`VideoError::is_refused_submission`]) comes back as
+/// [`VideoError::UnknownOutcome`], so callers, journals and exit codes agree on it.
 pub(crate) async fn submit_with_retries(
     provider: &dyn VideoProvider,
     request: &VideoRequest,
@@ -82,6 +84,22 @@ pub(crate) async fn submit_with_retries(
         notify,
     )
     .await
+    .map_err(|error| settle_submission_error(provider.name(), request, error))
+}
+
+/// A submission error that does not prove the task absent, as `UnknownOutcome`.
+fn settle_submission_error(
+    provider: &str,
+    request: &VideoRequest,
+    error: VideoError,
+) -> VideoError {
+    if error.is_refused_submission() || matches!(error, VideoError::UnknownOutcome { .. }) {
+        return error;
+    }
+    VideoError::UnknownOutcome {
+        attempt: Box::new(SubmissionAttempt::new(provider, request.clone())),
+        source: Box::new(error),
+    }
 }
 
 /// A provider wrapper that retries direct calls by core's rules: `task` and `download` on

@@ -20,6 +20,55 @@ impl TaskId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The longest id, in bytes, [`is_well_formed`](Self::is_well_formed) accepts.
+    pub const MAX_LEN: usize = 256;
+
+    /// Whether the id is safe to store, print and send back: 1 to [`MAX_LEN`](Self::MAX_LEN)
+    /// bytes, no control characters, no leading or trailing whitespace. Providers check the
+    /// ids servers hand out with it; an id that fails is a protocol error, not a task.
+    pub fn is_well_formed(&self) -> bool {
+        let id = self.0.as_str();
+        !id.is_empty()
+            && id.len() <= Self::MAX_LEN
+            && id.trim() == id
+            && !id.chars().any(char::is_control)
+    }
+
+    /// A file name stem made from the id that is safe on every file system: ASCII letters,
+    /// digits, `-`, `_` and `.` are kept (no leading `.`), anything else becomes `_`; when
+    /// anything was changed, or the id is long, a hash of the whole id is appended so two
+    /// ids never share a stem.
+    ///
+    /// ```
+    /// use video_core::TaskId;
+    /// assert_eq!(TaskId::new("840242793980637239").file_stem(), "840242793980637239");
+    /// let hostile = TaskId::new("../../etc/passwd").file_stem();
+    /// assert!(!hostile.contains('/') && !hostile.starts_with('.'));
+    /// ```
+    pub fn file_stem(&self) -> String {
+        const KEEP: usize = 64;
+        let safe = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+        let mut stem: String = self
+            .0
+            .chars()
+            .take(KEEP)
+            .map(|c| if safe(c) { c } else { '_' })
+            .collect();
+        while stem.starts_with('.') {
+            stem.replace_range(..1, "_");
+        }
+        if stem.is_empty() || stem != self.0 {
+            let hash = self
+                .0
+                .bytes()
+                .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+                    (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+                });
+            stem.push_str(&format!("-{hash:016x}"));
+        }
+        stem
+    }
 }
 
 impl fmt::Display for TaskId {
@@ -201,6 +250,11 @@ pub fn redact_url(raw: &str) -> String {
     }
 }
 
+/// A time as readable UTC text, e.g. `Fri, 27 Nov 2026 17:16:08 GMT` (for messages).
+pub(crate) fn utc_text(time: SystemTime) -> String {
+    httpdate::fmt_http_date(time)
+}
+
 /// What a task cost, as the provider reports it.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -290,6 +344,39 @@ mod tests {
         assert_eq!(value["id"], "840242793980637239");
         let back: Task = serde_json::from_value(value).unwrap();
         assert_eq!(back, task);
+    }
+
+    #[test]
+    fn ids_are_checked_and_file_stems_are_safe() {
+        assert!(TaskId::new("840242793980637239").is_well_formed());
+        assert!(
+            TaskId::new("../../x").is_well_formed(),
+            "printable; encoded for paths"
+        );
+        for bad in ["", " 1", "1\n", "a\u{1b}[2Jb", &"9".repeat(257)] {
+            assert!(!TaskId::new(bad).is_well_formed(), "{bad:?}");
+        }
+        for hostile in [
+            "../../x",
+            "/etc/passwd",
+            "..",
+            ".",
+            "a\\b",
+            "\u{1b}[31mred",
+            "CON",
+        ] {
+            let stem = TaskId::new(hostile).file_stem();
+            assert!(
+                !stem.contains(['/', '\\']) && !stem.starts_with('.'),
+                "{stem}"
+            );
+            assert!(stem.chars().all(|c| c.is_ascii_graphic()), "{stem}");
+        }
+        assert_ne!(
+            TaskId::new("a/b").file_stem(),
+            TaskId::new("a?b").file_stem()
+        );
+        assert_eq!(TaskId::new("task-1.v2").file_stem(), "task-1.v2");
     }
 
     #[test]

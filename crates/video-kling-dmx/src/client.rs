@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use bytes::Bytes;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, RETRY_AFTER, USER_AGENT};
-use secrecy::ExposeSecret;
+use reqwest::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, LOCATION, RETRY_AFTER, USER_AGENT,
+};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 use tracing::Instrument;
@@ -17,6 +18,7 @@ use video_core::{
     VideoProvider, VideoRequest, VideoStream, validate,
 };
 
+use crate::body::{EventCap, EventStreamError, read_capped, too_large};
 use crate::config::{KlingDmxClientBuilder, QueryMode, Settings};
 use crate::convert::{self, Call, classify, parse_retry_after, submit_body, task_from_envelope};
 use crate::wire::QueryBody;
@@ -110,7 +112,7 @@ impl KlingDmxClient {
     ) -> reqwest::RequestBuilder {
         let settings = &self.inner.settings;
         settings
-            .http
+            .api_http
             .post(settings.endpoint.clone())
             .header(AUTHORIZATION, settings.auth.clone())
             .header(CONTENT_TYPE, "application/json")
@@ -120,21 +122,46 @@ impl KlingDmxClient {
             .body(body)
     }
 
-    /// Replaces any echo of the key in a reply, so no error or excerpt can carry it.
-    fn scrub(&self, body: Bytes) -> Bytes {
-        let key = self.inner.settings.api_key.expose_secret().as_bytes();
-        if key.is_empty() || !body.windows(key.len()).any(|w| w == key) {
-            return body;
+    /// Refuses a reply that is a redirect, or (with a caller-supplied client that follows
+    /// them) one that came through a redirect: API calls go to the configured endpoint only.
+    fn check_not_redirected(&self, response: &reqwest::Response) -> Result<(), VideoError> {
+        let endpoint = &self.inner.settings.endpoint;
+        let status = response.status();
+        let target = if status.is_redirection() {
+            let location = response
+                .headers()
+                .get(LOCATION)
+                .and_then(|value| value.to_str().ok())
+                .and_then(|location| endpoint.join(location).ok());
+            Some(location.map_or_else(|| "an unnamed location".to_owned(), |url| host_of(&url)))
+        } else if response.url() != endpoint {
+            Some(host_of(response.url()))
+        } else {
+            None
+        };
+        match target {
+            None => Ok(()),
+            Some(target) => Err(VideoError::Configuration {
+                message: format!(
+                    "the API at {} redirected the call (HTTP {}) to {target}; API calls never \
+                     follow redirects: if that host is the relay, use it as the base URL",
+                    host_of(endpoint),
+                    status.as_u16()
+                ),
+            }),
         }
-        let mut out = Vec::with_capacity(body.len());
-        let mut rest: &[u8] = &body;
-        while let Some(at) = rest.windows(key.len()).position(|w| w == key) {
-            out.extend_from_slice(&rest[..at]);
-            out.extend_from_slice(b"[redacted]");
-            rest = &rest[at + key.len()..];
+    }
+
+    /// Reads a reply whole, within the configured cap, with any echo of the key removed.
+    async fn read_reply(&self, response: reqwest::Response) -> Result<Bytes, ReadFailure> {
+        let settings = &self.inner.settings;
+        match read_capped(response, settings.max_reply_bytes).await {
+            Ok(bytes) => Ok(settings.scrubber.bytes(bytes)),
+            Err(crate::body::ReadError::TooLarge(limit)) => {
+                Err(ReadFailure::Video(too_large("reply", limit)))
+            }
+            Err(crate::body::ReadError::Network(error)) => Err(ReadFailure::Network(error)),
         }
-        out.extend_from_slice(rest);
-        Bytes::from(out)
     }
 
     /// Sends a submission and reads the whole reply. A connection that could not be made is
@@ -162,12 +189,17 @@ impl KlingDmxClient {
         };
         let status = response.status().as_u16();
         tracing::Span::current().record("http_status", status);
+        self.check_not_redirected(&response)?;
         let retry_after = retry_after(response.headers());
-        match response.bytes().await {
-            Ok(bytes) => Ok((status, retry_after, self.scrub(bytes))),
-            Err(error) => {
+        match self.read_reply(response).await {
+            Ok(bytes) => Ok((status, retry_after, bytes)),
+            Err(failure) => {
+                let error: video_core::BoxError = match failure {
+                    ReadFailure::Video(error) => error.into(),
+                    ReadFailure::Network(error) => error.into(),
+                };
                 tracing::warn!(%error, "submission reply unreadable; outcome unknown");
-                Err(unknown_outcome(attempt, error.into()))
+                Err(unknown_outcome(attempt, error))
             }
         }
     }
@@ -204,33 +236,37 @@ impl KlingDmxClient {
             .map_err(|error| query_error(error, started))?;
         let status = response.status().as_u16();
         tracing::Span::current().record("http_status", status);
+        self.check_not_redirected(&response)?;
         let retry_after = retry_after(response.headers());
         if response.status().is_success() && is_event_stream(response.headers()) {
-            let task = crate::sse::task_from_events(response.bytes_stream(), id, |e| {
-                query_error(e, started)
-            })
-            .await?;
+            let events = EventCap::new(response.bytes_stream(), settings.max_reply_bytes);
+            let to_error = |error| match error {
+                EventStreamError::TooLarge(limit) => too_large("event", limit),
+                EventStreamError::Body(error) => query_error(error, started),
+            };
+            let task =
+                crate::sse::task_from_events(events, id, to_error, &settings.scrubber).await?;
             tracing::debug!(status = %task.status, "stream reply");
             return Ok(task);
         }
-        let bytes = response
-            .bytes()
+        let bytes = self
+            .read_reply(response)
             .await
-            .map_err(|error| query_error(error, started))?;
-        let envelope = classify(
-            status,
-            retry_after,
-            &self.scrub(bytes),
-            Call::Query,
-            Some(id),
-        )?;
+            .map_err(|failure| match failure {
+                ReadFailure::Video(error) => error,
+                ReadFailure::Network(error) => query_error(error, started),
+            })?;
+        let envelope = classify(status, retry_after, &bytes, Call::Query, Some(id))?;
         let task = task_from_envelope(envelope)
             .ok_or_else(|| VideoError::decode(Some(status), "no data", b""))?;
         if let Some(request_id) = &task.request_id {
             tracing::Span::current().record("request_id", request_id.as_str());
         }
+        let mut task = task;
         if task.id != *id {
-            tracing::warn!(reported = %task.id, "the reply names another task id");
+            // Debug formatting escapes anything a hostile id could do to a log.
+            tracing::warn!(reported = ?task.id, "the reply names another task id");
+            task.id = id.clone();
         }
         tracing::debug!(status = %task.status, "queried");
         Ok(task)
@@ -281,8 +317,35 @@ fn submission_outcome(
             return Err(error);
         }
     };
-    task_from_envelope(envelope)
-        .ok_or_else(|| unknown_outcome(attempt, "accepted without data".into()))
+    let task = task_from_envelope(envelope)
+        .ok_or_else(|| unknown_outcome(attempt, "accepted without data".into()))?;
+    if !task.id.is_well_formed() {
+        let reason = format!(
+            "accepted with a malformed task id ({} bytes; empty, over {} bytes, or with control \
+             characters)",
+            task.id.as_str().len(),
+            TaskId::MAX_LEN
+        );
+        tracing::warn!(%reason, "submission outcome unknown");
+        return Err(unknown_outcome(attempt, reason.into()));
+    }
+    Ok(task)
+}
+
+/// Why a reply could not be read: a limit (already an error) or the network (classified by
+/// the caller, which knows whether it was a submission).
+enum ReadFailure {
+    Video(VideoError),
+    Network(reqwest::Error),
+}
+
+/// `host[:port]` of a URL, for messages.
+fn host_of(url: &url::Url) -> String {
+    match (url.host_str(), url.port()) {
+        (Some(host), Some(port)) => format!("{host}:{port}"),
+        (Some(host), None) => host.to_owned(),
+        (None, _) => "a URL without a host".to_owned(),
+    }
 }
 
 fn unknown_outcome(attempt: &SubmissionAttempt, source: video_core::BoxError) -> VideoError {

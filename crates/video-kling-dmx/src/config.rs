@@ -10,6 +10,7 @@ use video_core::VideoError;
 
 use crate::client::KlingDmxClient;
 use crate::download::{MAX_REDIRECTS, check_download_url};
+use crate::scrub::Scrubber;
 
 /// The relay's host root.
 pub const DEFAULT_BASE_URL: &str = "https://www.dmxapi.cn";
@@ -65,7 +66,47 @@ pub struct KlingDmxClientBuilder {
     http_client: Option<reqwest::Client>,
     allow_insecure_http: bool,
     query_mode: QueryMode,
+    max_reply_bytes: u64,
+    downloads: DownloadLimits,
 }
+
+/// How long and how large a video download may be; see the `download_*` builder options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct DownloadLimits {
+    /// The overall deadline before the size allowance is added.
+    pub(crate) base_deadline: Duration,
+    /// The slowest acceptable rate, in bytes per second, averaged over `window`.
+    pub(crate) min_bytes_per_sec: u64,
+    /// The span the rate is averaged over.
+    pub(crate) window: Duration,
+    /// The largest video accepted.
+    pub(crate) max_bytes: u64,
+}
+
+impl Default for DownloadLimits {
+    fn default() -> Self {
+        Self {
+            base_deadline: Duration::from_secs(120),
+            min_bytes_per_sec: 32 * 1024,
+            window: Duration::from_secs(30),
+            max_bytes: 4 << 30,
+        }
+    }
+}
+
+impl DownloadLimits {
+    /// The overall deadline of a download of `length` bytes (the size cap when unknown): the
+    /// base plus the time the length takes at the minimum rate.
+    pub(crate) fn deadline_for(&self, length: Option<u64>) -> Duration {
+        let bytes = length.unwrap_or(self.max_bytes).min(self.max_bytes);
+        let allowance = bytes / self.min_bytes_per_sec.max(1);
+        self.base_deadline
+            .saturating_add(Duration::from_secs(allowance))
+    }
+}
+
+/// The default cap on an API reply body (and on one event of a streamed reply).
+pub const DEFAULT_MAX_REPLY_BYTES: u64 = 4 << 20;
 
 impl Default for KlingDmxClientBuilder {
     fn default() -> Self {
@@ -90,6 +131,8 @@ impl KlingDmxClientBuilder {
             http_client: None,
             allow_insecure_http: false,
             query_mode: QueryMode::Json,
+            max_reply_bytes: DEFAULT_MAX_REPLY_BYTES,
+            downloads: DownloadLimits::default(),
         }
     }
 
@@ -181,9 +224,11 @@ impl KlingDmxClientBuilder {
         self
     }
 
-    /// Uses a caller-supplied HTTP client (proxies, custom roots, ...). It keeps its own
-    /// connect timeout and redirect policy; do not give it default headers carrying secrets,
-    /// since downloads go to third-party hosts.
+    /// Uses a caller-supplied HTTP client (proxies, custom roots, ...) for API calls and
+    /// downloads. It keeps its own connect timeout and redirect policy; build it with
+    /// `redirect(Policy::none())` or a capped policy: an API call that was redirected anyway
+    /// fails with [`VideoError::Configuration`] naming the host. Do not give it default
+    /// headers carrying secrets, since downloads go to third-party hosts.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -199,6 +244,40 @@ impl KlingDmxClientBuilder {
     /// How tasks are queried (default [`QueryMode::Json`]).
     pub fn query_mode(mut self, mode: QueryMode) -> Self {
         self.query_mode = mode;
+        self
+    }
+
+    /// The largest API reply body read, and the largest single event of a streamed reply
+    /// (default 4 MiB). A larger one fails with [`VideoError::TooLarge`] without being read
+    /// on.
+    pub fn max_reply_bytes(mut self, bytes: u64) -> Self {
+        self.max_reply_bytes = bytes;
+        self
+    }
+
+    /// The overall deadline of a video download before its size allowance (default 2
+    /// minutes). A download of `n` bytes may take this plus `n` divided by
+    /// [`download_min_throughput`](Self::download_min_throughput) seconds; when the length is
+    /// not announced, the allowance of [`max_video_bytes`](Self::max_video_bytes).
+    pub fn download_deadline(mut self, base: Duration) -> Self {
+        self.downloads.base_deadline = base;
+        self
+    }
+
+    /// The slowest acceptable download: at least `bytes_per_sec` on average over every
+    /// `window` (default 32 KiB/s over 30 s). A server dripping bytes fails the download with
+    /// a retryable transport error instead of holding it open.
+    pub fn download_min_throughput(mut self, bytes_per_sec: u64, window: Duration) -> Self {
+        self.downloads.min_bytes_per_sec = bytes_per_sec;
+        self.downloads.window = window;
+        self
+    }
+
+    /// The largest video accepted (default 4 GiB): a larger announced length is refused
+    /// before reading, and a body that grows past it is cut off, with
+    /// [`VideoError::TooLarge`].
+    pub fn max_video_bytes(mut self, bytes: u64) -> Self {
+        self.downloads.max_bytes = bytes;
         self
     }
 
@@ -239,14 +318,25 @@ impl KlingDmxClientBuilder {
                 "max_in_flight and max_downloads_in_flight must be at least 1",
             ));
         }
+        if self.max_reply_bytes == 0 || self.downloads.max_bytes == 0 {
+            return Err(config(
+                "max_reply_bytes and max_video_bytes must be at least 1",
+            ));
+        }
+        if self.downloads.window.is_zero() {
+            return Err(config("the download throughput window must not be zero"));
+        }
         let user_agent = HeaderValue::from_str(&self.user_agent)
             .map_err(|_| config("the user agent is not a valid header value"))?;
-        let http = match self.http_client {
-            Some(client) => client,
-            None => default_http_client(self.connect_timeout, self.allow_insecure_http)?,
+        let (api_http, download_http) = match self.http_client {
+            Some(client) => (client.clone(), client),
+            None => (
+                api_http_client(self.connect_timeout)?,
+                download_http_client(self.connect_timeout, self.allow_insecure_http)?,
+            ),
         };
         Ok(KlingDmxClient::from_settings(Settings {
-            api_key,
+            scrubber: Scrubber::new(api_key),
             auth,
             endpoint,
             submit_model: self.submit_model,
@@ -258,7 +348,10 @@ impl KlingDmxClientBuilder {
             user_agent,
             allow_insecure_http: self.allow_insecure_http,
             query_mode: self.query_mode,
-            http,
+            max_reply_bytes: self.max_reply_bytes,
+            downloads: self.downloads,
+            api_http,
+            download_http,
         }))
     }
 }
@@ -284,13 +377,14 @@ impl fmt::Debug for KlingDmxClientBuilder {
             .field("custom_http_client", &self.http_client.is_some())
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("query_mode", &self.query_mode)
+            .field("max_reply_bytes", &self.max_reply_bytes)
+            .field("downloads", &self.downloads)
             .finish()
     }
 }
 
 /// The checked options a client runs with.
 pub(crate) struct Settings {
-    pub(crate) api_key: SecretString,
     /// The key as a header value, marked sensitive.
     pub(crate) auth: HeaderValue,
     /// `<base>/v1/responses`.
@@ -304,7 +398,14 @@ pub(crate) struct Settings {
     pub(crate) user_agent: HeaderValue,
     pub(crate) allow_insecure_http: bool,
     pub(crate) query_mode: QueryMode,
-    pub(crate) http: reqwest::Client,
+    pub(crate) max_reply_bytes: u64,
+    pub(crate) downloads: DownloadLimits,
+    /// Removes echoes of the key from everything read.
+    pub(crate) scrubber: Scrubber,
+    /// For API calls: never follows a redirect (unless the caller supplied the client).
+    pub(crate) api_http: reqwest::Client,
+    /// For video downloads: capped redirects, never to plain http off loopback.
+    pub(crate) download_http: reqwest::Client,
 }
 
 /// The API endpoint for a base URL: `<host root>/v1/responses`.
@@ -331,10 +432,22 @@ pub(crate) fn endpoint(base: &str) -> Result<Url, VideoError> {
     Ok(url)
 }
 
-/// The client built when the caller supplies none: rustls, a connect timeout, and redirects
-/// capped at [`MAX_REDIRECTS`] that never lead to plain http on a non-loopback host (unless
-/// allowed).
-fn default_http_client(
+/// The client for API calls when the caller supplies none: rustls, a connect timeout, and no
+/// redirects (a redirect would re-send the prompt, and trust a task id, from another host).
+fn api_http_client(connect_timeout: Duration) -> Result<reqwest::Client, VideoError> {
+    reqwest::Client::builder()
+        .connect_timeout(connect_timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|error| VideoError::Configuration {
+            message: format!("cannot build the HTTP client: {error}"),
+        })
+}
+
+/// The client for downloads when the caller supplies none: rustls, a connect timeout, and
+/// redirects capped at [`MAX_REDIRECTS`] that never lead to plain http on a non-loopback host
+/// (unless allowed). Downloads carry no key, so following a signed link to a CDN is safe.
+fn download_http_client(
     connect_timeout: Duration,
     allow_insecure: bool,
 ) -> Result<reqwest::Client, VideoError> {

@@ -14,7 +14,9 @@ use tracing::field::Empty;
 use url::{Host, Url};
 use video_core::{Video, VideoError, VideoStream, redact_url};
 
+use crate::body::too_large;
 use crate::client::KlingDmxClient;
+use crate::config::DownloadLimits;
 
 /// Most redirects a download follows (with the client this crate builds).
 pub(crate) const MAX_REDIRECTS: usize = 5;
@@ -71,7 +73,7 @@ pub(crate) async fn download(
         let started = Instant::now();
         // No Authorization header: the key only goes to the API endpoint.
         let send = settings
-            .http
+            .download_http
             .get(url)
             .header(USER_AGENT, settings.user_agent.clone())
             .send();
@@ -101,13 +103,19 @@ pub(crate) async fn download(
         let length = response.content_length();
         if let Some(length) = length {
             tracing::Span::current().record("content_length", length);
+            if length > settings.downloads.max_bytes {
+                return Err(too_large("video", settings.downloads.max_bytes));
+            }
         }
         tracing::debug!("download started");
         let body = response.bytes_stream();
-        Ok(VideoStream::new(
+        let guard = Guard::new(
+            settings.request_timeout,
+            settings.downloads,
             length,
-            chunks(body, permit, settings.request_timeout),
-        ))
+            started,
+        );
+        Ok(VideoStream::new(length, chunks(body, permit, guard)))
     }
     .instrument(span)
     .await
@@ -115,28 +123,117 @@ pub(crate) async fn download(
 
 type Body = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
 
-/// The body's chunks; each must arrive within `idle`. The permit is held until the stream
-/// ends or is dropped, so downloads count against the in-flight cap while they are read.
+/// The time and size rules a download runs under: each chunk within `idle`; at least the
+/// minimum rate over every window; the whole body before the deadline; no more than the
+/// size cap.
+#[derive(Debug)]
+struct Guard {
+    idle: Duration,
+    limits: DownloadLimits,
+    started: Instant,
+    deadline: Instant,
+    window_start: Instant,
+    window_bytes: u64,
+    received: u64,
+    last_chunk: Instant,
+}
+
+impl Guard {
+    fn new(idle: Duration, limits: DownloadLimits, length: Option<u64>, started: Instant) -> Self {
+        let deadline = started
+            .checked_add(limits.deadline_for(length))
+            .unwrap_or_else(|| started + Duration::from_secs(86_400 * 365));
+        Self {
+            idle,
+            limits,
+            started,
+            deadline,
+            window_start: Instant::now(),
+            window_bytes: 0,
+            received: 0,
+            last_chunk: Instant::now(),
+        }
+    }
+
+    /// When waiting for the next chunk must stop: the idle limit, the end of the current
+    /// throughput window or the deadline, whichever comes first.
+    fn wake_at(&self) -> Instant {
+        let window_end = self.window_start + self.limits.window;
+        (self.last_chunk + self.idle)
+            .min(window_end)
+            .min(self.deadline)
+    }
+
+    /// Checks the rules after a chunk of `len` bytes (0 when the wait ended without one).
+    fn check(&mut self, len: usize) -> Result<(), VideoError> {
+        self.received += len as u64;
+        self.window_bytes += len as u64;
+        let now = Instant::now();
+        if len > 0 {
+            self.last_chunk = now;
+        }
+        if self.received > self.limits.max_bytes {
+            return Err(too_large("video", self.limits.max_bytes));
+        }
+        if now >= self.deadline {
+            return Err(VideoError::Timeout {
+                elapsed: now - self.started,
+            });
+        }
+        let silent = now - self.last_chunk;
+        if silent >= self.idle {
+            return Err(VideoError::Timeout { elapsed: silent });
+        }
+        let window = now - self.window_start;
+        if window >= self.limits.window {
+            let needed = self.limits.min_bytes_per_sec as f64 * window.as_secs_f64();
+            if (self.window_bytes as f64) < needed {
+                return Err(VideoError::transport(
+                    true,
+                    format!(
+                        "download too slow: {} bytes in {window:.1?}, below the minimum of {} \
+                         bytes/s",
+                        self.window_bytes, self.limits.min_bytes_per_sec
+                    ),
+                ));
+            }
+            self.window_start = now;
+            self.window_bytes = 0;
+        }
+        Ok(())
+    }
+}
+
+/// The body's chunks under the `guard`'s rules. The permit is held until the stream ends or
+/// is dropped, so downloads count against the in-flight cap while they are read.
 fn chunks(
     body: impl Stream<Item = reqwest::Result<Bytes>> + Send + 'static,
     permit: [OwnedSemaphorePermit; 2],
-    idle: Duration,
+    guard: Guard,
 ) -> impl Stream<Item = Result<Bytes, VideoError>> + Send + 'static {
     let body: Body = Box::pin(body);
-    let state = Some((body, permit));
+    let state = Some((body, permit, guard));
     futures::stream::unfold(state, move |state| async move {
-        let (mut body, permit) = state?;
-        let started = Instant::now();
-        match tokio::time::timeout(idle, body.next()).await {
-            Ok(Some(Ok(chunk))) => Some((Ok(chunk), Some((body, permit)))),
-            Ok(Some(Err(error))) => Some((Err(download_error(error, started)), None)),
-            Ok(None) => None,
-            Err(_) => Some((
-                Err(VideoError::Timeout {
-                    elapsed: started.elapsed(),
-                }),
-                None,
-            )),
+        let (mut body, permit, mut guard) = state?;
+        loop {
+            let next = tokio::time::timeout_at(guard.wake_at(), body.next()).await;
+            let (chunk, len) = match next {
+                Ok(Some(Ok(chunk))) => {
+                    let len = chunk.len();
+                    (Some(chunk), len)
+                }
+                Ok(Some(Err(error))) => {
+                    return Some((Err(download_error(error, guard.started)), None));
+                }
+                Ok(None) => return None,
+                Err(_) => (None, 0),
+            };
+            if let Err(error) = guard.check(len) {
+                return Some((Err(error), None));
+            }
+            if let Some(chunk) = chunk {
+                return Some((Ok(chunk), Some((body, permit, guard))));
+            }
         }
     })
 }

@@ -33,6 +33,7 @@
 //!
 //! Options, environment variables and the error table: `docs/providers/kling-dmx.md`.
 
+mod body;
 mod callback;
 mod client;
 mod config;
@@ -40,12 +41,13 @@ mod convert;
 mod download;
 #[cfg(feature = "fake-server")]
 pub mod fake;
+mod scrub;
 mod sse;
 mod wire;
 
 pub use callback::parse_callback;
 pub use client::{KlingDmxClient, PROVIDER_NAME};
 pub use config::{
-    DEFAULT_BASE_URL, DEFAULT_QUERY_MODEL, DEFAULT_SUBMIT_MODEL, ENV_API_KEY, ENV_BASE_URL,
-    KlingDmxClientBuilder, QueryMode,
+    DEFAULT_BASE_URL, DEFAULT_MAX_REPLY_BYTES, DEFAULT_QUERY_MODEL, DEFAULT_SUBMIT_MODEL,
+    ENV_API_KEY, ENV_BASE_URL, KlingDmxClientBuilder, QueryMode,
 };

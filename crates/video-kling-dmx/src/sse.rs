@@ -9,6 +9,7 @@ use serde_json::Value;
 use video_core::{Task, TaskId, TaskStatus, Video, VideoError};
 
 use crate::convert::{Call, classify, parse_seconds, task_from_envelope};
+use crate::scrub::Scrubber;
 use crate::wire::StreamEvent;
 
 /// Markers public clients look for in a text that reports an error.
@@ -19,10 +20,14 @@ const ERROR_MARKERS: [&str; 2] = ["[错误]", "Kling API 错误"];
 /// Events before it are ignored. An `error` or `response.failed` event is a retryable
 /// provider error; an event carrying a Kling envelope is classified like a JSON reply. A
 /// stream that ends first is a retryable transport error (the caller falls back to polling).
+///
+/// Every event's data is scrubbed of the key before it is parsed, so nothing built from it
+/// (a failure message, an error, a log line) can carry an echoed key.
 pub(crate) async fn task_from_events<S, E>(
     body: S,
     id: &TaskId,
     transport_error: impl Fn(E) -> VideoError,
+    scrubber: &Scrubber,
 ) -> Result<Task, VideoError>
 where
     S: Stream<Item = Result<Bytes, E>>,
@@ -34,7 +39,8 @@ where
             EventStreamError::Utf8(error) => malformed(&error.to_string()),
             EventStreamError::Parser(error) => malformed(&error.to_string()),
         })?;
-        let data = event.data.trim();
+        let data = scrubber.text(event.data.trim());
+        let data = data.as_ref();
         if data == "[DONE]" {
             break;
         }
@@ -103,7 +109,7 @@ fn event_error_message(payload: &Value, data: &str) -> String {
 /// ids and timestamps are unknown in this reply.
 pub(crate) fn task_from_text(text: &str, id: &TaskId) -> Result<Task, VideoError> {
     if let Some(reported) = value_after(text, "任务ID").filter(|found| found != id.as_str()) {
-        tracing::warn!(asked = %id, %reported, "stream reply names another task id");
+        tracing::warn!(asked = %id, ?reported, "stream reply names another task id");
     }
     if let Some(message) = error_message(text) {
         let mut task = Task::new(id.clone(), TaskStatus::Failed);
@@ -200,7 +206,19 @@ mod tests {
                 .into_iter()
                 .map(|chunk| Ok::<_, std::io::Error>(Bytes::from(chunk))),
         );
-        task_from_events(stream, &id(), |e| VideoError::transport(true, e)).await
+        let scrubber = Scrubber::new(secrecy::SecretString::from("sk-SECRET".to_owned()));
+        task_from_events(stream, &id(), |e| VideoError::transport(true, e), &scrubber).await
+    }
+
+    #[tokio::test]
+    async fn an_echoed_key_is_scrubbed_from_every_event() {
+        let failed = "data: {\"type\":\"response.completed\",\"response\":{\"output\":[{\"type\":\"message\",\"content\":[{\"type\":\"output_text\",\"text\":\"[错误] bad key sk-SECRET\"}]}]}}\n\n";
+        let task = from_chunks(vec![failed.as_bytes().to_vec()]).await.unwrap();
+        assert_eq!(task.status_message.as_deref(), Some("bad key [redacted]"));
+        let error_event =
+            b"event: error\ndata: {\"type\":\"error\",\"message\":\"token sk-SECRET\"}\n\n";
+        let error = from_chunks(vec![error_event.to_vec()]).await.unwrap_err();
+        assert!(!error.to_string().contains("sk-SECRET"), "{error}");
     }
 
     #[tokio::test]

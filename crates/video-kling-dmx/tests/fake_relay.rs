@@ -241,11 +241,12 @@ async fn under_mixed_faults_each_returned_task_is_one_accepted_submission() {
             Err(_) => {}
         }
     }
+    // Every returned task was accepted once; an unknown outcome may or may not hide one (a
+    // 5xx or gateway page on a submission is one too, since the task may exist).
     let accepted = relay.counters().submissions_accepted;
-    assert_eq!(
-        accepted,
-        returned + unknown,
-        "returned {returned}, unknown {unknown}"
+    assert!(
+        returned <= accepted && accepted <= returned + unknown,
+        "accepted {accepted}, returned {returned}, unknown {unknown}"
     );
     assert!(
         returned > 0 && unknown > 0,

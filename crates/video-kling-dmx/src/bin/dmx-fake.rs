@@ -72,6 +72,27 @@ struct Args {
     /// Rate of downloads answered 403 (expired link).
     #[arg(long, default_value_t = 0.0)]
     expired_rate: f64,
+    /// Echo the caller's key in replies (messages, the streaming text).
+    #[arg(long)]
+    echo_key: bool,
+    /// Answer every API request with a 307 redirect to this base URL (another host).
+    #[arg(long, value_name = "URL")]
+    redirect_api_to: Option<String>,
+    /// Pad successful API replies (and the first streaming event) to this many bytes.
+    #[arg(long, default_value_t = 0, value_name = "BYTES")]
+    huge_reply_bytes: u64,
+    /// Send videos one byte at a time, pausing this many milliseconds between bytes.
+    #[arg(long, value_name = "MS")]
+    drip_download_ms: Option<u64>,
+    /// Answer API requests with a proxy's HTML page of this status (401 or 403).
+    #[arg(long, value_parser = ["401", "403"])]
+    auth_page: Option<String>,
+    /// Answer submissions with HTTP 200 and this unknown business code.
+    #[arg(long, value_name = "CODE")]
+    unknown_submit_code: Option<i64>,
+    /// Prefix every task id with this text (e.g. `../../`), as a hostile relay might.
+    #[arg(long, value_name = "TEXT")]
+    task_id_prefix: Option<String>,
 }
 
 impl Args {
@@ -90,6 +111,13 @@ impl Args {
         faults.drop_mid_body_rate = self.drop_rate;
         faults.truncate_download_rate = self.truncate_rate;
         faults.expired_link_rate = self.expired_rate;
+        faults.echo_key = self.echo_key;
+        faults.redirect_api_to = self.redirect_api_to.clone();
+        faults.huge_reply_bytes = self.huge_reply_bytes;
+        faults.drip_download = self.drip_download_ms.map(Duration::from_millis);
+        faults.auth_page = self.auth_page.as_deref().and_then(|s| s.parse().ok());
+        faults.unknown_submit_code = self.unknown_submit_code;
+        faults.task_id_prefix = self.task_id_prefix.clone();
         FakeRelayConfig::default()
             .with_port(self.port)
             .with_key(self.key.clone())

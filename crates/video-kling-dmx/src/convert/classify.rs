@@ -206,6 +206,19 @@ fn not_json(status: u16, retry_after: Option<Duration>, body: &[u8]) -> VideoErr
             message: "HTTP 404 with a non-JSON body: no API at this URL; check the base URL"
                 .to_owned(),
         },
+        // A proxy or gateway in front of the relay refused the call before it got through.
+        401 => VideoError::Unauthorized {
+            message: format!(
+                "HTTP 401 with a non-JSON body (a proxy's page?): {}",
+                video_core::excerpt(body)
+            ),
+        },
+        403 => VideoError::Forbidden {
+            message: format!(
+                "HTTP 403 with a non-JSON body (a proxy's page?): {}",
+                video_core::excerpt(body)
+            ),
+        },
         _ => VideoError::decode(Some(status), "reply is not a JSON object", body),
     }
 }

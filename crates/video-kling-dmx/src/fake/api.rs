@@ -11,7 +11,7 @@ use tokio::time::Instant;
 
 use super::callback::spawn_callbacks;
 use super::replies::{
-    cut_off, envelope, gateway_page, json_response, kling_error, relay_error, request_id,
+    auth_page, envelope, gateway_page, kling_error, redirect, relay_error, reply, request_id,
     submit_reply, task_object,
 };
 use super::sse::stream_reply;
@@ -33,12 +33,24 @@ pub(crate) async fn responses(
     if !faults.latency.is_zero() {
         tokio::time::sleep(faults.latency).await;
     }
-    if headers
+    if let Some(status) = faults.auth_page {
+        return auth_page(status);
+    }
+    if let Some(target) = &faults.redirect_api_to {
+        return redirect(target);
+    }
+    let sent_key = headers
         .get(header::AUTHORIZATION)
-        .map(HeaderValue::as_bytes)
-        != Some(state.config.key.as_bytes())
-    {
-        return relay_error(StatusCode::UNAUTHORIZED, "invalid token", "invalid_api_key");
+        .map(HeaderValue::as_bytes);
+    let open = state.config.key.is_empty();
+    if !open && sent_key != Some(state.config.key.as_bytes()) {
+        let message = match sent_key {
+            Some(key) if faults.echo_key => {
+                format!("invalid token {}", String::from_utf8_lossy(key))
+            }
+            _ => "invalid token".to_owned(),
+        };
+        return relay_error(StatusCode::UNAUTHORIZED, &message, "invalid_api_key");
     }
     if state.roll(faults.gateway_page_rate) {
         return gateway_page();
@@ -80,15 +92,15 @@ fn submit(state: &Arc<RelayState>, request: &Value) -> Response {
     if let Some(refusal) = rate_limited(state) {
         return refusal;
     }
+    if let Some(code) = state.config.faults.unknown_submit_code {
+        AtomicCounters::bump(&state.counters.faults_injected);
+        return kling_error(StatusCode::OK, code, "an error this client has never seen");
+    }
     let fails = fields.prompt.contains(state.config.fail_marker.as_str());
     let task = state.create_task(fails, fields.duration_secs, fields.callback_url);
     spawn_callbacks(state, &task);
     let data = task_object(state, &task, task.started);
-    let reply = submit_reply(data, request_id(&task.id));
-    if state.roll(state.config.faults.drop_mid_body_rate) {
-        return cut_off(&reply);
-    }
-    json_response(StatusCode::OK, &reply)
+    reply(state, &submit_reply(data, request_id(&task.id)))
 }
 
 /// A 429 refusal when a rate or concurrency limit applies.
@@ -120,7 +132,11 @@ fn rate_limited(state: &RelayState) -> Option<Response> {
     } else {
         "rate limit exceeded, please try again later"
     };
-    let mut response = kling_error(StatusCode::TOO_MANY_REQUESTS, fault.code, message);
+    let mut response = kling_error(
+        StatusCode::TOO_MANY_REQUESTS,
+        i64::from(fault.code),
+        message,
+    );
     if let Some(seconds) = fault.retry_after_secs {
         response
             .headers_mut()
@@ -152,9 +168,8 @@ fn query(state: &Arc<RelayState>, request: &Value) -> Response {
     let now = Instant::now();
     let data = task_object(state, &task, now);
     let status = data["task_status"].as_str().unwrap_or_default().to_owned();
-    let reply = envelope(data, request_id(&format!("{id}/{status}")));
-    if state.roll(state.config.faults.drop_mid_body_rate) {
-        return cut_off(&reply);
-    }
-    json_response(StatusCode::OK, &reply)
+    reply(
+        state,
+        &envelope(data, request_id(&format!("{id}/{status}"))),
+    )
 }

@@ -14,7 +14,8 @@ pub const DEFAULT_FAIL_MARKER: &str = "[fail]";
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FakeRelayConfig {
-    /// The accepted `Authorization` value (raw, no `Bearer`).
+    /// The accepted `Authorization` value (raw, no `Bearer`). Empty: an open relay that
+    /// accepts any request, with or without a key (the "other host" of a redirect test).
     pub key: String,
     /// Port on 127.0.0.1 (0 picks a free one).
     pub port: u16,
@@ -126,6 +127,25 @@ pub struct Faults {
     pub truncate_download_rate: f64,
     /// Answer video downloads with 403 (an expired signed link) at this rate.
     pub expired_link_rate: f64,
+    /// Echo the caller's key in replies: in task messages, error messages and the streaming
+    /// query's text (a relay that logs too much into its answers).
+    pub echo_key: bool,
+    /// Answer every API request with `307 Temporary Redirect` to this base URL (another host
+    /// that would receive the prompt and hand back a task id of its own).
+    pub redirect_api_to: Option<String>,
+    /// Pad every successful API reply (and the streaming query's first event) to at least this
+    /// many bytes; 0 = off. The padding is generated as it is sent, in constant memory.
+    pub huge_reply_bytes: u64,
+    /// Send videos one byte at a time with this pause between bytes (a drip-feed).
+    pub drip_download: Option<Duration>,
+    /// Answer API requests with an HTML page of this status (401 or 403) from a proxy in
+    /// front of the relay, before the key is checked.
+    pub auth_page: Option<u16>,
+    /// Answer submissions with HTTP 200 and this unknown non-zero business code.
+    pub unknown_submit_code: Option<i64>,
+    /// Prefix every task id with this text (e.g. `../../` or an escape sequence): a relay
+    /// returning hostile ids.
+    pub task_id_prefix: Option<String>,
 }
 
 impl Faults {
@@ -182,6 +202,55 @@ impl Faults {
     #[must_use]
     pub fn with_expired_links(mut self, rate: f64) -> Self {
         self.expired_link_rate = rate;
+        self
+    }
+
+    /// Echo the caller's key in replies.
+    #[must_use]
+    pub fn with_echoed_key(mut self) -> Self {
+        self.echo_key = true;
+        self
+    }
+
+    /// Redirect every API request to `base_url` with a 307.
+    #[must_use]
+    pub fn with_api_redirect(mut self, base_url: impl Into<String>) -> Self {
+        self.redirect_api_to = Some(base_url.into());
+        self
+    }
+
+    /// Pad successful API replies to at least `bytes`.
+    #[must_use]
+    pub fn with_huge_replies(mut self, bytes: u64) -> Self {
+        self.huge_reply_bytes = bytes;
+        self
+    }
+
+    /// Send videos one byte per `pause`.
+    #[must_use]
+    pub fn with_drip_download(mut self, pause: Duration) -> Self {
+        self.drip_download = Some(pause);
+        self
+    }
+
+    /// Answer API requests with a proxy's HTML page of `status` (401 or 403).
+    #[must_use]
+    pub fn with_auth_page(mut self, status: u16) -> Self {
+        self.auth_page = Some(status);
+        self
+    }
+
+    /// Answer submissions with HTTP 200 and the unknown business `code`.
+    #[must_use]
+    pub fn with_unknown_submit_code(mut self, code: i64) -> Self {
+        self.unknown_submit_code = Some(code);
+        self
+    }
+
+    /// Prefix task ids with `prefix`.
+    #[must_use]
+    pub fn with_task_id_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.task_id_prefix = Some(prefix.into());
         self
     }
 }

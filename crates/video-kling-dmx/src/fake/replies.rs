@@ -23,10 +23,16 @@ pub(crate) fn request_id(seed: &str) -> String {
 
 /// The signed-looking URL the relay serves a task's video at.
 pub(crate) fn video_url(state: &RelayState, task: &FakeTask) -> String {
-    format!(
-        "{}/videos/{}.mp4?cacheKey=fake{}&x-kcdn-pid=112757",
-        state.base_url, task.id, state.config.seed
-    )
+    let query = format!("cacheKey=fake{}&x-kcdn-pid=112757", state.config.seed);
+    let Ok(mut url) = url::Url::parse(&state.base_url) else {
+        return format!("{}/videos/{}.mp4?{query}", state.base_url, task.id);
+    };
+    if let Ok(mut segments) = url.path_segments_mut() {
+        // Pushed as one segment: any `/` or `..` in a hostile id is percent-encoded.
+        segments.push("videos").push(&format!("{}.mp4", task.id));
+    }
+    url.set_query(Some(&query));
+    url.into()
 }
 
 /// The flat task object (the `data` of a reply, and the body of a callback).
@@ -36,7 +42,7 @@ pub(crate) fn task_object(state: &RelayState, task: &FakeTask, now: Instant) -> 
     let mut object = json!({
         "task_id": task.id,
         "task_status": stage.as_str(),
-        "task_status_msg": if stage == Stage::Failed { FAILURE_MESSAGE } else { "" },
+        "task_status_msg": status_message(state, stage),
         "task_info": {},
         "created_at": task.created_ms,
         "updated_at": task.updated_ms(now, render),
@@ -52,6 +58,20 @@ pub(crate) fn task_object(state: &RelayState, task: &FakeTask, now: Instant) -> 
         });
     }
     object
+}
+
+/// The task's message: the failure reason, or empty; with the key appended when the relay
+/// echoes it.
+fn status_message(state: &RelayState, stage: Stage) -> String {
+    let base = if stage == Stage::Failed {
+        FAILURE_MESSAGE
+    } else {
+        ""
+    };
+    match state.echoed_key() {
+        Some(key) => format!("{base} (token {key})").trim_start().to_owned(),
+        None => base.to_owned(),
+    }
 }
 
 /// `{code: 0, message: "SUCCEED", request_id, data}`.
@@ -73,7 +93,7 @@ pub(crate) fn submit_reply(data: Value, request_id: String) -> Value {
 }
 
 /// A Kling business error: `{code, message, request_id}` with its HTTP status.
-pub(crate) fn kling_error(status: StatusCode, code: u16, message: &str) -> Response {
+pub(crate) fn kling_error(status: StatusCode, code: i64, message: &str) -> Response {
     let body = json!({ "code": code, "message": message, "request_id": request_id(message) });
     json_response(status, &body)
 }
@@ -97,6 +117,81 @@ pub(crate) fn gateway_page() -> Response {
         .into_response()
 }
 
+/// A proxy's HTML page refusing the request (401 or 403), before the relay sees it.
+pub(crate) fn auth_page(status: u16) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::UNAUTHORIZED);
+    let reason = status.canonical_reason().unwrap_or("Unauthorized");
+    let html = format!(
+        "<html>\n<head><title>{code} {reason}</title></head>\n<body>\n<center><h1>{code} {reason}</h1></center>\n<hr><center>corporate-proxy</center>\n</body>\n</html>\n",
+        code = status.as_u16()
+    );
+    (status, [(header::CONTENT_TYPE, "text/html")], html).into_response()
+}
+
+/// A `307 Temporary Redirect` of an API call to the same path on `base_url`.
+pub(crate) fn redirect(base_url: &str) -> Response {
+    let location = format!("{}/v1/responses", base_url.trim_end_matches('/'));
+    let mut response = StatusCode::TEMPORARY_REDIRECT.into_response();
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
+/// A successful API reply with the configured body faults applied: cut off mid-body at the
+/// configured rate, or padded to the configured size.
+pub(crate) fn reply(state: &RelayState, body: &Value) -> Response {
+    let faults = &state.config.faults;
+    if state.roll(faults.drop_mid_body_rate) {
+        return cut_off(body);
+    }
+    if faults.huge_reply_bytes > 0 {
+        return padded(&body.to_string(), faults.huge_reply_bytes);
+    }
+    json_response(StatusCode::OK, body)
+}
+
+/// `text` (a JSON object) with a `"padding"` member in front making it at least `at_least`
+/// bytes, generated chunk by chunk.
+fn padded(text: &str, at_least: u64) -> Response {
+    let rest = text.strip_prefix('{').unwrap_or(text).to_owned();
+    let head = "{\"padding\":\"";
+    let overhead = (head.len() + 2 + rest.len()) as u64;
+    let fill = at_least.saturating_sub(overhead);
+    let total = overhead + fill;
+    let body = Body::from_stream(padding_chunks(head, fill, format!("\",{rest}")));
+    let mut response = Response::new(body);
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(total));
+    response
+}
+
+/// `head`, then `fill` bytes of `x` in 64 KiB chunks, then `tail`.
+pub(crate) fn padding_chunks(
+    head: &str,
+    fill: u64,
+    tail: String,
+) -> impl futures::Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static {
+    const CHUNK: u64 = 64 * 1024;
+    let block = Bytes::from(vec![b'x'; CHUNK as usize]);
+    let filler = futures::stream::unfold(fill, move |left| {
+        let block = block.clone();
+        async move {
+            (left > 0).then(|| {
+                let take = left.min(CHUNK);
+                (Ok(block.slice(..take as usize)), left - take)
+            })
+        }
+    });
+    let head = futures::stream::once(std::future::ready(Ok(Bytes::from(head.to_owned()))));
+    let tail = futures::stream::once(std::future::ready(Ok(Bytes::from(tail))));
+    futures::StreamExt::chain(futures::StreamExt::chain(head, filler), tail)
+}
+
 /// A JSON reply.
 pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response {
     (
@@ -108,7 +203,7 @@ pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response {
 }
 
 /// A JSON reply that announces its full length but is cut off halfway (the connection drops).
-pub(crate) fn cut_off(body: &Value) -> Response {
+fn cut_off(body: &Value) -> Response {
     let bytes = Bytes::from(body.to_string());
     let half = bytes.slice(..bytes.len() / 2);
     let chunks: Vec<Result<Bytes, std::io::Error>> = vec![

@@ -9,7 +9,7 @@ use bytes::Bytes;
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
-use super::replies::{FAILURE_MESSAGE, video_url};
+use super::replies::{FAILURE_MESSAGE, padding_chunks, video_url};
 use super::state::{FakeTask, RelayState, Stage};
 
 /// Where the event stream is.
@@ -23,12 +23,21 @@ enum Step {
 /// `response.created`, `response.in_progress` every `stream_interval` until the task ends,
 /// then `response.output_text.delta`, `response.completed` and `data: [DONE]`.
 pub(crate) fn stream_reply(state: Arc<RelayState>, task: FakeTask) -> Response {
+    let huge = state.config.faults.huge_reply_bytes;
     let events = futures::stream::unfold(Step::Created, move |step| {
         let state = Arc::clone(&state);
         let task = task.clone();
         async move { next_events(&state, &task, step).await }
     });
-    let mut response = Response::new(Body::from_stream(events));
+    let body = if huge > 0 {
+        // One endless-looking event first: a `data:` line of `huge` bytes.
+        let head = "event: response.created\ndata: {\"type\":\"response.created\",\"padding\":\"";
+        let padding = padding_chunks(head, huge, "\"}\n\n".to_owned());
+        Body::from_stream(futures::StreamExt::chain(padding, events))
+    } else {
+        Body::from_stream(events)
+    };
+    let mut response = Response::new(body);
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/event-stream"),
@@ -81,7 +90,7 @@ fn in_progress(kind: &str, response_id: &str) -> Value {
 /// The delta, the completed response carrying the outcome as text, and `[DONE]`.
 fn completion(state: &RelayState, task: &FakeTask, response_id: &str) -> Bytes {
     let stage = task.stage_at(Instant::now(), state.config.render_time);
-    let text = if stage == Stage::Failed {
+    let mut text = if stage == Stage::Failed {
         format!(
             "任务ID: {}\n[错误] Kling API 错误: {FAILURE_MESSAGE}",
             task.id
@@ -94,6 +103,9 @@ fn completion(state: &RelayState, task: &FakeTask, response_id: &str) -> Bytes {
             task.duration_secs
         )
     };
+    if let Some(key) = state.echoed_key() {
+        text.push_str(&format!(" (token {key})\n令牌: {key}"));
+    }
     let delta =
         json!({"type": "response.output_text.delta", "delta": format!("任务ID: {}\n", task.id)});
     let completed = json!({"type": "response.completed", "response": {

@@ -41,6 +41,8 @@ impl Stage {
 #[derive(Debug, Clone)]
 pub(crate) struct FakeTask {
     pub(crate) id: String,
+    /// The task's number (its id without any configured prefix).
+    pub(crate) number: u64,
     pub(crate) started: Instant,
     pub(crate) created_ms: u64,
     pub(crate) fails: bool,
@@ -232,8 +234,10 @@ impl RelayState {
             .counters
             .submissions_accepted
             .fetch_add(1, Ordering::Relaxed);
+        let prefix = self.config.faults.task_id_prefix.as_deref().unwrap_or("");
         let task = FakeTask {
-            id: (FIRST_TASK_ID + seq).to_string(),
+            id: format!("{prefix}{}", FIRST_TASK_ID + seq),
+            number: FIRST_TASK_ID + seq,
             started: Instant::now(),
             created_ms: unix_ms_now(),
             fails,
@@ -242,6 +246,14 @@ impl RelayState {
         };
         self.tasks().insert(task.id.clone(), task.clone());
         task
+    }
+
+    /// The key, when replies echo it.
+    pub(crate) fn echoed_key(&self) -> Option<&str> {
+        self.config
+            .faults
+            .echo_key
+            .then_some(self.config.key.as_str())
     }
 
     pub(crate) fn task(&self, id: &str) -> Option<FakeTask> {

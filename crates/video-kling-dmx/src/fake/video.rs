@@ -2,6 +2,7 @@
 
 use std::ops::Range;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -33,7 +34,7 @@ pub(crate) async fn video(
     if state.roll(state.config.faults.expired_link_rate) {
         return cdn_error(StatusCode::FORBIDDEN, "AccessDenied: signature expired");
     }
-    let seed = state.config.seed ^ task.id.parse::<u64>().unwrap_or(0);
+    let seed = state.config.seed ^ task.number;
     let sample = Arc::new(SampleMp4::new(state.config.video_bytes, seed));
     let total = sample.len();
     let range = match headers
@@ -46,7 +47,11 @@ pub(crate) async fn video(
     };
     let truncate = state.roll(state.config.faults.truncate_download_rate);
     let span = range.clone().unwrap_or(0..total);
-    let mut response = Response::new(body(sample, span.clone(), truncate));
+    let body = match state.config.faults.drip_download {
+        Some(pause) => drip(sample, span.clone(), pause),
+        None => body(sample, span.clone(), truncate),
+    };
+    let mut response = Response::new(body);
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("video/mp4"));
     headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
@@ -91,6 +96,28 @@ fn body(sample: Arc<SampleMp4>, span: Range<u64>, truncate: bool) -> Body {
         }
     });
     Body::from_stream(chunks)
+}
+
+/// The bytes of `span`, one at a time with `pause` between them.
+fn drip(sample: Arc<SampleMp4>, span: Range<u64>, pause: Duration) -> Body {
+    let bytes = futures::stream::unfold(span.start, move |at| {
+        let sample = Arc::clone(&sample);
+        async move {
+            if at >= span.end {
+                return None;
+            }
+            if at > span.start {
+                tokio::time::sleep(pause).await;
+            }
+            let mut byte = [0_u8; 1];
+            sample.read_at(at, &mut byte);
+            Some((
+                Ok::<_, std::io::Error>(Bytes::copy_from_slice(&byte)),
+                at + 1,
+            ))
+        }
+    });
+    Body::from_stream(bytes)
 }
 
 /// Parses `bytes=a-b`, `bytes=a-` or `bytes=-n` against a file of `total` bytes.

@@ -109,10 +109,12 @@ async fn refusals_that_are_not_rate_limits_are_never_resubmitted() {
             "forbidden",
         ),
         (
+            // A 5xx or a gateway page may hide a task: `generate` reports it as an unknown
+            // outcome (as the journal does), never resubmitting.
             ResponseTemplate::new(503).set_body_json(json!({"code": 5001, "message": "busy"})),
-            "provider",
+            "unknown_outcome",
         ),
-        (reply(502, "error_gateway.html"), "decode"),
+        (reply(502, "error_gateway.html"), "unknown_outcome"),
         (reply(401, "error_relay_unauthorized.json"), "unauthorized"),
     ];
     for (first, kind) in cases {
