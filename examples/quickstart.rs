@@ -18,7 +18,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use video_core::{
-    Event, PollPolicy, TaskId, VideoError, VideoProvider, VideoRequest, download_to_file, generate,
+    Event, IfExists, PollPolicy, SaveOptions, TaskId, VideoError, VideoProvider, VideoRequest,
+    download_to_file, generate,
 };
 use video_kling_dmx::fake::{FakeRelay, FakeRelayConfig};
 use video_kling_dmx::{ENV_API_KEY, KlingDmxClient};
@@ -126,7 +127,13 @@ async fn run(
         reason: "the finished task lists no video".to_owned(),
         excerpt: String::new(),
     })?;
-    let saved = download_to_file(provider, video, output, |_| {}).await?;
+    let saved = download_to_file(
+        provider,
+        video,
+        output,
+        SaveOptions::new().if_exists(IfExists::Replace),
+    )
+    .await?;
     println!("saved: {} ({} bytes)", saved.path.display(), saved.bytes);
     Ok(())
 }

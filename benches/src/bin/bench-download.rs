@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 use video_benches::{Args, bench_request, cpu_seconds, emit, peak_rss_kib, runtime};
-use video_core::{PollPolicy, download_to_file, generate};
+use video_core::{IfExists, PollPolicy, SaveOptions, download_to_file, generate};
 use video_kling_dmx::KlingDmxClient;
 
 fn main() -> ExitCode {
@@ -50,7 +50,13 @@ fn run() -> Result<(), String> {
         let path = dir.join("one-large.mp4");
         let cpu_before = cpu_seconds();
         let started = Instant::now();
-        let saved = download_to_file(&client, video, &path, |_| {}).await;
+        let saved = download_to_file(
+            &client,
+            video,
+            &path,
+            SaveOptions::new().if_exists(IfExists::Replace),
+        )
+        .await;
         let wall = started.elapsed().as_secs_f64();
         let cpu = cpu_seconds() - cpu_before;
         let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);

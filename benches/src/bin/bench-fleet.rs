@@ -19,7 +19,8 @@ use video_benches::{Args, bench_request, cpu_seconds, emit, peak_rss_kib, runtim
 
 use tokio::io::AsyncWriteExt;
 use video_core::{
-    PollPolicy, VideoError, VideoProvider, VideoStream, download_to_file, generate_all,
+    IfExists, PollPolicy, SaveOptions, VideoError, VideoProvider, VideoStream, download_to_file,
+    generate_all,
 };
 use video_kling_dmx::KlingDmxClient;
 
@@ -96,7 +97,16 @@ fn run() -> Result<(), String> {
                         let stream = client.download(video).await?;
                         save_unbuffered(stream, &path, writer == "std").await?
                     }
-                    _ => download_to_file(client, video, &path, |_| {}).await?.bytes,
+                    _ => {
+                        download_to_file(
+                            client,
+                            video,
+                            &path,
+                            SaveOptions::new().if_exists(IfExists::Replace),
+                        )
+                        .await?
+                        .bytes
+                    }
                 };
                 let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
                 let _ = std::fs::remove_file(&path);

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use video_core::{PollPolicy, VideoError, VideoProvider};
-use video_journal::SqliteJournal;
+use video_journal::{JournalOptions, SqliteJournal};
 use video_kling_dmx::{ENV_API_KEY, KlingDmxClientBuilder, QueryMode};
 use video_mock::{MockClock, MockProvider};
 
@@ -91,9 +91,17 @@ fn env_millis(name: &str) -> Option<Duration> {
     Some(Duration::from_millis(millis))
 }
 
+/// Environment variable setting how long a journal write waits for another process's lock,
+/// in milliseconds (default 10 000; each write tries three times).
+pub(crate) const ENV_JOURNAL_BUSY_MS: &str = "VIDEO_JOURNAL_BUSY_MS";
+
 /// Opens the journal: `--journal`, else `$VIDEO_JOURNAL`, else the platform data folder.
 pub(crate) fn journal(cli: &Cli) -> Result<SqliteJournal, VideoError> {
-    SqliteJournal::open(&journal_path(cli))
+    let mut options = JournalOptions::default();
+    if let Some(busy) = env_millis(ENV_JOURNAL_BUSY_MS) {
+        options = options.with_busy_timeout(busy);
+    }
+    SqliteJournal::open_with(&journal_path(cli), options)
 }
 
 fn journal_path(cli: &Cli) -> PathBuf {

@@ -12,8 +12,9 @@ Exit codes:
   2  invalid input or usage
   3  authentication, quota, forbidden or configuration
   4  task failed or content rejected
-  5  timed out waiting
-  6  network, transient or unknown submission outcome";
+  5  timed out waiting (the task goes on: `video resume` finishes it)
+  6  network, transient or unknown submission outcome
+130  interrupted (Ctrl-C; 143 for SIGTERM): the task goes on, `video resume` finishes it";
 
 /// Generate AI videos from a prompt. Every submission is journaled before it is sent, so a
 /// paid task is never lost: `video resume` finishes what an interrupted run left.
@@ -70,6 +71,9 @@ pub(crate) enum Command {
         /// Where to save it (default: the path recorded at submission, else `<task_id>.mp4`).
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// Replace an existing file at the output path.
+        #[arg(long)]
+        force: bool,
     },
     /// List the journal, newest first.
     Tasks,
@@ -78,6 +82,9 @@ pub(crate) enum Command {
         /// Wait options.
         #[command(flatten)]
         wait: WaitArgs,
+        /// Replace existing files at the recorded output paths.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -104,9 +111,13 @@ pub(crate) struct SubmitArgs {
     /// URL the provider notifies on each status change.
     #[arg(long)]
     pub(crate) callback_url: Option<String>,
-    /// Where the video will be saved (recorded for `resume`; default `<task_id>.mp4`).
+    /// Where the video will be saved (recorded for `resume`; default `<task_id>.mp4`). It
+    /// must name a file in an existing, writable folder; checked before anything is sent.
     #[arg(long, short)]
     pub(crate) output: Option<PathBuf>,
+    /// Replace an existing file at `--output` (otherwise it is refused before sending).
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 /// Options of `generate`.

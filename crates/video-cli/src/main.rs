@@ -5,8 +5,10 @@ mod cli;
 mod commands;
 mod exit;
 mod fetch;
+mod interrupt;
 mod progress;
 mod report;
+mod text;
 
 use std::process::ExitCode;
 
@@ -15,5 +17,10 @@ use clap::Parser;
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    ExitCode::from(commands::run(&cli).await)
+    let code = tokio::select! {
+        code = commands::run(&cli) => code,
+        // Dropping the command removes its partial files and releases its journal claims.
+        signal = interrupt::signalled() => interrupt::report(signal),
+    };
+    ExitCode::from(code)
 }

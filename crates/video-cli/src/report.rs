@@ -1,9 +1,10 @@
 //! What a command prints: one JSON object with `--json`, human lines otherwise.
 
 use serde::Serialize;
-use video_core::{DownloadRecord, JournalEntry, Task, VideoError};
+use video_core::{DownloadRecord, JournalEntry, Task, UnreadableEntry, VideoError, redact_url};
 
 use crate::exit::exit_code;
+use crate::text::clean;
 
 /// A task as reported by every command.
 #[derive(Debug, Default, Serialize)]
@@ -26,7 +27,8 @@ pub(crate) struct TaskReport {
     pub(crate) error: Option<ErrorReport>,
 }
 
-/// A video: where it is online and, once saved, on disk.
+/// A video: where it is online (the URL's scheme and host only: signed links are
+/// credentials, kept in the journal) and, once saved, on disk.
 #[derive(Debug, Default, Serialize)]
 pub(crate) struct VideoReport {
     pub(crate) url: String,
@@ -64,7 +66,7 @@ impl TaskReport {
                 .videos
                 .iter()
                 .map(|v| VideoReport {
-                    url: v.url.clone(),
+                    url: redact_url(&v.url),
                     ..VideoReport::default()
                 })
                 .collect(),
@@ -79,7 +81,7 @@ impl TaskReport {
             .iter()
             .enumerate()
             .map(|(index, video)| VideoReport {
-                url: video.url.clone(),
+                url: redact_url(&video.url),
                 ..entry
                     .download_of(index)
                     .map(saved_report)
@@ -122,14 +124,15 @@ impl TaskReport {
 
 fn saved_report(record: &DownloadRecord) -> VideoReport {
     VideoReport {
-        url: record.url.clone(),
+        url: redact_url(&record.url),
         path: Some(record.path.display().to_string()),
         bytes: Some(record.bytes),
         sha256: Some(record.sha256.clone()),
     }
 }
 
-/// Prints one report: JSON on stdout, or human lines (the error on stderr).
+/// Prints one report: JSON on stdout, or human lines (the error on stderr). Text that came
+/// from the network is cleaned of control characters.
 pub(crate) fn print_task(report: &TaskReport, json: bool) {
     if json {
         print_json(report);
@@ -143,28 +146,40 @@ pub(crate) fn print_task(report: &TaskReport, json: bool) {
             .as_deref()
             .map(|s| format!(" [{s}]"))
             .unwrap_or_default();
-        println!("task {id}: {status}{state}");
+        println!("task {}: {}{state}", clean(id), clean(status));
     }
     if let Some(message) = report.message.as_deref().filter(|m| !m.is_empty()) {
-        println!("  message: {message}");
+        println!("  message: {}", clean(message));
     }
     for video in &report.videos {
         match (&video.path, video.bytes) {
-            (Some(path), Some(bytes)) => println!("  saved: {path} ({bytes} bytes)"),
-            _ => println!("  video: {}", video_core::redact_url(&video.url)),
+            (Some(path), Some(bytes)) => println!("  saved: {} ({bytes} bytes)", clean(path)),
+            _ => println!("  video: {}", clean(&video.url)),
         }
     }
     print_error(report);
 }
 
-/// Prints many reports: `{"tasks": [...]}` or one line each.
-pub(crate) fn print_tasks(reports: &[TaskReport], json: bool, when_empty: &str) {
+/// Prints many reports and the journal rows that could not be read: `{"tasks": [...],
+/// "unreadable": [...]}` or one line each (an entry whose submission's outcome is unknown
+/// also shows its request and what to do).
+pub(crate) fn print_tasks(
+    reports: &[TaskReport],
+    unreadable: &[UnreadableEntry],
+    json: bool,
+    when_empty: &str,
+) {
     if json {
-        print_json(&serde_json::json!({ "tasks": reports }));
+        let rows: Vec<_> = unreadable
+            .iter()
+            .map(|row| serde_json::json!({ "entry": row.id, "error": row.error }))
+            .collect();
+        print_json(&serde_json::json!({ "tasks": reports, "unreadable": rows }));
         reports.iter().for_each(print_error);
+        print_unreadable(unreadable_lines(unreadable));
         return;
     }
-    if reports.is_empty() {
+    if reports.is_empty() && unreadable.is_empty() {
         println!("{when_empty}");
     }
     for report in reports {
@@ -177,16 +192,76 @@ pub(crate) fn print_tasks(reports: &[TaskReport], json: bool, when_empty: &str) 
             .chars()
             .take(48)
             .collect();
-        println!("{state:<16} {id:<24} {prompt}");
+        println!("{state:<16} {:<24} {}", clean(id), clean(&prompt));
+        if let Some(request) = &report.request {
+            print_request(report, request);
+        }
         print_error(report);
     }
+    print_unreadable(unreadable_lines(unreadable));
+}
+
+/// The lines reporting unreadable rows.
+fn unreadable_lines(rows: &[UnreadableEntry]) -> Vec<String> {
+    rows.iter()
+        .map(|row| {
+            format!(
+                "error: journal entry {} cannot be read ({}); the other entries are listed",
+                row.id,
+                clean(&row.error)
+            )
+        })
+        .collect()
+}
+
+fn print_unreadable(lines: Vec<String>) {
+    for line in lines {
+        eprintln!("{line}");
+    }
+}
+
+/// The request of an entry whose outcome is unknown: when and where it went, its options.
+fn print_request(report: &TaskReport, request: &video_core::VideoRequest) {
+    let sent = report
+        .created_at
+        .map(|millis| httpdate::fmt_http_date(video_core::unix_millis::from_millis(millis)))
+        .unwrap_or_else(|| "at an unknown time".to_owned());
+    let provider = report.provider.as_deref().unwrap_or("the provider");
+    println!("  sent {sent} to {}", clean(provider));
+    println!("  prompt: {}", clean(&request.prompt));
+    let options = request_options(request);
+    if !options.is_empty() {
+        println!("  options: {options}");
+    }
+}
+
+/// `duration 5 s, quality high, ...` for the options a request set.
+fn request_options(request: &video_core::VideoRequest) -> String {
+    let mut options = Vec::new();
+    if let Some(seconds) = request.duration_secs {
+        options.push(format!("duration {seconds} s"));
+    }
+    if let Some(quality) = request.quality {
+        options.push(format!("quality {quality}"));
+    }
+    if let Some(ratio) = request.aspect_ratio {
+        options.push(format!("aspect ratio {ratio}"));
+    }
+    if let Some(sound) = request.sound {
+        options.push(format!("sound {sound}"));
+    }
+    if let Some(text) = request.negative_prompt.as_deref().filter(|t| !t.is_empty()) {
+        options.push(format!("negative prompt {:?}", clean(text)));
+    }
+    options.join(", ")
 }
 
 fn print_error(report: &TaskReport) {
     if let Some(error) = &report.error {
+        let message = clean(&error.message);
         match &report.task_id {
-            Some(id) => eprintln!("error: {} (task id {id})", error.message),
-            None => eprintln!("error: {}", error.message),
+            Some(id) => eprintln!("error: {message} (task id {})", clean(id)),
+            None => eprintln!("error: {message}"),
         }
     }
 }

@@ -27,18 +27,19 @@ mod provider;
 mod request;
 mod retry;
 pub mod sample;
+mod save;
 mod task;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 mod validate;
 mod wait;
 
-pub use download::{DownloadProgress, SavedVideo, VideoStream, download_to_file, save_to_file};
+pub use download::VideoStream;
 pub use error::{BoxError, EXCERPT_CHARS, RateLimitScope, SubmissionAttempt, VideoError, excerpt};
 pub use generate::{Event, Observer, generate, generate_all};
 pub use journal::{
-    DownloadRecord, EntryId, EntryState, JournalEntry, MemoryStore, TaskStore, generate_journaled,
-    submit_journaled, update_entry, wait_journaled,
+    DownloadRecord, EntryId, EntryState, JournalEntry, Listing, MemoryStore, TaskStore,
+    UnreadableEntry, generate_journaled, submit_journaled, update_entry, wait_journaled,
 };
 pub use policy::{PollDelays, PollPolicy, RetryPolicy};
 pub use provider::{Capabilities, VideoProvider};
@@ -46,6 +47,10 @@ pub use request::{
     AspectRatio, ExtraOptions, ImageInput, Quality, Sound, VideoRequest, VideoRequestBuilder,
 };
 pub use retry::Retrying;
+pub use save::{
+    DownloadProgress, IfExists, SaveOptions, SavedVideo, check_output_path, download_to_file,
+    remove_stale_parts, save_to_file,
+};
 pub use task::{Task, TaskId, TaskStatus, Usage, Video, redact_url, unix_millis};
 pub use validate::validate;
 pub use wait::{wait, watch, watch_submitted};

@@ -109,6 +109,7 @@ async fn refusals_and_failures_are_final_states() {
         .entries()
         .await
         .unwrap()
+        .entries
         .iter()
         .map(|e| e.state)
         .collect();
@@ -133,7 +134,7 @@ async fn invalid_requests_write_no_entry() {
     .await;
     assert!(entry.is_none());
     assert!(matches!(result, Err(VideoError::InvalidRequest { .. })));
-    assert!(store.entries().await.unwrap().is_empty());
+    assert!(store.entries().await.unwrap().entries.is_empty());
 }
 
 #[tokio::test(start_paused = true)]

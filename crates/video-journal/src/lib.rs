@@ -12,12 +12,13 @@
 //! let dir = tempfile::tempdir().map_err(|e| video_core::VideoError::Io { path: ".".into(), source: e })?;
 //! let journal = SqliteJournal::open(&dir.path().join("journal.sqlite3"))?;
 //! let id = journal.begin("mock", &VideoRequest::new("a fox"), None).await?;
-//! assert_eq!(journal.entries().await?[0].id, id);
+//! assert_eq!(journal.entries().await?.entries[0].id, id);
 //! # Ok(()) }
 //! ```
 
+mod claims;
 mod schema;
 mod store;
 
-pub use schema::SCHEMA_VERSION;
-pub use store::SqliteJournal;
+pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
+pub use store::{JournalOptions, SqliteJournal};

@@ -1,11 +1,15 @@
-//! The journal's schema and its version.
+//! The journal's schema: how a journal file is recognised, created and migrated.
 
 use rusqlite::Connection;
 
-/// The schema version this crate writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 1;
+/// The schema version this crate writes (`PRAGMA user_version`). Version 1 (release 0.1)
+/// had no claims table and no application id; it is migrated when opened.
+pub const SCHEMA_VERSION: i64 = 2;
 
-const CREATE: &str = "
+/// The SQLite `application_id` that marks a file as a video journal ("VDJL").
+pub const APPLICATION_ID: i32 = 0x5644_4A4C;
+
+const CREATE_V1: &str = "
 CREATE TABLE IF NOT EXISTS entries (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     provider    TEXT    NOT NULL,
@@ -19,30 +23,125 @@ CREATE INDEX IF NOT EXISTS entries_task_id ON entries (task_id);
 CREATE INDEX IF NOT EXISTS entries_state ON entries (state);
 ";
 
-/// Sets durability pragmas and creates or checks the schema.
-pub(crate) fn prepare(conn: &Connection) -> Result<(), String> {
-    conn.busy_timeout(std::time::Duration::from_secs(10))
-        .map_err(|e| e.to_string())?;
+/// Version 2: claims, so two processes never work on one entry at once.
+const UPGRADE_TO_V2: &str = "
+CREATE TABLE IF NOT EXISTS claims (
+    entry_id    INTEGER PRIMARY KEY,
+    owner       TEXT    NOT NULL,
+    host        TEXT    NOT NULL,
+    pid         INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL
+);
+";
+
+/// What a file turned out to be.
+#[derive(Debug, PartialEq, Eq)]
+enum Kind {
+    /// An empty database: a new journal.
+    Empty,
+    /// A journal (ours by application id, or a release-0.1 journal by its shape) at this
+    /// schema version.
+    Journal(i64),
+    /// Something else: another application's database.
+    Foreign,
+}
+
+fn kind(conn: &Connection) -> rusqlite::Result<Kind> {
+    let application_id: i32 = conn.query_row("PRAGMA application_id", [], |row| row.get(0))?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if application_id == APPLICATION_ID {
+        return Ok(Kind::Journal(version));
+    }
+    if application_id != 0 {
+        return Ok(Kind::Foreign);
+    }
+    let objects: i64 =
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))?;
+    if objects == 0 && version == 0 {
+        return Ok(Kind::Empty);
+    }
+    // Release 0.1 wrote version 1 and an `entries` table with an `entry` column, and no
+    // application id.
+    let legacy = version == 1
+        && conn
+            .prepare("SELECT id, provider, state, task_id, entry FROM entries LIMIT 0")
+            .is_ok();
+    Ok(if legacy {
+        Kind::Journal(1)
+    } else {
+        Kind::Foreign
+    })
+}
+
+/// Checks the file is a journal (or empty) before changing anything, then sets the
+/// durability pragmas and creates or migrates the schema.
+pub(crate) fn prepare(conn: &Connection, busy: std::time::Duration) -> Result<(), String> {
+    let text = |e: rusqlite::Error| e.to_string();
+    conn.busy_timeout(busy).map_err(text)?;
+    let version = match kind(conn).map_err(text)? {
+        Kind::Foreign => {
+            return Err(
+                "not a video journal (another application's database?): it was left \
+                        untouched; choose another journal path"
+                    .to_owned(),
+            );
+        }
+        Kind::Empty => 0,
+        Kind::Journal(version) if version > SCHEMA_VERSION => {
+            return Err(format!(
+                "journal schema version {version} is newer than this program's \
+                 ({SCHEMA_VERSION})"
+            ));
+        }
+        Kind::Journal(version) => version,
+    };
     let mode: String = conn
         .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
-        .map_err(|e| e.to_string())?;
+        .map_err(text)?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(format!("could not switch to WAL mode (got {mode})"));
     }
     conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
-        .map_err(|e| e.to_string())?;
-    let version: i64 = conn
-        .query_row("PRAGMA user_version", [], |row| row.get(0))
-        .map_err(|e| e.to_string())?;
-    match version {
-        0 => conn
-            .execute_batch(&format!(
-                "BEGIN; {CREATE} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
-            ))
-            .map_err(|e| e.to_string()),
-        SCHEMA_VERSION => Ok(()),
-        newer => Err(format!(
-            "journal schema version {newer} is newer than this program's ({SCHEMA_VERSION})"
-        )),
+        .map_err(text)?;
+    if version < SCHEMA_VERSION {
+        conn.execute_batch(&format!(
+            "BEGIN IMMEDIATE; {CREATE_V1} {UPGRADE_TO_V2} PRAGMA application_id = {APPLICATION_ID}; \
+             PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+        ))
+        .map_err(text)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_foreign_database_is_refused_untouched() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('x');")
+            .unwrap();
+        assert_eq!(kind(&conn).unwrap(), Kind::Foreign);
+        let error = prepare(&conn, std::time::Duration::from_millis(10)).unwrap_err();
+        assert!(error.contains("not a video journal"), "{error}");
+        let tables: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(tables, 1, "nothing added");
+    }
+
+    #[test]
+    fn a_release_0_1_journal_is_recognised_and_migrated() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(&format!("{CREATE_V1} PRAGMA user_version = 1;"))
+            .unwrap();
+        assert_eq!(kind(&conn).unwrap(), Kind::Journal(1));
+        // In-memory databases cannot use WAL; the migration itself is tested on files.
+        let foreign_v1 = Connection::open_in_memory().unwrap();
+        foreign_v1
+            .execute_batch("CREATE TABLE entries (x TEXT); PRAGMA user_version = 1;")
+            .unwrap();
+        assert_eq!(kind(&foreign_v1).unwrap(), Kind::Foreign);
     }
 }

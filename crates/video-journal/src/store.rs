@@ -1,67 +1,198 @@
 //! [`SqliteJournal`]: the SQLite [`TaskStore`].
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use rusqlite::{Connection, OptionalExtension, params};
-use video_core::{EntryId, JournalEntry, TaskId, TaskStore, VideoError, VideoRequest, unix_millis};
+use video_core::{
+    EntryId, JournalEntry, Listing, TaskId, TaskStore, UnreadableEntry, VideoError, VideoRequest,
+    unix_millis,
+};
 
+use crate::claims::{self, Owner};
 use crate::schema::prepare;
 
+/// How many times a write that found the journal locked is tried (each attempt waits up to
+/// the busy timeout).
+const WRITE_ATTEMPTS: u32 = 3;
+
+/// Options of [`SqliteJournal::open_with`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct JournalOptions {
+    /// How long one attempt waits for another process's lock (default 10 s); a write is
+    /// attempted three times before it fails.
+    pub busy_timeout: Duration,
+    /// How long a claim lasts without renewal (default 60 s); this process renews its claims
+    /// every third of it while the journal is open.
+    pub claim_lease: Duration,
+}
+
+impl Default for JournalOptions {
+    fn default() -> Self {
+        Self {
+            busy_timeout: Duration::from_secs(10),
+            claim_lease: Duration::from_secs(60),
+        }
+    }
+}
+
+impl JournalOptions {
+    /// Sets the busy timeout.
+    #[must_use]
+    pub fn with_busy_timeout(mut self, timeout: Duration) -> Self {
+        self.busy_timeout = timeout;
+        self
+    }
+
+    /// Sets the claim lease.
+    #[must_use]
+    pub fn with_claim_lease(mut self, lease: Duration) -> Self {
+        self.claim_lease = lease;
+        self
+    }
+}
+
 /// A task journal in a SQLite file. Cheap to clone; safe to share between tasks and between
-/// processes (SQLite locking, a 10-second busy timeout).
+/// processes (SQLite locking, a busy timeout, and claims so two processes never finish the
+/// same entry at once). The claims this handle holds are released when its last clone is
+/// dropped.
 #[derive(Debug, Clone)]
 pub struct SqliteJournal {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
     path: PathBuf,
-    conn: Arc<Mutex<Connection>>,
+    conn: Mutex<Connection>,
+    owner: Owner,
+    options: JournalOptions,
+    renewer: Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
 impl SqliteJournal {
-    /// Opens (creating if needed, with its folder) the journal at `path`.
+    /// Opens (creating if needed, with its folder) the journal at `path`, with the default
+    /// options.
     ///
     /// # Errors
-    /// [`VideoError::Journal`] when the file cannot be opened, is not a journal, or was written
-    /// by a newer schema.
+    /// [`VideoError::Journal`] when the file cannot be opened, is another application's
+    /// database (it is left untouched), or was written by a newer schema.
     pub fn open(path: &Path) -> Result<Self, VideoError> {
+        Self::open_with(path, JournalOptions::default())
+    }
+
+    /// Opens the journal at `path` with `options`; see [`open`](Self::open).
+    ///
+    /// # Errors
+    /// As [`open`](Self::open).
+    pub fn open_with(path: &Path, options: JournalOptions) -> Result<Self, VideoError> {
         if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(folder)
                 .map_err(|e| journal_error(path, "cannot create its folder", e))?;
         }
         create_private(path).map_err(|e| journal_error(path, "cannot create", e))?;
         let conn = Connection::open(path).map_err(|e| journal_error(path, "cannot open", e))?;
-        prepare(&conn).map_err(|message| VideoError::Journal {
+        prepare(&conn, options.busy_timeout).map_err(|message| VideoError::Journal {
             message: format!("{}: {message}", path.display()),
             source: None,
         })?;
         Ok(Self {
-            path: path.to_owned(),
-            conn: Arc::new(Mutex::new(conn)),
+            inner: Arc::new(Inner {
+                path: path.to_owned(),
+                conn: Mutex::new(conn),
+                owner: Owner::current(),
+                options,
+                renewer: Mutex::new(None),
+            }),
         })
     }
 
     /// The journal's file.
     pub fn path(&self) -> &Path {
-        &self.path
+        &self.inner.path
     }
 
-    /// Runs `work` on the connection on a blocking thread.
+    /// Runs `work` on the connection on a blocking thread; a write that finds the journal
+    /// locked is tried again, up to [`WRITE_ATTEMPTS`] times.
     async fn with_conn<T: Send + 'static>(
         &self,
-        work: impl FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
+        work: impl Fn(&mut Connection) -> rusqlite::Result<T> + Send + Sync + 'static,
     ) -> Result<T, VideoError> {
-        let conn = Arc::clone(&self.conn);
-        let path = self.path.clone();
-        let joined = tokio::task::spawn_blocking(move || {
-            let mut conn = conn.lock().unwrap_or_else(PoisonError::into_inner);
-            work(&mut conn)
-        })
-        .await;
-        match joined {
-            Ok(result) => result.map_err(|e| journal_error(&path, "query failed", e)),
-            Err(join) => Err(journal_error(&path, "journal thread failed", join)),
+        let work = Arc::new(work);
+        let mut attempt = 1;
+        loop {
+            let inner = Arc::clone(&self.inner);
+            let run = Arc::clone(&work);
+            let joined = tokio::task::spawn_blocking(move || {
+                let mut conn = inner.conn.lock().unwrap_or_else(PoisonError::into_inner);
+                run(&mut conn)
+            })
+            .await;
+            match joined {
+                Ok(Err(error)) if is_busy(&error) && attempt < WRITE_ATTEMPTS => {
+                    tracing::warn!(attempt, %error, "journal locked; trying again");
+                    attempt += 1;
+                }
+                Ok(result) => {
+                    return result.map_err(|e| journal_error(self.path(), "query failed", e));
+                }
+                Err(join) => return Err(journal_error(self.path(), "journal thread failed", join)),
+            }
         }
     }
+
+    /// Starts renewing this handle's claims, once.
+    fn keep_claims_alive(&self) {
+        let mut renewer = self
+            .inner
+            .renewer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if renewer.is_some() {
+            return;
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let weak: Weak<Inner> = Arc::downgrade(&self.inner);
+        let every = self.inner.options.claim_lease / 3;
+        *renewer = Some(runtime.spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                let Some(inner) = weak.upgrade() else { return };
+                let _ = tokio::task::spawn_blocking(move || {
+                    let conn = inner.conn.lock().unwrap_or_else(PoisonError::into_inner);
+                    claims::renew(&conn, &inner.owner, inner.options.claim_lease)
+                })
+                .await;
+            }
+        }));
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if let Some(renewer) = self
+            .renewer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+        {
+            renewer.abort();
+        }
+        let conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
+        let _ = claims::release_all(&conn, &self.owner);
+    }
+}
+
+fn is_busy(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
 }
 
 /// Creates the file readable by its owner only (it holds signed video URLs and callback URLs,
@@ -93,14 +224,19 @@ fn to_json(entry: &JournalEntry) -> rusqlite::Result<String> {
     serde_json::to_string(entry).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
 }
 
+/// An entry from its row's id and JSON text.
+fn parse_entry(id: EntryId, text: &str) -> Result<JournalEntry, serde_json::Error> {
+    let mut entry: JournalEntry = serde_json::from_str(text)?;
+    entry.id = id;
+    Ok(entry)
+}
+
 fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<JournalEntry> {
     let id: EntryId = row.get(0)?;
     let text: String = row.get(1)?;
-    let mut entry: JournalEntry = serde_json::from_str(&text).map_err(|e| {
+    parse_entry(id, &text).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e))
-    })?;
-    entry.id = id;
-    Ok(entry)
+    })
 }
 
 fn millis(time: std::time::SystemTime) -> i64 {
@@ -121,27 +257,57 @@ fn save_entry(conn: &Connection, entry: &JournalEntry) -> rusqlite::Result<usize
     )
 }
 
+/// Every row, newest first, each parsed on its own.
+fn list(conn: &Connection) -> rusqlite::Result<Listing> {
+    let mut statement = conn.prepare("SELECT id, entry FROM entries ORDER BY id DESC")?;
+    let rows = statement.query_map([], |row| {
+        let id: EntryId = row.get(0)?;
+        let text: rusqlite::Result<String> = row.get(1);
+        Ok((id, text))
+    })?;
+    let mut listing = Listing::default();
+    for row in rows {
+        let (id, text) = row?;
+        match text
+            .map_err(|e| e.to_string())
+            .and_then(|text| parse_entry(id, &text).map_err(|e| e.to_string()))
+        {
+            Ok(entry) => listing.entries.push(entry),
+            Err(error) => listing.unreadable.push(UnreadableEntry::new(id, error)),
+        }
+    }
+    Ok(listing)
+}
+
 #[async_trait]
 impl TaskStore for SqliteJournal {
+    /// Writes the entry and claims it for this process, in one transaction.
     async fn begin(
         &self,
         provider: &str,
         request: &VideoRequest,
         output: Option<&Path>,
     ) -> Result<EntryId, VideoError> {
-        let mut entry = JournalEntry::new(0, provider, request, output);
-        self.with_conn(move |conn| {
-            let tx = conn.transaction()?;
-            tx.execute(
-                "INSERT INTO entries (provider, state, created_at, updated_at, entry) VALUES (?1, ?2, ?3, ?3, '{}')",
-                params![entry.provider, entry.state.as_str(), millis(entry.created_at)],
-            )?;
-            entry.id = tx.last_insert_rowid();
-            save_entry(&tx, &entry)?;
-            tx.commit()?;
-            Ok(entry.id)
-        })
-        .await
+        let entry = JournalEntry::new(0, provider, request, output);
+        let owner = self.inner.owner.clone();
+        let lease = self.inner.options.claim_lease;
+        let id = self
+            .with_conn(move |conn| {
+                let mut entry = entry.clone();
+                let tx = conn.transaction()?;
+                tx.execute(
+                    "INSERT INTO entries (provider, state, created_at, updated_at, entry) VALUES (?1, ?2, ?3, ?3, '{}')",
+                    params![entry.provider, entry.state.as_str(), millis(entry.created_at)],
+                )?;
+                entry.id = tx.last_insert_rowid();
+                save_entry(&tx, &entry)?;
+                claims::write_claim(&tx, entry.id, &owner, std::time::SystemTime::now() + lease)?;
+                tx.commit()?;
+                Ok(entry.id)
+            })
+            .await?;
+        self.keep_claims_alive();
+        Ok(id)
     }
 
     async fn entry(&self, id: EntryId) -> Result<Option<JournalEntry>, VideoError> {
@@ -162,7 +328,7 @@ impl TaskStore for SqliteJournal {
         let updated = self.with_conn(move |conn| save_entry(conn, &entry)).await?;
         if updated == 0 {
             return Err(VideoError::Journal {
-                message: format!("{}: entry {id} does not exist", self.path.display()),
+                message: format!("{}: entry {id} does not exist", self.path().display()),
                 source: None,
             });
         }
@@ -174,7 +340,7 @@ impl TaskStore for SqliteJournal {
         self.with_conn(move |conn| {
             conn.query_row(
                 "SELECT id, entry FROM entries WHERE task_id = ?1 ORDER BY id DESC LIMIT 1",
-                [task_id],
+                [&task_id],
                 from_row,
             )
             .optional()
@@ -182,12 +348,24 @@ impl TaskStore for SqliteJournal {
         .await
     }
 
-    async fn entries(&self) -> Result<Vec<JournalEntry>, VideoError> {
-        self.with_conn(|conn| {
-            let mut statement = conn.prepare("SELECT id, entry FROM entries ORDER BY id DESC")?;
-            let rows = statement.query_map([], from_row)?;
-            rows.collect()
-        })
-        .await
+    async fn entries(&self) -> Result<Listing, VideoError> {
+        self.with_conn(|conn| list(conn)).await
+    }
+
+    async fn claim(&self, id: EntryId) -> Result<bool, VideoError> {
+        let inner = Arc::clone(&self.inner);
+        let claimed = self
+            .with_conn(move |conn| claims::claim(conn, id, &inner.owner, inner.options.claim_lease))
+            .await?;
+        if claimed {
+            self.keep_claims_alive();
+        }
+        Ok(claimed)
+    }
+
+    async fn release(&self, id: EntryId) -> Result<(), VideoError> {
+        let inner = Arc::clone(&self.inner);
+        self.with_conn(move |conn| claims::release(conn, id, &inner.owner))
+            .await
     }
 }

@@ -4,11 +4,13 @@
 
 use std::path::Path;
 
+use std::time::Duration;
 use video_core::{
     DownloadRecord, EntryState, Task, TaskId, TaskStatus, TaskStore, Video, VideoError,
     VideoRequest, update_entry,
 };
-use video_journal::{SCHEMA_VERSION, SqliteJournal};
+
+use video_journal::{APPLICATION_ID, JournalOptions, SCHEMA_VERSION, SqliteJournal};
 
 fn succeeded(id: &str) -> Task {
     let mut task = Task::new(id, TaskStatus::Succeeded);
@@ -93,7 +95,9 @@ async fn a_newer_schema_is_refused() {
     let path = dir.path().join("j.sqlite3");
     rusqlite::Connection::open(&path)
         .unwrap()
-        .execute_batch("PRAGMA user_version = 99")
+        .execute_batch(&format!(
+            "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = 99"
+        ))
         .unwrap();
     let error = SqliteJournal::open(&path).unwrap_err();
     assert!(matches!(&error, VideoError::Journal { message, .. } if message.contains("newer")));
@@ -113,11 +117,12 @@ async fn listing_is_newest_first_and_saving_a_missing_entry_fails() {
         .entries()
         .await
         .unwrap()
+        .entries
         .into_iter()
         .map(|e| e.request.prompt)
         .collect();
     assert_eq!(prompts, ["three", "two", "one"]);
-    let mut ghost = journal.entries().await.unwrap().remove(0);
+    let mut ghost = journal.entries().await.unwrap().entries.remove(0);
     ghost.id = 999;
     assert!(matches!(
         journal.save(&ghost).await,
@@ -148,7 +153,175 @@ async fn a_new_journal_is_private_to_its_owner() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("j.sqlite3");
-    SqliteJournal::open(&path).unwrap();
-    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-    assert_eq!(mode, 0o600);
+    let journal = SqliteJournal::open(&path).unwrap();
+    journal
+        .begin("mock", &VideoRequest::new("a"), None)
+        .await
+        .unwrap();
+    // The journal keeps signed video URLs: its write-ahead log is as private as the file.
+    for file in [path.clone(), dir.path().join("j.sqlite3-wal")] {
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{}", file.display());
+    }
+}
+
+#[tokio::test]
+async fn another_applications_database_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.sqlite3");
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('keep me');")
+        .unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let error = SqliteJournal::open(&path).unwrap_err();
+    assert!(error.to_string().contains("not a video journal"), "{error}");
+    assert_eq!(std::fs::read(&path).unwrap(), before, "not a byte changed");
+    assert!(!dir.path().join("notes.sqlite3-wal").exists());
+}
+
+/// A journal as release 0.1 wrote it: schema version 1, no claims, no application id.
+fn write_release_0_1_journal(path: &Path) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         CREATE TABLE entries (
+             id INTEGER PRIMARY KEY AUTOINCREMENT, provider TEXT NOT NULL, state TEXT NOT NULL,
+             task_id TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+             entry TEXT NOT NULL);
+         CREATE INDEX entries_task_id ON entries (task_id);
+         CREATE INDEX entries_state ON entries (state);
+         PRAGMA user_version = 1;",
+    )
+    .unwrap();
+    let entry = r#"{"id":1,"provider":"kling-dmx","request":{"prompt":"a fox"},"state":"submitted","task_id":"840","status":"processing","message":null,"videos":[],"output":"/tmp/fox.mp4","downloads":[],"created_at":1768358011822,"updated_at":1768358011822}"#;
+    conn.execute(
+        "INSERT INTO entries (provider, state, task_id, created_at, updated_at, entry) VALUES ('kling-dmx', 'submitted', '840', 1, 1, ?1)",
+        [entry],
+    )
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_release_0_1_journal_is_migrated_and_keeps_its_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.sqlite3");
+    write_release_0_1_journal(&path);
+    let journal = SqliteJournal::open(&path).unwrap();
+    let listing = journal.entries().await.unwrap();
+    assert_eq!(listing.entries.len(), 1);
+    assert_eq!(listing.entries[0].task_id, Some(TaskId::new("840")));
+    assert!(journal.claim(listing.entries[0].id).await.unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let (app, version): (i32, i64) = conn
+        .query_row(
+            "SELECT (SELECT application_id FROM pragma_application_id), (SELECT user_version FROM pragma_user_version)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((app, version), (APPLICATION_ID, SCHEMA_VERSION));
+}
+
+#[tokio::test]
+async fn one_corrupt_row_is_reported_and_the_others_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("j.sqlite3");
+    let journal = SqliteJournal::open(&path).unwrap();
+    let mut ids = Vec::new();
+    for prompt in ["one", "two", "three"] {
+        ids.push(
+            journal
+                .begin("mock", &VideoRequest::new(prompt), None)
+                .await
+                .unwrap(),
+        );
+    }
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute(
+            "UPDATE entries SET entry = '{not json' WHERE id = ?1",
+            [ids[1]],
+        )
+        .unwrap();
+    let listing = journal.entries().await.unwrap();
+    let prompts: Vec<&str> = listing
+        .entries
+        .iter()
+        .map(|e| e.request.prompt.as_str())
+        .collect();
+    assert_eq!(prompts, ["three", "one"]);
+    assert_eq!(listing.unreadable.len(), 1);
+    assert_eq!(listing.unreadable[0].id, ids[1]);
+    assert!(!listing.unreadable[0].error.is_empty());
+}
+
+#[tokio::test]
+async fn a_claim_keeps_other_processes_off_an_entry_until_released() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("j.sqlite3");
+    let first = SqliteJournal::open(&path).unwrap();
+    let second = SqliteJournal::open(&path).unwrap();
+    let id = first
+        .begin("mock", &VideoRequest::new("a"), None)
+        .await
+        .unwrap();
+    assert!(
+        first.claim(id).await.unwrap(),
+        "begin claimed it for its writer"
+    );
+    assert!(!second.claim(id).await.unwrap(), "held by a live owner");
+    first.release(id).await.unwrap();
+    assert!(second.claim(id).await.unwrap());
+    assert!(!first.claim(id).await.unwrap());
+    drop(second);
+    assert!(
+        first.claim(id).await.unwrap(),
+        "a dropped journal releases its claims"
+    );
+}
+
+#[tokio::test]
+async fn an_expired_claim_is_free_to_take() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("j.sqlite3");
+    let options = JournalOptions::default().with_claim_lease(Duration::from_millis(1));
+    let first = SqliteJournal::open_with(&path, options).unwrap();
+    let second = SqliteJournal::open(&path).unwrap();
+    let id = first
+        .begin("mock", &VideoRequest::new("a"), None)
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    assert!(second.claim(id).await.unwrap());
+}
+
+#[tokio::test]
+async fn a_locked_journal_is_waited_for_then_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("j.sqlite3");
+    let options = JournalOptions::default().with_busy_timeout(Duration::from_millis(50));
+    let journal = SqliteJournal::open_with(&path, options).unwrap();
+    let id = journal
+        .begin("mock", &VideoRequest::new("a"), None)
+        .await
+        .unwrap();
+    let entry = journal.entry(id).await.unwrap().unwrap();
+
+    // Locked for less than three busy timeouts: the write gets through.
+    let locker = rusqlite::Connection::open(&path).unwrap();
+    locker.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let unlock = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(80));
+        locker.execute_batch("COMMIT").unwrap();
+    });
+    journal.save(&entry).await.unwrap();
+    unlock.join().unwrap();
+
+    // Locked for good: a journal error, after the attempts.
+    let locker = rusqlite::Connection::open(&path).unwrap();
+    locker.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let error = journal.save(&entry).await.unwrap_err();
+    assert!(matches!(error, VideoError::Journal { .. }), "{error:?}");
+    assert!(error.to_string().contains("locked"), "{error}");
 }

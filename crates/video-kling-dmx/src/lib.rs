@@ -11,7 +11,7 @@
 //!
 //! ```no_run
 //! use std::time::Duration;
-//! use video_core::{Event, PollPolicy, VideoRequest, download_to_file, generate};
+//! use video_core::{Event, PollPolicy, SaveOptions, VideoRequest, download_to_file, generate};
 //! use video_kling_dmx::KlingDmxClient;
 //!
 //! # async fn run() -> Result<(), video_core::VideoError> {
@@ -27,7 +27,7 @@
 //! })
 //! .await?;
 //! let path = std::path::Path::new("fox.mp4");
-//! download_to_file(&client, &task.videos[0], path, |_| {}).await?;
+//! download_to_file(&client, &task.videos[0], path, SaveOptions::new()).await?;
 //! # Ok(()) }
 //! ```
 //!

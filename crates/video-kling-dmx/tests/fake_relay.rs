@@ -10,8 +10,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use video_core::testkit::{Conformance, run_all};
 use video_core::{
-    PollPolicy, RetryPolicy, TaskStatus, VideoError, VideoProvider, VideoRequest, download_to_file,
-    generate,
+    PollPolicy, RetryPolicy, SaveOptions, TaskStatus, VideoError, VideoProvider, VideoRequest,
+    download_to_file, generate,
 };
 use video_kling_dmx::fake::{FakeRelay, FakeRelayConfig, Faults, RateLimitFault};
 use video_kling_dmx::{KlingDmxClient, QueryMode, parse_callback};
@@ -310,7 +310,7 @@ async fn a_truncated_download_leaves_no_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("fox.mp4");
     // Cut off after the headers (the error then comes from the body) or before them.
-    let error = download_to_file(&client, &task.videos[0], &path, |_| {})
+    let error = download_to_file(&client, &task.videos[0], &path, SaveOptions::new())
         .await
         .unwrap_err();
     assert!(error.is_retryable(), "{error:?}");

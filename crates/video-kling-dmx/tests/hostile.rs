@@ -8,8 +8,8 @@
 use std::time::Duration;
 
 use video_core::{
-    PollPolicy, RetryPolicy, TaskId, VideoError, VideoProvider, VideoRequest, download_to_file,
-    generate, wait,
+    PollPolicy, RetryPolicy, SaveOptions, TaskId, VideoError, VideoProvider, VideoRequest,
+    download_to_file, generate, wait,
 };
 use video_kling_dmx::fake::{FakeRelay, FakeRelayConfig, Faults};
 use video_kling_dmx::{KlingDmxClient, KlingDmxClientBuilder, QueryMode};
@@ -209,7 +209,7 @@ async fn a_drip_fed_download_fails_on_the_throughput_rule() {
     let started = std::time::Instant::now();
     let saved = tokio::time::timeout(
         Duration::from_secs(10),
-        download_to_file(&client, &task.videos[0], &path, |_| {}),
+        download_to_file(&client, &task.videos[0], &path, SaveOptions::new()),
     )
     .await
     .expect("the download must not hang");

@@ -11,7 +11,7 @@ use video_journal::SqliteJournal;
 use crate::backend::{Backend, backend, journal, provider_from_journal, provider_name};
 use crate::cli::{Cli, WaitArgs};
 use crate::commands::entry_report;
-use crate::fetch::save_videos;
+use crate::fetch::{SavePlan, save_videos};
 use crate::progress::{Reporter, spinner};
 use crate::report::TaskReport;
 
@@ -60,6 +60,21 @@ async fn context(
 }
 
 impl Context {
+    /// Claims the task's entry (if any) so no other process saves it at the same time.
+    async fn claim(&self) -> Result<(), VideoError> {
+        let Some(entry) = &self.entry else {
+            return Ok(());
+        };
+        if self.journal.claim(entry.id).await? {
+            return Ok(());
+        }
+        Err(VideoError::Journal {
+            message: "another running `video` process is finishing this task; wait for it, or                       see `video tasks`"
+                .to_owned(),
+            source: None,
+        })
+    }
+
     /// Records a snapshot in the entry (if any) and returns the report.
     async fn record(&self, task: &Task) -> TaskReport {
         if let Some(entry) = &self.entry {
@@ -126,10 +141,7 @@ pub(crate) async fn wait(cli: &Cli, id: &str, args: &WaitArgs) -> TaskReport {
 
 async fn wait_for(cx: &Context, id: &TaskId, json: bool) -> Result<Task, VideoError> {
     let provider = cx.backend.provider.as_ref();
-    let reporter = Reporter {
-        spinner: spinner(&format!("{id} waiting")),
-        json,
-    };
+    let reporter = Reporter::new(spinner(&format!("{id} waiting")), json);
     let result = match &cx.entry {
         Some(entry) => {
             wait_journaled(
@@ -145,16 +157,22 @@ async fn wait_for(cx: &Context, id: &TaskId, json: bool) -> Result<Task, VideoEr
         }
         None => wait_for_task(provider, id, &cx.backend.policy).await,
     };
-    reporter.spinner.finish_and_clear();
+    reporter.finish();
     result
 }
 
 /// Downloads a finished task's videos.
-pub(crate) async fn download(cli: &Cli, id: &str, output: Option<&Path>) -> TaskReport {
+pub(crate) async fn download(
+    cli: &Cli,
+    id: &str,
+    output: Option<&Path>,
+    force: bool,
+) -> TaskReport {
     let id = TaskId::new(id);
     settle(
         async {
             let cx = context(cli, &id, &WaitArgs::default()).await?;
+            cx.claim().await.map_err(|e| (id_only(&id), e))?;
             let provider = cx.backend.provider.as_ref();
             let task = provider.task(&id).await.map_err(|e| (id_only(&id), e))?;
             let mut report = cx.record(&task).await;
@@ -169,17 +187,15 @@ pub(crate) async fn download(cli: &Cli, id: &str, output: Option<&Path>) -> Task
             if let Err(error) = finished {
                 return Err((report, error));
             }
-            let output = output.or(cx.entry.as_ref().and_then(|e| e.output.as_deref()));
+            let recorded = cx.entry.as_ref().and_then(|e| e.output.as_deref());
+            let plan = match (output, recorded) {
+                (Some(path), _) => SavePlan::new(Some(path), &task, force),
+                (None, Some(path)) => Ok(SavePlan::recorded(path, &task, force)),
+                (None, None) => SavePlan::new(None, &task, force),
+            }
+            .map_err(|e| (id_only(&id), e))?;
             let entry = cx.entry.as_ref().map(|e| e.id);
-            match save_videos(
-                provider,
-                &task,
-                output,
-                &cx.journal as &dyn TaskStore,
-                entry,
-            )
-            .await
-            {
+            match save_videos(provider, &task, &plan, &cx.journal as &dyn TaskStore, entry).await {
                 Ok(records) => {
                     records
                         .iter()

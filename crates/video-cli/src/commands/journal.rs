@@ -2,53 +2,87 @@
 
 use std::collections::HashMap;
 
-use video_core::{JournalEntry, TaskStore, VideoError, wait_journaled};
+use video_core::{EntryState, JournalEntry, TaskStore, VideoError, wait_journaled};
 
 use crate::backend::{Backend, backend, journal, provider_from_journal};
 use crate::cli::{Cli, ProviderName, WaitArgs};
-use crate::commands::entry_report;
-use crate::fetch::save_videos;
-use crate::progress::{Reporter, spinner};
-use crate::report::TaskReport;
+use crate::commands::{Listed, entry_report};
+use crate::fetch::{SavePlan, default_name, save_videos};
+use crate::progress::{Reporter, set_current_task, spinner};
+use crate::report::{ErrorReport, TaskReport};
 
 /// The journal, newest first.
-pub(crate) async fn tasks(cli: &Cli) -> Result<Vec<TaskReport>, VideoError> {
-    let journal = journal(cli)?;
-    Ok(journal
-        .entries()
-        .await?
-        .iter()
-        .map(TaskReport::from_entry)
-        .collect())
+pub(crate) async fn tasks(cli: &Cli) -> Result<Listed, VideoError> {
+    let listing = journal(cli)?.entries().await?;
+    let reports = listing.entries.iter().map(TaskReport::from_entry).collect();
+    Ok((reports, listing.unreadable))
 }
 
-/// Finishes every resumable entry; reports (never resubmits) those whose outcome is unknown.
-pub(crate) async fn resume(cli: &Cli, wait: &WaitArgs) -> Result<Vec<TaskReport>, VideoError> {
+/// Finishes every resumable entry this process can claim; reports (never resubmits) those
+/// whose outcome is unknown, and skips those another running process is finishing.
+pub(crate) async fn resume(cli: &Cli, wait: &WaitArgs, force: bool) -> Result<Listed, VideoError> {
     let journal = journal(cli)?;
+    let listing = journal.entries().await?;
     let mut backends: HashMap<ProviderName, Backend> = HashMap::new();
     let mut reports = Vec::new();
-    for entry in journal.entries().await? {
+    for entry in &listing.entries {
         if entry.state.needs_attention() {
-            reports.push(unresolved(&entry));
+            reports.push(unresolved(entry));
         } else if entry.state.is_resumable() {
-            let report = match backend_for(&entry, cli, wait, &mut backends) {
-                Ok(backend) => finish(&journal, &entry, &backend, cli.json).await,
-                Err(error) => TaskReport::from_entry(&entry).with_error(&error),
+            if !journal.claim(entry.id).await? {
+                reports.push(claimed_elsewhere(entry));
+                continue;
+            }
+            // Another process may have finished it between the listing and the claim.
+            let entry = match journal.entry(entry.id).await? {
+                Some(fresh) if fresh.state.is_resumable() => fresh,
+                Some(fresh) => {
+                    journal.release(fresh.id).await?;
+                    reports.push(TaskReport::from_entry(&fresh));
+                    continue;
+                }
+                None => continue,
             };
+            let entry = &entry;
+            let report = match backend_for(entry, cli, wait, &mut backends) {
+                Ok(backend) => finish(&journal, entry, &backend, cli.json, force).await,
+                Err(error) => TaskReport::from_entry(entry).with_error(&error),
+            };
+            if let Err(error) = journal.release(entry.id).await {
+                eprintln!("warning: could not release a journal claim: {error}");
+            }
             reports.push(report);
         }
     }
-    Ok(reports)
+    Ok((reports, listing.unreadable))
 }
 
-/// A submission whose outcome is unknown: shown with its request so a person can check.
+/// An entry another `video` process is finishing right now.
+fn claimed_elsewhere(entry: &JournalEntry) -> TaskReport {
+    let mut report = TaskReport::from_entry(entry);
+    report.message = Some("skipped: another running `video` process is finishing it".to_owned());
+    report
+}
+
+/// A submission whose outcome is unknown: shown with its request so a person can check,
+/// with exit code 6.
 fn unresolved(entry: &JournalEntry) -> TaskReport {
     let mut report = TaskReport::from_entry(entry);
     report.request = Some(entry.request.clone());
-    report.message = Some(format!(
-        "not resubmitted: the submission's outcome is unknown ({}); check the provider's task list for this prompt",
-        entry.message.as_deref().unwrap_or("no reply")
-    ));
+    let why = entry.message.as_deref().unwrap_or(match entry.state {
+        EntryState::Submitting => "the process stopped before the reply arrived",
+        _ => "no reply",
+    });
+    let message = format!(
+        "not resubmitted: the submission may have created a billed task ({why}). Look for this \
+         prompt in the provider's task list; if no task was created, submit it again"
+    );
+    report.message = Some(message.clone());
+    report.error = Some(ErrorReport {
+        kind: "unknown_outcome",
+        message,
+        exit_code: 6,
+    });
     report
 }
 
@@ -78,6 +112,7 @@ async fn finish(
     entry: &JournalEntry,
     backend: &Backend,
     json: bool,
+    force: bool,
 ) -> TaskReport {
     let Some(id) = entry.task_id.clone() else {
         let error = VideoError::Journal {
@@ -89,11 +124,9 @@ async fn finish(
         };
         return TaskReport::from_entry(entry).with_error(&error);
     };
+    set_current_task(&id);
     let provider = backend.provider.as_ref();
-    let reporter = Reporter {
-        spinner: spinner(&format!("{id} resuming")),
-        json,
-    };
+    let reporter = Reporter::new(spinner(&format!("{id} resuming")), json);
     let waited = wait_journaled(
         provider,
         &id,
@@ -104,17 +137,15 @@ async fn finish(
         &reporter,
     )
     .await;
-    reporter.spinner.finish_and_clear();
+    reporter.finish();
     let outcome = match waited {
-        Ok(task) => save_videos(
-            provider,
-            &task,
-            entry.output.as_deref(),
-            journal,
-            Some(entry.id),
-        )
-        .await
-        .map(|_| ()),
+        Ok(task) => {
+            let output = entry.output.clone().unwrap_or_else(|| default_name(&task));
+            let plan = SavePlan::recorded(&output, &task, force);
+            save_videos(provider, &task, &plan, journal, Some(entry.id))
+                .await
+                .map(|_| ())
+        }
         Err(error) => Err(error),
     };
     let report = entry_report(journal, Some(entry.id))

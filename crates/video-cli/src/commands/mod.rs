@@ -4,7 +4,9 @@ mod inspect;
 mod journal;
 mod submit;
 
-use video_core::{AspectRatio, EntryId, Quality, Sound, TaskStore, VideoError, VideoRequest};
+use video_core::{
+    AspectRatio, EntryId, Quality, Sound, TaskStore, UnreadableEntry, VideoError, VideoRequest,
+};
 
 use crate::cli::{Cli, Command, Mode, OnOff, SubmitArgs};
 use crate::report::{TaskReport, print_task, print_tasks};
@@ -16,30 +18,38 @@ pub(crate) async fn run(cli: &Cli) -> u8 {
         Command::Submit(args) => single(cli, submit::submit(cli, args).await),
         Command::Status { id } => single(cli, inspect::status(cli, id).await),
         Command::Wait { id, wait } => single(cli, inspect::wait(cli, id, wait).await),
-        Command::Download { id, output } => {
-            single(cli, inspect::download(cli, id, output.as_deref()).await)
-        }
+        Command::Download { id, output, force } => single(
+            cli,
+            inspect::download(cli, id, output.as_deref(), *force).await,
+        ),
         Command::Tasks => many(cli, journal::tasks(cli).await, "no tasks in the journal"),
-        Command::Resume { wait } => {
-            many(cli, journal::resume(cli, wait).await, "nothing to resume")
-        }
+        Command::Resume { wait, force } => many(
+            cli,
+            journal::resume(cli, wait, *force).await,
+            "nothing to resume",
+        ),
     }
 }
+
+/// Reports about journal entries, and the rows that could not be read.
+pub(crate) type Listed = (Vec<TaskReport>, Vec<UnreadableEntry>);
 
 fn single(cli: &Cli, report: TaskReport) -> u8 {
     print_task(&report, cli.json);
     report.exit_code()
 }
 
-fn many(cli: &Cli, result: Result<Vec<TaskReport>, VideoError>, when_empty: &str) -> u8 {
+/// Prints a listing. The exit code is the first entry's that is not 0, else 1 when a row
+/// could not be read, else 0.
+fn many(cli: &Cli, result: Result<Listed, VideoError>, when_empty: &str) -> u8 {
     match result {
-        Ok(reports) => {
-            print_tasks(&reports, cli.json, when_empty);
+        Ok((reports, unreadable)) => {
+            print_tasks(&reports, &unreadable, cli.json, when_empty);
             reports
                 .iter()
                 .map(TaskReport::exit_code)
                 .find(|&code| code != 0)
-                .unwrap_or(0)
+                .unwrap_or(u8::from(!unreadable.is_empty()))
         }
         Err(error) => single(cli, TaskReport::default().with_error(&error)),
     }

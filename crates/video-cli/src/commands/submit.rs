@@ -2,13 +2,16 @@
 
 use std::path::{Path, PathBuf};
 
-use video_core::{EntryId, Task, VideoError, submit_journaled, update_entry, wait_journaled};
+use tokio::time::Instant;
+use video_core::{
+    EntryId, Task, TaskStore, VideoError, submit_journaled, update_entry, wait_journaled,
+};
 use video_journal::SqliteJournal;
 
 use crate::backend::{Backend, backend, journal, provider_name};
 use crate::cli::{Cli, GenerateArgs, SubmitArgs, WaitArgs};
 use crate::commands::{entry_report, request};
-use crate::fetch::{absolute, save_videos};
+use crate::fetch::{SavePlan, check_before_submit, save_videos};
 use crate::progress::{Reporter, spinner};
 use crate::report::TaskReport;
 
@@ -33,20 +36,14 @@ fn failed(error: VideoError) -> (TaskReport, VideoError) {
 }
 
 async fn run(cli: &Cli, args: &SubmitArgs, wait: &WaitArgs, to_the_end: bool) -> Outcome {
+    let started = Instant::now();
     let request = request(args).map_err(failed)?;
+    // Before anything is paid for: the video must be savable where it is asked to go.
+    // Absolute, so `video resume` saves to the same place from any folder.
+    let output = check_before_submit(args.output.as_deref(), args.force).map_err(failed)?;
     let backend = backend(provider_name(cli), wait).map_err(failed)?;
     let journal = journal(cli).map_err(failed)?;
-    // Absolute, so `video resume` saves to the same place from any folder.
-    let output = args
-        .output
-        .as_deref()
-        .map(absolute)
-        .transpose()
-        .map_err(failed)?;
-    let reporter = Reporter {
-        spinner: spinner("submitting"),
-        json: cli.json,
-    };
+    let reporter = Reporter::new(spinner("submitting"), cli.json);
     let provider = backend.provider.as_ref();
     let policy = &backend.policy;
     let (entry, submitted) = submit_journaled(
@@ -61,20 +58,20 @@ async fn run(cli: &Cli, args: &SubmitArgs, wait: &WaitArgs, to_the_end: bool) ->
     let (entry, task) = match (entry, submitted) {
         (Some(entry), Ok(task)) => (entry, task),
         (entry, Err(error)) => {
-            reporter.spinner.finish_and_clear();
+            reporter.finish();
             let report = entry_report(&journal, entry).await.unwrap_or_default();
             return Err((report, error));
         }
         (None, Ok(task)) => return Ok(TaskReport::from_task(&task)),
     };
-    let output = match output {
-        Some(output) => output,
-        None => default_output(&journal, entry, &task)
+    let plan = SavePlan::new(output.as_deref(), &task, args.force).map_err(failed)?;
+    if output.is_none() {
+        record_output(&journal, entry, &plan.output)
             .await
-            .map_err(failed)?,
-    };
+            .map_err(failed)?;
+    }
     if !to_the_end {
-        reporter.spinner.finish_and_clear();
+        reporter.finish();
         return Ok(entry_report(&journal, Some(entry))
             .await
             .unwrap_or_else(|| TaskReport::from_task(&task)));
@@ -89,29 +86,32 @@ async fn run(cli: &Cli, args: &SubmitArgs, wait: &WaitArgs, to_the_end: bool) ->
         &reporter,
     )
     .await;
-    reporter.spinner.finish_and_clear();
-    finish(&backend, &journal, entry, &output, waited).await
+    reporter.finish();
+    let deadline = wait
+        .timeout
+        .map(|secs| started + std::time::Duration::from_secs(secs));
+    finish(&backend, &journal, entry, &plan, waited, deadline).await
 }
 
-/// Records `<cwd>/<task_id>.mp4` as the entry's output, for `resume`.
-async fn default_output(
+/// Records the default output path as the entry's, for `resume`.
+async fn record_output(
     journal: &SqliteJournal,
     entry: EntryId,
-    task: &Task,
-) -> Result<PathBuf, VideoError> {
-    let output = absolute(Path::new(&format!("{}.mp4", task.id)))?;
-    let recorded = output.clone();
+    output: &Path,
+) -> Result<(), VideoError> {
+    let recorded: PathBuf = output.to_owned();
     update_entry(journal, entry, move |e| e.output = Some(recorded)).await?;
-    Ok(output)
+    Ok(())
 }
 
-/// Downloads after a successful wait, and reports.
+/// Downloads after a successful wait (within `--timeout`, when given), and reports.
 async fn finish(
     backend: &Backend,
     journal: &SqliteJournal,
     entry: EntryId,
-    output: &Path,
+    plan: &SavePlan,
     waited: Result<Task, VideoError>,
+    deadline: Option<Instant>,
 ) -> Outcome {
     let report = |fallback: TaskReport| async move {
         entry_report(journal, Some(entry)).await.unwrap_or(fallback)
@@ -120,14 +120,24 @@ async fn finish(
         Ok(task) => task,
         Err(error) => return Err((report(TaskReport::default()).await, error)),
     };
-    let saved = save_videos(
+    let saving = save_videos(
         backend.provider.as_ref(),
         &task,
-        Some(output),
-        journal,
+        plan,
+        journal as &dyn TaskStore,
         Some(entry),
-    )
-    .await;
+    );
+    let saved = match deadline {
+        None => saving.await,
+        Some(deadline) => tokio::time::timeout_at(deadline, saving)
+            .await
+            .unwrap_or_else(|_| {
+                Err(VideoError::WaitTimeout {
+                    task_id: task.id.clone(),
+                    last: Some(Box::new(task.clone())),
+                })
+            }),
+    };
     let report = report(TaskReport::from_task(&task)).await;
     match saved {
         Ok(_) => Ok(report),

@@ -210,3 +210,43 @@ impl JournalEntry {
             && (0..self.videos.len()).all(|index| self.download_of(index).is_some())
     }
 }
+
+/// A journal's entries, newest first, and the rows it could not read.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Listing {
+    /// The entries that could be read.
+    pub entries: Vec<JournalEntry>,
+    /// The rows that could not (a corrupt or hand-edited row), for reporting.
+    pub unreadable: Vec<UnreadableEntry>,
+}
+
+impl Listing {
+    /// A listing of readable entries only.
+    pub fn new(entries: Vec<JournalEntry>) -> Self {
+        Self {
+            entries,
+            unreadable: Vec::new(),
+        }
+    }
+}
+
+/// A journal row that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UnreadableEntry {
+    /// The row's entry id.
+    pub id: EntryId,
+    /// Why it could not be read.
+    pub error: String,
+}
+
+impl UnreadableEntry {
+    /// A row `id` that failed with `error`.
+    pub fn new(id: EntryId, error: impl Into<String>) -> Self {
+        Self {
+            id,
+            error: error.into(),
+        }
+    }
+}

@@ -6,7 +6,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use async_trait::async_trait;
 
-use super::entry::{EntryId, JournalEntry};
+use super::entry::{EntryId, JournalEntry, Listing};
 use super::store::TaskStore;
 use crate::error::VideoError;
 use crate::request::VideoRequest;
@@ -61,7 +61,7 @@ impl TaskStore for MemoryStore {
         Ok(found.cloned())
     }
 
-    async fn entries(&self) -> Result<Vec<JournalEntry>, VideoError> {
-        Ok(self.lock().values().rev().cloned().collect())
+    async fn entries(&self) -> Result<Listing, VideoError> {
+        Ok(Listing::new(self.lock().values().rev().cloned().collect()))
     }
 }

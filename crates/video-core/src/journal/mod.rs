@@ -10,7 +10,7 @@ mod flow;
 mod memory;
 mod store;
 
-pub use entry::{DownloadRecord, EntryId, EntryState, JournalEntry};
+pub use entry::{DownloadRecord, EntryId, EntryState, JournalEntry, Listing, UnreadableEntry};
 pub use flow::{generate_journaled, submit_journaled, wait_journaled};
 pub use memory::MemoryStore;
 pub use store::{TaskStore, update_entry};

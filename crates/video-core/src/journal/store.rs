@@ -4,7 +4,7 @@ use std::path::Path;
 
 use async_trait::async_trait;
 
-use super::entry::{EntryId, JournalEntry};
+use super::entry::{EntryId, JournalEntry, Listing};
 use crate::error::VideoError;
 use crate::request::VideoRequest;
 use crate::task::TaskId;
@@ -30,8 +30,25 @@ pub trait TaskStore: Send + Sync + std::fmt::Debug {
     /// The newest entry for a task id.
     async fn find_task(&self, task_id: &TaskId) -> Result<Option<JournalEntry>, VideoError>;
 
-    /// Every entry, newest first.
-    async fn entries(&self) -> Result<Vec<JournalEntry>, VideoError>;
+    /// Every entry, newest first, with the rows that could not be read reported beside
+    /// them (one bad row never hides the others).
+    async fn entries(&self) -> Result<Listing, VideoError>;
+
+    /// Claims entry `id` for this process, so that no other process works on it (waits for
+    /// or downloads its task) at the same time. True when the entry is now this process's
+    /// (or already was); false when another process that is still running holds it. A
+    /// store's `begin` claims the entry it writes. Stores shared by one process only need
+    /// not implement it: the default always grants the claim.
+    async fn claim(&self, id: EntryId) -> Result<bool, VideoError> {
+        let _ = id;
+        Ok(true)
+    }
+
+    /// Gives up this process's claim on entry `id` (nothing if it holds none).
+    async fn release(&self, id: EntryId) -> Result<(), VideoError> {
+        let _ = id;
+        Ok(())
+    }
 }
 
 /// Reads entry `id`, applies `change` and saves it.

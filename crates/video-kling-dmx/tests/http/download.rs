@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use tokio::io::AsyncWriteExt;
 use video_core::sample::sample_mp4;
-use video_core::{TaskId, Video, VideoError, VideoProvider, download_to_file};
+use video_core::{SaveOptions, TaskId, Video, VideoError, VideoProvider, download_to_file};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -44,7 +44,7 @@ async fn saves_to_a_file() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("out.mp4");
     let video = Video::new(format!("{}/v.mp4", server.uri()));
-    let saved = download_to_file(&client(&server.uri()), &video, &target, |_| {})
+    let saved = download_to_file(&client(&server.uri()), &video, &target, SaveOptions::new())
         .await
         .unwrap();
     assert_eq!(saved.bytes, bytes.len() as u64);
