@@ -158,7 +158,7 @@ impl SqliteJournal {
             return;
         };
         let weak: Weak<Inner> = Arc::downgrade(&self.inner);
-        let every = self.inner.options.claim_lease / 3;
+        let every = (self.inner.options.claim_lease / 3).max(Duration::from_millis(100));
         *renewer = Some(runtime.spawn(async move {
             loop {
                 tokio::time::sleep(every).await;

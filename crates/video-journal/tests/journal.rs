@@ -282,18 +282,40 @@ async fn a_claim_keeps_other_processes_off_an_entry_until_released() {
 }
 
 #[tokio::test]
-async fn an_expired_claim_is_free_to_take() {
+async fn a_claim_of_another_host_holds_until_its_lease_expires() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("j.sqlite3");
-    let options = JournalOptions::default().with_claim_lease(Duration::from_millis(1));
-    let first = SqliteJournal::open_with(&path, options).unwrap();
-    let second = SqliteJournal::open(&path).unwrap();
-    let id = first
+    let journal = SqliteJournal::open(&path).unwrap();
+    let id = journal
         .begin("mock", &VideoRequest::new("a"), None)
         .await
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(20)).await;
-    assert!(second.claim(id).await.unwrap());
+    journal.release(id).await.unwrap();
+    let now_ms = i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis(),
+    )
+    .unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let claim_by_other_host = |expires_at: i64| {
+        conn.execute(
+            "INSERT OR REPLACE INTO claims (entry_id, owner, host, pid, expires_at) VALUES (?1, 'far:1:x', 'far-away-host', 1, ?2)",
+            rusqlite::params![id, expires_at],
+        )
+        .unwrap();
+    };
+    claim_by_other_host(now_ms + 60_000);
+    assert!(
+        !journal.claim(id).await.unwrap(),
+        "a live lease elsewhere holds it"
+    );
+    claim_by_other_host(now_ms - 1);
+    assert!(
+        journal.claim(id).await.unwrap(),
+        "an expired lease is free to take"
+    );
 }
 
 #[tokio::test]
