@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use video_core::{PollPolicy, VideoRequest, generate_all};
+use video_fake::{FakeRelay, FakeRelayConfig};
 use video_kling_dmx::KlingDmxClient;
-use video_kling_dmx::fake::{FakeRelay, FakeRelayConfig};
 
 #[tokio::main]
 async fn main() -> ExitCode {

@@ -14,14 +14,13 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use video_core::{
-    Event, IfExists, PollPolicy, SaveOptions, TaskId, VideoError, VideoProvider, VideoRequest,
-    download_to_file, generate,
+    Destination, Event, IfExists, Pipeline, PollPolicy, VideoError, VideoProvider, VideoRequest,
 };
-use video_kling_dmx::fake::{FakeRelay, FakeRelayConfig};
+use video_fake::{FakeRelay, FakeRelayConfig};
 use video_kling_dmx::{ENV_API_KEY, KlingDmxClient};
 use video_mock::MockProvider;
 
@@ -50,14 +49,11 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let task_id = Mutex::new(None::<TaskId>);
-    match run(provider.as_ref(), &policy, &options.output, &task_id).await {
+    match run(provider.as_ref(), policy, &options.output).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            match task_id.lock().ok().and_then(|id| id.clone()) {
-                Some(id) => eprintln!("error: {error} (task id {id})"),
-                None => eprintln!("error: {error}"),
-            }
+            // Every error after the task was accepted names it ("task 850...: ...").
+            eprintln!("error: {error}");
             ExitCode::FAILURE
         }
     }
@@ -74,7 +70,7 @@ async fn backend(mock: bool) -> Result<Backend, VideoError> {
             .build();
         return Ok((Arc::new(mock), fast_policy(), None));
     }
-    if std::env::var(ENV_API_KEY).is_ok_and(|key| !key.trim().is_empty()) {
+    if video_kling_dmx::configured_in_env() {
         let client = KlingDmxClient::from_env()?;
         println!("backend: Kling v2.6 via DMXAPI at {}", client.endpoint());
         return Ok((Arc::new(client), PollPolicy::default(), None));
@@ -104,37 +100,29 @@ fn fast_policy() -> PollPolicy {
 
 async fn run(
     provider: &dyn VideoProvider,
-    policy: &PollPolicy,
+    policy: PollPolicy,
     output: &Path,
-    task_id: &Mutex<Option<TaskId>>,
 ) -> Result<(), VideoError> {
     let request = VideoRequest::builder(PROMPT).duration_secs(5).build();
-    let observer = |event: &Event<'_>| match event {
-        Event::Submitted(task) => {
-            println!("task id: {}", task.id);
-            if let Ok(mut slot) = task_id.lock() {
-                *slot = Some(task.id.clone());
-            }
-        }
-        Event::StatusChanged(task) => println!("status: {}", task.status),
-        Event::SubmitRetry { error, pause } => println!("retrying in {pause:?}: {error}"),
-        _ => {}
+    let destination = Destination::File {
+        path: output.to_owned(),
+        if_exists: IfExists::Replace,
     };
-    let task = generate(provider, &request, policy, &observer).await?;
-    println!("final status: {}", task.status);
-    let video = task.videos.first().ok_or_else(|| VideoError::Decode {
-        status: None,
-        reason: "the finished task lists no video".to_owned(),
-        excerpt: String::new(),
-    })?;
-    let saved = download_to_file(
-        provider,
-        video,
-        output,
-        SaveOptions::new().if_exists(IfExists::Replace),
-    )
-    .await?;
-    println!("saved: {} ({} bytes)", saved.path.display(), saved.bytes);
+    let done = Pipeline::new(provider)
+        .policy(policy)
+        .save(destination)
+        .on_event(|event| match event {
+            Event::Submitted(task) => println!("task id: {}", task.id),
+            Event::StatusChanged(task) => println!("status: {}", task.status),
+            Event::SubmitRetry { error, pause } => println!("retrying in {pause:?}: {error}"),
+            _ => {}
+        })
+        .generate(&request)
+        .await?;
+    println!("final status: {}", done.task.status);
+    for saved in &done.saved {
+        println!("saved: {} ({} bytes)", saved.path.display(), saved.bytes);
+    }
     Ok(())
 }
 

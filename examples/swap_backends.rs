@@ -35,7 +35,7 @@ async fn main() -> ExitCode {
     };
     let request = VideoRequest::new("a lighthouse in a storm");
     let policy = PollPolicy::fixed(Duration::from_millis(100));
-    match generate(provider.as_ref(), &request, &policy, &()).await {
+    match generate(provider.as_ref(), &request, &policy).await {
         Ok(task) => {
             println!("{}: task {} {}", provider.name(), task.id, task.status);
             ExitCode::SUCCESS

@@ -20,7 +20,7 @@ use axum::routing::post;
 use subtle::ConstantTimeEq;
 use tokio::sync::mpsc;
 use video_core::{PollPolicy, Task, TaskStatus, VideoError, VideoRequest, generate};
-use video_kling_dmx::fake::{FakeRelay, FakeRelayConfig};
+use video_fake::{FakeRelay, FakeRelayConfig};
 use video_kling_dmx::{KlingDmxClient, parse_callback};
 
 /// Callback bodies are small JSON objects; anything bigger is refused (413).
@@ -102,7 +102,7 @@ async fn run() -> Result<(), VideoError> {
         .callback_url(format!("{hook}?token={token}"))
         .build();
     let policy = PollPolicy::fixed(Duration::from_millis(200));
-    let task = generate(&client, &request, &policy, &()).await?;
+    let task = generate(&client, &request, &policy).await?;
     println!("task {} finished: {}", task.id, task.status);
 
     while let Ok(Some(snapshot)) =

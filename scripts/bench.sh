@@ -17,8 +17,7 @@ target="${CARGO_TARGET_DIR:-$root/target}"
 export CARGO_TARGET_DIR="$target"
 
 echo "building release binaries..." >&2
-(cd "$root" && cargo build --release --quiet -p video-benches -p video-kling-dmx \
-    --features video-kling-dmx/fake-server)
+(cd "$root" && cargo build --release --quiet -p video-benches -p video-fake)
 
 venv="$target/bench-venv"
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import requests, httpx' 2>/dev/null; then

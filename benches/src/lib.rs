@@ -178,7 +178,7 @@ pub async fn simulate_polling(
         let mock = MockProvider::builder().render_time(*render).build();
         let policy = policy.clone().with_seed(seed.wrapping_add(i as u64));
         let started = tokio::time::Instant::now();
-        let outcome: Result<_, VideoError> = generate(&mock, &bench_request(i), &policy, &()).await;
+        let outcome: Result<_, VideoError> = generate(&mock, &bench_request(i), &policy).await;
         let lag = started.elapsed().as_secs_f64() - render.as_secs_f64();
         if outcome.is_err() {
             errors += 1;

@@ -43,7 +43,7 @@ fn run() -> Result<(), String> {
     let policy = PollPolicy::fixed(Duration::from_millis(100));
     let rt = runtime().map_err(|e| e.to_string())?;
     rt.block_on(async {
-        let task = generate(&client, &bench_request(0), &policy, &())
+        let task = generate(&client, &bench_request(0), &policy)
             .await
             .map_err(|e| e.to_string())?;
         let video = task.videos.first().ok_or("no video")?;

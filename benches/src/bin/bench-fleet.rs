@@ -18,9 +18,9 @@ use std::path::Path;
 use video_benches::{Args, bench_request, cpu_seconds, emit, peak_rss_kib, runtime};
 
 use tokio::io::AsyncWriteExt;
+use video_core::provider::VideoStream;
 use video_core::{
-    IfExists, PollPolicy, SaveOptions, VideoError, VideoProvider, VideoStream, download_to_file,
-    generate_all,
+    IfExists, PollPolicy, SaveOptions, VideoError, VideoProvider, download_to_file, generate_all,
 };
 use video_kling_dmx::KlingDmxClient;
 

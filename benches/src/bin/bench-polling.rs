@@ -19,7 +19,7 @@ use video_benches::{
     Args, PollingStats, bench_request, emit, paused_runtime, runtime, simulate_polling, spread,
 };
 use video_core::{PollPolicy, generate_all};
-use video_kling_dmx::{KlingDmxClient, QueryMode};
+use video_kling_dmx::KlingDmxClient;
 
 fn main() -> ExitCode {
     let result = Args::from_env().and_then(|args| {
@@ -83,10 +83,9 @@ fn stream(args: &Args) -> Result<(), String> {
     let client = KlingDmxClient::builder()
         .api_key(key)
         .base_url(&base)
-        .query_mode(QueryMode::Stream)
         .build()
         .map_err(|e| e.to_string())?;
-    let policy = PollPolicy::default();
+    let policy = PollPolicy::default().with_long_wait(true);
     let rt = runtime().map_err(|e| e.to_string())?;
     let started = Instant::now();
     let (ok, errors) = rt.block_on(async {

@@ -21,9 +21,10 @@ Exit codes:
 #[derive(Debug, Parser)]
 #[command(name = "video", version, after_help = EXIT_CODES)]
 pub(crate) struct Cli {
-    /// Backend: `kling-dmx` (default when DMXAPI_API_KEY is set) or `mock`.
-    #[arg(long, global = true, value_enum)]
-    pub(crate) provider: Option<ProviderName>,
+    /// Backend: `kling-dmx` or `mock` (default: the one provider configured in the
+    /// environment, else the mock). `video providers` lists them.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub(crate) provider: Option<String>,
     /// The task journal (default: $VIDEO_JOURNAL, else the platform data folder).
     #[arg(long, global = true, value_name = "PATH")]
     pub(crate) journal: Option<PathBuf>,
@@ -33,15 +34,6 @@ pub(crate) struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub(crate) command: Command,
-}
-
-/// A backend.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
-pub(crate) enum ProviderName {
-    /// Kling v2.6 through DMXAPI (needs DMXAPI_API_KEY).
-    KlingDmx,
-    /// The deterministic in-process mock.
-    Mock,
 }
 
 /// The subcommands.
@@ -77,6 +69,8 @@ pub(crate) enum Command {
     },
     /// List the journal, newest first.
     Tasks,
+    /// List the providers, how each is configured, and which one is used.
+    Providers,
     /// Finish every unfinished task in the journal: wait, then download.
     Resume {
         /// Wait options.
@@ -96,21 +90,27 @@ pub(crate) struct SubmitArgs {
     /// What the video should avoid.
     #[arg(long)]
     pub(crate) negative_prompt: Option<String>,
-    /// Quality: `std` (720p) or `pro` (1080p).
-    #[arg(long, value_enum)]
-    pub(crate) mode: Option<Mode>,
-    /// Frame shape.
-    #[arg(long, value_parser = ["16:9", "9:16", "1:1"])]
+    /// Quality tier: `standard` or `high` (Kling: `std` 720p, `pro` 1080p; both spellings
+    /// accepted).
+    #[arg(long, visible_alias = "mode", value_enum)]
+    pub(crate) quality: Option<QualityArg>,
+    /// Frame shape as WIDTH:HEIGHT (checked against the provider's list, e.g. 16:9, 9:16,
+    /// 1:1).
+    #[arg(long, value_name = "W:H")]
     pub(crate) aspect_ratio: Option<String>,
-    /// Length in seconds.
-    #[arg(long, value_parser = ["5", "10"])]
-    pub(crate) duration: Option<String>,
+    /// Length in whole seconds (checked against the provider's list, e.g. 5 or 10).
+    #[arg(long, value_name = "SECS")]
+    pub(crate) duration: Option<u32>,
     /// Generated audio.
     #[arg(long, value_enum)]
     pub(crate) sound: Option<OnOff>,
     /// URL the provider notifies on each status change.
     #[arg(long)]
     pub(crate) callback_url: Option<String>,
+    /// A provider-specific option, as KEY=VALUE (VALUE is read as JSON when it parses, else
+    /// as text); repeatable. `video providers` lists what each provider takes.
+    #[arg(long = "option", value_name = "KEY=VALUE")]
+    pub(crate) options: Vec<String>,
     /// Where the video will be saved (recorded for `resume`; default `<task_id>.mp4`). It
     /// must name a file in an existing, writable folder; checked before anything is sent.
     #[arg(long, short)]
@@ -134,7 +134,8 @@ pub(crate) struct GenerateArgs {
 /// How to wait.
 #[derive(Debug, Default, Args)]
 pub(crate) struct WaitArgs {
-    /// Wait in one long streaming request instead of polling (kling-dmx).
+    /// Wait in one long request instead of polling, where the provider offers it (kling-dmx:
+    /// the streaming query).
     #[arg(long)]
     pub(crate) stream: bool,
     /// Give up waiting after this many seconds, at most a week (the task goes on; `video
@@ -143,13 +144,15 @@ pub(crate) struct WaitArgs {
     pub(crate) timeout: Option<u64>,
 }
 
-/// Kling's quality modes.
+/// Quality tiers, with Kling's names as aliases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum Mode {
-    /// Standard, 720p.
-    Std,
-    /// Professional, 1080p.
-    Pro,
+pub(crate) enum QualityArg {
+    /// The provider's standard tier (Kling `std`, 720p).
+    #[value(alias = "std")]
+    Standard,
+    /// The provider's high tier (Kling `pro`, 1080p).
+    #[value(alias = "pro")]
+    High,
 }
 
 /// `on` or `off`.

@@ -2,9 +2,9 @@
 
 use video_core::VideoError;
 
-/// The exit code for an error.
+/// The exit code for an error (its cause's, when it names a task).
 pub(crate) fn exit_code(error: &VideoError) -> u8 {
-    match error {
+    match error.root() {
         VideoError::InvalidRequest { .. } | VideoError::NotFound { .. } => 2,
         VideoError::Unauthorized { .. }
         | VideoError::Forbidden { .. }
@@ -57,8 +57,13 @@ mod tests {
             (
                 VideoError::ContentRejected {
                     message: String::new(),
+                    task_id: None,
                 },
                 4,
+            ),
+            (
+                VideoError::LinkExpired { status: 403 }.in_task(&"840".into()),
+                6,
             ),
             (
                 VideoError::WaitTimeout {

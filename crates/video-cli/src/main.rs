@@ -1,13 +1,13 @@
 //! `video`: generate AI videos from the terminal. See `video --help`.
 
-mod backend;
 mod cli;
 mod commands;
 mod exit;
-mod fetch;
 mod interrupt;
 mod progress;
+mod providers;
 mod report;
+mod setup;
 mod text;
 
 use std::process::ExitCode;

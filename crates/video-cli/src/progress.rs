@@ -5,41 +5,11 @@ use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
+use video_core::journal::EntryId;
 use video_core::{Event, Observer, TaskId};
 
-use crate::backend::bars_enabled;
+use crate::setup::bars_enabled;
 use crate::text::clean;
-
-/// A spinner showing the task's status and the elapsed time.
-pub(crate) fn spinner(message: &str) -> ProgressBar {
-    if !bars_enabled() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new_spinner();
-    if let Ok(style) = ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}") {
-        bar.set_style(style);
-    }
-    bar.set_message(message.to_owned());
-    bar.enable_steady_tick(Duration::from_millis(120));
-    bar
-}
-
-/// A byte bar for a download of `total` bytes (a byte counter when unknown).
-pub(crate) fn bytes_bar(total: Option<u64>) -> ProgressBar {
-    if !bars_enabled() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(total.unwrap_or(0));
-    let template = if total.is_some() {
-        "{bar:32} {bytes}/{total_bytes} {bytes_per_sec} {eta}"
-    } else {
-        "{spinner} {bytes} {bytes_per_sec}"
-    };
-    if let Ok(style) = ProgressStyle::with_template(template) {
-        bar.set_style(style);
-    }
-    bar
-}
 
 /// The task id of the last task this process submitted or resumed, for the message shown
 /// when the process is interrupted.
@@ -58,29 +28,102 @@ pub(crate) fn current_task() -> Option<String> {
         .clone()
 }
 
-/// Turns generation events into output: the task id the moment it is known (stdout, or
-/// stderr with `--json`), and status changes on the spinner.
+/// A spinner showing the task's status and the elapsed time.
+pub(crate) fn spinner(message: &str) -> ProgressBar {
+    if !bars_enabled() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    if let Ok(style) = ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}") {
+        bar.set_style(style);
+    }
+    bar.set_message(message.to_owned());
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+/// A byte bar for a download of `total` bytes (a byte counter when unknown).
+fn bytes_bar(total: Option<u64>) -> ProgressBar {
+    if !bars_enabled() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total.unwrap_or(0));
+    let template = if total.is_some() {
+        "{bar:32} {bytes}/{total_bytes} {bytes_per_sec} {eta}"
+    } else {
+        "{spinner} {bytes} {bytes_per_sec}"
+    };
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Turns pipeline events into output: the task id the moment it is known (stdout, or
+/// stderr with `--json`), status changes on the spinner, downloads on a byte bar. Remembers
+/// the journal entry the job wrote, for the final report.
 #[derive(Debug)]
 pub(crate) struct Reporter {
     spinner: ProgressBar,
     json: bool,
+    entry: Mutex<Option<EntryId>>,
+    download: Mutex<Option<(usize, ProgressBar)>>,
 }
 
 impl Reporter {
     /// A reporter drawing on `spinner`; with `json`, the task id goes to stderr.
     pub(crate) fn new(spinner: ProgressBar, json: bool) -> Self {
-        Self { spinner, json }
+        Self {
+            spinner,
+            json,
+            entry: Mutex::new(None),
+            download: Mutex::new(None),
+        }
     }
 
-    /// Clears the spinner.
+    /// The journal entry the job wrote, if any.
+    pub(crate) fn entry(&self) -> Option<EntryId> {
+        *self.entry.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Clears the spinner and any byte bar.
     pub(crate) fn finish(&self) {
         self.spinner.finish_and_clear();
+        if let Some((_, bar)) = self
+            .download
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+        {
+            bar.finish_and_clear();
+        }
+    }
+
+    fn progress(&self, video: usize, received: u64, total: Option<u64>) {
+        let mut slot = self.download.lock().unwrap_or_else(PoisonError::into_inner);
+        let fresh = slot.as_ref().is_none_or(|(index, _)| *index != video);
+        if fresh {
+            if let Some((_, old)) = slot.take() {
+                old.finish_and_clear();
+            }
+            *slot = Some((video, bytes_bar(total)));
+        }
+        if let Some((_, bar)) = slot.as_ref() {
+            bar.set_position(received);
+        }
+    }
+
+    fn note(&self, line: &str) {
+        self.spinner.suspend(|| eprintln!("{line}"));
     }
 }
 
 impl Observer for Reporter {
     fn on_event(&self, event: &Event<'_>) {
         match event {
+            Event::Journaled(entry) => {
+                *self.entry.lock().unwrap_or_else(PoisonError::into_inner) = Some(*entry);
+            }
             Event::Submitted(task) => {
                 set_current_task(&task.id);
                 let id = clean(task.id.as_str());
@@ -95,16 +138,19 @@ impl Observer for Reporter {
                 let id = clean(task.id.as_str());
                 self.spinner.set_message(format!("{id} {}", task.status));
             }
+            Event::Downloading { video, progress } => {
+                self.progress(*video, progress.received, progress.total);
+            }
             Event::JournalWriteFailed { error, .. } => {
                 let error = error.to_string();
-                self.spinner.suspend(|| {
-                    eprintln!(
-                        "warning: the journal could not record this step: {}",
-                        clean(&error)
-                    )
-                });
+                self.note(&format!(
+                    "warning: the journal could not record this step: {}",
+                    clean(&error)
+                ));
             }
-            Event::SubmitRetry { error, pause } => {
+            Event::SubmitRetry { error, pause }
+            | Event::QueryRetry { error, pause }
+            | Event::DownloadRetry { error, pause, .. } => {
                 let error = error.to_string();
                 self.spinner
                     .set_message(format!("retrying in {pause:?}: {}", clean(&error)));

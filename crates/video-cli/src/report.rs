@@ -1,7 +1,9 @@
 //! What a command prints: one JSON object with `--json`, human lines otherwise.
 
 use serde::Serialize;
-use video_core::{DownloadRecord, JournalEntry, Task, UnreadableEntry, VideoError, redact_url};
+use video_core::journal::{DownloadRecord, JournalEntry, UnreadableEntry};
+use video_core::provider::unix_millis;
+use video_core::{Task, VideoError, redact_url};
 
 use crate::exit::exit_code;
 use crate::text::clean;
@@ -96,17 +98,9 @@ impl TaskReport {
             state: Some(entry.state.to_string()),
             prompt: Some(entry.request.prompt.clone()),
             provider: Some(entry.provider.clone()),
-            created_at: Some(video_core::unix_millis::to_millis(entry.created_at)),
+            created_at: Some(unix_millis::to_millis(entry.created_at)),
             request: None,
             error: None,
-        }
-    }
-
-    /// Adds a saved video.
-    pub(crate) fn add_download(&mut self, record: &DownloadRecord) {
-        match self.videos.get_mut(record.index) {
-            Some(video) => *video = saved_report(record),
-            None => self.videos.push(saved_report(record)),
         }
     }
 
@@ -224,7 +218,7 @@ fn print_unreadable(lines: Vec<String>) {
 fn print_request(report: &TaskReport, request: &video_core::VideoRequest) {
     let sent = report
         .created_at
-        .map(|millis| httpdate::fmt_http_date(video_core::unix_millis::from_millis(millis)))
+        .map(|millis| httpdate::fmt_http_date(unix_millis::from_millis(millis)))
         .unwrap_or_else(|| "at an unknown time".to_owned());
     let provider = report.provider.as_deref().unwrap_or("the provider");
     println!("  sent {sent} to {}", clean(provider));

@@ -9,7 +9,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use common::{Scratch, code, is_mp4, json, stderr};
-use video_kling_dmx::fake::{FakeRelay, FakeRelayConfig, Faults};
+use video_fake::{FakeRelay, FakeRelayConfig, Faults};
 
 async fn start_relay(render: Duration, faults: Faults) -> FakeRelay {
     let config = FakeRelayConfig::default()

@@ -10,7 +10,7 @@ use std::process::{Output, Stdio};
 use std::time::Duration;
 
 use common::{Scratch, code, is_mp4, json, sha256_of, stderr};
-use video_kling_dmx::fake::{FakeRelay, FakeRelayConfig, Faults};
+use video_fake::{FakeRelay, FakeRelayConfig, Faults};
 
 const KEY: &str = "sk-TEST-SECRET-cli-77aa";
 

@@ -93,10 +93,13 @@ pub enum VideoError {
         message: String,
     },
     /// The prompt or the result was refused by a content-safety policy.
-    #[error("content rejected: {message}")]
+    #[error("content rejected{}: {message}", task_id.as_ref().map(|id| format!(" (task {id})")).unwrap_or_default())]
     ContentRejected {
         /// The provider's explanation.
         message: String,
+        /// The task, when it was created and then failed on content (it may be billed);
+        /// `None` when the submission itself was refused.
+        task_id: Option<TaskId>,
     },
     /// The client is set up wrong: a bad base URL, an unknown model, no channel for a model.
     #[error("configuration error: {message}")]
@@ -208,6 +211,18 @@ pub enum VideoError {
     /// The operation was cancelled by the caller.
     #[error("cancelled")]
     Cancelled,
+    /// A step after the provider accepted the task failed (waiting, downloading, recording):
+    /// the task exists and may be billed, and `task_id` finds it again. [`kind`](Self::kind),
+    /// [`is_retryable`](Self::is_retryable) and [`retry_after`](Self::retry_after) answer
+    /// for the cause; [`root`](Self::root) is the error to match on.
+    #[error("task {task_id}: {source}")]
+    InTask {
+        /// The accepted task.
+        task_id: TaskId,
+        /// What went wrong.
+        #[source]
+        source: Box<VideoError>,
+    },
     /// A submission was sent but no reply came back: a task may or may not exist (and may be
     /// billed). Never resubmitted automatically; `attempt` identifies it.
     #[error("submission outcome unknown (sent to {} at {}): {source}", attempt.provider, crate::task::utc_text(attempt.sent_at))]
@@ -255,6 +270,7 @@ impl VideoError {
     /// [`is_unaccepted_submission`](Self::is_unaccepted_submission).
     pub fn is_retryable(&self) -> bool {
         match self {
+            Self::InTask { source, .. } => source.is_retryable(),
             Self::RateLimited { .. }
             | Self::Transport { .. }
             | Self::Timeout { .. }
@@ -297,23 +313,50 @@ impl VideoError {
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             Self::RateLimited { retry_after, .. } => *retry_after,
+            Self::InTask { source, .. } => source.retry_after(),
             _ => None,
         }
     }
 
-    /// The task this error concerns, when it names one.
+    /// The task this error concerns, when it names one. Every error the pipeline returns
+    /// after a task was accepted names it.
     pub fn task_id(&self) -> Option<&TaskId> {
         match self {
             Self::NotFound { task_id }
             | Self::TaskFailed { task_id, .. }
-            | Self::WaitTimeout { task_id, .. } => Some(task_id),
+            | Self::WaitTimeout { task_id, .. }
+            | Self::InTask { task_id, .. } => Some(task_id),
+            Self::ContentRejected { task_id, .. } => task_id.as_ref(),
             _ => None,
         }
     }
 
-    /// A short, stable name for the variant (for logs, metrics and JSON output).
+    /// The error itself, without the task context [`InTask`](Self::InTask) adds: the one to
+    /// match on.
+    pub fn root(&self) -> &VideoError {
+        match self {
+            Self::InTask { source, .. } => (**source).root(),
+            other => other,
+        }
+    }
+
+    /// This error marked as concerning task `task_id` (unless it already names a task).
+    #[must_use]
+    pub fn in_task(self, task_id: &TaskId) -> Self {
+        if self.task_id().is_some() {
+            return self;
+        }
+        Self::InTask {
+            task_id: task_id.clone(),
+            source: Box::new(self),
+        }
+    }
+
+    /// A short, stable name for the variant (for logs, metrics and JSON output); for
+    /// [`InTask`](Self::InTask), its cause's.
     pub fn kind(&self) -> &'static str {
         match self {
+            Self::InTask { source, .. } => source.kind(),
             Self::InvalidRequest { .. } => "invalid_request",
             Self::Unauthorized { .. } => "unauthorized",
             Self::Forbidden { .. } => "forbidden",
@@ -460,6 +503,7 @@ mod tests {
             },
             VideoError::ContentRejected {
                 message: String::new(),
+                task_id: None,
             },
             VideoError::transport(false, "refused"),
         ];
@@ -518,5 +562,34 @@ mod tests {
             "invalid request: `duration_secs` must be one of 5, 10 (got 7)"
         );
         assert_eq!(error.kind(), "invalid_request");
+    }
+}
+
+#[cfg(test)]
+mod in_task_tests {
+    use super::*;
+
+    #[test]
+    fn in_task_names_the_task_and_answers_for_its_cause() {
+        let id = TaskId::new("840");
+        let error = VideoError::LinkExpired { status: 403 }.in_task(&id);
+        assert_eq!(error.task_id(), Some(&id));
+        assert_eq!(error.kind(), "link_expired");
+        assert!(matches!(
+            error.root(),
+            VideoError::LinkExpired { status: 403 }
+        ));
+        assert_eq!(
+            error.to_string(),
+            "task 840: video link expired or revoked (HTTP 403)"
+        );
+        let failed = VideoError::TaskFailed {
+            task_id: id.clone(),
+            message: "x".into(),
+        };
+        assert!(
+            matches!(failed.in_task(&id), VideoError::TaskFailed { .. }),
+            "not wrapped twice"
+        );
     }
 }

@@ -1,10 +1,12 @@
 //! # video-core
 //!
-//! The provider-agnostic contract of the video SDK: the [`VideoProvider`] trait, the types
-//! it speaks ([`VideoRequest`], [`Task`], [`Video`]), one error type ([`VideoError`]) and
-//! everything that works the same for every provider: [`validate`], waiting ([`wait`],
-//! [`watch`]), [`generate`] and [`generate_all`], retries ([`Retrying`]) and saving a video
-//! to a file ([`save_to_file`]). It has no HTTP client and knows no provider.
+//! The provider-agnostic contract of the video SDK and its one pipeline: the
+//! [`VideoProvider`] trait, the types it speaks ([`VideoRequest`], [`Task`], [`Video`]), one
+//! error type ([`VideoError`]), and everything that works the same for every provider:
+//! [`validate`], waiting ([`wait`], [`watch`]), the [`Pipeline`] (submit → wait → save, with
+//! an optional journal and observer) and its shortcuts [`generate`] and [`generate_all`],
+//! retries ([`Retrying`]) and saving videos ([`save_to_file`], [`download_to_file`]). It has
+//! no HTTP client and knows no provider.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -16,30 +18,28 @@
 //! }
 //! ```
 //!
-//! Enable the `testkit` feature for the conformance suite every provider runs.
+//! Two namespaces hold the rest: [`journal`] (the task journal and `resume`) and
+//! [`provider`] (what an implementor uses: `VideoStream`, error and time helpers, a sample
+//! MP4, and the conformance suite with the `testkit` feature).
 
 mod download;
 mod error;
-mod generate;
-mod journal;
+mod ext;
+pub mod journal;
+mod pipeline;
 mod policy;
-mod provider;
+pub mod provider;
 mod request;
 mod retry;
-pub mod sample;
 mod save;
 mod task;
-#[cfg(feature = "testkit")]
-pub mod testkit;
 mod validate;
 mod wait;
 
-pub use download::VideoStream;
-pub use error::{BoxError, EXCERPT_CHARS, RateLimitScope, SubmissionAttempt, VideoError, excerpt};
-pub use generate::{Event, Observer, generate, generate_all};
-pub use journal::{
-    DownloadRecord, EntryId, EntryState, JournalEntry, Listing, MemoryStore, TaskStore,
-    UnreadableEntry, generate_journaled, submit_journaled, update_entry, wait_journaled,
+pub use error::{RateLimitScope, SubmissionAttempt, VideoError};
+pub use ext::VideoProviderExt;
+pub use pipeline::{
+    Destination, Event, Generated, Observer, Pipeline, Submitted, generate, generate_all,
 };
 pub use policy::{PollDelays, PollPolicy, RetryPolicy};
 pub use provider::{Capabilities, VideoProvider};
@@ -49,11 +49,8 @@ pub use request::{
 pub use retry::Retrying;
 pub use save::{
     DownloadProgress, IfExists, SaveOptions, SavedVideo, check_output_path, download_to_file,
-    remove_stale_parts, save_to_file,
+    save_to_file,
 };
-pub use task::{Task, TaskId, TaskStatus, Usage, Video, redact_url, unix_millis};
+pub use task::{Task, TaskId, TaskStatus, Usage, Video, redact_url};
 pub use validate::validate;
-pub use wait::{wait, watch, watch_submitted};
-
-/// Re-exported so providers implement the trait with the same macro version.
-pub use async_trait::async_trait;
+pub use wait::{wait, watch};

@@ -132,10 +132,15 @@ pub struct PollPolicy {
     pub seed: Option<u64>,
     /// Give up waiting after this long ([`crate::VideoError::WaitTimeout`]).
     pub deadline: Duration,
-    /// Use the provider's one-request wait when it offers one.
-    pub use_long_wait: bool,
-    /// How `generate` retries a submission that provably created no task.
+    /// Use the provider's long wait ([`crate::VideoProvider::long_wait`]: one long request
+    /// held open until the task ends) when it offers one, instead of polling. The one switch
+    /// for it; off by default.
+    pub long_wait: bool,
+    /// How the pipeline retries a submission that provably created no task.
     pub submit_retry: RetryPolicy,
+    /// How the pipeline retries a video download that failed in a retryable way (three
+    /// retries by default; each starts the file over).
+    pub download_retry: RetryPolicy,
 }
 
 impl Default for PollPolicy {
@@ -148,8 +153,9 @@ impl Default for PollPolicy {
             jitter: 0.1,
             seed: None,
             deadline: Duration::from_secs(20 * 60),
-            use_long_wait: true,
+            long_wait: false,
             submit_retry: RetryPolicy::default(),
+            download_retry: RetryPolicy::default().with_max_retries(3),
         }
     }
 }
@@ -195,6 +201,7 @@ impl PollPolicy {
     pub fn with_seed(mut self, seed: u64) -> Self {
         self.seed = Some(seed);
         self.submit_retry.seed = Some(seed);
+        self.download_retry.seed = Some(seed);
         self
     }
 
@@ -205,10 +212,10 @@ impl PollPolicy {
         self
     }
 
-    /// Sets whether to use the provider's one-request wait when offered.
+    /// Sets whether to use the provider's long wait when it offers one.
     #[must_use]
     pub fn with_long_wait(mut self, enabled: bool) -> Self {
-        self.use_long_wait = enabled;
+        self.long_wait = enabled;
         self
     }
 
@@ -216,6 +223,13 @@ impl PollPolicy {
     #[must_use]
     pub fn with_submit_retry(mut self, retry: RetryPolicy) -> Self {
         self.submit_retry = retry;
+        self
+    }
+
+    /// Sets how downloads are retried.
+    #[must_use]
+    pub fn with_download_retry(mut self, retry: RetryPolicy) -> Self {
+        self.download_retry = retry;
         self
     }
 

@@ -8,9 +8,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 use backon::{ExponentialBuilder, Retryable};
 
-use crate::download::VideoStream;
 use crate::error::{RateLimitScope, SubmissionAttempt, VideoError};
 use crate::policy::{Jitter, RetryPolicy};
+use crate::provider::VideoStream;
 use crate::provider::{Capabilities, VideoProvider};
 use crate::request::VideoRequest;
 use crate::task::{Task, TaskId, Video};
@@ -179,12 +179,8 @@ impl<P: VideoProvider> VideoProvider for Retrying<P> {
         retry_call(&self.policy, call, VideoError::is_retryable, log).await
     }
 
-    async fn wait_in_one_request(
-        &self,
-        id: &TaskId,
-        timeout: Duration,
-    ) -> Result<Option<Task>, VideoError> {
-        self.inner.wait_in_one_request(id, timeout).await
+    async fn long_wait(&self, id: &TaskId, timeout: Duration) -> Result<Option<Task>, VideoError> {
+        self.inner.long_wait(id, timeout).await
     }
 
     fn failure_error(&self, task: &Task) -> VideoError {

@@ -5,20 +5,51 @@ use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
-/// A provider's id for a submitted task. Opaque: never parse it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct TaskId(String);
+/// A provider's id for a submitted task, with the route the provider needs to find it again.
+///
+/// The id is the provider's own, shown as-is (users paste it into dashboards and support
+/// tickets); never parse it. The route is set by providers whose API finds tasks of different
+/// modes in different places (a query model per mode, a path per mode): it travels with the
+/// id through the journal, so any later process queries the task the right way. A provider
+/// given an id without a route (typed by a user) finds the task by trying each route.
+///
+/// `Display` shows the raw id; serde writes a plain string when there is no route, else
+/// `{"id": ..., "route": ...}`, and reads both.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TaskId {
+    id: String,
+    route: Option<String>,
+}
 
 impl TaskId {
-    /// Wraps a provider's id.
+    /// Wraps a provider's id (no route).
     pub fn new(id: impl Into<String>) -> Self {
-        Self(id.into())
+        Self {
+            id: id.into(),
+            route: None,
+        }
     }
 
-    /// The id as text.
+    /// The same id with the provider's route (e.g. `image2video`).
+    #[must_use]
+    pub fn with_route(mut self, route: impl Into<String>) -> Self {
+        self.route = Some(route.into());
+        self
+    }
+
+    /// The raw id as text, exactly as the provider sent it.
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.id
+    }
+
+    /// The route the provider recorded for this task, if any.
+    pub fn route(&self) -> Option<&str> {
+        self.route.as_deref()
+    }
+
+    /// Whether two ids name the same raw task id (routes aside).
+    pub fn same_raw_id(&self, other: &TaskId) -> bool {
+        self.id == other.id
     }
 
     /// The longest id, in bytes, [`is_well_formed`](Self::is_well_formed) accepts.
@@ -28,7 +59,7 @@ impl TaskId {
     /// bytes, no control characters, no leading or trailing whitespace. Providers check the
     /// ids servers hand out with it; an id that fails is a protocol error, not a task.
     pub fn is_well_formed(&self) -> bool {
-        let id = self.0.as_str();
+        let id = self.id.as_str();
         !id.is_empty()
             && id.len() <= Self::MAX_LEN
             && id.trim() == id
@@ -50,7 +81,7 @@ impl TaskId {
         const KEEP: usize = 64;
         let safe = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
         let mut stem: String = self
-            .0
+            .id
             .chars()
             .take(KEEP)
             .map(|c| if safe(c) { c } else { '_' })
@@ -58,9 +89,9 @@ impl TaskId {
         while stem.starts_with('.') {
             stem.replace_range(..1, "_");
         }
-        if stem.is_empty() || stem != self.0 {
+        if stem.is_empty() || stem != self.id {
             let hash = self
-                .0
+                .id
                 .bytes()
                 .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
                     (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
@@ -73,25 +104,55 @@ impl TaskId {
 
 impl fmt::Display for TaskId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.id)
     }
 }
 
 impl From<String> for TaskId {
     fn from(id: String) -> Self {
-        Self(id)
+        Self::new(id)
     }
 }
 
 impl From<&str> for TaskId {
     fn from(id: &str) -> Self {
-        Self(id.to_owned())
+        Self::new(id)
     }
 }
 
 impl AsRef<str> for TaskId {
     fn as_ref(&self) -> &str {
-        &self.0
+        &self.id
+    }
+}
+
+/// The two shapes a [`TaskId`] is stored in.
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum StoredTaskId {
+    Plain(String),
+    Routed { id: String, route: Option<String> },
+}
+
+impl Serialize for TaskId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match &self.route {
+            None => s.serialize_str(&self.id),
+            Some(route) => StoredTaskId::Routed {
+                id: self.id.clone(),
+                route: Some(route.clone()),
+            }
+            .serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TaskId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(match StoredTaskId::deserialize(d)? {
+            StoredTaskId::Plain(id) => Self::new(id),
+            StoredTaskId::Routed { id, route } => Self { id, route },
+        })
     }
 }
 
@@ -161,9 +222,14 @@ pub struct Task {
     /// The provider's id for the HTTP exchange that produced this snapshot (for support tickets).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
-    /// The caller's own id for the task, when the provider echoes one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
+    /// The caller's own reference for the task, when the provider echoes one (Kling:
+    /// `external_task_id`).
+    #[serde(
+        default,
+        alias = "external_id",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_reference: Option<String>,
 }
 
 impl Task {
@@ -179,7 +245,7 @@ impl Task {
             usage: None,
             raw_status: None,
             request_id: None,
-            external_id: None,
+            client_reference: None,
         }
     }
 
@@ -259,21 +325,26 @@ pub(crate) fn utc_text(time: SystemTime) -> String {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Usage {
-    /// Billing tokens counted by the provider or relay.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_tokens: Option<u64>,
-    /// Units deducted from the account, as the provider wrote them (e.g. `"1"`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub units_deducted: Option<String>,
+    /// Billing tokens counted by the provider or a relay.
+    #[serde(
+        default,
+        alias = "total_tokens",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tokens: Option<u64>,
+    /// The amount charged, in the provider's own billing units, as it wrote it (e.g. `"1"`).
+    #[serde(
+        default,
+        alias = "units_deducted",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub charged: Option<String>,
 }
 
 impl Usage {
     /// Usage with both figures given.
-    pub fn new(total_tokens: Option<u64>, units_deducted: Option<String>) -> Self {
-        Self {
-            total_tokens,
-            units_deducted,
-        }
+    pub fn new(tokens: Option<u64>, charged: Option<String>) -> Self {
+        Self { tokens, charged }
     }
 }
 
@@ -377,6 +448,19 @@ mod tests {
             TaskId::new("a?b").file_stem()
         );
         assert_eq!(TaskId::new("task-1.v2").file_stem(), "task-1.v2");
+    }
+
+    #[test]
+    fn ids_keep_their_route_and_read_the_old_plain_form() {
+        let plain: TaskId = serde_json::from_str("\"840\"").unwrap();
+        assert_eq!(plain, TaskId::new("840"));
+        assert_eq!(serde_json::to_string(&plain).unwrap(), "\"840\"");
+        let routed = TaskId::new("840").with_route("image2video");
+        let text = serde_json::to_string(&routed).unwrap();
+        assert_eq!(text, r#"{"id":"840","route":"image2video"}"#);
+        assert_eq!(serde_json::from_str::<TaskId>(&text).unwrap(), routed);
+        assert_eq!(routed.to_string(), "840", "Display is the raw id");
+        assert!(routed.same_raw_id(&plain) && routed != plain);
     }
 
     #[test]

@@ -44,19 +44,8 @@ pub fn watch<'a>(
     Poller::new(provider, id.clone(), policy, Start::Existing).into_stream()
 }
 
-/// Like [`watch`], for a task just returned by `submit`: yields `submitted` first, then the
-/// first query comes after the policy's `first_delay`.
-pub fn watch_submitted<'a>(
-    provider: &'a dyn VideoProvider,
-    submitted: Task,
-    policy: &PollPolicy,
-) -> impl Stream<Item = Result<Task, VideoError>> + Send + 'a {
-    let id = submitted.id.clone();
-    Poller::new(provider, id, policy, Start::Submitted(Box::new(submitted))).into_stream()
-}
-
 /// Runs `poller` to the end, reporting each change, and turns a failed task into an error.
-pub(crate) async fn finish(
+async fn finish(
     provider: &dyn VideoProvider,
     poller: &mut Poller<'_>,
     mut on_change: impl FnMut(&Task),
@@ -100,19 +89,33 @@ pub(crate) enum Start {
     Submitted(Box<Task>),
 }
 
-/// The polling engine behind [`wait`] and [`watch`].
-#[derive(Debug)]
+/// Hears each query error the wait will retry, with the pause before the next query.
+pub(crate) type RetryHook<'a> = &'a (dyn Fn(&VideoError, Duration) + Send + Sync);
+
+/// The polling engine behind [`wait`], [`watch`] and the pipeline.
 pub(crate) struct Poller<'a> {
     provider: &'a dyn VideoProvider,
     id: TaskId,
     delays: PollDelays,
     deadline: Instant,
-    use_long_wait: bool,
+    long_wait: bool,
     pending: Option<Task>,
     query_now: bool,
     last: Option<Task>,
-    retry_after: Option<Duration>,
+    pause: Option<Duration>,
     done: bool,
+    on_retry: Option<RetryHook<'a>>,
+}
+
+impl std::fmt::Debug for Poller<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Poller")
+            .field("id", &self.id)
+            .field("deadline", &self.deadline)
+            .field("last", &self.last)
+            .field("done", &self.done)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'a> Poller<'a> {
@@ -131,13 +134,20 @@ impl<'a> Poller<'a> {
             id,
             delays: policy.delays(),
             deadline: deadline_after(policy.deadline),
-            use_long_wait: policy.use_long_wait && provider.capabilities().long_wait,
+            long_wait: policy.long_wait && provider.capabilities().long_wait,
             pending,
             query_now,
             last: None,
-            retry_after: None,
+            pause: None,
             done: false,
+            on_retry: None,
         }
+    }
+
+    /// Reports each retried query error to `hook`.
+    pub(crate) fn on_retry(mut self, hook: RetryHook<'a>) -> Self {
+        self.on_retry = Some(hook);
+        self
     }
 
     fn into_stream(self) -> impl Stream<Item = Result<Task, VideoError>> + Send + 'a {
@@ -164,8 +174,8 @@ impl<'a> Poller<'a> {
                 return Some(Ok(change));
             }
         }
-        if self.use_long_wait {
-            self.use_long_wait = false;
+        if self.long_wait {
+            self.long_wait = false;
             if let Some(item) = self.long_wait().await {
                 return Some(item);
             }
@@ -187,8 +197,14 @@ impl<'a> Poller<'a> {
                     }
                 }
                 Err(error) if error.is_retryable() => {
-                    tracing::debug!(task_id = %self.id, %error, "query failed; will retry");
-                    self.retry_after = error.retry_after();
+                    // The next scheduled pause, never shorter than what the provider asked.
+                    let scheduled = self.delays.next().unwrap_or_default();
+                    let pause = scheduled.max(error.retry_after().unwrap_or_default());
+                    tracing::debug!(task_id = %self.id, %error, ?pause, "query failed; will retry");
+                    if let Some(hook) = self.on_retry {
+                        hook(&error, pause);
+                    }
+                    self.pause = Some(pause);
                 }
                 Err(error) => {
                     self.done = true;
@@ -201,7 +217,7 @@ impl<'a> Poller<'a> {
     /// Tries the provider's one-request wait; `None` means "go on polling".
     async fn long_wait(&mut self) -> Option<Result<Task, VideoError>> {
         let remaining = self.deadline.saturating_duration_since(Instant::now());
-        let request = self.provider.wait_in_one_request(&self.id, remaining);
+        let request = self.provider.long_wait(&self.id, remaining);
         let Ok(answer) = tokio::time::timeout_at(self.deadline, request).await else {
             self.done = true;
             return Some(Err(self.timeout()));
@@ -231,8 +247,10 @@ impl<'a> Poller<'a> {
         if std::mem::take(&mut self.query_now) {
             return true;
         }
-        let scheduled = self.delays.next().unwrap_or_default();
-        let delay = scheduled.max(self.retry_after.take().unwrap_or_default());
+        let delay = match self.pause.take() {
+            Some(pause) => pause,
+            None => self.delays.next().unwrap_or_default(),
+        };
         let due = now.checked_add(delay).unwrap_or(self.deadline);
         if due >= self.deadline {
             tokio::time::sleep_until(self.deadline).await;

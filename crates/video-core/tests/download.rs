@@ -3,7 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use bytes::Bytes;
-use video_core::{DownloadProgress, IfExists, SaveOptions, VideoError, VideoStream, save_to_file};
+use video_core::provider::VideoStream;
+use video_core::{DownloadProgress, IfExists, SaveOptions, VideoError, save_to_file};
 
 fn chunks(parts: Vec<Result<&'static [u8], VideoError>>, length: Option<u64>) -> VideoStream {
     let items: Vec<Result<Bytes, VideoError>> = parts

@@ -13,7 +13,7 @@ use common::{Scripted, task};
 use futures::StreamExt;
 use tokio::time::Instant;
 use video_core::{
-    Event, PollPolicy, RateLimitScope, RetryPolicy, Retrying, SubmissionAttempt, TaskId,
+    Event, Pipeline, PollPolicy, RateLimitScope, RetryPolicy, Retrying, SubmissionAttempt, TaskId,
     TaskStatus, VideoError, VideoProvider, VideoRequest, generate, generate_all,
 };
 
@@ -50,10 +50,13 @@ async fn observer_hears_submitted_first_then_changes_then_finished() {
         };
         events.lock().unwrap().push(line);
     };
-    let done = generate(&provider, &request(), &policy(), &observer)
+    let done = Pipeline::new(&provider)
+        .policy(policy())
+        .on_event(observer)
+        .generate(&request())
         .await
         .unwrap();
-    assert_eq!(done.status, TaskStatus::Succeeded);
+    assert_eq!(done.task.status, TaskStatus::Succeeded);
     assert_eq!(
         events.into_inner().unwrap(),
         [
@@ -70,16 +73,12 @@ async fn observer_hears_submitted_first_then_changes_then_finished() {
 #[tokio::test(start_paused = true)]
 async fn invalid_requests_are_refused_before_submitting() {
     let provider = Scripted::new();
-    let error = generate(&provider, &VideoRequest::new(" "), &policy(), &())
+    let error = generate(&provider, &VideoRequest::new(" "), &policy())
         .await
         .unwrap_err();
     assert!(matches!(error, VideoError::InvalidRequest { field, .. } if field == "prompt"));
     let bad_duration = VideoRequest::builder("fox").duration_secs(7).build();
-    assert!(
-        generate(&provider, &bad_duration, &policy(), &())
-            .await
-            .is_err()
-    );
+    assert!(generate(&provider, &bad_duration, &policy()).await.is_err());
     assert_eq!(provider.submits(), 0);
 }
 
@@ -99,7 +98,10 @@ async fn unaccepted_submissions_are_retried_with_backoff_and_retry_after() {
         }
     };
     let started = Instant::now();
-    generate(&provider, &request(), &policy(), &observer)
+    Pipeline::new(&provider)
+        .policy(policy())
+        .on_event(observer)
+        .generate(&request())
         .await
         .unwrap();
     assert_eq!(provider.submits(), 4);
@@ -143,7 +145,7 @@ async fn ambiguous_submission_failures_are_never_retried() {
             "unknown_outcome"
         };
         let provider = Scripted::new().submit_answers([answer]);
-        let error = generate(&provider, &request(), &policy(), &())
+        let error = generate(&provider, &request(), &policy())
             .await
             .unwrap_err();
         assert_eq!(error.kind(), expected, "{kind}");
@@ -156,9 +158,7 @@ async fn submission_retries_are_bounded() {
     let provider = Scripted::new()
         .submit_answers((0..10).map(|_| rate_limited(RateLimitScope::Requests, None)));
     let policy = policy().with_submit_retry(RetryPolicy::default().with_max_retries(2));
-    let error = generate(&provider, &request(), &policy, &())
-        .await
-        .unwrap_err();
+    let error = generate(&provider, &request(), &policy).await.unwrap_err();
     assert!(matches!(error, VideoError::RateLimited { .. }));
     assert_eq!(provider.submits(), 3);
 }
@@ -224,10 +224,53 @@ async fn a_retry_after_beyond_the_cap_is_returned_not_slept() {
     let provider =
         Scripted::new().submit_answers([rate_limited(RateLimitScope::Requests, Some(86_400))]);
     let started = Instant::now();
-    let error = generate(&provider, &request(), &policy(), &())
+    let error = generate(&provider, &request(), &policy())
         .await
         .unwrap_err();
     assert!(matches!(error, VideoError::RateLimited { .. }));
     assert_eq!(provider.submits(), 1);
     assert_eq!(started.elapsed(), Duration::ZERO);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_closure_observer_needs_no_annotation_and_a_batch_names_every_job() {
+    let provider = Scripted::new()
+        .submit_answers([
+            Ok(task("a", TaskStatus::Submitted)),
+            Ok(task("b", TaskStatus::Submitted)),
+        ])
+        .then_answer(task("any", TaskStatus::Succeeded));
+    let seen = Mutex::new(Vec::new());
+    let pipeline = Pipeline::new(&provider)
+        .policy(policy())
+        .on_job_event(|index, event| {
+            if let Event::Submitted(task) = event {
+                seen.lock().unwrap().push((index, task.id.to_string()));
+            }
+        });
+    let results: Vec<_> = pipeline
+        .generate_all(vec![request(), request()], 2)
+        .collect()
+        .await;
+    assert_eq!(results.len(), 2);
+    drop(pipeline);
+    let mut seen = seen.into_inner().unwrap();
+    seen.sort();
+    assert_eq!(seen, vec![(0, "a".to_owned()), (1, "b".to_owned())]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn every_error_after_acceptance_names_the_task() {
+    let provider = Scripted::new()
+        .submit_answers([Ok(task("paid-1", TaskStatus::Submitted))])
+        .query_answers([Err(VideoError::Unauthorized {
+            message: "key revoked".into(),
+        })]);
+    let error = generate(&provider, &request(), &policy())
+        .await
+        .unwrap_err();
+    assert_eq!(error.task_id(), Some(&TaskId::new("paid-1")), "{error}");
+    assert!(matches!(error.root(), VideoError::Unauthorized { .. }));
+    assert_eq!(error.kind(), "unauthorized");
+    assert!(error.to_string().starts_with("task paid-1: "), "{error}");
 }

@@ -4,17 +4,35 @@
 
 mod common;
 
-use std::path::Path;
 use std::time::Duration;
 
 use common::{Scripted, task};
+use video_core::journal::{
+    DownloadRecord, EntryId, EntryState, JournalEntry, MemoryStore, TaskStore,
+};
 use video_core::{
-    DownloadRecord, EntryState, MemoryStore, PollPolicy, SubmissionAttempt, TaskStatus, TaskStore,
-    VideoError, VideoRequest, generate_journaled, update_entry,
+    Destination, Pipeline, PollPolicy, SubmissionAttempt, Task, TaskStatus, VideoError,
+    VideoProvider, VideoRequest,
 };
 
 fn policy() -> PollPolicy {
     PollPolicy::fixed(Duration::from_secs(1))
+}
+
+/// Runs the journaled pipeline; returns the entry it wrote (if any) and the result.
+async fn journaled(
+    provider: &dyn VideoProvider,
+    request: &VideoRequest,
+    policy: &PollPolicy,
+    store: &MemoryStore,
+) -> (Option<EntryId>, Result<Task, VideoError>) {
+    let result = Pipeline::new(provider)
+        .policy(policy.clone())
+        .journal(store)
+        .generate(request)
+        .await;
+    let entry = store.entries().await.unwrap().entries.first().map(|e| e.id);
+    (entry, result.map(|done| done.task))
 }
 
 #[tokio::test(start_paused = true)]
@@ -23,31 +41,26 @@ async fn a_successful_generation_is_journaled_step_by_step() {
         .query_answers([Ok(task("task-0", TaskStatus::Processing))])
         .then_answer(task("task-0", TaskStatus::Succeeded));
     let store = MemoryStore::new();
-    let out = Path::new("out.mp4");
-    let (entry, result) = generate_journaled(
-        &provider,
-        &VideoRequest::new("fox"),
-        &policy(),
-        &store,
-        Some(out),
-        &(),
-    )
-    .await;
-    let done = result.unwrap();
-    let entry = store.entry(entry.unwrap()).await.unwrap().unwrap();
-    assert_eq!(entry.state, EntryState::Succeeded);
-    assert_eq!(entry.task_id, Some(done.id.clone()));
-    assert_eq!(entry.output.as_deref(), Some(out));
-    assert_eq!(entry.videos.len(), 1);
-
-    let url = entry.videos[0].url.clone();
-    let record = DownloadRecord::new(0, url, "out.mp4", 10, "ab".repeat(32));
-    let entry = update_entry(&store, entry.id, |e| e.apply_download(&record))
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.mp4");
+    let done = Pipeline::new(&provider)
+        .policy(policy())
+        .journal(&store)
+        .save(Destination::file(&out))
+        .generate(&VideoRequest::new("fox"))
         .await
         .unwrap();
+    let entry = store.entry(done.entry.unwrap()).await.unwrap().unwrap();
     assert_eq!(entry.state, EntryState::Downloaded);
+    assert_eq!(entry.task_id, Some(done.task.id.clone()));
+    assert_eq!(entry.output.as_deref(), Some(out.as_path()));
+    assert_eq!(entry.videos.len(), 1);
+    let record = entry.download_of(0).unwrap();
+    assert_eq!(record.path, out);
+    assert_eq!(record.sha256, done.saved[0].sha256);
+    assert_eq!(record.bytes, std::fs::metadata(&out).unwrap().len());
     assert_eq!(
-        store.find_task(&done.id).await.unwrap().unwrap().id,
+        store.find_task(&done.task.id).await.unwrap().unwrap().id,
         entry.id
     );
 }
@@ -61,8 +74,7 @@ async fn an_unanswered_submission_is_marked_unknown_outcome_with_its_request() {
     };
     let provider = Scripted::new().submit_answers([Err(lost)]);
     let store = MemoryStore::new();
-    let (entry, result) =
-        generate_journaled(&provider, &request, &policy(), &store, None, &()).await;
+    let (entry, result) = journaled(&provider, &request, &policy(), &store).await;
     assert!(matches!(result, Err(VideoError::UnknownOutcome { .. })));
     let entry = store.entry(entry.unwrap()).await.unwrap().unwrap();
     assert_eq!(entry.state, EntryState::UnknownOutcome);
@@ -77,30 +89,14 @@ async fn refusals_and_failures_are_final_states() {
         message: "empty".into(),
     })]);
     let store = MemoryStore::new();
-    let (entry, _) = generate_journaled(
-        &provider,
-        &VideoRequest::new("a"),
-        &policy(),
-        &store,
-        None,
-        &(),
-    )
-    .await;
+    let (entry, _) = journaled(&provider, &VideoRequest::new("a"), &policy(), &store).await;
     assert_eq!(
         store.entry(entry.unwrap()).await.unwrap().unwrap().state,
         EntryState::Refused
     );
 
     let failing = Scripted::new().then_answer(task("x", TaskStatus::Failed));
-    let (entry, result) = generate_journaled(
-        &failing,
-        &VideoRequest::new("b"),
-        &policy(),
-        &store,
-        None,
-        &(),
-    )
-    .await;
+    let (entry, result) = journaled(&failing, &VideoRequest::new("b"), &policy(), &store).await;
     assert!(matches!(result, Err(VideoError::TaskFailed { .. })));
     let entry = store.entry(entry.unwrap()).await.unwrap().unwrap();
     assert_eq!(entry.state, EntryState::Failed);
@@ -123,15 +119,8 @@ async fn refusals_and_failures_are_final_states() {
 #[tokio::test(start_paused = true)]
 async fn invalid_requests_write_no_entry() {
     let store = MemoryStore::new();
-    let (entry, result) = generate_journaled(
-        &Scripted::new(),
-        &VideoRequest::new(""),
-        &policy(),
-        &store,
-        None,
-        &(),
-    )
-    .await;
+    let (entry, result) =
+        journaled(&Scripted::new(), &VideoRequest::new(""), &policy(), &store).await;
     assert!(entry.is_none());
     assert!(matches!(result, Err(VideoError::InvalidRequest { .. })));
     assert!(store.entries().await.unwrap().entries.is_empty());
@@ -142,15 +131,7 @@ async fn the_entry_tracks_status_while_waiting() {
     let provider = Scripted::new().then_answer(task("task-0", TaskStatus::Processing));
     let store = MemoryStore::new();
     let policy = policy().with_deadline(Duration::from_secs(3));
-    let (entry, result) = generate_journaled(
-        &provider,
-        &VideoRequest::new("a"),
-        &policy,
-        &store,
-        None,
-        &(),
-    )
-    .await;
+    let (entry, result) = journaled(&provider, &VideoRequest::new("a"), &policy, &store).await;
     assert!(matches!(result, Err(VideoError::WaitTimeout { .. })));
     let entry = store.entry(entry.unwrap()).await.unwrap().unwrap();
     assert_eq!(entry.state, EntryState::Submitted);
@@ -191,15 +172,7 @@ async fn only_proven_refusals_are_refused_everything_else_is_unknown() {
         let policy = policy().with_submit_retry(video_core::RetryPolicy::none());
         let provider = Scripted::new().submit_answers([Err(error)]);
         let store = MemoryStore::new();
-        let (entry, _) = generate_journaled(
-            &provider,
-            &VideoRequest::new("a"),
-            &policy,
-            &store,
-            None,
-            &(),
-        )
-        .await;
+        let (entry, _) = journaled(&provider, &VideoRequest::new("a"), &policy, &store).await;
         let state = store.entry(entry.unwrap()).await.unwrap().unwrap().state;
         assert_eq!(state, expected, "{kind}");
     }
@@ -207,13 +180,11 @@ async fn only_proven_refusals_are_refused_everything_else_is_unknown() {
 
 #[tokio::test(start_paused = true)]
 async fn waiting_for_an_existing_task_queries_at_once_and_records_it() {
-    use video_core::{Event, TaskId, wait_journaled};
+    use video_core::{Event, TaskId};
     let provider = Scripted::new().then_answer(task("t", TaskStatus::Succeeded));
     let store = MemoryStore::new();
-    let entry = store
-        .begin("scripted", &VideoRequest::new("a"), None)
-        .await
-        .unwrap();
+    let draft = JournalEntry::new(0, "scripted", &VideoRequest::new("a"), None);
+    let entry = store.begin(&draft).await.unwrap();
     let seen = std::sync::Mutex::new(Vec::new());
     let observer = |event: &Event<'_>| {
         if let Event::StatusChanged(t) = event {
@@ -221,10 +192,15 @@ async fn waiting_for_an_existing_task_queries_at_once_and_records_it() {
         }
     };
     let id = TaskId::new("t");
-    let done = wait_journaled(&provider, &id, None, &policy(), &store, entry, &observer)
+    let stored = store.entry(entry).await.unwrap().unwrap();
+    let done = Pipeline::new(&provider)
+        .policy(policy())
+        .journal(&store)
+        .on_event(observer)
+        .finish(&id, Some(&stored))
         .await
         .unwrap();
-    assert_eq!(done.status, TaskStatus::Succeeded);
+    assert_eq!(done.task.status, TaskStatus::Succeeded);
     assert_eq!(provider.query_millis(), vec![0]);
     assert_eq!(
         seen.into_inner().unwrap(),
@@ -239,7 +215,7 @@ async fn waiting_for_an_existing_task_queries_at_once_and_records_it() {
 
 #[tokio::test]
 async fn downloads_match_videos_by_position_so_fresh_links_keep_the_state() {
-    use video_core::{JournalEntry, Task, Video};
+    use video_core::Video;
     let mut entry = JournalEntry::new(1, "p", &VideoRequest::new("a"), None);
     let mut task = Task::new("t", TaskStatus::Succeeded);
     task.videos

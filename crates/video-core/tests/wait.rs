@@ -194,11 +194,24 @@ async fn long_wait_replaces_polling_when_offered() {
         .with_long_wait()
         .long_wait_answers([Ok(Some(task("t1", TaskStatus::Succeeded)))]);
     assert!(provider.capabilities().long_wait);
-    let done = wait(&provider, &id(), &PollPolicy::default())
-        .await
-        .unwrap();
+    let done = wait(
+        &provider,
+        &id(),
+        &PollPolicy::default().with_long_wait(true),
+    )
+    .await
+    .unwrap();
     assert_eq!(done.status, TaskStatus::Succeeded);
     assert!(provider.query_millis().is_empty(), "no polling expected");
+    // Off by default: the policy is the one switch.
+    let polled = Scripted::new()
+        .with_long_wait()
+        .long_wait_answers([Ok(Some(task("t1", TaskStatus::Succeeded)))])
+        .then_answer(task("t1", TaskStatus::Succeeded));
+    wait(&polled, &id(), &PollPolicy::fixed(Duration::from_secs(1)))
+        .await
+        .unwrap();
+    assert_eq!(polled.query_millis(), vec![0]);
 }
 
 #[tokio::test(start_paused = true)]
@@ -207,7 +220,7 @@ async fn long_wait_failure_falls_back_to_polling() {
         .with_long_wait()
         .long_wait_answers([Err(VideoError::transport(true, "stream dropped"))])
         .then_answer(task("t1", TaskStatus::Succeeded));
-    let policy = PollPolicy::fixed(Duration::from_secs(3));
+    let policy = PollPolicy::fixed(Duration::from_secs(3)).with_long_wait(true);
     wait(&provider, &id(), &policy).await.unwrap();
     assert_eq!(provider.query_millis(), vec![0]);
 

@@ -5,7 +5,8 @@
 use std::time::{Duration, SystemTime};
 
 use rusqlite::{Connection, OptionalExtension, params};
-use video_core::{EntryId, unix_millis};
+use video_core::journal::EntryId;
+use video_core::provider::unix_millis;
 
 /// Who this process is, as written in the claims it takes.
 #[derive(Debug, Clone)]

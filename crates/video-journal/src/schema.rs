@@ -3,8 +3,9 @@
 use rusqlite::Connection;
 
 /// The schema version this crate writes (`PRAGMA user_version`). Version 1 (release 0.1)
-/// had no claims table and no application id; it is migrated when opened.
-pub const SCHEMA_VERSION: i64 = 2;
+/// had no claims table and no application id; version 2 stored task ids as plain strings
+/// only. Older journals are migrated when opened; newer ones are refused.
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// The SQLite `application_id` that marks a file as a video journal ("VDJL").
 pub const APPLICATION_ID: i32 = 0x5644_4A4C;
@@ -104,11 +105,48 @@ pub(crate) fn prepare(conn: &Connection, busy: std::time::Duration) -> Result<()
     conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
         .map_err(text)?;
     if version < SCHEMA_VERSION {
+        migrate(conn).map_err(text)?;
+    }
+    Ok(())
+}
+
+/// Creates or upgrades the schema to [`SCHEMA_VERSION`] in one transaction. Version 3
+/// rewrites every readable entry in the current format (task handles with their route,
+/// provider-neutral usage fields), so an older program reading it fails on the version, not
+/// on a field it does not know.
+fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(&format!("BEGIN IMMEDIATE; {CREATE_V1} {UPGRADE_TO_V2}"))?;
+    let rewritten = rewrite_entries(conn).and_then(|()| {
         conn.execute_batch(&format!(
-            "BEGIN IMMEDIATE; {CREATE_V1} {UPGRADE_TO_V2} PRAGMA application_id = {APPLICATION_ID}; \
-             PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+            "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {SCHEMA_VERSION}; \
+             COMMIT;"
         ))
-        .map_err(text)?;
+    });
+    if rewritten.is_err() {
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    rewritten
+}
+
+/// Re-serialises each entry that parses; an unreadable row is left as it is (it is reported
+/// when listed).
+fn rewrite_entries(conn: &Connection) -> rusqlite::Result<()> {
+    let rows: Vec<(i64, String)> = {
+        let mut statement = conn.prepare("SELECT id, entry FROM entries")?;
+        let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for (id, text) in rows {
+        let Ok(entry) = serde_json::from_str::<video_core::journal::JournalEntry>(&text) else {
+            continue;
+        };
+        let Ok(current) = serde_json::to_string(&entry) else {
+            continue;
+        };
+        conn.execute(
+            "UPDATE entries SET entry = ?2 WHERE id = ?1",
+            rusqlite::params![id, current],
+        )?;
     }
     Ok(())
 }

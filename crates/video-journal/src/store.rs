@@ -6,10 +6,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use rusqlite::{Connection, OptionalExtension, params};
-use video_core::{
-    EntryId, JournalEntry, Listing, TaskId, TaskStore, UnreadableEntry, VideoError, VideoRequest,
-    unix_millis,
-};
+use video_core::journal::{EntryId, JournalEntry, Listing, TaskStore, UnreadableEntry};
+use video_core::provider::unix_millis;
+use video_core::{TaskId, VideoError};
 
 use crate::claims::{self, Owner};
 use crate::schema::prepare;
@@ -282,13 +281,8 @@ fn list(conn: &Connection) -> rusqlite::Result<Listing> {
 #[async_trait]
 impl TaskStore for SqliteJournal {
     /// Writes the entry and claims it for this process, in one transaction.
-    async fn begin(
-        &self,
-        provider: &str,
-        request: &VideoRequest,
-        output: Option<&Path>,
-    ) -> Result<EntryId, VideoError> {
-        let entry = JournalEntry::new(0, provider, request, output);
+    async fn begin(&self, entry: &JournalEntry) -> Result<EntryId, VideoError> {
+        let entry = entry.clone();
         let owner = self.inner.owner.clone();
         let lease = self.inner.options.claim_lease;
         let id = self

@@ -5,10 +5,8 @@
 use std::path::Path;
 
 use std::time::Duration;
-use video_core::{
-    DownloadRecord, EntryState, Task, TaskId, TaskStatus, TaskStore, Video, VideoError,
-    VideoRequest, update_entry,
-};
+use video_core::journal::{DownloadRecord, EntryState, JournalEntry, TaskStore, update_entry};
+use video_core::{Task, TaskId, TaskStatus, Video, VideoError, VideoRequest};
 
 use video_journal::{APPLICATION_ID, JournalOptions, SCHEMA_VERSION, SqliteJournal};
 
@@ -29,7 +27,12 @@ async fn entries_survive_reopening_and_keep_every_field() {
     let id = {
         let journal = SqliteJournal::open(&path).unwrap();
         let id = journal
-            .begin("kling-dmx", &request, Some(Path::new("fox.mp4")))
+            .begin(&JournalEntry::new(
+                0,
+                "kling-dmx",
+                &request,
+                Some(Path::new("fox.mp4")),
+            ))
             .await
             .unwrap();
         update_entry(&journal, id, |e| {
@@ -75,7 +78,7 @@ async fn the_file_is_in_wal_mode_with_a_schema_version() {
     let path = dir.path().join("j.sqlite3");
     let journal = SqliteJournal::open(&path).unwrap();
     journal
-        .begin("mock", &VideoRequest::new("a"), None)
+        .begin(&JournalEntry::new(0, "mock", &VideoRequest::new("a"), None))
         .await
         .unwrap();
     let conn = rusqlite::Connection::open(&path).unwrap();
@@ -109,7 +112,12 @@ async fn listing_is_newest_first_and_saving_a_missing_entry_fails() {
     let journal = SqliteJournal::open(&dir.path().join("j.sqlite3")).unwrap();
     for prompt in ["one", "two", "three"] {
         journal
-            .begin("mock", &VideoRequest::new(prompt), None)
+            .begin(&JournalEntry::new(
+                0,
+                "mock",
+                &VideoRequest::new(prompt),
+                None,
+            ))
             .await
             .unwrap();
     }
@@ -138,7 +146,7 @@ async fn two_handles_on_one_file_see_each_others_writes() {
     let first = SqliteJournal::open(&path).unwrap();
     let second = SqliteJournal::open(&path).unwrap();
     let id = first
-        .begin("mock", &VideoRequest::new("a"), None)
+        .begin(&JournalEntry::new(0, "mock", &VideoRequest::new("a"), None))
         .await
         .unwrap();
     assert_eq!(
@@ -155,7 +163,7 @@ async fn a_new_journal_is_private_to_its_owner() {
     let path = dir.path().join("j.sqlite3");
     let journal = SqliteJournal::open(&path).unwrap();
     journal
-        .begin("mock", &VideoRequest::new("a"), None)
+        .begin(&JournalEntry::new(0, "mock", &VideoRequest::new("a"), None))
         .await
         .unwrap();
     // The journal keeps signed video URLs: its write-ahead log is as private as the file.
@@ -223,6 +231,47 @@ async fn a_release_0_1_journal_is_migrated_and_keeps_its_entries() {
     assert_eq!((app, version), (APPLICATION_ID, SCHEMA_VERSION));
 }
 
+/// A journal as the previous version of this crate (schema 2) wrote it.
+fn write_schema_2_journal(path: &Path) {
+    write_release_0_1_journal(path);
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .execute_batch(&format!(
+            "CREATE TABLE claims (entry_id INTEGER PRIMARY KEY, owner TEXT NOT NULL, host TEXT NOT NULL, pid INTEGER NOT NULL, expires_at INTEGER NOT NULL);
+             PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = 2;"
+        ))
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_schema_2_journal_is_migrated_to_task_handles() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v2.sqlite3");
+    write_schema_2_journal(&path);
+    let journal = SqliteJournal::open(&path).unwrap();
+    let entry = journal.entries().await.unwrap().entries.remove(0);
+    assert_eq!(entry.task_id, Some(TaskId::new("840")));
+    // A routed id is stored and read back with its route.
+    let mut routed = entry.clone();
+    routed.task_id = Some(TaskId::new("840").with_route("image2video"));
+    journal.save(&routed).await.unwrap();
+    let again = journal.entry(entry.id).await.unwrap().unwrap();
+    assert_eq!(again.task_id.unwrap().route(), Some("image2video"));
+    let version: i64 = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+    let text: String = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row("SELECT entry FROM entries", [], |r| r.get(0))
+        .unwrap();
+    assert!(
+        text.contains("\"if_exists\""),
+        "rewritten in the current format: {text}"
+    );
+}
+
 #[tokio::test]
 async fn one_corrupt_row_is_reported_and_the_others_listed() {
     let dir = tempfile::tempdir().unwrap();
@@ -232,7 +281,12 @@ async fn one_corrupt_row_is_reported_and_the_others_listed() {
     for prompt in ["one", "two", "three"] {
         ids.push(
             journal
-                .begin("mock", &VideoRequest::new(prompt), None)
+                .begin(&JournalEntry::new(
+                    0,
+                    "mock",
+                    &VideoRequest::new(prompt),
+                    None,
+                ))
                 .await
                 .unwrap(),
         );
@@ -263,7 +317,7 @@ async fn a_claim_keeps_other_processes_off_an_entry_until_released() {
     let first = SqliteJournal::open(&path).unwrap();
     let second = SqliteJournal::open(&path).unwrap();
     let id = first
-        .begin("mock", &VideoRequest::new("a"), None)
+        .begin(&JournalEntry::new(0, "mock", &VideoRequest::new("a"), None))
         .await
         .unwrap();
     assert!(
@@ -287,7 +341,7 @@ async fn a_claim_of_another_host_holds_until_its_lease_expires() {
     let path = dir.path().join("j.sqlite3");
     let journal = SqliteJournal::open(&path).unwrap();
     let id = journal
-        .begin("mock", &VideoRequest::new("a"), None)
+        .begin(&JournalEntry::new(0, "mock", &VideoRequest::new("a"), None))
         .await
         .unwrap();
     journal.release(id).await.unwrap();
@@ -325,7 +379,7 @@ async fn a_locked_journal_is_waited_for_then_reported() {
     let options = JournalOptions::default().with_busy_timeout(Duration::from_millis(50));
     let journal = SqliteJournal::open_with(&path, options).unwrap();
     let id = journal
-        .begin("mock", &VideoRequest::new("a"), None)
+        .begin(&JournalEntry::new(0, "mock", &VideoRequest::new("a"), None))
         .await
         .unwrap();
     let entry = journal.entry(id).await.unwrap().unwrap();

@@ -77,7 +77,7 @@ mod tests {
         let task = parse_callback(&fixture()).unwrap();
         assert_eq!(task.id.as_str(), "840242793980637239");
         assert_eq!(task.status, TaskStatus::Succeeded);
-        assert_eq!(task.external_id.as_deref(), Some("order-2026-000123"));
+        assert_eq!(task.client_reference.as_deref(), Some("order-2026-000123"));
         assert_eq!(task.usage, Some(Usage::new(None, Some("1".into()))));
         assert_eq!(task.videos.len(), 1);
         assert_eq!(task.videos[0].duration_secs, Some(5.041));

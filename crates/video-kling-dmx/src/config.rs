@@ -3,14 +3,12 @@
 use std::fmt;
 use std::time::Duration;
 
-use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 use video_core::VideoError;
+use video_http::{Auth, HttpClient, HttpOptions, RedactedSecret, UrlPolicy};
 
-use crate::client::KlingDmxClient;
-use crate::download::{MAX_REDIRECTS, check_download_url};
-use crate::scrub::Scrubber;
+use crate::client::{Inner, KlingDmxClient, capabilities};
 
 /// The relay's host root.
 pub const DEFAULT_BASE_URL: &str = "https://www.dmxapi.cn";
@@ -23,30 +21,22 @@ pub const ENV_API_KEY: &str = "DMXAPI_API_KEY";
 /// Environment variable holding the base URL (optional; the host root).
 pub const ENV_BASE_URL: &str = "DMXAPI_BASE_URL";
 
-/// How the client asks for a task's state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum QueryMode {
-    /// One short JSON request per query; core polls. The default.
-    #[default]
-    Json,
-    /// As `Json` for single queries, plus a long wait in one streaming request (server-sent
-    /// events): [`video_core::VideoProvider::wait_in_one_request`] is implemented and
-    /// [`video_core::Capabilities::long_wait`] is true.
-    Stream,
+/// Whether the environment configures the relay: `DMXAPI_API_KEY` is set and not blank.
+/// (Tools choosing a provider ask this instead of reading the key themselves.)
+pub fn configured_in_env() -> bool {
+    std::env::var(ENV_API_KEY).is_ok_and(|key| !key.trim().is_empty())
 }
 
 /// Builds a [`KlingDmxClient`]; see [`KlingDmxClient::builder`].
 ///
 /// ```
 /// use std::time::Duration;
-/// use video_kling_dmx::{KlingDmxClient, QueryMode};
+/// use video_kling_dmx::KlingDmxClient;
 ///
 /// let client = KlingDmxClient::builder()
 ///     .api_key("sk-example")
 ///     .base_url("https://www.dmxapi.cn/v1/")
 ///     .request_timeout(Duration::from_secs(30))
-///     .query_mode(QueryMode::Stream)
 ///     .build()?;
 /// assert_eq!(client.endpoint(), "https://www.dmxapi.cn/v1/responses");
 /// # Ok::<(), video_core::VideoError>(())
@@ -57,56 +47,9 @@ pub struct KlingDmxClientBuilder {
     base_url: String,
     submit_model: String,
     query_model: String,
-    connect_timeout: Duration,
-    request_timeout: Duration,
     stream_timeout: Duration,
-    max_in_flight: usize,
-    max_downloads_in_flight: usize,
-    user_agent: String,
-    http_client: Option<reqwest::Client>,
-    allow_insecure_http: bool,
-    query_mode: QueryMode,
-    max_reply_bytes: u64,
-    downloads: DownloadLimits,
+    http: HttpOptions,
 }
-
-/// How long and how large a video download may be; see the `download_*` builder options.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct DownloadLimits {
-    /// The overall deadline before the size allowance is added.
-    pub(crate) base_deadline: Duration,
-    /// The slowest acceptable rate, in bytes per second, averaged over `window`.
-    pub(crate) min_bytes_per_sec: u64,
-    /// The span the rate is averaged over.
-    pub(crate) window: Duration,
-    /// The largest video accepted.
-    pub(crate) max_bytes: u64,
-}
-
-impl Default for DownloadLimits {
-    fn default() -> Self {
-        Self {
-            base_deadline: Duration::from_secs(120),
-            min_bytes_per_sec: 32 * 1024,
-            window: Duration::from_secs(30),
-            max_bytes: 4 << 30,
-        }
-    }
-}
-
-impl DownloadLimits {
-    /// The overall deadline of a download of `length` bytes (the size cap when unknown): the
-    /// base plus the time the length takes at the minimum rate.
-    pub(crate) fn deadline_for(&self, length: Option<u64>) -> Duration {
-        let bytes = length.unwrap_or(self.max_bytes).min(self.max_bytes);
-        let allowance = bytes / self.min_bytes_per_sec.max(1);
-        self.base_deadline
-            .saturating_add(Duration::from_secs(allowance))
-    }
-}
-
-/// The default cap on an API reply body (and on one event of a streamed reply).
-pub const DEFAULT_MAX_REPLY_BYTES: u64 = 4 << 20;
 
 impl Default for KlingDmxClientBuilder {
     fn default() -> Self {
@@ -122,17 +65,8 @@ impl KlingDmxClientBuilder {
             base_url: DEFAULT_BASE_URL.to_owned(),
             submit_model: DEFAULT_SUBMIT_MODEL.to_owned(),
             query_model: DEFAULT_QUERY_MODEL.to_owned(),
-            connect_timeout: Duration::from_secs(10),
-            request_timeout: Duration::from_secs(60),
             stream_timeout: Duration::from_secs(20 * 60),
-            max_in_flight: 64,
-            max_downloads_in_flight: 8,
-            user_agent: concat!("video-kling-dmx/", env!("CARGO_PKG_VERSION")).to_owned(),
-            http_client: None,
-            allow_insecure_http: false,
-            query_mode: QueryMode::Json,
-            max_reply_bytes: DEFAULT_MAX_REPLY_BYTES,
-            downloads: DownloadLimits::default(),
+            http: HttpOptions::new(concat!("video-kling-dmx/", env!("CARGO_PKG_VERSION"))),
         }
     }
 
@@ -186,19 +120,20 @@ impl KlingDmxClientBuilder {
     /// How long to wait for a connection (default 10 s). Ignored with
     /// [`http_client`](Self::http_client), which keeps its own.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.http.connect_timeout = timeout;
         self
     }
 
     /// The whole-call limit of a submission or a JSON query, and the idle limit of a
     /// download (default 60 s).
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
-        self.request_timeout = timeout;
+        self.http.request_timeout = timeout;
         self
     }
 
-    /// The limit of one streaming long wait (default 20 minutes; never longer than the
-    /// deadline core passes).
+    /// The limit of one long wait (the streaming query; default 20 minutes; never longer
+    /// than the deadline core passes). Whether the long wait is used is the policy's choice:
+    /// [`video_core::PollPolicy::with_long_wait`].
     pub fn stream_timeout(mut self, timeout: Duration) -> Self {
         self.stream_timeout = timeout;
         self
@@ -206,7 +141,7 @@ impl KlingDmxClientBuilder {
 
     /// The most HTTP requests in flight at once, downloads included (default 64).
     pub fn max_in_flight(mut self, requests: usize) -> Self {
-        self.max_in_flight = requests;
+        self.http.max_in_flight = requests;
         self
     }
 
@@ -214,13 +149,13 @@ impl KlingDmxClientBuilder {
     /// `max_in_flight`. Downloads hold buffers while they run, so this bounds memory when
     /// many tasks finish together.
     pub fn max_downloads_in_flight(mut self, downloads: usize) -> Self {
-        self.max_downloads_in_flight = downloads;
+        self.http.max_downloads_in_flight = downloads;
         self
     }
 
     /// The `User-Agent` header (default `video-kling-dmx/<version>`).
     pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
-        self.user_agent = agent.into();
+        self.http.user_agent = agent.into();
         self
     }
 
@@ -229,21 +164,15 @@ impl KlingDmxClientBuilder {
     /// `redirect(Policy::none())` or a capped policy: an API call that was redirected anyway
     /// fails with [`VideoError::Configuration`] naming the host. Do not give it default
     /// headers carrying secrets, since downloads go to third-party hosts.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
+    pub fn http_client(mut self, client: video_http::reqwest::Client) -> Self {
+        self.http.http_client = Some(client);
         self
     }
 
     /// Allows plain `http` to non-loopback hosts (default false; loopback is always allowed):
     /// for the base URL, which would carry the API key unencrypted, and for video downloads.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
-        self.allow_insecure_http = allow;
-        self
-    }
-
-    /// How tasks are queried (default [`QueryMode::Json`]).
-    pub fn query_mode(mut self, mode: QueryMode) -> Self {
-        self.query_mode = mode;
+        self.http.allow_insecure_http = allow;
         self
     }
 
@@ -251,7 +180,7 @@ impl KlingDmxClientBuilder {
     /// (default 4 MiB). A larger one fails with [`VideoError::TooLarge`] without being read
     /// on.
     pub fn max_reply_bytes(mut self, bytes: u64) -> Self {
-        self.max_reply_bytes = bytes;
+        self.http.max_reply_bytes = bytes;
         self
     }
 
@@ -260,7 +189,7 @@ impl KlingDmxClientBuilder {
     /// [`download_min_throughput`](Self::download_min_throughput) seconds; when the length is
     /// not announced, the allowance of [`max_video_bytes`](Self::max_video_bytes).
     pub fn download_deadline(mut self, base: Duration) -> Self {
-        self.downloads.base_deadline = base;
+        self.http.downloads.base_deadline = base;
         self
     }
 
@@ -268,8 +197,8 @@ impl KlingDmxClientBuilder {
     /// `window` (default 32 KiB/s over 30 s). A server dripping bytes fails the download with
     /// a retryable transport error instead of holding it open.
     pub fn download_min_throughput(mut self, bytes_per_sec: u64, window: Duration) -> Self {
-        self.downloads.min_bytes_per_sec = bytes_per_sec;
-        self.downloads.window = window;
+        self.http.downloads.min_bytes_per_sec = bytes_per_sec;
+        self.http.downloads.window = window;
         self
     }
 
@@ -277,7 +206,7 @@ impl KlingDmxClientBuilder {
     /// before reading, and a body that grows past it is cut off, with
     /// [`VideoError::TooLarge`].
     pub fn max_video_bytes(mut self, bytes: u64) -> Self {
-        self.downloads.max_bytes = bytes;
+        self.http.downloads.max_bytes = bytes;
         self
     }
 
@@ -285,8 +214,9 @@ impl KlingDmxClientBuilder {
     ///
     /// # Errors
     /// [`VideoError::Configuration`] when the key is missing or empty (the message never
-    /// contains it), the base URL is not an `http(s)` URL, a model name is empty,
-    /// `max_in_flight` is 0 or the HTTP client cannot be built.
+    /// contains it), the base URL is not an `http(s)` URL (or is plain http to a non-loopback
+    /// host without `allow_insecure_http`, which would send the key unencrypted), a model
+    /// name is empty, a cap or limit is 0, or the HTTP client cannot be built.
     pub fn build(self) -> Result<KlingDmxClient, VideoError> {
         let config = |message: &str| VideoError::Configuration {
             message: message.to_owned(),
@@ -299,12 +229,12 @@ impl KlingDmxClientBuilder {
                     "missing API key: set {ENV_API_KEY} or call KlingDmxClientBuilder::api_key"
                 ))
             })?;
-        let api_key = SecretString::from(api_key.expose_secret().trim().to_owned());
-        let mut auth = HeaderValue::from_str(api_key.expose_secret())
-            .map_err(|_| config("the API key contains characters not allowed in a header"))?;
-        auth.set_sensitive(true);
+        let auth = Auth::raw_key(api_key)?;
         let endpoint = endpoint(&self.base_url)?;
-        if crate::download::check_download_url(&endpoint, self.allow_insecure_http).is_err() {
+        let policy = UrlPolicy {
+            allow_insecure_http: self.http.allow_insecure_http,
+        };
+        if policy.check(&endpoint, "base_url").is_err() {
             return Err(config(
                 "refusing to send the API key over plain http to a non-loopback host: use https \
                  (or allow_insecure_http)",
@@ -313,99 +243,29 @@ impl KlingDmxClientBuilder {
         if self.submit_model.trim().is_empty() || self.query_model.trim().is_empty() {
             return Err(config("model names must not be empty"));
         }
-        if self.max_in_flight == 0 || self.max_downloads_in_flight == 0 {
-            return Err(config(
-                "max_in_flight and max_downloads_in_flight must be at least 1",
-            ));
-        }
-        if self.max_reply_bytes == 0 || self.downloads.max_bytes == 0 {
-            return Err(config(
-                "max_reply_bytes and max_video_bytes must be at least 1",
-            ));
-        }
-        if self.downloads.window.is_zero() {
-            return Err(config("the download throughput window must not be zero"));
-        }
-        let user_agent = HeaderValue::from_str(&self.user_agent)
-            .map_err(|_| config("the user agent is not a valid header value"))?;
-        let (api_http, download_http) = match self.http_client {
-            Some(client) => (client.clone(), client),
-            None => (
-                api_http_client(self.connect_timeout)?,
-                download_http_client(self.connect_timeout, self.allow_insecure_http)?,
-            ),
-        };
-        Ok(KlingDmxClient::from_settings(Settings {
-            scrubber: Scrubber::new(api_key),
-            auth,
+        let http = HttpClient::new(self.http, auth)?;
+        Ok(KlingDmxClient::from_inner(Inner {
+            http,
             endpoint,
             submit_model: self.submit_model,
             query_model: self.query_model,
-            request_timeout: self.request_timeout,
             stream_timeout: self.stream_timeout,
-            max_in_flight: self.max_in_flight,
-            max_downloads_in_flight: self.max_downloads_in_flight,
-            user_agent,
-            allow_insecure_http: self.allow_insecure_http,
-            query_mode: self.query_mode,
-            max_reply_bytes: self.max_reply_bytes,
-            downloads: self.downloads,
-            api_http,
-            download_http,
+            capabilities: capabilities(),
         }))
     }
 }
 
 impl fmt::Debug for KlingDmxClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let key = if self.api_key.is_some() {
-            "[redacted]"
-        } else {
-            "[not set]"
-        };
         f.debug_struct("KlingDmxClientBuilder")
-            .field("api_key", &key)
+            .field("api_key", &RedactedSecret(self.api_key.is_some()))
             .field("base_url", &self.base_url)
             .field("submit_model", &self.submit_model)
             .field("query_model", &self.query_model)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("request_timeout", &self.request_timeout)
             .field("stream_timeout", &self.stream_timeout)
-            .field("max_in_flight", &self.max_in_flight)
-            .field("max_downloads_in_flight", &self.max_downloads_in_flight)
-            .field("user_agent", &self.user_agent)
-            .field("custom_http_client", &self.http_client.is_some())
-            .field("allow_insecure_http", &self.allow_insecure_http)
-            .field("query_mode", &self.query_mode)
-            .field("max_reply_bytes", &self.max_reply_bytes)
-            .field("downloads", &self.downloads)
+            .field("http", &self.http)
             .finish()
     }
-}
-
-/// The checked options a client runs with.
-pub(crate) struct Settings {
-    /// The key as a header value, marked sensitive.
-    pub(crate) auth: HeaderValue,
-    /// `<base>/v1/responses`.
-    pub(crate) endpoint: Url,
-    pub(crate) submit_model: String,
-    pub(crate) query_model: String,
-    pub(crate) request_timeout: Duration,
-    pub(crate) stream_timeout: Duration,
-    pub(crate) max_in_flight: usize,
-    pub(crate) max_downloads_in_flight: usize,
-    pub(crate) user_agent: HeaderValue,
-    pub(crate) allow_insecure_http: bool,
-    pub(crate) query_mode: QueryMode,
-    pub(crate) max_reply_bytes: u64,
-    pub(crate) downloads: DownloadLimits,
-    /// Removes echoes of the key from everything read.
-    pub(crate) scrubber: Scrubber,
-    /// For API calls: never follows a redirect (unless the caller supplied the client).
-    pub(crate) api_http: reqwest::Client,
-    /// For video downloads: capped redirects, never to plain http off loopback.
-    pub(crate) download_http: reqwest::Client,
 }
 
 /// The API endpoint for a base URL: `<host root>/v1/responses`.
@@ -430,43 +290,6 @@ pub(crate) fn endpoint(base: &str) -> Result<Url, VideoError> {
     url.set_query(None);
     url.set_fragment(None);
     Ok(url)
-}
-
-/// The client for API calls when the caller supplies none: rustls, a connect timeout, and no
-/// redirects (a redirect would re-send the prompt, and trust a task id, from another host).
-fn api_http_client(connect_timeout: Duration) -> Result<reqwest::Client, VideoError> {
-    reqwest::Client::builder()
-        .connect_timeout(connect_timeout)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|error| VideoError::Configuration {
-            message: format!("cannot build the HTTP client: {error}"),
-        })
-}
-
-/// The client for downloads when the caller supplies none: rustls, a connect timeout, and
-/// redirects capped at [`MAX_REDIRECTS`] that never lead to plain http on a non-loopback host
-/// (unless allowed). Downloads carry no key, so following a signed link to a CDN is safe.
-fn download_http_client(
-    connect_timeout: Duration,
-    allow_insecure: bool,
-) -> Result<reqwest::Client, VideoError> {
-    let policy = reqwest::redirect::Policy::custom(move |attempt| {
-        if attempt.previous().len() > MAX_REDIRECTS {
-            attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
-        } else if check_download_url(attempt.url(), allow_insecure).is_err() {
-            attempt.error("refusing a redirect to a plain-http, non-loopback URL")
-        } else {
-            attempt.follow()
-        }
-    });
-    reqwest::Client::builder()
-        .connect_timeout(connect_timeout)
-        .redirect(policy)
-        .build()
-        .map_err(|error| VideoError::Configuration {
-            message: format!("cannot build the HTTP client: {error}"),
-        })
 }
 
 #[cfg(test)]
@@ -594,7 +417,7 @@ mod tests {
         let secret = "sk-TEST-SECRET-9f8e7d";
         let builder = KlingDmxClientBuilder::new().api_key(secret);
         let shown = format!("{builder:?}");
-        assert!(shown.contains("api_key: \"[redacted]\""), "{shown}");
+        assert!(shown.contains("api_key: [redacted]"), "{shown}");
         assert!(!shown.contains(secret));
         let client = builder.build().unwrap();
         let shown = format!("{client:?} {client:#?}");

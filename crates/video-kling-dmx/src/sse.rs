@@ -2,14 +2,11 @@
 //! `response.completed` event carries the outcome as text (`任务ID: …`, `视频链接: …`,
 //! `时长: …`, or an error line).
 
-use bytes::Bytes;
-use eventsource_stream::{EventStreamError, Eventsource};
-use futures::{Stream, StreamExt};
 use serde_json::Value;
 use video_core::{Task, TaskId, TaskStatus, Video, VideoError};
+use video_http::Events;
 
 use crate::convert::{Call, classify, parse_seconds, task_from_envelope};
-use crate::scrub::Scrubber;
 use crate::wire::StreamEvent;
 
 /// Markers public clients look for in a text that reports an error.
@@ -20,27 +17,11 @@ const ERROR_MARKERS: [&str; 2] = ["[错误]", "Kling API 错误"];
 /// Events before it are ignored. An `error` or `response.failed` event is a retryable
 /// provider error; an event carrying a Kling envelope is classified like a JSON reply. A
 /// stream that ends first is a retryable transport error (the caller falls back to polling).
-///
-/// Every event's data is scrubbed of the key before it is parsed, so nothing built from it
-/// (a failure message, an error, a log line) can carry an echoed key.
-pub(crate) async fn task_from_events<S, E>(
-    body: S,
-    id: &TaskId,
-    transport_error: impl Fn(E) -> VideoError,
-    scrubber: &Scrubber,
-) -> Result<Task, VideoError>
-where
-    S: Stream<Item = Result<Bytes, E>>,
-{
-    let mut events = std::pin::pin!(body.eventsource());
+/// The events arrive scrubbed of the key and capped in size (`video-http`).
+pub(crate) async fn task_from_events(mut events: Events, id: &TaskId) -> Result<Task, VideoError> {
     while let Some(item) = events.next().await {
-        let event = item.map_err(|error| match error {
-            EventStreamError::Transport(error) => transport_error(error),
-            EventStreamError::Utf8(error) => malformed(&error.to_string()),
-            EventStreamError::Parser(error) => malformed(&error.to_string()),
-        })?;
-        let data = scrubber.text(event.data.trim());
-        let data = data.as_ref();
+        let event = item?;
+        let data = event.data.trim();
         if data == "[DONE]" {
             break;
         }
@@ -85,10 +66,6 @@ where
     ))
 }
 
-fn malformed(reason: &str) -> VideoError {
-    VideoError::decode(Some(200), format!("malformed event stream: {reason}"), b"")
-}
-
 fn event_error_message(payload: &Value, data: &str) -> String {
     let pointers = [
         "/response/error/message",
@@ -99,7 +76,10 @@ fn event_error_message(payload: &Value, data: &str) -> String {
     pointers
         .iter()
         .find_map(|p| payload.pointer(p).and_then(Value::as_str))
-        .map_or_else(|| video_core::excerpt(data.as_bytes()), str::to_owned)
+        .map_or_else(
+            || video_core::provider::excerpt(data.as_bytes()),
+            str::to_owned,
+        )
 }
 
 /// The outcome a completed text reports: an error line → `Failed` with the text after the
@@ -200,25 +180,25 @@ mod tests {
         TaskId::new("840242793980637239")
     }
 
+    /// Parses raw SSE chunks the way `video-http` does (the scrubbing and the cap are
+    /// tested there), then runs the relay's reading of them.
     async fn from_chunks(chunks: Vec<Vec<u8>>) -> Result<Task, VideoError> {
-        let stream = futures::stream::iter(
+        use eventsource_stream::Eventsource;
+        use futures::StreamExt;
+        let bytes = futures::stream::iter(
             chunks
                 .into_iter()
-                .map(|chunk| Ok::<_, std::io::Error>(Bytes::from(chunk))),
+                .map(|chunk| Ok::<_, std::io::Error>(bytes::Bytes::from(chunk))),
         );
-        let scrubber = Scrubber::new(secrecy::SecretString::from("sk-SECRET".to_owned()));
-        task_from_events(stream, &id(), |e| VideoError::transport(true, e), &scrubber).await
-    }
-
-    #[tokio::test]
-    async fn an_echoed_key_is_scrubbed_from_every_event() {
-        let failed = "data: {\"type\":\"response.completed\",\"response\":{\"output\":[{\"type\":\"message\",\"content\":[{\"type\":\"output_text\",\"text\":\"[错误] bad key sk-SECRET\"}]}]}}\n\n";
-        let task = from_chunks(vec![failed.as_bytes().to_vec()]).await.unwrap();
-        assert_eq!(task.status_message.as_deref(), Some("bad key [redacted]"));
-        let error_event =
-            b"event: error\ndata: {\"type\":\"error\",\"message\":\"token sk-SECRET\"}\n\n";
-        let error = from_chunks(vec![error_event.to_vec()]).await.unwrap_err();
-        assert!(!error.to_string().contains("sk-SECRET"), "{error}");
+        let events: Vec<_> = bytes
+            .eventsource()
+            .map(|item| {
+                item.map(|event| video_http::SseEvent::new(event.event, event.data))
+                    .map_err(|e| VideoError::transport(true, e.to_string()))
+            })
+            .collect()
+            .await;
+        task_from_events(Events::from_events(200, events), &id()).await
     }
 
     #[tokio::test]

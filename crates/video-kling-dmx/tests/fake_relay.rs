@@ -1,20 +1,19 @@
 //! The real client end to end against the fake relay (feature `fake-server`): conformance,
 //! both query modes, every injected fault, callbacks.
 
-#![cfg(feature = "fake-server")]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use video_core::testkit::{Conformance, run_all};
+use video_core::provider::testkit::{Conformance, run_all};
 use video_core::{
     PollPolicy, RetryPolicy, SaveOptions, TaskStatus, VideoError, VideoProvider, VideoRequest,
     download_to_file, generate,
 };
-use video_kling_dmx::fake::{FakeRelay, FakeRelayConfig, Faults, RateLimitFault};
-use video_kling_dmx::{KlingDmxClient, QueryMode, parse_callback};
+use video_fake::{FakeRelay, FakeRelayConfig, Faults, RateLimitFault};
+use video_kling_dmx::{KlingDmxClient, parse_callback};
 
 fn ms(millis: u64) -> Duration {
     Duration::from_millis(millis)
@@ -42,12 +41,11 @@ async fn start(config: FakeRelayConfig) -> FakeRelay {
     FakeRelay::start(config).await.unwrap()
 }
 
-fn client(relay: &FakeRelay, mode: QueryMode) -> KlingDmxClient {
+fn client(relay: &FakeRelay) -> KlingDmxClient {
     KlingDmxClient::builder()
         .api_key(relay.key())
         .base_url(relay.base_url())
         .request_timeout(Duration::from_secs(5))
-        .query_mode(mode)
         .build()
         .unwrap()
 }
@@ -55,6 +53,8 @@ fn client(relay: &FakeRelay, mode: QueryMode) -> KlingDmxClient {
 struct Harness {
     relay: FakeRelay,
     client: KlingDmxClient,
+    /// Wait with the long wait (the streaming query) instead of polling.
+    long_wait: bool,
 }
 
 #[async_trait]
@@ -76,25 +76,29 @@ impl Conformance for Harness {
     }
 
     fn poll_policy(&self) -> PollPolicy {
-        policy()
+        policy().with_long_wait(self.long_wait)
     }
 }
 
 #[tokio::test]
 async fn the_real_client_passes_conformance_against_the_fake_relay() {
-    for mode in [QueryMode::Json, QueryMode::Stream] {
+    for long_wait in [false, true] {
         let relay = start(config(60)).await;
-        let client = client(&relay, mode);
-        let harness = Harness { relay, client };
+        let client = client(&relay);
+        let harness = Harness {
+            relay,
+            client,
+            long_wait,
+        };
         run_all(&harness).await;
     }
 }
 
 #[tokio::test]
-async fn json_mode_polls_and_stream_mode_waits_in_one_request() {
+async fn polling_by_default_and_one_streaming_request_with_the_long_wait() {
     let relay = start(config(150)).await;
     let request = VideoRequest::new("a fox");
-    let done = generate(&client(&relay, QueryMode::Json), &request, &policy(), &())
+    let done = generate(&client(&relay), &request, &policy())
         .await
         .unwrap();
     assert_eq!(done.status, TaskStatus::Succeeded);
@@ -106,9 +110,8 @@ async fn json_mode_polls_and_stream_mode_waits_in_one_request() {
     assert_eq!(polled.stream_queries, 0);
 
     let relay = start(config(150)).await;
-    let done = generate(&client(&relay, QueryMode::Stream), &request, &policy(), &())
-        .await
-        .unwrap();
+    let long = policy().with_long_wait(true);
+    let done = generate(&client(&relay), &request, &long).await.unwrap();
     assert_eq!(done.status, TaskStatus::Succeeded);
     assert!(done.videos[0].url.starts_with(relay.base_url()));
     let streamed = relay.counters();
@@ -127,13 +130,7 @@ async fn rate_and_concurrency_limits_are_retried_to_success() {
         let faults = Faults::default().with_rate_limit(limit);
         let relay = start(config(30).with_faults(faults)).await;
         let started = std::time::Instant::now();
-        let result = generate(
-            &client(&relay, QueryMode::Json),
-            &VideoRequest::new("a fox"),
-            &policy(),
-            &(),
-        )
-        .await;
+        let result = generate(&client(&relay), &VideoRequest::new("a fox"), &policy()).await;
         assert!(result.is_ok(), "code {code}: {result:?}");
         let counters = relay.counters();
         assert_eq!(counters.submissions_received, received, "code {code}");
@@ -151,7 +148,7 @@ async fn rate_and_concurrency_limits_are_retried_to_success() {
 async fn a_concurrency_limit_waits_for_a_running_task_to_finish() {
     let faults = Faults::default().with_max_running_tasks(1);
     let relay = start(config(200).with_faults(faults)).await;
-    let client = client(&relay, QueryMode::Json);
+    let client = client(&relay);
     let first = client.submit(&VideoRequest::new("first")).await.unwrap();
     let refused = client
         .submit(&VideoRequest::new("second"))
@@ -161,7 +158,7 @@ async fn a_concurrency_limit_waits_for_a_running_task_to_finish() {
         matches!(refused, VideoError::RateLimited { .. }),
         "{refused:?}"
     );
-    let second = generate(&client, &VideoRequest::new("second"), &policy(), &())
+    let second = generate(&client, &VideoRequest::new("second"), &policy())
         .await
         .unwrap();
     assert_ne!(first.id, second.id);
@@ -174,7 +171,7 @@ async fn server_errors_and_gateway_pages_are_polled_through() {
         .with_server_errors(0.4)
         .with_gateway_pages(0.3);
     let relay = start(config(100).with_faults(faults).with_seed(11)).await;
-    let client = client(&relay, QueryMode::Json);
+    let client = client(&relay);
     let mut ok = 0;
     let mut outcomes = Vec::new();
     for n in 0..6 {
@@ -219,17 +216,10 @@ async fn under_mixed_faults_each_returned_task_is_one_accepted_submission() {
         .with_gateway_pages(0.15)
         .with_dropped_replies(0.15);
     let relay = start(config(40).with_faults(faults).with_seed(5)).await;
-    let client = client(&relay, QueryMode::Json);
+    let client = client(&relay);
     let (mut returned, mut unknown) = (0, 0);
     for n in 0..20 {
-        match generate(
-            &client,
-            &VideoRequest::new(format!("fox {n}")),
-            &policy(),
-            &(),
-        )
-        .await
-        {
+        match generate(&client, &VideoRequest::new(format!("fox {n}")), &policy()).await {
             Ok(_) | Err(VideoError::TaskFailed { .. } | VideoError::WaitTimeout { .. }) => {
                 returned += 1
             }
@@ -258,14 +248,9 @@ async fn under_mixed_faults_each_returned_task_is_one_accepted_submission() {
 async fn a_reply_dropped_after_acceptance_is_unknown_outcome_sent_once() {
     let faults = Faults::default().with_dropped_replies(1.0);
     let relay = start(config(30).with_faults(faults)).await;
-    let error = generate(
-        &client(&relay, QueryMode::Json),
-        &VideoRequest::new("a fox"),
-        &policy(),
-        &(),
-    )
-    .await
-    .unwrap_err();
+    let error = generate(&client(&relay), &VideoRequest::new("a fox"), &policy())
+        .await
+        .unwrap_err();
     assert!(
         matches!(error, VideoError::UnknownOutcome { .. }),
         "{error:?}"
@@ -303,8 +288,8 @@ async fn latency_beyond_the_request_timeout_is_a_typed_error() {
 async fn a_truncated_download_leaves_no_file() {
     let faults = Faults::default().with_truncated_downloads(1.0);
     let relay = start(config(30).with_faults(faults).with_video_bytes(1 << 20)).await;
-    let client = client(&relay, QueryMode::Json);
-    let task = generate(&client, &VideoRequest::new("a fox"), &policy(), &())
+    let client = client(&relay);
+    let task = generate(&client, &VideoRequest::new("a fox"), &policy())
         .await
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -325,8 +310,8 @@ async fn a_truncated_download_leaves_no_file() {
 async fn an_expired_link_is_its_own_error() {
     let faults = Faults::default().with_expired_links(1.0);
     let relay = start(config(30).with_faults(faults)).await;
-    let client = client(&relay, QueryMode::Json);
-    let task = generate(&client, &VideoRequest::new("a fox"), &policy(), &())
+    let client = client(&relay);
+    let task = generate(&client, &VideoRequest::new("a fox"), &policy())
         .await
         .unwrap();
     let error = client.download(&task.videos[0]).await.unwrap_err();
@@ -389,7 +374,7 @@ async fn callbacks_arrive_on_each_status_change_and_parse() {
 
     let relay = start(config(100)).await;
     let request = VideoRequest::builder("a fox").callback_url(hook).build();
-    let task = generate(&client(&relay, QueryMode::Json), &request, &policy(), &())
+    let task = generate(&client(&relay), &request, &policy())
         .await
         .unwrap();
     for _ in 0..50 {
@@ -406,7 +391,7 @@ async fn callbacks_arrive_on_each_status_change_and_parse() {
         .collect();
     assert_eq!(statuses, [TaskStatus::Processing, TaskStatus::Succeeded]);
     let last = received.lock().unwrap().pop().unwrap().unwrap();
-    assert_eq!(last.id, task.id);
+    assert!(last.id.same_raw_id(&task.id), "{:?} {:?}", last.id, task.id);
     assert_eq!(last.videos.len(), 1);
     assert_eq!(relay.counters().callbacks_sent, 2);
 }
@@ -414,8 +399,8 @@ async fn callbacks_arrive_on_each_status_change_and_parse() {
 #[tokio::test]
 async fn range_requests_and_the_debug_endpoint() {
     let relay = start(config(10)).await;
-    let client = client(&relay, QueryMode::Json);
-    let task = generate(&client, &VideoRequest::new("a fox"), &policy(), &())
+    let client = client(&relay);
+    let task = generate(&client, &VideoRequest::new("a fox"), &policy())
         .await
         .unwrap();
     let http = reqwest::Client::new();
@@ -448,7 +433,7 @@ async fn downloads_have_their_own_tighter_cap() {
         .max_downloads_in_flight(1)
         .build()
         .unwrap();
-    let task = generate(&client, &VideoRequest::new("a fox"), &policy(), &())
+    let task = generate(&client, &VideoRequest::new("a fox"), &policy())
         .await
         .unwrap();
     let first = client.download(&task.videos[0]).await.unwrap();

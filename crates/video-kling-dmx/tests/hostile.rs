@@ -2,7 +2,6 @@
 //! an echoed key, a cross-host redirect, huge replies, a drip-fed download, a proxy's HTML
 //! 401/403, an unknown business code, hostile task ids.
 
-#![cfg(feature = "fake-server")]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
@@ -11,8 +10,8 @@ use video_core::{
     PollPolicy, RetryPolicy, SaveOptions, TaskId, VideoError, VideoProvider, VideoRequest,
     download_to_file, generate, wait,
 };
-use video_kling_dmx::fake::{FakeRelay, FakeRelayConfig, Faults};
-use video_kling_dmx::{KlingDmxClient, KlingDmxClientBuilder, QueryMode};
+use video_fake::{FakeRelay, FakeRelayConfig, Faults};
+use video_kling_dmx::{KlingDmxClient, KlingDmxClientBuilder};
 
 const KEY: &str = "sk-TEST-SECRET-hostile-4c3b";
 
@@ -57,11 +56,9 @@ fn shown(error: &VideoError) -> String {
 #[tokio::test]
 async fn a_key_echoed_in_a_streaming_reply_never_reaches_the_error_or_the_task() {
     let relay = relay(Faults::default().with_echoed_key()).await;
-    let client = builder(&relay)
-        .query_mode(QueryMode::Stream)
-        .build()
-        .unwrap();
-    let error = generate(&client, &VideoRequest::new("a fox [fail]"), &policy(), &())
+    let client = builder(&relay).build().unwrap();
+    let long = policy().with_long_wait(true);
+    let error = generate(&client, &VideoRequest::new("a fox [fail]"), &long)
         .await
         .unwrap_err();
     assert!(
@@ -76,7 +73,7 @@ async fn a_key_echoed_in_a_streaming_reply_never_reaches_the_error_or_the_task()
         .await
         .unwrap();
     let task = client
-        .wait_in_one_request(&submitted.id, Duration::from_secs(5))
+        .long_wait(&submitted.id, Duration::from_secs(5))
         .await
         .unwrap()
         .unwrap();
@@ -92,7 +89,7 @@ async fn a_key_echoed_in_a_streaming_reply_never_reaches_the_error_or_the_task()
 async fn a_key_echoed_in_json_replies_never_reaches_the_task() {
     let relay = relay(Faults::default().with_echoed_key()).await;
     let client = builder(&relay).build().unwrap();
-    let task = generate(&client, &VideoRequest::new("a fox"), &policy(), &())
+    let task = generate(&client, &VideoRequest::new("a fox"), &policy())
         .await
         .unwrap();
     let text = format!("{task:?}");
@@ -173,11 +170,7 @@ async fn huge_replies_fail_at_the_cap_without_being_read() {
 #[tokio::test]
 async fn a_huge_streamed_event_fails_at_the_cap() {
     let relay = relay(Faults::default().with_huge_replies(64 << 20)).await;
-    let client = builder(&relay)
-        .max_reply_bytes(256 << 10)
-        .query_mode(QueryMode::Stream)
-        .build()
-        .unwrap();
+    let client = builder(&relay).max_reply_bytes(256 << 10).build().unwrap();
     // Huge replies also make the submission's outcome unknown; the relay numbers its first
     // task 850000000000000000.
     let plain = builder(&relay).build().unwrap();
@@ -185,7 +178,7 @@ async fn a_huge_streamed_event_fails_at_the_cap() {
     assert!(matches!(submitted, Err(VideoError::UnknownOutcome { .. })));
     let id = TaskId::new("850000000000000000");
     let error = client
-        .wait_in_one_request(&id, Duration::from_secs(5))
+        .long_wait(&id, Duration::from_secs(5))
         .await
         .unwrap_err();
     assert!(
@@ -201,7 +194,7 @@ async fn a_drip_fed_download_fails_on_the_throughput_rule() {
         .download_min_throughput(1024, ms(300))
         .build()
         .unwrap();
-    let task = generate(&client, &VideoRequest::new("a fox"), &policy(), &())
+    let task = generate(&client, &VideoRequest::new("a fox"), &policy())
         .await
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -230,7 +223,7 @@ async fn a_download_has_an_overall_deadline() {
         .download_deadline(ms(300))
         .build()
         .unwrap();
-    let task = generate(&client, &VideoRequest::new("a fox"), &policy(), &())
+    let task = generate(&client, &VideoRequest::new("a fox"), &policy())
         .await
         .unwrap();
     let stream = client.download(&task.videos[0]).await.unwrap();
@@ -267,7 +260,7 @@ async fn a_proxy_html_401_or_403_is_a_refusal_not_a_decode_error() {
 async fn an_unknown_code_on_submit_is_an_unknown_outcome_when_generating() {
     let relay = relay(Faults::default().with_unknown_submit_code(1999)).await;
     let client = builder(&relay).build().unwrap();
-    let error = generate(&client, &VideoRequest::new("a fox"), &policy(), &())
+    let error = generate(&client, &VideoRequest::new("a fox"), &policy())
         .await
         .unwrap_err();
     assert!(
@@ -298,7 +291,7 @@ async fn a_task_id_with_control_characters_is_never_accepted() {
 async fn a_path_like_task_id_is_kept_as_an_opaque_id() {
     let relay = relay(Faults::default().with_task_id_prefix("../../")).await;
     let client = builder(&relay).build().unwrap();
-    let task = generate(&client, &VideoRequest::new("a fox"), &policy(), &())
+    let task = generate(&client, &VideoRequest::new("a fox"), &policy())
         .await
         .unwrap();
     assert!(task.id.as_str().starts_with("../../"));

@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use video_core::{Capabilities, Task, TaskId, Video, VideoError, VideoRequest, VideoStream};
+use video_core::provider::VideoStream;
+use video_core::{Capabilities, Task, TaskId, Video, VideoError, VideoRequest};
 
 mockall::mock! {
     /// A `mockall` mock of [`video_core::VideoProvider`]: set expectations with
@@ -34,7 +35,7 @@ mockall::mock! {
         async fn submit(&self, request: &VideoRequest) -> Result<Task, VideoError>;
         async fn task(&self, id: &TaskId) -> Result<Task, VideoError>;
         async fn download(&self, video: &Video) -> Result<VideoStream, VideoError>;
-        async fn wait_in_one_request(&self, id: &TaskId, timeout: Duration) -> Result<Option<Task>, VideoError>;
+        async fn long_wait(&self, id: &TaskId, timeout: Duration) -> Result<Option<Task>, VideoError>;
         fn failure_error(&self, task: &Task) -> VideoError;
     }
 }

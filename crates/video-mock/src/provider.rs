@@ -6,10 +6,11 @@ use std::time::SystemTime;
 use async_trait::async_trait;
 use bytes::Bytes;
 use tokio::time::Instant;
-use video_core::sample::sample_mp4;
+use video_core::provider::sample::sample_mp4;
+use video_core::provider::{VideoStream, unix_millis};
 use video_core::{
     Capabilities, RateLimitScope, Task, TaskId, TaskStatus, Video, VideoError, VideoProvider,
-    VideoRequest, VideoStream, unix_millis, validate,
+    VideoRequest, validate,
 };
 
 use crate::builder::{MockClock, MockProviderBuilder, Outcome, RenderTime};
@@ -45,7 +46,7 @@ pub enum MockCall {
 ///     .on_prompt_containing("forbidden", Outcome::Fail("risk control".into()))
 ///     .build();
 /// let policy = PollPolicy::fixed(Duration::from_millis(10));
-/// let task = generate(&mock, &VideoRequest::new("a fox"), &policy, &()).await?;
+/// let task = generate(&mock, &VideoRequest::new("a fox"), &policy).await?;
 /// assert_eq!(task.status, TaskStatus::Succeeded);
 /// assert_eq!(mock.submissions_received(), 1);
 /// # Ok(()) }
@@ -292,7 +293,10 @@ impl VideoProvider for MockProvider {
             let mut state = self.state();
             let outcome = match self.outcome_for(index, request) {
                 Outcome::RejectContent(message) => {
-                    return Err(VideoError::ContentRejected { message });
+                    return Err(VideoError::ContentRejected {
+                        message,
+                        task_id: None,
+                    });
                 }
                 Outcome::Fail(message) => IdOutcome::Fail(register(&mut state, message)),
                 _ => IdOutcome::Succeed,

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use async_trait::async_trait;
-use video_core::testkit::{Conformance, run_all};
+use video_core::provider::testkit::{Conformance, run_all};
 use video_core::{PollPolicy, VideoProvider, VideoRequest};
 use video_mock::{MockProvider, Outcome};
 

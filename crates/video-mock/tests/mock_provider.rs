@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use video_core::sample::looks_like_mp4;
+use video_core::provider::sample::looks_like_mp4;
 use video_core::{PollPolicy, TaskStatus, VideoError, VideoProvider, VideoRequest, generate, wait};
 use video_mock::{MockCall, MockClock, MockProvider, Outcome};
 
@@ -20,7 +20,7 @@ async fn run_once(seed: u64) -> (Vec<String>, Vec<u8>, Vec<MockCall>) {
     let mut ids = Vec::new();
     let mut bytes = Vec::new();
     for prompt in ["one", "two"] {
-        let task = generate(&mock, &VideoRequest::new(prompt), &policy(), &())
+        let task = generate(&mock, &VideoRequest::new(prompt), &policy())
             .await
             .unwrap();
         ids.push(task.id.to_string());
@@ -48,7 +48,7 @@ async fn render_time_is_virtual_and_exact() {
         .render_time(Duration::from_secs(75))
         .build();
     let started = tokio::time::Instant::now();
-    let task = generate(&mock, &VideoRequest::new("fox"), &policy(), &())
+    let task = generate(&mock, &VideoRequest::new("fox"), &policy())
         .await
         .unwrap();
     assert_eq!(task.status, TaskStatus::Succeeded);
@@ -87,7 +87,7 @@ async fn scripted_outcomes_by_prompt_and_by_call() {
         .on_prompt_containing("gore", Outcome::RejectContent("policy".into()))
         .outcome_for_call(2, Outcome::Fail("third call fails".into()))
         .build();
-    let error = generate(&mock, &VideoRequest::new("a storm"), &policy(), &())
+    let error = generate(&mock, &VideoRequest::new("a storm"), &policy())
         .await
         .unwrap_err();
     assert!(
@@ -95,14 +95,14 @@ async fn scripted_outcomes_by_prompt_and_by_call() {
     );
     let error = mock.submit(&VideoRequest::new("gore")).await.unwrap_err();
     assert!(matches!(error, VideoError::ContentRejected { .. }));
-    let error = generate(&mock, &VideoRequest::new("calm"), &policy(), &())
+    let error = generate(&mock, &VideoRequest::new("calm"), &policy())
         .await
         .unwrap_err();
     assert!(
         matches!(&error, VideoError::TaskFailed { message, .. } if message == "third call fails")
     );
     assert!(
-        generate(&mock, &VideoRequest::new("calm"), &policy(), &())
+        generate(&mock, &VideoRequest::new("calm"), &policy())
             .await
             .is_ok()
     );
@@ -115,7 +115,7 @@ async fn rate_limits_and_transient_errors_are_scripted() {
         .rate_limit_next_submits(2)
         .transient_query_errors(2)
         .build();
-    let task = generate(&mock, &VideoRequest::new("fox"), &policy(), &())
+    let task = generate(&mock, &VideoRequest::new("fox"), &policy())
         .await
         .unwrap();
     assert_eq!(task.status, TaskStatus::Succeeded);

@@ -6,19 +6,21 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use video_core::{
-    Capabilities, PollPolicy, Task, TaskStatus, Video, VideoError, VideoProvider, VideoRequest,
-    generate,
-};
-use video_mock::{MockProvider, MockVideoProvider};
+#[cfg(feature = "mockall")]
+use video_core::{Capabilities, Task, TaskStatus, Video};
+use video_core::{PollPolicy, VideoError, VideoProvider, VideoRequest, generate};
+use video_mock::MockProvider;
+#[cfg(feature = "mockall")]
+use video_mock::MockVideoProvider;
 
 /// The "app": generate one clip and return the URL of its video.
 async fn make_clip(provider: Arc<dyn VideoProvider>, prompt: &str) -> Result<String, VideoError> {
     let policy = PollPolicy::fixed(Duration::from_secs(1));
-    let task = generate(provider.as_ref(), &VideoRequest::new(prompt), &policy, &()).await?;
+    let task = generate(provider.as_ref(), &VideoRequest::new(prompt), &policy).await?;
     Ok(task.videos[0].url.clone())
 }
 
+#[cfg(feature = "mockall")]
 fn mockall_provider() -> MockVideoProvider {
     let mut mock = MockVideoProvider::new();
     mock.expect_name().return_const("mockall".to_owned());
@@ -28,7 +30,7 @@ fn mockall_provider() -> MockVideoProvider {
         .withf(|request| request.prompt == "a fox")
         .times(1)
         .returning(|_| Ok(Task::new("m-1", TaskStatus::Submitted)));
-    mock.expect_wait_in_one_request().never();
+    mock.expect_long_wait().never();
     mock.expect_task().times(1).returning(|id| {
         let mut task = Task::new(id.clone(), TaskStatus::Succeeded);
         task.videos.push(Video::new("https://cdn.example/m-1.mp4"));
@@ -48,6 +50,7 @@ async fn app_runs_on_the_deterministic_fake() {
     assert!(url.starts_with("mock://videos/mock-1-"), "{url}");
 }
 
+#[cfg(feature = "mockall")]
 #[tokio::test(start_paused = true)]
 async fn app_runs_on_the_mockall_mock() {
     let provider: Arc<dyn VideoProvider> = Arc::new(mockall_provider());
@@ -55,6 +58,7 @@ async fn app_runs_on_the_mockall_mock() {
     assert_eq!(url, "https://cdn.example/m-1.mp4");
 }
 
+#[cfg(feature = "mockall")]
 #[tokio::test(start_paused = true)]
 async fn mockall_expectations_catch_a_wrong_call() {
     let mut mock = MockVideoProvider::new();

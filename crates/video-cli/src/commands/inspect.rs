@@ -1,80 +1,55 @@
-//! `video status`, `video wait` and `video download` for a task id.
+//! `video status`, `video wait` and `video download` for a task id, on a fresh process: the
+//! journal entry (if any) supplies the task's route, provider and destination.
 
 use std::path::Path;
+use std::sync::Arc;
 
-use video_core::{
-    JournalEntry, Task, TaskId, TaskStatus, TaskStore, VideoError, update_entry,
-    wait as wait_for_task, wait_journaled,
-};
+use video_core::journal::{JournalEntry, TaskStore, update_entry};
+use video_core::{Pipeline, PollPolicy, Task, TaskId, TaskStatus, VideoError, VideoProvider};
 use video_journal::SqliteJournal;
 
-use crate::backend::{Backend, backend, journal, provider_from_journal, provider_name};
 use crate::cli::{Cli, WaitArgs};
-use crate::commands::entry_report;
-use crate::fetch::{SavePlan, save_videos};
-use crate::progress::{Reporter, spinner};
+use crate::commands::{destination, entry_report, explained};
+use crate::progress::{Reporter, set_current_task, spinner};
+use crate::providers::{build, choose, find};
 use crate::report::TaskReport;
+use crate::setup::journal;
 
-type Outcome = Result<TaskReport, (TaskReport, VideoError)>;
-
-/// What a command about one task needs: the journal, its entry if any, and a backend.
+/// What a command about one task needs.
 struct Context {
     journal: SqliteJournal,
     entry: Option<JournalEntry>,
-    backend: Backend,
+    /// The id with its route, from the journal when the task is there.
+    id: TaskId,
+    provider: Arc<dyn VideoProvider>,
+    policy: PollPolicy,
 }
 
-/// Opens the journal, finds the task's entry and builds the backend (the entry's provider
-/// unless `--provider` says otherwise).
-async fn context(
-    cli: &Cli,
-    id: &TaskId,
-    wait: &WaitArgs,
-) -> Result<Context, (TaskReport, VideoError)> {
-    let fail = |error| {
-        (
-            TaskReport {
-                task_id: Some(id.to_string()),
-                ..TaskReport::default()
-            },
-            error,
-        )
+/// Opens the journal, finds the task's entry and builds the provider (the entry's unless
+/// `--provider` says otherwise).
+async fn context(cli: &Cli, raw: &str, wait: &WaitArgs) -> Result<Context, VideoError> {
+    let journal = journal(cli)?;
+    let entry = journal.find_task(&TaskId::new(raw)).await?;
+    let spec = match (&cli.provider, &entry) {
+        (Some(name), _) => find(name)?,
+        (None, Some(entry)) => find(&entry.provider)?,
+        (None, None) => choose(None)?,
     };
-    let journal = journal(cli).map_err(fail)?;
-    let entry = journal.find_task(id).await.map_err(fail)?;
-    let name = match (
-        cli.provider,
-        entry
-            .as_ref()
-            .and_then(|e| provider_from_journal(&e.provider)),
-    ) {
-        (Some(name), _) | (None, Some(name)) => name,
-        (None, None) => provider_name(cli),
-    };
-    let backend = backend(name, wait).map_err(fail)?;
+    let (provider, policy) = build(spec, wait)?;
+    let id = entry
+        .as_ref()
+        .and_then(|e| e.task_id.clone())
+        .unwrap_or_else(|| TaskId::new(raw));
     Ok(Context {
         journal,
         entry,
-        backend,
+        id,
+        provider,
+        policy,
     })
 }
 
 impl Context {
-    /// Claims the task's entry (if any) so no other process saves it at the same time.
-    async fn claim(&self) -> Result<(), VideoError> {
-        let Some(entry) = &self.entry else {
-            return Ok(());
-        };
-        if self.journal.claim(entry.id).await? {
-            return Ok(());
-        }
-        Err(VideoError::Journal {
-            message: "another running `video` process is finishing this task; wait for it, or                       see `video tasks`"
-                .to_owned(),
-            source: None,
-        })
-    }
-
     /// Records a snapshot in the entry (if any) and returns the report.
     async fn record(&self, task: &Task) -> TaskReport {
         if let Some(entry) = &self.entry {
@@ -93,118 +68,100 @@ impl Context {
     }
 }
 
-fn id_only(id: &TaskId) -> TaskReport {
+fn id_only(raw: &str) -> TaskReport {
     TaskReport {
-        task_id: Some(id.to_string()),
+        task_id: Some(raw.to_owned()),
         ..TaskReport::default()
     }
 }
 
-fn settle(outcome: Outcome) -> TaskReport {
-    outcome.unwrap_or_else(|(report, error)| report.with_error(&error))
-}
-
 /// One query.
-pub(crate) async fn status(cli: &Cli, id: &str) -> TaskReport {
-    let id = TaskId::new(id);
-    settle(
-        async {
-            let cx = context(cli, &id, &WaitArgs::default()).await?;
-            let task = cx
-                .backend
-                .provider
-                .task(&id)
-                .await
-                .map_err(|e| (id_only(&id), e))?;
-            Ok(cx.record(&task).await)
-        }
-        .await,
-    )
-}
-
-/// Waits until the task finishes.
-pub(crate) async fn wait(cli: &Cli, id: &str, args: &WaitArgs) -> TaskReport {
-    let id = TaskId::new(id);
-    settle(
-        async {
-            let cx = context(cli, &id, args).await?;
-            let task = wait_for(&cx, &id, cli.json).await;
-            let task = match task {
-                Ok(task) => task,
-                Err(error) => return Err((cx.report(id_only(&id)).await, error)),
-            };
-            Ok(cx.record(&task).await)
-        }
-        .await,
-    )
-}
-
-async fn wait_for(cx: &Context, id: &TaskId, json: bool) -> Result<Task, VideoError> {
-    let provider = cx.backend.provider.as_ref();
-    let reporter = Reporter::new(spinner(&format!("{id} waiting")), json);
-    let result = match &cx.entry {
-        Some(entry) => {
-            wait_journaled(
-                provider,
-                id,
-                None,
-                &cx.backend.policy,
-                &cx.journal,
-                entry.id,
-                &reporter,
-            )
-            .await
-        }
-        None => wait_for_task(provider, id, &cx.backend.policy).await,
+pub(crate) async fn status(cli: &Cli, raw: &str) -> TaskReport {
+    let cx = match context(cli, raw, &WaitArgs::default()).await {
+        Ok(cx) => cx,
+        Err(error) => return id_only(raw).with_error(&error),
     };
-    reporter.finish();
-    result
+    match cx.provider.task(&cx.id).await {
+        Ok(task) => cx.record(&task).await,
+        Err(error) => cx.report(id_only(raw)).await.with_error(&error),
+    }
 }
 
-/// Downloads a finished task's videos.
+/// Waits until the task finishes (recording each change in its entry).
+pub(crate) async fn wait(cli: &Cli, raw: &str, args: &WaitArgs) -> TaskReport {
+    let cx = match context(cli, raw, args).await {
+        Ok(cx) => cx,
+        Err(error) => return id_only(raw).with_error(&error),
+    };
+    set_current_task(&cx.id);
+    let reporter = Reporter::new(spinner(&format!("{raw} waiting")), cli.json);
+    let pipeline = Pipeline::new(cx.provider.as_ref())
+        .policy(cx.policy.clone())
+        .journal(&cx.journal)
+        .observer(&reporter);
+    let waited = pipeline.finish(&cx.id, cx.entry.as_ref()).await;
+    reporter.finish();
+    match waited {
+        Ok(done) => cx.record(&done.task).await,
+        Err(error) => cx.report(id_only(raw)).await.with_error(&error),
+    }
+}
+
+/// Downloads a finished task's videos: to `--output`, else where the entry recorded, else
+/// the current folder.
 pub(crate) async fn download(
     cli: &Cli,
-    id: &str,
+    raw: &str,
     output: Option<&Path>,
     force: bool,
 ) -> TaskReport {
-    let id = TaskId::new(id);
-    settle(
-        async {
-            let cx = context(cli, &id, &WaitArgs::default()).await?;
-            cx.claim().await.map_err(|e| (id_only(&id), e))?;
-            let provider = cx.backend.provider.as_ref();
-            let task = provider.task(&id).await.map_err(|e| (id_only(&id), e))?;
-            let mut report = cx.record(&task).await;
-            let finished = match task.status {
-                TaskStatus::Succeeded => Ok(()),
-                TaskStatus::Failed => Err(provider.failure_error(&task)),
-                _ => Err(VideoError::invalid(
-                    "id",
-                    format!("task {id} is {}, not finished", task.status),
-                )),
-            };
-            if let Err(error) = finished {
-                return Err((report, error));
-            }
-            let recorded = cx.entry.as_ref().and_then(|e| e.output.as_deref());
-            let plan = match (output, recorded) {
-                (Some(path), _) => SavePlan::new(Some(path), &task, force),
-                (None, Some(path)) => Ok(SavePlan::recorded(path, &task, force)),
-                (None, None) => SavePlan::new(None, &task, force),
-            }
-            .map_err(|e| (id_only(&id), e))?;
-            let entry = cx.entry.as_ref().map(|e| e.id);
-            match save_videos(provider, &task, &plan, &cx.journal as &dyn TaskStore, entry).await {
-                Ok(records) => {
-                    records
-                        .iter()
-                        .for_each(|record| report.add_download(record));
-                    Ok(cx.report(report).await)
-                }
-                Err(error) => Err((report, error)),
-            }
+    let cx = match context(cli, raw, &WaitArgs::default()).await {
+        Ok(cx) => cx,
+        Err(error) => return id_only(raw).with_error(&error),
+    };
+    let task = match cx.provider.task(&cx.id).await {
+        Ok(task) => task,
+        Err(error) => return cx.report(id_only(raw)).await.with_error(&error),
+    };
+    let report = cx.record(&task).await;
+    let finished = match task.status {
+        TaskStatus::Succeeded => Ok(()),
+        TaskStatus::Failed => Err(cx.provider.failure_error(&task)),
+        _ => Err(VideoError::invalid(
+            "id",
+            format!("task {raw} is {}, not finished", task.status),
+        )),
+    };
+    if let Err(error) = finished {
+        return report.with_error(&error);
+    }
+    // An explicit path (and --force) override what the entry recorded, for this download.
+    let mut entry = cx.entry.clone();
+    if let Some(entry) = entry.as_mut() {
+        if output.is_some() {
+            entry.output = None;
         }
-        .await,
-    )
+        if force {
+            entry.if_exists = video_core::IfExists::Replace;
+        }
+    }
+    let recorded = entry.as_ref().is_some_and(|e| e.output.is_some());
+    let reporter = Reporter::new(spinner(&format!("{raw} downloading")), cli.json);
+    let mut pipeline = Pipeline::new(cx.provider.as_ref())
+        .policy(cx.policy.clone())
+        .journal(&cx.journal as &dyn TaskStore)
+        .observer(&reporter);
+    if !recorded {
+        pipeline = pipeline.save(destination(output, force));
+    }
+    let saved = pipeline.save_videos(&task, entry.as_ref()).await;
+    reporter.finish();
+    drop(pipeline);
+    match saved {
+        Ok(_) => cx.report(report).await,
+        Err(error) => {
+            let shown = explained(&error).unwrap_or(error);
+            cx.report(report).await.with_error(&shown)
+        }
+    }
 }

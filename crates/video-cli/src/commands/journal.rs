@@ -1,15 +1,16 @@
-//! `video tasks` and `video resume`.
+//! `video tasks` and `video resume` (core's resume, with the provider table).
 
-use std::collections::HashMap;
+use std::collections::BTreeSet;
 
-use video_core::{EntryState, JournalEntry, TaskStore, VideoError, wait_journaled};
+use video_core::VideoError;
+use video_core::journal::{EntryState, JournalEntry, Providers, Resume, Resumed, TaskStore};
 
-use crate::backend::{Backend, backend, journal, provider_from_journal};
-use crate::cli::{Cli, ProviderName, WaitArgs};
-use crate::commands::{Listed, entry_report};
-use crate::fetch::{SavePlan, default_name, save_videos};
-use crate::progress::{Reporter, set_current_task, spinner};
+use crate::cli::{Cli, WaitArgs};
+use crate::commands::{Listed, explained};
+use crate::progress::{Reporter, spinner};
+use crate::providers::{build, find};
 use crate::report::{ErrorReport, TaskReport};
+use crate::setup::journal;
 
 /// The journal, newest first.
 pub(crate) async fn tasks(cli: &Cli) -> Result<Listed, VideoError> {
@@ -23,45 +24,76 @@ pub(crate) async fn tasks(cli: &Cli) -> Result<Listed, VideoError> {
 pub(crate) async fn resume(cli: &Cli, wait: &WaitArgs, force: bool) -> Result<Listed, VideoError> {
     let journal = journal(cli)?;
     let listing = journal.entries().await?;
-    let mut backends: HashMap<ProviderName, Backend> = HashMap::new();
-    let mut reports = Vec::new();
-    for entry in &listing.entries {
-        if entry.state.needs_attention() {
-            reports.push(unresolved(entry));
-        } else if entry.state.is_resumable() {
-            if !journal.claim(entry.id).await? {
-                reports.push(claimed_elsewhere(entry));
-                continue;
-            }
-            // Another process may have finished it between the listing and the claim.
-            let entry = match journal.entry(entry.id).await? {
-                Some(fresh) if fresh.state.is_resumable() => fresh,
-                Some(fresh) => {
-                    journal.release(fresh.id).await?;
-                    reports.push(TaskReport::from_entry(&fresh));
-                    continue;
-                }
-                None => continue,
-            };
-            let entry = &entry;
-            let report = match backend_for(entry, cli, wait, &mut backends) {
-                Ok(backend) => finish(&journal, entry, &backend, cli.json, force).await,
-                Err(error) => TaskReport::from_entry(entry).with_error(&error),
-            };
-            if let Err(error) = journal.release(entry.id).await {
-                eprintln!("warning: could not release a journal claim: {error}");
-            }
-            reports.push(report);
-        }
-    }
-    Ok((reports, listing.unreadable))
+    let (providers, unavailable) = providers_for(&listing.entries, cli, wait);
+    let reporter = Reporter::new(spinner("resuming"), cli.json);
+    let report = Resume::new(&journal, &providers)
+        .replace_existing(force)
+        .on_event(|_, event| video_core::Observer::on_event(&reporter, event))
+        .run()
+        .await;
+    reporter.finish();
+    let report = report?;
+    let reports = report
+        .resumed
+        .iter()
+        .map(|item| describe(item, &unavailable))
+        .collect();
+    Ok((reports, report.unreadable))
 }
 
-/// An entry another `video` process is finishing right now.
-fn claimed_elsewhere(entry: &JournalEntry) -> TaskReport {
-    let mut report = TaskReport::from_entry(entry);
-    report.message = Some("skipped: another running `video` process is finishing it".to_owned());
-    report
+/// The providers the resumable entries name, built from the environment (`--provider`
+/// overrides the recorded one); those that cannot be built are reported per entry.
+fn providers_for(
+    entries: &[JournalEntry],
+    cli: &Cli,
+    wait: &WaitArgs,
+) -> (Providers, Vec<(String, VideoError)>) {
+    let names: BTreeSet<&str> = entries
+        .iter()
+        .filter(|e| e.state.is_resumable())
+        .map(|e| e.provider.as_str())
+        .collect();
+    let mut providers = Providers::new();
+    let mut unavailable = Vec::new();
+    for name in names {
+        let spec = find(cli.provider.as_deref().unwrap_or(name));
+        match spec.and_then(|spec| build(spec, wait)) {
+            Ok((provider, policy)) if provider.name() == name => {
+                providers.insert(provider, policy);
+            }
+            Ok(_) => unavailable.push((
+                name.to_owned(),
+                VideoError::invalid("provider", format!("the entry was made with `{name}`")),
+            )),
+            Err(error) => unavailable.push((name.to_owned(), error)),
+        }
+    }
+    (providers, unavailable)
+}
+
+/// The report of one resumed entry.
+fn describe(item: &Resumed, unavailable: &[(String, VideoError)]) -> TaskReport {
+    let entry = item.entry();
+    match item {
+        Resumed::Finished { .. } => TaskReport::from_entry(entry),
+        Resumed::Failed { error, .. } => {
+            let why = unavailable
+                .iter()
+                .find(|(name, _)| *name == entry.provider)
+                .map(|(_, error)| error);
+            let error = why.unwrap_or(error);
+            let shown = explained(error);
+            TaskReport::from_entry(entry).with_error(shown.as_ref().unwrap_or(error))
+        }
+        Resumed::Unresolved(_) => unresolved(entry),
+        Resumed::Busy(_) => {
+            let mut report = TaskReport::from_entry(entry);
+            report.message =
+                Some("skipped: another running `video` process is finishing it".to_owned());
+            report
+        }
+        _ => TaskReport::from_entry(entry),
+    }
 }
 
 /// A submission whose outcome is unknown: shown with its request so a person can check,
@@ -84,75 +116,4 @@ fn unresolved(entry: &JournalEntry) -> TaskReport {
         exit_code: 6,
     });
     report
-}
-
-fn backend_for(
-    entry: &JournalEntry,
-    cli: &Cli,
-    wait: &WaitArgs,
-    cache: &mut HashMap<ProviderName, Backend>,
-) -> Result<Backend, VideoError> {
-    let name = cli
-        .provider
-        .or_else(|| provider_from_journal(&entry.provider))
-        .ok_or_else(|| VideoError::Configuration {
-            message: format!("unknown provider `{}` in the journal", entry.provider),
-        })?;
-    if let Some(found) = cache.get(&name) {
-        return Ok(found.clone());
-    }
-    let built = backend(name, wait)?;
-    cache.insert(name, built.clone());
-    Ok(built)
-}
-
-/// Waits (if needed) and downloads one entry's task.
-async fn finish(
-    journal: &dyn TaskStore,
-    entry: &JournalEntry,
-    backend: &Backend,
-    json: bool,
-    force: bool,
-) -> TaskReport {
-    let Some(id) = entry.task_id.clone() else {
-        let error = VideoError::Journal {
-            message: format!(
-                "entry {} is {} but has no task id; check the provider's task list",
-                entry.id, entry.state
-            ),
-            source: None,
-        };
-        return TaskReport::from_entry(entry).with_error(&error);
-    };
-    set_current_task(&id);
-    let provider = backend.provider.as_ref();
-    let reporter = Reporter::new(spinner(&format!("{id} resuming")), json);
-    let waited = wait_journaled(
-        provider,
-        &id,
-        None,
-        &backend.policy,
-        journal,
-        entry.id,
-        &reporter,
-    )
-    .await;
-    reporter.finish();
-    let outcome = match waited {
-        Ok(task) => {
-            let output = entry.output.clone().unwrap_or_else(|| default_name(&task));
-            let plan = SavePlan::recorded(&output, &task, force);
-            save_videos(provider, &task, &plan, journal, Some(entry.id))
-                .await
-                .map(|_| ())
-        }
-        Err(error) => Err(error),
-    };
-    let report = entry_report(journal, Some(entry.id))
-        .await
-        .unwrap_or_else(|| TaskReport::from_entry(entry));
-    match outcome {
-        Ok(()) => report,
-        Err(error) => report.with_error(&error),
-    }
 }

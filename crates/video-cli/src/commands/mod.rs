@@ -1,21 +1,25 @@
 //! One module per group of subcommands; each returns what to print.
 
+mod generate;
 mod inspect;
 mod journal;
-mod submit;
 
+use std::path::Path;
+
+use video_core::journal::{EntryId, TaskStore, UnreadableEntry};
 use video_core::{
-    AspectRatio, EntryId, Quality, Sound, TaskStore, UnreadableEntry, VideoError, VideoRequest,
+    AspectRatio, Destination, ExtraOptions, IfExists, Quality, Sound, VideoError, VideoRequest,
 };
 
-use crate::cli::{Cli, Command, Mode, OnOff, SubmitArgs};
+use crate::cli::{Cli, Command, OnOff, QualityArg, SubmitArgs};
+use crate::providers::PROVIDERS;
 use crate::report::{TaskReport, print_task, print_tasks};
 
 /// Runs the command, prints its report and returns the exit code.
 pub(crate) async fn run(cli: &Cli) -> u8 {
     match &cli.command {
-        Command::Generate(args) => single(cli, submit::generate(cli, args).await),
-        Command::Submit(args) => single(cli, submit::submit(cli, args).await),
+        Command::Generate(args) => single(cli, generate::generate(cli, args).await),
+        Command::Submit(args) => single(cli, generate::submit(cli, args).await),
         Command::Status { id } => single(cli, inspect::status(cli, id).await),
         Command::Wait { id, wait } => single(cli, inspect::wait(cli, id, wait).await),
         Command::Download { id, output, force } => single(
@@ -23,6 +27,10 @@ pub(crate) async fn run(cli: &Cli) -> u8 {
             inspect::download(cli, id, output.as_deref(), *force).await,
         ),
         Command::Tasks => many(cli, journal::tasks(cli).await, "no tasks in the journal"),
+        Command::Providers => {
+            print_providers(cli.json);
+            0
+        }
         Command::Resume { wait, force } => many(
             cli,
             journal::resume(cli, wait, *force).await,
@@ -55,25 +63,49 @@ fn many(cli: &Cli, result: Result<Listed, VideoError>, when_empty: &str) -> u8 {
     }
 }
 
-/// The request the options describe (checked against the provider when submitted).
+fn print_providers(json: bool) {
+    if json {
+        let rows: Vec<_> = PROVIDERS
+            .iter()
+            .map(|spec| {
+                serde_json::json!({
+                    "name": spec.name, "about": spec.about, "environment": spec.env,
+                    "options": spec.options, "configured": (spec.configured)(),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::json!({ "providers": rows }));
+        return;
+    }
+    for spec in PROVIDERS {
+        let state = if (spec.configured)() {
+            "configured"
+        } else {
+            "not configured"
+        };
+        println!("{:<10} {} ({state})", spec.name, spec.about);
+        println!("           environment: {}", spec.env);
+        println!("           --option: {}", spec.options);
+    }
+}
+
+/// The request the options describe; the pipeline checks it against the provider's
+/// capabilities before anything is sent.
 pub(crate) fn request(args: &SubmitArgs) -> Result<VideoRequest, VideoError> {
     let mut builder = VideoRequest::builder(args.prompt.clone());
     if let Some(text) = &args.negative_prompt {
         builder = builder.negative_prompt(text.clone());
     }
-    if let Some(mode) = args.mode {
-        builder = builder.quality(match mode {
-            Mode::Std => Quality::Standard,
-            Mode::Pro => Quality::High,
+    if let Some(quality) = args.quality {
+        builder = builder.quality(match quality {
+            QualityArg::Standard => Quality::Standard,
+            QualityArg::High => Quality::High,
         });
     }
     if let Some(ratio) = &args.aspect_ratio {
         builder = builder.aspect_ratio(ratio.parse::<AspectRatio>()?);
     }
-    if let Some(duration) = &args.duration {
-        let seconds = duration.parse().map_err(|_| {
-            VideoError::invalid("duration_secs", format!("`{duration}` is not a number"))
-        })?;
+    if let Some(seconds) = args.duration {
         builder = builder.duration_secs(seconds);
     }
     if let Some(sound) = args.sound {
@@ -85,7 +117,79 @@ pub(crate) fn request(args: &SubmitArgs) -> Result<VideoRequest, VideoError> {
     if let Some(url) = &args.callback_url {
         builder = builder.callback_url(url.clone());
     }
+    for (key, value) in extra_options(&args.options)? {
+        builder = builder.extra(key, value);
+    }
     Ok(builder.build())
+}
+
+/// `--option KEY=VALUE` pairs; a value is JSON when it parses as JSON, else text.
+fn extra_options(options: &[String]) -> Result<ExtraOptions, VideoError> {
+    let mut extra = ExtraOptions::new();
+    for option in options {
+        let (key, value) = option
+            .split_once('=')
+            .ok_or_else(|| VideoError::invalid("option", format!("`{option}` is not KEY=VALUE")))?;
+        let key = key.trim();
+        if key.is_empty() {
+            return Err(VideoError::invalid(
+                "option",
+                format!("`{option}` has no key"),
+            ));
+        }
+        let value = serde_json::from_str(value)
+            .unwrap_or_else(|_| serde_json::Value::String(value.to_owned()));
+        extra.insert(key.to_owned(), value);
+    }
+    Ok(extra)
+}
+
+/// Where videos go: `--output` (replaced only with `--force`), else the current folder
+/// under the task id.
+pub(crate) fn destination(output: Option<&Path>, force: bool) -> Destination {
+    match output {
+        Some(path) => Destination::File {
+            path: path.to_owned(),
+            if_exists: if force {
+                IfExists::Replace
+            } else {
+                IfExists::Fail
+            },
+        },
+        None => Destination::folder("."),
+    }
+}
+
+/// A refused existing file, said in CLI terms; `None` when the error says it well already.
+pub(crate) fn explained(error: &VideoError) -> Option<VideoError> {
+    match error.root() {
+        VideoError::InvalidRequest { field, reason }
+            if field == "output" && reason.contains("allow replacing it") =>
+        {
+            let reason = reason.replace("allow replacing it", "pass --force to replace it");
+            Some(in_task_of(
+                error,
+                VideoError::invalid(field.clone(), reason),
+            ))
+        }
+        VideoError::Io { source, path } if source.kind() == std::io::ErrorKind::AlreadyExists => {
+            let reason = format!(
+                "`{}` already holds a different file: pass --force to replace it, or \
+                 `video download ID --output OTHER_PATH`",
+                path.display()
+            );
+            Some(in_task_of(error, VideoError::invalid("output", reason)))
+        }
+        _ => None,
+    }
+}
+
+/// `replacement`, naming the task `original` names.
+fn in_task_of(original: &VideoError, replacement: VideoError) -> VideoError {
+    match original.task_id() {
+        Some(id) => replacement.in_task(id),
+        None => replacement,
+    }
 }
 
 /// The report of journal entry `entry`, if it can be read.
@@ -95,4 +199,24 @@ pub(crate) async fn entry_report(
 ) -> Option<TaskReport> {
     let entry = journal.entry(entry?).await.ok().flatten()?;
     Some(TaskReport::from_entry(&entry))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_are_json_when_they_parse_and_text_otherwise() {
+        let extra = extra_options(&[
+            "cfg_scale=0.5".into(),
+            "camera={\"type\":\"simple\"}".into(),
+            "style=anime".into(),
+        ])
+        .unwrap();
+        assert_eq!(extra["cfg_scale"], serde_json::json!(0.5));
+        assert_eq!(extra["camera"]["type"], "simple");
+        assert_eq!(extra["style"], "anime");
+        assert!(extra_options(&["novalue".into()]).is_err());
+        assert!(extra_options(&["=1".into()]).is_err());
+    }
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::VideoError;
 use crate::request::VideoRequest;
+use crate::save::IfExists;
 use crate::task::{Task, TaskId, TaskStatus, Video};
 
 /// A journal entry's key.
@@ -120,8 +121,11 @@ pub struct JournalEntry {
     pub message: Option<String>,
     /// The finished videos.
     pub videos: Vec<Video>,
-    /// Where the caller wants the video saved.
+    /// Where the caller wants the (first) video saved.
     pub output: Option<PathBuf>,
+    /// What to do when a file is already at `output`.
+    #[serde(default)]
+    pub if_exists: IfExists,
     /// Videos saved so far.
     pub downloads: Vec<DownloadRecord>,
     /// When the entry was written.
@@ -146,6 +150,7 @@ impl JournalEntry {
             message: None,
             videos: Vec::new(),
             output: output.map(Path::to_path_buf),
+            if_exists: IfExists::default(),
             downloads: Vec::new(),
             created_at: now,
             updated_at: now,

@@ -1,7 +1,6 @@
 //! [`MemoryStore`]: a [`TaskStore`] in memory.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use async_trait::async_trait;
@@ -9,7 +8,6 @@ use async_trait::async_trait;
 use super::entry::{EntryId, JournalEntry, Listing};
 use super::store::TaskStore;
 use crate::error::VideoError;
-use crate::request::VideoRequest;
 use crate::task::TaskId;
 
 /// A [`TaskStore`] in memory, for tests and short-lived apps.
@@ -31,15 +29,12 @@ impl MemoryStore {
 
 #[async_trait]
 impl TaskStore for MemoryStore {
-    async fn begin(
-        &self,
-        provider: &str,
-        request: &VideoRequest,
-        output: Option<&Path>,
-    ) -> Result<EntryId, VideoError> {
+    async fn begin(&self, entry: &JournalEntry) -> Result<EntryId, VideoError> {
         let mut entries = self.lock();
         let id = entries.keys().next_back().map_or(1, |last| last + 1);
-        entries.insert(id, JournalEntry::new(id, provider, request, output));
+        let mut entry = entry.clone();
+        entry.id = id;
+        entries.insert(id, entry);
         Ok(id)
     }
 

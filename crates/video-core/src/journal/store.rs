@@ -1,25 +1,18 @@
 //! [`TaskStore`]: where journal entries are kept.
 
-use std::path::Path;
-
 use async_trait::async_trait;
 
 use super::entry::{EntryId, JournalEntry, Listing};
 use crate::error::VideoError;
-use crate::request::VideoRequest;
 use crate::task::TaskId;
 
 /// Where journal entries are kept. Implementations must make each write durable before
 /// returning: `begin` is called before a paid submission is sent.
 #[async_trait]
 pub trait TaskStore: Send + Sync + std::fmt::Debug {
-    /// Writes a `submitting` entry and returns its id.
-    async fn begin(
-        &self,
-        provider: &str,
-        request: &VideoRequest,
-        output: Option<&Path>,
-    ) -> Result<EntryId, VideoError>;
+    /// Writes `entry` (a fresh `submitting` one; its `id` is ignored) and returns the id it
+    /// is stored under. Stores with claims claim it for this process.
+    async fn begin(&self, entry: &JournalEntry) -> Result<EntryId, VideoError>;
 
     /// Reads an entry.
     async fn entry(&self, id: EntryId) -> Result<Option<JournalEntry>, VideoError>;

@@ -11,13 +11,14 @@ use futures::StreamExt;
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
-use crate::download::{VideoStream, check_length};
+use crate::download::check_length;
 use crate::error::VideoError;
 use crate::provider::VideoProvider;
+use crate::provider::VideoStream;
 use crate::task::Video;
 
 pub use target::check_output_path;
-pub use temp::remove_stale_parts;
+pub(crate) use temp::remove_stale_parts;
 use temp::{Placed, TempFile, io_error};
 
 /// Download progress, reported after each chunk is written.
@@ -32,7 +33,8 @@ pub struct DownloadProgress {
 
 /// What to do when a file already exists at the target. Whatever the choice, a file with
 /// exactly the bytes being saved counts as already saved (it is left as it is).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum IfExists {
     /// Refuse: the save fails with [`VideoError::Io`] of kind `AlreadyExists`, and the

@@ -239,7 +239,7 @@ pub(super) fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> VideoError
 /// (`.NAME.PID-N.part` beside it, of processes no longer running), returning how many.
 /// Temporary files of running processes are left alone; where liveness cannot be told (no
 /// `/proc`), only files untouched for a day are removed.
-pub fn remove_stale_parts(target: &Path) -> usize {
+pub(crate) fn remove_stale_parts(target: &Path) -> usize {
     let Some(name) = target.file_name().map(|n| n.to_string_lossy().into_owned()) else {
         return 0;
     };

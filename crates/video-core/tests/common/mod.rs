@@ -11,9 +11,10 @@ use std::time::Duration;
 use async_trait::async_trait;
 use bytes::Bytes;
 use tokio::time::Instant;
+use video_core::provider::VideoStream;
 use video_core::{
     Capabilities, Task, TaskId, TaskStatus, Video, VideoError, VideoProvider, VideoRequest,
-    VideoStream, validate,
+    validate,
 };
 
 pub fn task(id: &str, status: TaskStatus) -> Task {
@@ -157,7 +158,7 @@ impl VideoProvider for Scripted {
         )))
     }
 
-    async fn wait_in_one_request(
+    async fn long_wait(
         &self,
         _id: &TaskId,
         _timeout: Duration,

@@ -6,7 +6,7 @@
 //! are data ([`KLING_CODES`], [`RELAY_STATUSES`]), read by one function ([`error_for`]).
 
 use std::ops::RangeInclusive;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use video_core::{RateLimitScope, TaskId, VideoError};
 
@@ -199,7 +199,7 @@ fn not_json(status: u16, retry_after: Option<Duration>, body: &[u8]) -> VideoErr
             retry_after,
             message: format!(
                 "HTTP 429 with a non-JSON body: {}",
-                video_core::excerpt(body)
+                video_core::provider::excerpt(body)
             ),
         },
         404 => VideoError::Configuration {
@@ -210,13 +210,13 @@ fn not_json(status: u16, retry_after: Option<Duration>, body: &[u8]) -> VideoErr
         401 => VideoError::Unauthorized {
             message: format!(
                 "HTTP 401 with a non-JSON body (a proxy's page?): {}",
-                video_core::excerpt(body)
+                video_core::provider::excerpt(body)
             ),
         },
         403 => VideoError::Forbidden {
             message: format!(
                 "HTTP 403 with a non-JSON body (a proxy's page?): {}",
-                video_core::excerpt(body)
+                video_core::provider::excerpt(body)
             ),
         },
         _ => VideoError::decode(Some(status), "reply is not a JSON object", body),
@@ -243,7 +243,10 @@ fn error_for(kind: Kind, context: Context<'_>) -> VideoError {
                 message: format!("{described}; check the model name"),
             },
         },
-        Kind::Content => VideoError::ContentRejected { message: described },
+        Kind::Content => VideoError::ContentRejected {
+            message: described,
+            task_id: context.task_id.cloned(),
+        },
         Kind::Rate(scope, floor) => VideoError::RateLimited {
             scope,
             retry_after: match (context.retry_after, floor) {
@@ -304,70 +307,6 @@ fn invalid_field(param: Option<&str>, message: &str) -> String {
         .filter(|(wire, _)| *wire != "input")
         .find(|(wire, _)| words.contains(wire))
         .map_or_else(|| "request".to_owned(), |(_, core)| (*core).to_owned())
-}
-
-/// A `Retry-After` value: whole (or decimal) seconds, or an HTTP date (IMF-fixdate,
-/// `Sun, 06 Nov 1994 08:49:37 GMT`) counted from `now`. Anything else is ignored.
-pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
-    let value = value.trim();
-    if let Ok(seconds) = value.parse::<f64>() {
-        return (seconds.is_finite() && seconds >= 0.0)
-            .then(|| Duration::from_secs_f64(seconds.min(MAX_RETRY_AFTER.as_secs_f64())));
-    }
-    let at = parse_http_date(value)?;
-    Some(
-        at.duration_since(now)
-            .unwrap_or_default()
-            .min(MAX_RETRY_AFTER),
-    )
-}
-
-/// The longest `Retry-After` taken from a reply (either form).
-const MAX_RETRY_AFTER: Duration = Duration::from_secs(86_400);
-
-/// IMF-fixdate only (what every current server sends).
-fn parse_http_date(text: &str) -> Option<SystemTime> {
-    let (_, rest) = text.split_once(", ")?;
-    let parts: Vec<&str> = rest.split(' ').collect();
-    let [day, month, year, time, "GMT"] = parts.as_slice() else {
-        return None;
-    };
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let month = MONTHS.iter().position(|m| m == month)? as i64 + 1;
-    let day: i64 = day.parse().ok()?;
-    let year: i64 = year.parse().ok()?;
-    let hms: Vec<i64> = time
-        .split(':')
-        .map(|part| part.parse().ok())
-        .collect::<Option<_>>()?;
-    let [h, m, s] = hms.as_slice() else {
-        return None;
-    };
-    // Bounded fields keep the arithmetic below far from overflow.
-    let in_range = (1970..=9999).contains(&year)
-        && (1..=31).contains(&day)
-        && (0..24).contains(h)
-        && (0..60).contains(m)
-        && (0..=60).contains(s);
-    if !in_range {
-        return None;
-    }
-    let secs = days_from_civil(year, month, day) * 86_400 + h * 3600 + m * 60 + s;
-    let secs = u64::try_from(secs).ok()?;
-    SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(secs))
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let yoe = year - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]

@@ -5,6 +5,6 @@ mod classify;
 mod request;
 mod task;
 
-pub(crate) use classify::{Call, classify, parse_retry_after};
+pub(crate) use classify::{Call, classify};
 pub(crate) use request::submit_body;
 pub(crate) use task::{failure_error, parse_seconds, task_from_data, task_from_envelope};

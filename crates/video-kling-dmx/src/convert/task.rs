@@ -1,6 +1,7 @@
 //! [`TaskData`] → [`Task`], and the failure message → error rule.
 
-use video_core::{Task, TaskStatus, Usage, Video, VideoError, unix_millis};
+use video_core::provider::unix_millis;
+use video_core::{Task, TaskStatus, Usage, Video, VideoError};
 
 use crate::wire::{Envelope, TaskData, WireVideo};
 
@@ -26,7 +27,7 @@ pub(crate) fn task_from_data(
     task.status_message = data.task_status_msg.filter(|msg| !msg.trim().is_empty());
     task.created_at = data.created_at.map(unix_millis::from_millis);
     task.updated_at = data.updated_at.map(unix_millis::from_millis);
-    task.external_id = data
+    task.client_reference = data
         .task_info
         .and_then(|info| info.external_task_id)
         .filter(|id| !id.is_empty());
@@ -101,7 +102,10 @@ pub(crate) fn failure_error(task: &Task) -> VideoError {
     let message = task.status_message.clone().unwrap_or_default();
     let lower = message.to_lowercase();
     if CONTENT_MARKERS.iter().any(|marker| lower.contains(marker)) {
-        VideoError::ContentRejected { message }
+        VideoError::ContentRejected {
+            message,
+            task_id: Some(task.id.clone()),
+        }
     } else {
         VideoError::TaskFailed {
             task_id: task.id.clone(),
@@ -150,7 +154,7 @@ mod tests {
         );
         assert_eq!(task.usage, Some(Usage::new(Some(2125), None)));
         assert!(task.videos.is_empty());
-        assert_eq!(task.external_id, None);
+        assert_eq!(task.client_reference, None);
     }
 
     #[test]
@@ -184,7 +188,7 @@ mod tests {
         assert_eq!(video.duration_secs, Some(10.041));
         assert!(video.watermark_url.as_deref().unwrap().contains("/wm-"));
         assert_eq!(task.usage, Some(Usage::new(None, Some("1".into()))));
-        assert_eq!(task.external_id.as_deref(), Some("order-2026-000123"));
+        assert_eq!(task.client_reference.as_deref(), Some("order-2026-000123"));
         assert_eq!(
             task.request_id.as_deref(),
             Some("b8c1e6f2-1c2d-4e5f-8a9b-0c1d2e3f4a5b")
@@ -201,7 +205,7 @@ mod tests {
         );
         assert!(matches!(
             failure_error(&task),
-            VideoError::ContentRejected { message } if message.contains("risk control")
+            VideoError::ContentRejected { message, .. } if message.contains("risk control")
         ));
     }
 

@@ -5,9 +5,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use video_core::testkit::{Conformance, run_all};
+use video_core::provider::testkit::{Conformance, run_all};
 use video_core::{PollPolicy, VideoProvider, VideoRequest};
-use video_kling_dmx::{KlingDmxClient, QueryMode};
+use video_kling_dmx::KlingDmxClient;
 use wiremock::matchers::{method, path, path_regex};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -111,10 +111,11 @@ struct Harness {
     _server: MockServer,
     client: KlingDmxClient,
     state: Arc<Mutex<State>>,
+    long_wait: bool,
 }
 
 impl Harness {
-    async fn start(mode: QueryMode) -> Self {
+    async fn start(long_wait: bool) -> Self {
         let server = MockServer::start().await;
         let state = Arc::new(Mutex::new(State::default()));
         Mock::given(method("POST"))
@@ -127,22 +128,23 @@ impl Harness {
             .await;
         Mock::given(method("GET"))
             .and(path_regex(r"^/videos/\d+\.mp4$"))
-            .respond_with(
-                ResponseTemplate::new(200)
-                    .set_body_raw(video_core::sample::sample_mp4(4096, 1), "video/mp4"),
-            )
+            .respond_with(ResponseTemplate::new(200).set_body_raw(
+                video_core::provider::sample::sample_mp4(4096, 1),
+                "video/mp4",
+            ))
             .mount(&server)
             .await;
-        let client = builder(&server.uri()).query_mode(mode).build().unwrap();
+        let client = builder(&server.uri()).build().unwrap();
         Self {
             _server: server,
             client,
             state,
+            long_wait,
         }
     }
 }
 
-#[video_core::async_trait]
+#[video_core::provider::async_trait]
 impl Conformance for Harness {
     fn provider(&self) -> &dyn VideoProvider {
         &self.client
@@ -161,20 +163,22 @@ impl Conformance for Harness {
     }
 
     fn poll_policy(&self) -> PollPolicy {
-        fast_policy().with_deadline(Duration::from_secs(5))
+        fast_policy()
+            .with_deadline(Duration::from_secs(5))
+            .with_long_wait(self.long_wait)
     }
 }
 
 #[tokio::test]
 async fn conformance_with_json_queries() {
-    let harness = Harness::start(QueryMode::Json).await;
+    let harness = Harness::start(false).await;
     run_all(&harness).await;
     assert!(harness.state.lock().unwrap().submissions >= 5);
 }
 
 #[tokio::test]
 async fn conformance_with_streaming_queries() {
-    let harness = Harness::start(QueryMode::Stream).await;
+    let harness = Harness::start(true).await;
     assert!(harness.client.capabilities().long_wait);
     run_all(&harness).await;
     assert!(harness.state.lock().unwrap().submissions >= 5);

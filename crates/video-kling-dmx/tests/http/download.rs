@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use tokio::io::AsyncWriteExt;
-use video_core::sample::sample_mp4;
+use video_core::provider::sample::sample_mp4;
 use video_core::{SaveOptions, TaskId, Video, VideoError, VideoProvider, download_to_file};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -6,7 +6,7 @@ use serde_json::json;
 use video_core::{
     RateLimitScope, TaskId, TaskStatus, Usage, VideoError, VideoProvider, VideoRequest,
 };
-use video_kling_dmx::{KlingDmxClient, QueryMode};
+use video_kling_dmx::KlingDmxClient;
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -109,7 +109,7 @@ async fn full_success_keeps_every_documented_field() {
     assert_eq!(video.duration_secs, Some(10.041));
     assert!(video.watermark_url.is_some());
     assert_eq!(video.id.as_deref(), Some("840242794144206900"));
-    assert_eq!(task.external_id.as_deref(), Some("order-2026-000123"));
+    assert_eq!(task.client_reference.as_deref(), Some("order-2026-000123"));
     assert_eq!(task.usage, Some(Usage::new(None, Some("1".into()))));
     assert_eq!(task.raw_status.as_deref(), Some("succeed"));
 }
@@ -129,7 +129,7 @@ async fn failed_task_turns_into_a_content_rejection() {
     assert_eq!(task.status, TaskStatus::Failed);
     assert!(matches!(
         client.failure_error(&task),
-        VideoError::ContentRejected { message } if message.contains("risk control")
+        VideoError::ContentRejected { message, .. } if message.contains("risk control")
     ));
 }
 
@@ -381,17 +381,30 @@ async fn json_mode_accepts_an_event_stream_reply() {
 }
 
 #[tokio::test]
-async fn json_mode_has_no_long_wait_and_sends_nothing() {
+async fn without_the_long_wait_policy_the_client_polls() {
     let server = MockServer::start().await;
+    query_mock()
+        .respond_with(reply(200, "query_succeed.json"))
+        .mount(&server)
+        .await;
     let client = client(&server.uri());
-    assert_eq!(client.query_mode(), QueryMode::Json);
-    assert!(!client.capabilities().long_wait);
-    let waited = client
-        .wait_in_one_request(&TaskId::new(TASK_ID), Duration::from_secs(5))
+    assert!(
+        client.capabilities().long_wait,
+        "offered; the policy decides"
+    );
+    let done = video_core::wait(&client, &TaskId::new(TASK_ID), &fast_policy())
         .await
         .unwrap();
-    assert!(waited.is_none());
-    assert!(server.received_requests().await.unwrap().is_empty());
+    assert_eq!(done.status, TaskStatus::Succeeded);
+    let requests = server.received_requests().await.unwrap();
+    assert!(
+        requests.iter().all(|r| r
+            .body_json::<serde_json::Value>()
+            .unwrap()
+            .get("stream")
+            .is_none()),
+        "no streaming query"
+    );
 }
 
 #[tokio::test]
@@ -404,11 +417,5 @@ async fn describes_itself_as_kling_v2_6() {
     assert_eq!(caps.durations_secs, vec![5, 10]);
     assert_eq!(caps.aspect_ratios.len(), 3);
     assert_eq!(caps.qualities.len(), 2);
-    assert!(caps.sound && caps.callbacks && !caps.image_input);
-    let streaming = KlingDmxClient::builder()
-        .api_key(KEY)
-        .query_mode(QueryMode::Stream)
-        .build()
-        .unwrap();
-    assert!(streaming.capabilities().long_wait);
+    assert!(caps.sound && caps.callbacks && !caps.image_input && caps.long_wait);
 }

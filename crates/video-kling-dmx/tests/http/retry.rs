@@ -5,7 +5,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use video_core::{Event, TaskStatus, VideoError, VideoRequest, generate};
+use video_core::{Event, Pipeline, TaskStatus, VideoError, VideoRequest, generate};
 use wiremock::{MockServer, ResponseTemplate};
 
 use crate::common::*;
@@ -25,7 +25,13 @@ async fn generate_counting(uri: &str) -> (Result<video_core::Task, VideoError>, 
         }
     };
     let request = VideoRequest::new("a red fox running through fresh snow");
-    let result = generate(&client(uri), &request, &fast_policy(), &observer).await;
+    let client = client(uri);
+    let result = Pipeline::new(&client)
+        .policy(fast_policy())
+        .on_event(observer)
+        .generate(&request)
+        .await
+        .map(|done| done.task);
     (result, retries.into_inner().unwrap())
 }
 
@@ -90,7 +96,7 @@ async fn a_timeout_after_sending_is_never_resubmitted() {
         .build()
         .unwrap();
     let request = VideoRequest::new("a red fox");
-    let error = generate(&client, &request, &fast_policy(), &())
+    let error = generate(&client, &request, &fast_policy())
         .await
         .unwrap_err();
     assert!(

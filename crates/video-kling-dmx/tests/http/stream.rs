@@ -1,16 +1,16 @@
-//! The streaming query (`QueryMode::Stream`): server-sent events over real HTTP.
+//! The streaming query (the long wait): server-sent events over real HTTP.
 
 use std::time::{Duration, Instant};
 
 use video_core::{TaskId, TaskStatus, VideoError, VideoProvider, wait};
-use video_kling_dmx::{KlingDmxClient, QueryMode};
+use video_kling_dmx::KlingDmxClient;
 use wiremock::MockServer;
 use wiremock::matchers::body_json;
 
 use crate::common::*;
 
 fn streaming(uri: &str) -> KlingDmxClient {
-    builder(uri).query_mode(QueryMode::Stream).build().unwrap()
+    builder(uri).build().unwrap()
 }
 
 const SSE_HEAD: &str = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n";
@@ -26,7 +26,7 @@ async fn completed_stream_is_a_succeeded_task() {
         .await;
     let client = streaming(&server.uri());
     let task = client
-        .wait_in_one_request(&TaskId::new(TASK_ID), Duration::from_secs(5))
+        .long_wait(&TaskId::new(TASK_ID), Duration::from_secs(5))
         .await
         .unwrap()
         .unwrap();
@@ -52,7 +52,7 @@ async fn error_stream_is_a_failed_task() {
         .await;
     let client = streaming(&server.uri());
     let task = client
-        .wait_in_one_request(&TaskId::new("840242793980637240"), Duration::from_secs(5))
+        .long_wait(&TaskId::new("840242793980637240"), Duration::from_secs(5))
         .await
         .unwrap()
         .unwrap();
@@ -75,7 +75,7 @@ async fn stream_mode_accepts_a_json_envelope() {
         .mount(&server)
         .await;
     let task = streaming(&server.uri())
-        .wait_in_one_request(&TaskId::new(TASK_ID), Duration::from_secs(5))
+        .long_wait(&TaskId::new(TASK_ID), Duration::from_secs(5))
         .await
         .unwrap()
         .unwrap();
@@ -91,7 +91,7 @@ async fn stream_mode_classifies_error_replies() {
         .mount(&server)
         .await;
     let error = streaming(&server.uri())
-        .wait_in_one_request(&TaskId::new(TASK_ID), Duration::from_secs(5))
+        .long_wait(&TaskId::new(TASK_ID), Duration::from_secs(5))
         .await
         .unwrap_err();
     assert!(matches!(error, VideoError::NotFound { task_id } if task_id.as_str() == TASK_ID));
@@ -110,7 +110,7 @@ async fn events_split_across_many_writes_parse() {
     })
     .await;
     let task = streaming(&uri)
-        .wait_in_one_request(&TaskId::new(TASK_ID), Duration::from_secs(5))
+        .long_wait(&TaskId::new(TASK_ID), Duration::from_secs(5))
         .await
         .unwrap()
         .unwrap();
@@ -128,7 +128,7 @@ async fn a_stream_ending_early_is_retryable() {
     })
     .await;
     let error = streaming(&uri)
-        .wait_in_one_request(&TaskId::new(TASK_ID), Duration::from_secs(5))
+        .long_wait(&TaskId::new(TASK_ID), Duration::from_secs(5))
         .await
         .unwrap_err();
     assert!(
@@ -155,13 +155,12 @@ async fn a_stalled_stream_times_out_at_the_shorter_limit() {
     })
     .await;
     let client = builder(&uri)
-        .query_mode(QueryMode::Stream)
         .stream_timeout(Duration::from_secs(60))
         .build()
         .unwrap();
     let started = Instant::now();
     let error = client
-        .wait_in_one_request(&TaskId::new(TASK_ID), ms(150))
+        .long_wait(&TaskId::new(TASK_ID), ms(150))
         .await
         .unwrap_err();
     assert!(matches!(error, VideoError::Timeout { .. }), "{error:?}");
@@ -177,9 +176,13 @@ async fn core_wait_uses_one_streaming_request() {
         .mount(&server)
         .await;
     let client = streaming(&server.uri());
-    let task = wait(&client, &TaskId::new(TASK_ID), &fast_policy())
-        .await
-        .unwrap();
+    let task = wait(
+        &client,
+        &TaskId::new(TASK_ID),
+        &fast_policy().with_long_wait(true),
+    )
+    .await
+    .unwrap();
     assert_eq!(task.status, TaskStatus::Succeeded);
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 1);
@@ -208,9 +211,13 @@ async fn core_wait_falls_back_to_polling_when_the_stream_breaks() {
         .mount(&server)
         .await;
     let client = streaming(&server.uri());
-    let task = wait(&client, &TaskId::new(TASK_ID), &fast_policy())
-        .await
-        .unwrap();
+    let task = wait(
+        &client,
+        &TaskId::new(TASK_ID),
+        &fast_policy().with_long_wait(true),
+    )
+    .await
+    .unwrap();
     assert_eq!(task.status, TaskStatus::Succeeded);
     assert!(
         task.videos[0].id.is_some(),

@@ -19,11 +19,11 @@ use async_trait::async_trait;
 use futures::StreamExt;
 
 use crate::error::VideoError;
-use crate::generate::{Event, generate};
+use crate::pipeline::{Event, Pipeline};
 use crate::policy::PollPolicy;
 use crate::provider::VideoProvider;
+use crate::provider::sample::looks_like_mp4;
 use crate::request::VideoRequest;
-use crate::sample::looks_like_mp4;
 use crate::task::{TaskId, TaskStatus};
 use crate::wait::{wait, watch};
 
@@ -144,9 +144,13 @@ pub async fn generate_reports_submission_first(target: &dyn Conformance) {
         }
     };
     let request = target.succeeding_request();
-    let result = generate(target.provider(), &request, &target.poll_policy(), &record).await;
+    let result = Pipeline::new(target.provider())
+        .policy(target.poll_policy())
+        .on_event(record)
+        .generate(&request)
+        .await;
     let task = match result {
-        Ok(task) => task,
+        Ok(done) => done.task,
         Err(error) => panic!("generate failed: {error}"),
     };
     let events = events.into_inner().unwrap_or_default();
@@ -258,7 +262,11 @@ pub async fn throttling(target: &dyn Conformance) {
         }
     };
     let request = target.succeeding_request();
-    let result = generate(provider, &request, &target.poll_policy(), &count).await;
+    let result = Pipeline::new(provider)
+        .policy(target.poll_policy())
+        .on_event(count)
+        .generate(&request)
+        .await;
     assert!(
         result.is_ok(),
         "generate must get through one rate limit: {result:?}"

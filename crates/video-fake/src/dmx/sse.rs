@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use tokio::time::Instant;
 
 use super::replies::{FAILURE_MESSAGE, padding_chunks, video_url};
-use super::state::{FakeTask, RelayState, Stage};
+use crate::engine::{Engine, FakeTask, Stage};
 
 /// Where the event stream is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,7 +22,7 @@ enum Step {
 
 /// `response.created`, `response.in_progress` every `stream_interval` until the task ends,
 /// then `response.output_text.delta`, `response.completed` and `data: [DONE]`.
-pub(crate) fn stream_reply(state: Arc<RelayState>, task: FakeTask) -> Response {
+pub(crate) fn stream_reply(state: Arc<Engine>, task: FakeTask) -> Response {
     let huge = state.config.faults.huge_reply_bytes;
     let events = futures::stream::unfold(Step::Created, move |step| {
         let state = Arc::clone(&state);
@@ -49,7 +49,7 @@ pub(crate) fn stream_reply(state: Arc<RelayState>, task: FakeTask) -> Response {
 }
 
 async fn next_events(
-    state: &RelayState,
+    state: &Engine,
     task: &FakeTask,
     step: Step,
 ) -> Option<(Result<Bytes, std::io::Error>, Step)> {
@@ -88,7 +88,7 @@ fn in_progress(kind: &str, response_id: &str) -> Value {
 }
 
 /// The delta, the completed response carrying the outcome as text, and `[DONE]`.
-fn completion(state: &RelayState, task: &FakeTask, response_id: &str) -> Bytes {
+fn completion(state: &Engine, task: &FakeTask, response_id: &str) -> Bytes {
     let stage = task.stage_at(Instant::now(), state.config.render_time);
     let mut text = if stage == Stage::Failed {
         format!(

@@ -1,5 +1,5 @@
 //! Reading bodies off the network with a size cap: an API reply whole, an event stream one
-//! event at a time.
+//! event at a time. Nothing past a cap is read into memory.
 
 use std::pin::Pin;
 use std::task::{Context, Poll};

@@ -1,9 +1,9 @@
-//! A wire-compatible fake of the DMXAPI relay (feature `fake-server`): run the real client
-//! end to end with no account and no network.
+//! The DMXAPI relay front: `POST /v1/responses` (submit and both query forms) as the relay
+//! speaks it, on the shared task engine.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
-//! use video_kling_dmx::fake::{FakeRelay, FakeRelayConfig};
+//! use video_fake::{FakeRelay, FakeRelayConfig};
 //!
 //! let relay = FakeRelay::start(FakeRelayConfig::default()).await?;
 //! println!("relay at {} (key {})", relay.base_url(), relay.key());
@@ -20,13 +20,9 @@
 //! the protocol notes, independent of the client's wire types.
 
 mod api;
-mod callback;
-mod config;
 mod replies;
 mod sse;
-mod state;
 mod validate;
-mod video;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -36,15 +32,14 @@ use axum::extract::State;
 use axum::routing::{get, post};
 use tokio::task::JoinHandle;
 
-pub use config::{DEFAULT_FAIL_MARKER, DEFAULT_FAKE_KEY, FakeRelayConfig, Faults, RateLimitFault};
-pub use state::Counters;
-use state::RelayState;
+use crate::config::FakeRelayConfig;
+use crate::engine::{Counters, Engine, video};
 
 /// A running fake relay. Stops when [`stop`](Self::stop)ped or dropped.
 #[derive(Debug)]
 pub struct FakeRelay {
     address: SocketAddr,
-    state: Arc<RelayState>,
+    state: Arc<Engine>,
     server: Option<JoinHandle<()>>,
 }
 
@@ -56,7 +51,7 @@ impl FakeRelay {
     pub async fn start(config: FakeRelayConfig) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
         let address = listener.local_addr()?;
-        let state = Arc::new(RelayState::new(config, format!("http://{address}")));
+        let state = Arc::new(Engine::new(config, format!("http://{address}")));
         let app = Router::new()
             .route("/v1/responses", post(api::responses))
             .route("/videos/{file}", get(video::video))
@@ -123,6 +118,6 @@ impl Drop for FakeRelay {
     }
 }
 
-async fn counters(State(state): State<Arc<RelayState>>) -> axum::Json<Counters> {
+async fn counters(State(state): State<Arc<Engine>>) -> axum::Json<Counters> {
     axum::Json(state.counters.snapshot())
 }

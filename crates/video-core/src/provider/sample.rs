@@ -9,9 +9,9 @@ pub const MIN_SAMPLE_MP4_LEN: usize = 28 + 116 + 8;
 /// `mdat` box filled with bytes derived from `seed`. Same `len` and `seed`, same bytes.
 ///
 /// ```
-/// let video = video_core::sample::sample_mp4(4096, 7);
+/// let video = video_core::provider::sample::sample_mp4(4096, 7);
 /// assert_eq!(video.len(), 4096);
-/// assert!(video_core::sample::looks_like_mp4(&video));
+/// assert!(video_core::provider::sample::looks_like_mp4(&video));
 /// ```
 pub fn sample_mp4(len: usize, seed: u64) -> Vec<u8> {
     let sample = SampleMp4::new(len as u64, seed);

@@ -8,7 +8,7 @@ use bytes::Bytes;
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
-use super::state::{FakeTask, RelayState, Stage};
+use crate::engine::{Engine, FakeTask, Stage};
 
 /// The message a task ending `failed` carries (a content-safety rejection, as Kling words it).
 pub(crate) const FAILURE_MESSAGE: &str = "Failure to pass the risk control system";
@@ -22,7 +22,7 @@ pub(crate) fn request_id(seed: &str) -> String {
 }
 
 /// The signed-looking URL the relay serves a task's video at.
-pub(crate) fn video_url(state: &RelayState, task: &FakeTask) -> String {
+pub(crate) fn video_url(state: &Engine, task: &FakeTask) -> String {
     let query = format!("cacheKey=fake{}&x-kcdn-pid=112757", state.config.seed);
     let Ok(mut url) = url::Url::parse(&state.base_url) else {
         return format!("{}/videos/{}.mp4?{query}", state.base_url, task.id);
@@ -36,7 +36,7 @@ pub(crate) fn video_url(state: &RelayState, task: &FakeTask) -> String {
 }
 
 /// The flat task object (the `data` of a reply, and the body of a callback).
-pub(crate) fn task_object(state: &RelayState, task: &FakeTask, now: Instant) -> Value {
+pub(crate) fn task_object(state: &Engine, task: &FakeTask, now: Instant) -> Value {
     let render = state.config.render_time;
     let stage = task.stage_at(now, render);
     let mut object = json!({
@@ -62,7 +62,7 @@ pub(crate) fn task_object(state: &RelayState, task: &FakeTask, now: Instant) -> 
 
 /// The task's message: the failure reason, or empty; with the key appended when the relay
 /// echoes it.
-fn status_message(state: &RelayState, stage: Stage) -> String {
+fn status_message(state: &Engine, stage: Stage) -> String {
     let base = if stage == Stage::Failed {
         FAILURE_MESSAGE
     } else {
@@ -140,7 +140,7 @@ pub(crate) fn redirect(base_url: &str) -> Response {
 
 /// A successful API reply with the configured body faults applied: cut off mid-body at the
 /// configured rate, or padded to the configured size.
-pub(crate) fn reply(state: &RelayState, body: &Value) -> Response {
+pub(crate) fn reply(state: &Engine, body: &Value) -> Response {
     let faults = &state.config.faults;
     if state.roll(faults.drop_mid_body_rate) {
         return cut_off(body);

@@ -4,12 +4,15 @@ use std::sync::Arc;
 
 use tokio::time::Instant;
 
-use super::replies::task_object;
-use super::state::{AtomicCounters, FakeTask, RelayState};
+use super::{AtomicCounters, Engine, FakeTask};
 
-/// Schedules a POST of the task object at each of the task's status changes. The relay does
-/// not sign callbacks (neither does the real one).
-pub(crate) fn spawn_callbacks(state: &Arc<RelayState>, task: &FakeTask) {
+/// Schedules a POST at each of the task's status changes, with the body the front writes
+/// for the task at that moment. Unsigned (neither the relay nor this fake signs them).
+pub(crate) fn spawn_callbacks(
+    state: &Arc<Engine>,
+    task: &FakeTask,
+    body: impl Fn(&Engine, &FakeTask, Instant) -> String + Send + 'static,
+) {
     let Some(url) = task.callback_url.clone() else {
         return;
     };
@@ -18,13 +21,13 @@ pub(crate) fn spawn_callbacks(state: &Arc<RelayState>, task: &FakeTask) {
     tokio::spawn(async move {
         for (at, _stage) in task.transitions(state.config.render_time) {
             tokio::time::sleep_until(at).await;
-            let body = task_object(&state, &task, Instant::now().max(at));
+            let body = body(&state, &task, Instant::now().max(at));
             AtomicCounters::bump(&state.counters.callbacks_sent);
             let sent = state
                 .http
                 .post(&url)
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(body.to_string())
+                .body(body)
                 .send()
                 .await;
             if let Err(error) = sent {

@@ -10,16 +10,16 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use tokio::time::Instant;
-use video_core::sample::SampleMp4;
+use video_core::provider::sample::SampleMp4;
 
-use super::state::{AtomicCounters, RelayState, Stage};
+use super::{AtomicCounters, Engine, Stage};
 
 /// Bytes per body chunk.
 const CHUNK: usize = 64 * 1024;
 
 /// Serves a finished task's video (404 before it is finished or for an unknown id).
 pub(crate) async fn video(
-    State(state): State<Arc<RelayState>>,
+    State(state): State<Arc<Engine>>,
     Path(file): Path<String>,
     headers: HeaderMap,
 ) -> Response {

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use video_kling_dmx::fake::{
+use video_fake::{
     DEFAULT_FAIL_MARKER, DEFAULT_FAKE_KEY, FakeRelay, FakeRelayConfig, Faults, RateLimitFault,
 };
 

@@ -9,14 +9,14 @@ use bytes::Bytes;
 use serde_json::Value;
 use tokio::time::Instant;
 
-use super::callback::spawn_callbacks;
 use super::replies::{
     auth_page, envelope, gateway_page, kling_error, redirect, relay_error, reply, request_id,
     submit_reply, task_object,
 };
 use super::sse::stream_reply;
-use super::state::{AtomicCounters, RelayState};
 use super::validate::{SubmitFields, validate_submission};
+use crate::engine::callback::spawn_callbacks;
+use crate::engine::{AtomicCounters, Engine};
 
 /// Submission models the relay routes to Kling text-to-video.
 const SUBMIT_MODELS: &[&str] = &["kling-v2-6-text2video", "kling-v2-5-turbo-text2video"];
@@ -25,7 +25,7 @@ const QUERY_MODEL: &str = "kling-text2video-get";
 
 /// The one endpoint.
 pub(crate) async fn responses(
-    State(state): State<Arc<RelayState>>,
+    State(state): State<Arc<Engine>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -83,7 +83,7 @@ pub(crate) async fn responses(
     }
 }
 
-fn submit(state: &Arc<RelayState>, request: &Value) -> Response {
+fn submit(state: &Arc<Engine>, request: &Value) -> Response {
     AtomicCounters::bump(&state.counters.submissions_received);
     let fields: SubmitFields = match validate_submission(request) {
         Ok(fields) => fields,
@@ -98,13 +98,15 @@ fn submit(state: &Arc<RelayState>, request: &Value) -> Response {
     }
     let fails = fields.prompt.contains(state.config.fail_marker.as_str());
     let task = state.create_task(fails, fields.duration_secs, fields.callback_url);
-    spawn_callbacks(state, &task);
+    spawn_callbacks(state, &task, |engine, task, at| {
+        task_object(engine, task, at).to_string()
+    });
     let data = task_object(state, &task, task.started);
     reply(state, &submit_reply(data, request_id(&task.id)))
 }
 
 /// A 429 refusal when a rate or concurrency limit applies.
-fn rate_limited(state: &RelayState) -> Option<Response> {
+fn rate_limited(state: &Engine) -> Option<Response> {
     let faults = &state.config.faults;
     let concurrency_message = "parallel task over resource pack limit";
     if state.take_forced_refusal() {
@@ -145,7 +147,7 @@ fn rate_limited(state: &RelayState) -> Option<Response> {
     Some(response)
 }
 
-fn query(state: &Arc<RelayState>, request: &Value) -> Response {
+fn query(state: &Arc<Engine>, request: &Value) -> Response {
     AtomicCounters::bump(&state.counters.queries);
     let id = match request.get("input") {
         Some(Value::String(id)) => id.clone(),

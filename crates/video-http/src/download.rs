@@ -1,85 +1,69 @@
-//! Downloading a finished video: URL checks, one GET without the API key, and a byte stream
-//! that holds a slot of the in-flight cap until it is dropped.
+//! Downloading a finished video: URL checks, one GET (credentials only to the API's own
+//! origin, when asked), and a byte stream under the time and size rules of
+//! [`DownloadLimits`], holding a slot of the client's caps until it is dropped.
 
 use std::pin::Pin;
 use std::time::Duration;
 
 use bytes::Bytes;
 use futures::{Stream, StreamExt};
-use reqwest::header::USER_AGENT;
+use reqwest::header::{AUTHORIZATION, USER_AGENT};
 use tokio::sync::OwnedSemaphorePermit;
 use tokio::time::Instant;
 use tracing::Instrument;
 use tracing::field::Empty;
-use url::{Host, Url};
-use video_core::{Video, VideoError, VideoStream, redact_url};
+use url::Url;
+use video_core::provider::VideoStream;
+use video_core::{VideoError, redact_url};
 
 use crate::body::too_large;
-use crate::client::KlingDmxClient;
-use crate::config::DownloadLimits;
+use crate::client::HttpClient;
+use crate::errors::transport_error;
+use crate::options::DownloadLimits;
+use crate::url_policy::same_origin;
 
-/// Most redirects a download follows (with the client this crate builds).
-pub(crate) const MAX_REDIRECTS: usize = 5;
-
-/// Refuses anything but `https`, and plain `http` unless the host is loopback or insecure
-/// downloads are allowed.
-pub(crate) fn check_download_url(url: &Url, allow_insecure: bool) -> Result<(), VideoError> {
-    match url.scheme() {
-        "https" if url.host().is_some() => Ok(()),
-        "http" if url.host().is_some() => {
-            if allow_insecure || is_loopback(url) {
-                Ok(())
-            } else {
-                Err(VideoError::invalid(
-                    "url",
-                    "is plain http to a non-loopback host (see allow_insecure_http)",
-                ))
-            }
-        }
-        _ => Err(VideoError::invalid(
-            "url",
-            "must be an http or https URL with a host",
-        )),
-    }
-}
-
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
-        Some(Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
-}
-
-/// Opens `video` for reading. See [`video_core::VideoProvider::download`].
-pub(crate) async fn download(
-    client: &KlingDmxClient,
-    video: &Video,
+/// Opens the video at `url` for reading, without buffering it.
+///
+/// The URL must pass the client's [`crate::UrlPolicy`]. The GET carries no credentials,
+/// unless `api` is given and the video is on the same origin as it (an authenticated
+/// download endpoint); redirects never carry them to another host. HTTP 403/404/410 is
+/// [`VideoError::LinkExpired`]; other non-2xx statuses are `Provider` errors (retryable for
+/// 5xx, 408, 429). The stream then holds the download rules: each chunk within the idle
+/// timeout (`request_timeout`), the minimum throughput over each window, the overall
+/// deadline scaled to the length, and the size cap. Errors never include the signed URL.
+///
+/// # Errors
+/// As above; [`VideoError::InvalidRequest`] for a URL that fails the policy.
+pub async fn download(
+    client: &HttpClient,
+    url: &str,
+    api: Option<&Url>,
 ) -> Result<VideoStream, VideoError> {
-    let inner = client.inner();
-    let settings = &inner.settings;
-    let url =
-        Url::parse(&video.url).map_err(|_| VideoError::invalid("url", "is not an absolute URL"))?;
-    check_download_url(&url, settings.allow_insecure_http)?;
+    let options = client.options();
+    let parsed =
+        Url::parse(url).map_err(|_| VideoError::invalid("url", "is not an absolute URL"))?;
+    client.url_policy().check(&parsed, "url")?;
     let span = tracing::info_span!(
-        "kling_dmx.download",
-        url = %redact_url(&video.url),
+        "video_http.download",
+        url = %redact_url(url),
         http_status = Empty,
         content_length = Empty,
     );
     async move {
-        let permit = inner.acquire_download().await?;
+        let permit = client.acquire_download().await?;
         let started = Instant::now();
-        // No Authorization header: the key only goes to the API endpoint.
-        let send = settings
-            .download_http
-            .get(url)
-            .header(USER_AGENT, settings.user_agent.clone())
-            .send();
-        let response = match tokio::time::timeout(settings.request_timeout, send).await {
+        let mut request = client
+            .download_client()
+            .get(parsed.clone())
+            .header(USER_AGENT, options.user_agent.as_str());
+        if api.is_some_and(|api| same_origin(api, &parsed)) {
+            if let Some(value) = client.auth().header()? {
+                request = request.header(AUTHORIZATION, value);
+            }
+        }
+        let response = match tokio::time::timeout(options.request_timeout, request.send()).await {
             Ok(Ok(response)) => response,
-            Ok(Err(error)) => return Err(download_error(error, started)),
+            Ok(Err(error)) => return Err(transport_error(error, started)),
             Err(_) => {
                 return Err(VideoError::Timeout {
                     elapsed: started.elapsed(),
@@ -103,19 +87,16 @@ pub(crate) async fn download(
         let length = response.content_length();
         if let Some(length) = length {
             tracing::Span::current().record("content_length", length);
-            if length > settings.downloads.max_bytes {
-                return Err(too_large("video", settings.downloads.max_bytes));
+            if length > options.downloads.max_bytes {
+                return Err(too_large("video", options.downloads.max_bytes));
             }
         }
         tracing::debug!("download started");
-        let body = response.bytes_stream();
-        let guard = Guard::new(
-            settings.request_timeout,
-            settings.downloads,
+        let guard = Guard::new(options.request_timeout, options.downloads, length, started);
+        Ok(VideoStream::new(
             length,
-            started,
-        );
-        Ok(VideoStream::new(length, chunks(body, permit, guard)))
+            chunks(response.bytes_stream(), permit, guard),
+        ))
     }
     .instrument(span)
     .await
@@ -223,7 +204,7 @@ fn chunks(
                     (Some(chunk), len)
                 }
                 Ok(Some(Err(error))) => {
-                    return Some((Err(download_error(error, guard.started)), None));
+                    return Some((Err(transport_error(error, guard.started)), None));
                 }
                 Ok(None) => return None,
                 Err(_) => (None, 0),
@@ -238,49 +219,21 @@ fn chunks(
     })
 }
 
-/// A download's network failure, without the (signed) URL in the message.
-fn download_error(error: reqwest::Error, started: Instant) -> VideoError {
-    let error = error.without_url();
-    if error.is_redirect() {
-        let reason = std::error::Error::source(&error)
-            .map_or_else(|| error.to_string(), ToString::to_string);
-        VideoError::Provider {
-            code: "redirect".to_owned(),
-            message: format!("the video link redirects badly: {reason}"),
-            request_id: None,
-            retryable: false,
-        }
-    } else if error.is_connect() {
-        VideoError::transport(false, error)
-    } else if error.is_timeout() {
-        VideoError::Timeout {
-            elapsed: started.elapsed(),
-        }
-    } else {
-        VideoError::transport(true, error)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn check(url: &str, allow: bool) -> bool {
-        check_download_url(&Url::parse(url).unwrap(), allow).is_ok()
-    }
-
     #[test]
-    fn only_https_or_loopback_http_by_default() {
-        assert!(check("https://cdn.example/v.mp4?sig=1", false));
-        assert!(check("http://127.0.0.1:8080/v.mp4", false));
-        assert!(check("http://127.8.0.1/v.mp4", false));
-        assert!(check("http://[::1]:9/v.mp4", false));
-        assert!(check("http://LOCALHOST/v.mp4", false));
-        assert!(!check("http://cdn.example/v.mp4", false));
-        assert!(!check("http://10.0.0.1/v.mp4", false));
-        assert!(check("http://cdn.example/v.mp4", true));
-        assert!(!check("ftp://cdn.example/v.mp4", true));
-        assert!(!check("file:///etc/passwd", true));
-        assert!(!check("data:video/mp4;base64,AAAA", true));
+    fn the_deadline_grows_with_the_length() {
+        let limits = DownloadLimits::default();
+        assert_eq!(limits.deadline_for(Some(0)), Duration::from_secs(120));
+        assert_eq!(
+            limits.deadline_for(Some(32 * 1024 * 100)),
+            Duration::from_secs(220)
+        );
+        assert_eq!(
+            limits.deadline_for(None),
+            limits.deadline_for(Some(limits.max_bytes))
+        );
     }
 }

@@ -1,4 +1,8 @@
-//! The fake relay's memory: tasks, counters and the seeded fault generator.
+//! The task engine every front shares: tasks and their timing, outcomes, counters, the
+//! seeded fault generator, callbacks and video downloads.
+
+pub(crate) mod callback;
+pub(crate) mod video;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -8,7 +12,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::Serialize;
 use tokio::time::Instant;
 
-use super::config::FakeRelayConfig;
+use crate::config::FakeRelayConfig;
 
 /// First task id handed out (Kling's ids are 18-digit decimal strings).
 const FIRST_TASK_ID: u64 = 850_000_000_000_000_000;
@@ -87,7 +91,7 @@ impl FakeTask {
     }
 }
 
-/// Counters readable by tests ([`super::FakeRelay::counters`]) and at `GET /debug/counters`.
+/// Counters readable by tests ([`crate::FakeRelay::counters`]) and at `GET /debug/counters`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Counters {
@@ -139,7 +143,7 @@ impl AtomicCounters {
 
 /// Shared state behind every handler.
 #[derive(Debug)]
-pub(crate) struct RelayState {
+pub(crate) struct Engine {
     pub(crate) config: FakeRelayConfig,
     pub(crate) base_url: String,
     pub(crate) counters: AtomicCounters,
@@ -150,7 +154,7 @@ pub(crate) struct RelayState {
     pub(crate) http: reqwest::Client,
 }
 
-impl RelayState {
+impl Engine {
     pub(crate) fn new(config: FakeRelayConfig, base_url: String) -> Self {
         let rng = fastrand::Rng::with_seed(config.seed);
         Self {
@@ -161,7 +165,7 @@ impl RelayState {
             rng: Mutex::new(rng),
             rate_limited: AtomicU64::new(0),
             forced_refusals: AtomicU32::new(0),
-            http: reqwest::Client::new(),
+            http: callback_client(),
         }
     }
 
@@ -259,6 +263,18 @@ impl RelayState {
     pub(crate) fn task(&self, id: &str) -> Option<FakeTask> {
         self.tasks().get(id).cloned()
     }
+}
+
+/// The client callbacks are POSTed with (rustls with `ring`, installed once).
+fn callback_client() -> reqwest::Client {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap_or_default()
 }
 
 fn unix_ms_now() -> u64 {

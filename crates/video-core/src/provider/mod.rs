@@ -1,12 +1,23 @@
-//! The [`VideoProvider`] trait every backend implements, and its [`Capabilities`].
+//! What a provider implementor uses: the [`VideoProvider`] trait and its [`Capabilities`]
+//! (both also at the crate root), [`VideoStream`], the error helpers ([`BoxError`],
+//! [`excerpt`]), time conversions ([`unix_millis`]), a sample MP4 for fakes ([`sample`]) and
+//! the conformance suite ([`testkit`], feature `testkit`).
+
+pub mod sample;
+#[cfg(feature = "testkit")]
+pub mod testkit;
+
+pub use crate::download::VideoStream;
+pub use crate::error::{BoxError, EXCERPT_CHARS, excerpt};
+pub use crate::task::unix_millis;
+/// Re-exported so providers implement the trait with the same macro version.
+pub use async_trait::async_trait;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use crate::download::VideoStream;
 use crate::error::VideoError;
 use crate::request::{AspectRatio, Quality, VideoRequest};
 use crate::task::{Task, TaskId};
@@ -47,22 +58,19 @@ pub trait VideoProvider: Send + Sync + std::fmt::Debug {
     /// Opens a finished video as a byte stream.
     async fn download(&self, video: &crate::Video) -> Result<VideoStream, VideoError>;
 
-    /// Waits for the task in one long request, if the provider can (see
-    /// [`Capabilities::long_wait`]). Returns `Ok(None)` when it cannot, and core polls
-    /// instead; may return a non-terminal snapshot if the request ended early, and core then
-    /// goes on polling. The default cannot.
-    async fn wait_in_one_request(
-        &self,
-        id: &TaskId,
-        timeout: Duration,
-    ) -> Result<Option<Task>, VideoError> {
+    /// The long wait: waits for the task in one long request, if the provider can (see
+    /// [`Capabilities::long_wait`]; core uses it when [`crate::PollPolicy::long_wait`] is
+    /// on). Returns `Ok(None)` when it cannot, and core polls instead; may return a
+    /// non-terminal snapshot if the request ended early, and core then goes on polling. The
+    /// default cannot.
+    async fn long_wait(&self, id: &TaskId, timeout: Duration) -> Result<Option<Task>, VideoError> {
         let _ = (id, timeout);
         Ok(None)
     }
 
     /// The error a `Failed` task turns into when waited for. The default is
     /// [`VideoError::TaskFailed`]; a provider that can tell a content-policy rejection from
-    /// its message returns [`VideoError::ContentRejected`].
+    /// its message returns [`VideoError::ContentRejected`] (with the task id).
     fn failure_error(&self, task: &Task) -> VideoError {
         VideoError::TaskFailed {
             task_id: task.id.clone(),
@@ -91,7 +99,7 @@ pub struct Capabilities {
     pub max_prompt_chars: usize,
     /// Longest negative prompt, in characters; 0 means negative prompts are not supported.
     pub max_negative_prompt_chars: usize,
-    /// Whether [`VideoProvider::wait_in_one_request`] is implemented.
+    /// Whether [`VideoProvider::long_wait`] is implemented.
     pub long_wait: bool,
 }
 
@@ -187,12 +195,12 @@ macro_rules! forward_provider {
             async fn download(&self, video: &crate::Video) -> Result<VideoStream, VideoError> {
                 (**self).download(video).await
             }
-            async fn wait_in_one_request(
+            async fn long_wait(
                 &self,
                 id: &TaskId,
                 timeout: Duration,
             ) -> Result<Option<Task>, VideoError> {
-                (**self).wait_in_one_request(id, timeout).await
+                (**self).long_wait(id, timeout).await
             }
             fn failure_error(&self, task: &Task) -> VideoError {
                 (**self).failure_error(task)

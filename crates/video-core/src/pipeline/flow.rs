@@ -1,0 +1,362 @@
+//! The steps of one job, in order. Everything the pipeline does is here once.
+
+use std::path::Path;
+
+use super::destination::Target;
+use super::{Event, Generated, Pipeline, Submitted};
+use crate::error::VideoError;
+use crate::journal::{DownloadRecord, EntryId, JournalEntry, update_entry};
+use crate::request::VideoRequest;
+use crate::retry::{retry_call, submit_with_retries};
+use crate::save::{
+    IfExists, SaveOptions, SavedVideo, check_output_path, remove_stale_parts, save_to_file,
+};
+use crate::task::{Task, TaskId, Video};
+use crate::validate::validate;
+use crate::wait::{Poller, Start, outcome};
+
+/// One job of a pipeline; `index` is its position in a batch (0 alone).
+pub(super) struct Flow<'p, 'a> {
+    pipeline: &'p Pipeline<'a>,
+    index: usize,
+}
+
+impl<'p, 'a> Flow<'p, 'a> {
+    pub(super) fn new(pipeline: &'p Pipeline<'a>, index: usize) -> Self {
+        Self { pipeline, index }
+    }
+
+    fn emit(&self, event: &Event<'_>) {
+        self.pipeline.emit(self.index, event);
+    }
+
+    /// Every step, submission to saved files.
+    pub(super) async fn generate(&self, request: &VideoRequest) -> Result<Generated, VideoError> {
+        let (submitted, target) = self.submit_unreleased(request).await?;
+        let Submitted { task, entry } = submitted;
+        let id = task.id.clone();
+        let result = self
+            .follow(Start::Submitted(Box::new(task)), &id, entry, target)
+            .await;
+        self.release(entry).await;
+        result
+    }
+
+    /// Up to the recorded task id; the journal entry's claim is released.
+    pub(super) async fn submit(
+        &self,
+        request: &VideoRequest,
+    ) -> Result<(Submitted, Option<Target>), VideoError> {
+        let result = self.submit_unreleased(request).await;
+        if let Ok((submitted, _)) = &result {
+            self.release(submitted.entry).await;
+        }
+        result
+    }
+
+    /// Validate, check the destination, journal, submit, record.
+    async fn submit_unreleased(
+        &self,
+        request: &VideoRequest,
+    ) -> Result<(Submitted, Option<Target>), VideoError> {
+        let pipeline = self.pipeline;
+        let provider = pipeline.provider;
+        validate(request, provider.capabilities())?;
+        let destination = pipeline
+            .destination
+            .as_ref()
+            .map(super::Destination::absolute)
+            .transpose()?;
+        if let Some(destination) = &destination {
+            destination.check()?;
+        }
+        let entry = self.begin(request, destination.as_ref()).await?;
+        let notify = |error: &VideoError, pause| self.emit(&Event::SubmitRetry { error, pause });
+        let submitted =
+            submit_with_retries(provider, request, &pipeline.policy.submit_retry, notify).await;
+        let task = match submitted {
+            Ok(task) => task,
+            Err(error) => {
+                self.record(entry, |e| e.apply_submit_error(&error)).await;
+                self.release(entry).await;
+                return Err(error);
+            }
+        };
+        let target = destination.map(|d| d.target(&task));
+        self.record(entry, |e| {
+            e.apply_submitted(&task);
+            if let Some(target) = &target {
+                e.output = Some(target.path.clone());
+                e.if_exists = target.if_exists;
+            }
+        })
+        .await;
+        self.emit(&Event::Submitted(&task));
+        Ok((Submitted { task, entry }, target))
+    }
+
+    /// Writes the journal entry before anything is sent.
+    async fn begin(
+        &self,
+        request: &VideoRequest,
+        destination: Option<&super::Destination>,
+    ) -> Result<Option<EntryId>, VideoError> {
+        let Some(store) = self.pipeline.journal else {
+            return Ok(None);
+        };
+        let mut draft = JournalEntry::new(0, self.pipeline.provider.name(), request, None);
+        if let Some(super::Destination::File { path, if_exists }) = destination {
+            draft.output = Some(path.clone());
+            draft.if_exists = *if_exists;
+        }
+        let entry = store.begin(&draft).await?;
+        self.emit(&Event::Journaled(entry));
+        Ok(Some(entry))
+    }
+
+    /// Waits for an existing task and saves its videos: the entry's destination, else the
+    /// pipeline's.
+    pub(super) async fn finish(
+        &self,
+        id: &TaskId,
+        entry: Option<&JournalEntry>,
+    ) -> Result<Generated, VideoError> {
+        let entry_id = self.claim(entry, id).await?;
+        let target = entry.and_then(recorded_target);
+        let result = self.follow(Start::Existing, id, entry_id, target).await;
+        self.release(entry_id).await;
+        result
+    }
+
+    /// Saves a finished task's videos.
+    pub(super) async fn save_finished(
+        &self,
+        task: &Task,
+        entry: Option<&JournalEntry>,
+    ) -> Result<Vec<SavedVideo>, VideoError> {
+        let entry_id = self.claim(entry, &task.id).await?;
+        let target = entry
+            .and_then(recorded_target)
+            .or_else(|| self.default_target(task).ok().flatten());
+        let result = match target {
+            Some(target) => self.save(task, &target, entry_id).await,
+            None => Err(
+                VideoError::invalid("destination", "nowhere to save the videos").in_task(&task.id),
+            ),
+        };
+        self.release(entry_id).await;
+        result
+    }
+
+    /// The pipeline's destination for `task`, with absolute paths.
+    fn default_target(&self, task: &Task) -> Result<Option<Target>, VideoError> {
+        let Some(destination) = &self.pipeline.destination else {
+            return Ok(None);
+        };
+        Ok(Some(destination.absolute()?.target(task)))
+    }
+
+    /// Wait (reporting and recording each change), then save when there is a target.
+    async fn follow(
+        &self,
+        start: Start,
+        id: &TaskId,
+        entry: Option<EntryId>,
+        target: Option<Target>,
+    ) -> Result<Generated, VideoError> {
+        let task = self.wait(start, id, entry).await?;
+        let target = match target {
+            Some(target) => Some(target),
+            None => self.default_target(&task).map_err(|e| e.in_task(id))?,
+        };
+        let saved = match &target {
+            Some(target) => self.save(&task, target, entry).await?,
+            None => Vec::new(),
+        };
+        Ok(Generated { task, saved, entry })
+    }
+
+    async fn wait(
+        &self,
+        start: Start,
+        id: &TaskId,
+        entry: Option<EntryId>,
+    ) -> Result<Task, VideoError> {
+        let pipeline = self.pipeline;
+        let hook = |error: &VideoError, pause| self.emit(&Event::QueryRetry { error, pause });
+        let mut skip_first = matches!(start, Start::Submitted(_));
+        let mut poller =
+            Poller::new(pipeline.provider, id.clone(), &pipeline.policy, start).on_retry(&hook);
+        while let Some(item) = poller.next_change().await {
+            let task = item.map_err(|error| error.in_task(id))?;
+            if !std::mem::take(&mut skip_first) {
+                self.emit(&Event::StatusChanged(&task));
+                self.record(entry, |e| e.apply_task(&task)).await;
+            }
+            if task.is_terminal() {
+                self.emit(&Event::Finished(&task));
+            }
+            if let Some(result) = outcome(pipeline.provider, task) {
+                return result.map_err(|error| error.in_task(id));
+            }
+        }
+        Err(poller.timeout())
+    }
+
+    /// Downloads each video to its file, recording each in the journal.
+    async fn save(
+        &self,
+        task: &Task,
+        target: &Target,
+        entry: Option<EntryId>,
+    ) -> Result<Vec<SavedVideo>, VideoError> {
+        let in_task = |error: VideoError| error.in_task(&task.id);
+        if task.videos.is_empty() {
+            return Err(in_task(VideoError::decode(
+                None,
+                "the task finished without a video",
+                b"",
+            )));
+        }
+        // The folder may have gone since the destination was checked or recorded.
+        check_output_path(&target.path, IfExists::KeepBoth).map_err(in_task)?;
+        let mut all = Vec::with_capacity(task.videos.len());
+        for (index, video) in task.videos.iter().enumerate() {
+            let path = target.video_path(index);
+            remove_stale_parts(&path);
+            let saved = self
+                .download(index, video, &path, target.if_exists)
+                .await
+                .map_err(in_task)?;
+            self.emit(&Event::Saved {
+                video: index,
+                saved: &saved,
+            });
+            self.record_download(entry, index, video, &saved)
+                .await
+                .map_err(in_task)?;
+            all.push(saved);
+        }
+        Ok(all)
+    }
+
+    /// One video to one file, retried on retryable errors per the policy.
+    async fn download(
+        &self,
+        index: usize,
+        video: &Video,
+        path: &Path,
+        if_exists: IfExists,
+    ) -> Result<SavedVideo, VideoError> {
+        let provider = self.pipeline.provider;
+        let attempt = || async move {
+            let stream = provider.download(video).await?;
+            let options = SaveOptions::new()
+                .if_exists(if_exists)
+                .on_progress(|progress| {
+                    self.emit(&Event::Downloading {
+                        video: index,
+                        progress,
+                    });
+                });
+            save_to_file(stream, path, options).await
+        };
+        let notify = |error: &VideoError, pause| {
+            self.emit(&Event::DownloadRetry {
+                video: index,
+                error,
+                pause,
+            });
+        };
+        let policy = &self.pipeline.policy.download_retry;
+        retry_call(policy, attempt, VideoError::is_retryable, notify).await
+    }
+
+    /// Records a saved video; a failure here is an error that says where the video is.
+    async fn record_download(
+        &self,
+        entry: Option<EntryId>,
+        index: usize,
+        video: &Video,
+        saved: &SavedVideo,
+    ) -> Result<(), VideoError> {
+        let (Some(store), Some(entry)) = (self.pipeline.journal, entry) else {
+            return Ok(());
+        };
+        let record = DownloadRecord::new(
+            index,
+            video.url.clone(),
+            saved.path.clone(),
+            saved.bytes,
+            saved.sha256.clone(),
+        );
+        update_entry(store, entry, |e| e.apply_download(&record))
+            .await
+            .map(drop)
+            .map_err(|error| VideoError::Journal {
+                message: format!(
+                    "the video was saved at {} ({} bytes, sha256 {}), but the journal could not \
+                     record it ({error}); resuming records it later (the video is fetched again \
+                     to check the file is the same, and the file is left as it is)",
+                    saved.path.display(),
+                    saved.bytes,
+                    saved.sha256
+                ),
+                source: Some(Box::new(error)),
+            })
+    }
+
+    /// Applies a change to the entry; a failure is reported and logged, not returned, so it
+    /// never hides a task that exists.
+    async fn record(&self, entry: Option<EntryId>, change: impl FnOnce(&mut JournalEntry) + Send) {
+        let (Some(store), Some(entry)) = (self.pipeline.journal, entry) else {
+            return;
+        };
+        if let Err(error) = update_entry(store, entry, change).await {
+            tracing::error!(entry, %error, "journal write failed");
+            self.emit(&Event::JournalWriteFailed {
+                entry,
+                error: &error,
+            });
+        }
+    }
+
+    /// Claims `entry` for this process, or fails naming the task when another holds it.
+    async fn claim(
+        &self,
+        entry: Option<&JournalEntry>,
+        id: &TaskId,
+    ) -> Result<Option<EntryId>, VideoError> {
+        let (Some(store), Some(entry)) = (self.pipeline.journal, entry) else {
+            return Ok(None);
+        };
+        if store.claim(entry.id).await.map_err(|e| e.in_task(id))? {
+            return Ok(Some(entry.id));
+        }
+        Err(VideoError::Journal {
+            message: format!(
+                "journal entry {} is being finished by another running process",
+                entry.id
+            ),
+            source: None,
+        }
+        .in_task(id))
+    }
+
+    async fn release(&self, entry: Option<EntryId>) {
+        let (Some(store), Some(entry)) = (self.pipeline.journal, entry) else {
+            return;
+        };
+        if let Err(error) = store.release(entry).await {
+            tracing::warn!(entry, %error, "could not release the journal claim");
+        }
+    }
+}
+
+/// The destination a journal entry recorded.
+fn recorded_target(entry: &JournalEntry) -> Option<Target> {
+    entry.output.as_ref().map(|path| Target {
+        path: path.clone(),
+        if_exists: entry.if_exists,
+    })
+}

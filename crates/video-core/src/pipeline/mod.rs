@@ -1,0 +1,263 @@
+//! The one pipeline: validate → journal entry → submit → record the task id → wait →
+//! download each video (SHA-256) → record the files. Journaling, saving and observing are
+//! optional parts of the same flow; [`generate`], [`generate_all`], batches, the CLI and
+//! [`crate::journal::resume`] all run it.
+//!
+//! ```
+//! # async fn demo(provider: &dyn video_core::VideoProvider) -> Result<(), video_core::VideoError> {
+//! use video_core::{Destination, Event, Pipeline, PollPolicy, VideoRequest};
+//!
+//! let request = VideoRequest::builder("a red fox in snow").duration_secs(5).build();
+//! let done = Pipeline::new(provider)
+//!     .policy(PollPolicy::default())
+//!     .save(Destination::file("fox.mp4"))
+//!     .on_event(|event| {
+//!         if let Event::Submitted(task) = event {
+//!             println!("task id: {}", task.id); // store it: the task is paid for
+//!         }
+//!     })
+//!     .generate(&request)
+//!     .await?;
+//! println!("saved {} ({} bytes)", done.saved[0].path.display(), done.saved[0].bytes);
+//! # Ok(()) }
+//! ```
+
+mod batch;
+mod destination;
+mod events;
+mod flow;
+pub(crate) mod resume;
+
+use futures::{Stream, StreamExt};
+
+pub use destination::Destination;
+pub use events::{Event, Observer};
+
+use crate::error::VideoError;
+use crate::journal::{EntryId, JournalEntry, TaskStore};
+use crate::policy::PollPolicy;
+use crate::provider::VideoProvider;
+use crate::request::VideoRequest;
+use crate::save::SavedVideo;
+use crate::task::{Task, TaskId};
+use flow::Flow;
+
+/// What a finished job produced.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Generated {
+    /// The finished task.
+    pub task: Task,
+    /// The saved videos, in the task's order (empty when the pipeline does not save).
+    pub saved: Vec<SavedVideo>,
+    /// The journal entry, when the pipeline journals.
+    pub entry: Option<EntryId>,
+}
+
+/// A task the provider accepted, as [`Pipeline::submit`] returns it.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Submitted {
+    /// The task as the submission's reply described it.
+    pub task: Task,
+    /// The journal entry, when the pipeline journals.
+    pub entry: Option<EntryId>,
+}
+
+type BoxedObserver<'a> = Box<dyn Fn(usize, &Event<'_>) + Send + Sync + 'a>;
+
+/// The pipeline, configured: which provider, how to wait, and the optional parts (journal,
+/// where to save, who hears events). Build it once and run any number of jobs with it.
+#[must_use]
+pub struct Pipeline<'a> {
+    provider: &'a dyn VideoProvider,
+    policy: PollPolicy,
+    journal: Option<&'a dyn TaskStore>,
+    destination: Option<Destination>,
+    observer: Option<BoxedObserver<'a>>,
+}
+
+impl<'a> Pipeline<'a> {
+    /// A pipeline for `provider` with the default [`PollPolicy`], no journal, no saving and
+    /// nobody listening.
+    pub fn new(provider: &'a dyn VideoProvider) -> Self {
+        Self {
+            provider,
+            policy: PollPolicy::default(),
+            journal: None,
+            destination: None,
+            observer: None,
+        }
+    }
+
+    /// Sets how to wait (and how to retry submissions and downloads).
+    pub fn policy(mut self, policy: PollPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Journals every job in `store`: an entry is written before the submission is sent and
+    /// completed as answers arrive, so a task that was paid for is never lost.
+    pub fn journal(mut self, store: &'a dyn TaskStore) -> Self {
+        self.journal = Some(store);
+        self
+    }
+
+    /// Saves each finished task's videos to `destination` (for a batch: a folder).
+    pub fn save(mut self, destination: Destination) -> Self {
+        self.destination = Some(destination);
+        self
+    }
+
+    /// Calls `observer` with each event of each job (a closure needs no type annotation).
+    pub fn on_event(mut self, observer: impl Fn(&Event<'_>) + Send + Sync + 'a) -> Self {
+        self.observer = Some(Box::new(move |_, event| observer(event)));
+        self
+    }
+
+    /// Calls `observer` with each event and the index of the job it belongs to (its position
+    /// in a batch; 0 for a single job).
+    pub fn on_job_event(mut self, observer: impl Fn(usize, &Event<'_>) + Send + Sync + 'a) -> Self {
+        self.observer = Some(Box::new(observer));
+        self
+    }
+
+    /// Reports events to an [`Observer`].
+    pub fn observer(self, observer: &'a dyn Observer) -> Self {
+        self.on_event(move |event| observer.on_event(event))
+    }
+
+    /// The provider.
+    pub fn provider(&self) -> &'a dyn VideoProvider {
+        self.provider
+    }
+
+    /// Runs the whole job: validate, journal, submit (retrying only what provably created
+    /// no task), wait, save. Every error after the task was accepted names it
+    /// ([`VideoError::task_id`]).
+    ///
+    /// # Errors
+    /// [`VideoError::InvalidRequest`] before anything is sent (the request, or a destination
+    /// that cannot be written); a refusal or [`VideoError::UnknownOutcome`] from the
+    /// submission; then the task's failure, the wait's timeout, or a download or journal
+    /// error, each naming the task.
+    pub async fn generate(&self, request: &VideoRequest) -> Result<Generated, VideoError> {
+        Flow::new(self, 0).generate(request).await
+    }
+
+    /// Submits (validate, journal, submit, record the task id and, when saving, where its
+    /// videos will go) and returns without waiting.
+    ///
+    /// # Errors
+    /// As [`generate`](Self::generate) up to the submission.
+    pub async fn submit(&self, request: &VideoRequest) -> Result<Submitted, VideoError> {
+        Flow::new(self, 0)
+            .submit(request)
+            .await
+            .map(|(submitted, _)| submitted)
+    }
+
+    /// Waits for an existing task and saves its videos (when saving): the second half of
+    /// [`generate`](Self::generate), for a task submitted earlier or by another process.
+    /// With a journal `entry`, each step is recorded in it and its recorded destination is
+    /// used (the pipeline's destination otherwise).
+    ///
+    /// # Errors
+    /// As [`generate`](Self::generate) after the submission.
+    pub async fn finish(
+        &self,
+        id: &TaskId,
+        entry: Option<&JournalEntry>,
+    ) -> Result<Generated, VideoError> {
+        Flow::new(self, 0).finish(id, entry).await
+    }
+
+    /// Saves the videos of a finished `task` (recording them in journal `entry`, if given)
+    /// to the pipeline's destination, or the entry's.
+    ///
+    /// # Errors
+    /// [`VideoError::InvalidRequest`] when there is nowhere to save; download and file
+    /// errors, naming the task.
+    pub async fn save_videos(
+        &self,
+        task: &Task,
+        entry: Option<&JournalEntry>,
+    ) -> Result<Vec<SavedVideo>, VideoError> {
+        Flow::new(self, 0).save_finished(task, entry).await
+    }
+
+    /// Runs one job per request, at most `concurrency` at once, yielding each result with its
+    /// index as it finishes (in completion order). One failure does not stop the others;
+    /// events name their job's index ([`on_job_event`](Self::on_job_event)), so every task
+    /// id is heard, failed ones included. Jobs are started as capacity frees.
+    pub fn generate_all<'s>(
+        &'s self,
+        requests: Vec<VideoRequest>,
+        concurrency: usize,
+    ) -> impl Stream<Item = (usize, Result<Generated, VideoError>)> + Send + 's {
+        batch::run(self, requests, concurrency)
+    }
+
+    fn emit(&self, index: usize, event: &Event<'_>) {
+        if let Some(observer) = &self.observer {
+            observer(index, event);
+        }
+    }
+}
+
+impl std::fmt::Debug for Pipeline<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pipeline")
+            .field("provider", &self.provider.name())
+            .field("policy", &self.policy)
+            .field("journal", &self.journal.is_some())
+            .field("destination", &self.destination)
+            .field("observer", &self.observer.is_some())
+            .finish()
+    }
+}
+
+/// Validates, submits (retrying only what provably created no task) and waits: the whole
+/// job with nothing optional. See [`Pipeline`] to journal, save or observe.
+///
+/// ```
+/// # async fn demo(provider: &dyn video_core::VideoProvider) -> Result<(), video_core::VideoError> {
+/// use video_core::{generate, PollPolicy, VideoRequest};
+///
+/// let request = VideoRequest::builder("a red fox in snow").duration_secs(5).build();
+/// let task = generate(provider, &request, &PollPolicy::default()).await?;
+/// println!("video at {}", task.videos[0].url_for_logs());
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+/// As [`Pipeline::generate`].
+pub async fn generate(
+    provider: &dyn VideoProvider,
+    request: &VideoRequest,
+    policy: &PollPolicy,
+) -> Result<Task, VideoError> {
+    Pipeline::new(provider)
+        .policy(policy.clone())
+        .generate(request)
+        .await
+        .map(|done| done.task)
+}
+
+/// Generates many videos with at most `concurrency` in progress at once, yielding each result
+/// with its index in `requests` as it finishes. See [`Pipeline::generate_all`] to journal,
+/// save or hear each task's id.
+pub fn generate_all<'a>(
+    provider: &'a dyn VideoProvider,
+    requests: Vec<VideoRequest>,
+    policy: &'a PollPolicy,
+    concurrency: usize,
+) -> impl Stream<Item = (usize, Result<Task, VideoError>)> + Send + 'a {
+    futures::stream::iter(requests.into_iter().enumerate())
+        .map(move |(index, request)| async move {
+            let pipeline = Pipeline::new(provider).policy(policy.clone());
+            let result = Flow::new(&pipeline, index).generate(&request).await;
+            (index, result.map(|done| done.task))
+        })
+        .buffer_unordered(concurrency.max(1))
+}

@@ -1,0 +1,231 @@
+//! Finishing what interrupted processes left in a journal: [`resume`].
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::{Event, Generated, Pipeline};
+use crate::error::VideoError;
+use crate::journal::{EntryId, JournalEntry, TaskStore, UnreadableEntry};
+use crate::policy::PollPolicy;
+use crate::provider::VideoProvider;
+use crate::save::IfExists;
+
+/// The providers a journal's entries may name, each with the policy to wait for its tasks.
+#[derive(Debug, Clone, Default)]
+pub struct Providers {
+    by_name: BTreeMap<String, (Arc<dyn VideoProvider>, PollPolicy)>,
+}
+
+impl Providers {
+    /// No providers.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds `provider` (under its [`VideoProvider::name`]) with the policy for its tasks.
+    #[must_use]
+    pub fn with(mut self, provider: Arc<dyn VideoProvider>, policy: PollPolicy) -> Self {
+        self.insert(provider, policy);
+        self
+    }
+
+    /// Adds `provider` with the policy for its tasks.
+    pub fn insert(&mut self, provider: Arc<dyn VideoProvider>, policy: PollPolicy) {
+        self.by_name
+            .insert(provider.name().to_owned(), (provider, policy));
+    }
+
+    /// The provider called `name`, with its policy.
+    pub fn get(&self, name: &str) -> Option<(&Arc<dyn VideoProvider>, &PollPolicy)> {
+        self.by_name
+            .get(name)
+            .map(|(provider, policy)| (provider, policy))
+    }
+}
+
+/// What resuming did with one journal entry.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Resumed {
+    /// Waited for and saved.
+    Finished {
+        /// The entry as it is now.
+        entry: Box<JournalEntry>,
+        /// The task and its saved videos.
+        generated: Box<Generated>,
+    },
+    /// Could not be finished this time (the error names the task).
+    Failed {
+        /// The entry as it is now.
+        entry: Box<JournalEntry>,
+        /// Why.
+        error: VideoError,
+    },
+    /// The submission's outcome is unknown: a task may exist (and be billed) or not. Never
+    /// resubmitted; a person looks for it in the provider's task list.
+    Unresolved(Box<JournalEntry>),
+    /// Another running process is finishing it.
+    Busy(Box<JournalEntry>),
+}
+
+impl Resumed {
+    /// The entry concerned.
+    pub fn entry(&self) -> &JournalEntry {
+        match self {
+            Self::Finished { entry, .. } | Self::Failed { entry, .. } => entry,
+            Self::Unresolved(entry) | Self::Busy(entry) => entry,
+        }
+    }
+}
+
+/// Everything a resume did, and the journal rows it could not read.
+#[derive(Debug, Default)]
+#[non_exhaustive]
+pub struct ResumeReport {
+    /// One item per entry that needed work or attention, newest first.
+    pub resumed: Vec<Resumed>,
+    /// Rows that could not be read (reported, skipped).
+    pub unreadable: Vec<UnreadableEntry>,
+}
+
+type EntryObserver<'a> = Box<dyn Fn(EntryId, &Event<'_>) + Send + Sync + 'a>;
+
+/// A resume, configured: [`Resume::new`], options, then [`Resume::run`]; [`resume`] runs
+/// one with the defaults.
+#[must_use]
+pub struct Resume<'a> {
+    store: &'a dyn TaskStore,
+    providers: &'a Providers,
+    replace: bool,
+    observer: Option<EntryObserver<'a>>,
+}
+
+impl<'a> Resume<'a> {
+    /// Resumes the entries of `store` with `providers`.
+    pub fn new(store: &'a dyn TaskStore, providers: &'a Providers) -> Self {
+        Self {
+            store,
+            providers,
+            replace: false,
+            observer: None,
+        }
+    }
+
+    /// Replaces files already at the recorded destinations (by default a different file
+    /// there is an error for an explicit path, and kept beside for a default name).
+    pub fn replace_existing(mut self, replace: bool) -> Self {
+        self.replace = replace;
+        self
+    }
+
+    /// Calls `observer` with each event and the journal entry it belongs to.
+    pub fn on_event(mut self, observer: impl Fn(EntryId, &Event<'_>) + Send + Sync + 'a) -> Self {
+        self.observer = Some(Box::new(observer));
+        self
+    }
+
+    /// Finishes every resumable entry this process can claim (one at a time), reports those
+    /// whose outcome is unknown, and skips those another process is finishing.
+    ///
+    /// # Errors
+    /// [`VideoError::Journal`] when the journal cannot be listed; everything about single
+    /// entries is in the report.
+    pub async fn run(self) -> Result<ResumeReport, VideoError> {
+        let listing = self.store.entries().await?;
+        let mut report = ResumeReport {
+            resumed: Vec::new(),
+            unreadable: listing.unreadable,
+        };
+        for entry in listing.entries {
+            if entry.state.needs_attention() {
+                report.resumed.push(Resumed::Unresolved(Box::new(entry)));
+            } else if entry.state.is_resumable() {
+                if let Some(item) = self.one(entry).await? {
+                    report.resumed.push(item);
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// Claims, re-reads (another process may have finished it meanwhile) and finishes one
+    /// entry.
+    async fn one(&self, entry: JournalEntry) -> Result<Option<Resumed>, VideoError> {
+        if !self.store.claim(entry.id).await? {
+            return Ok(Some(Resumed::Busy(Box::new(entry))));
+        }
+        let fresh = match self.store.entry(entry.id).await? {
+            Some(fresh) if fresh.state.is_resumable() => fresh,
+            _ => {
+                // Finished by another process meanwhile: nothing left to do.
+                self.store.release(entry.id).await?;
+                return Ok(None);
+            }
+        };
+        let result = self.finish(&fresh).await;
+        self.store.release(fresh.id).await?;
+        let now = self.store.entry(fresh.id).await?.unwrap_or(fresh);
+        Ok(Some(match result {
+            Ok(generated) => Resumed::Finished {
+                entry: Box::new(now),
+                generated: Box::new(generated),
+            },
+            Err(error) => Resumed::Failed {
+                entry: Box::new(now),
+                error,
+            },
+        }))
+    }
+
+    async fn finish(&self, entry: &JournalEntry) -> Result<Generated, VideoError> {
+        let Some(id) = entry.task_id.clone() else {
+            return Err(VideoError::Journal {
+                message: format!(
+                    "entry {} is {} but has no task id; check the provider's task list",
+                    entry.id, entry.state
+                ),
+                source: None,
+            });
+        };
+        let Some((provider, policy)) = self.providers.get(&entry.provider) else {
+            return Err(VideoError::Configuration {
+                message: format!("provider `{}` is not configured", entry.provider),
+            }
+            .in_task(&id));
+        };
+        let mut entry = entry.clone();
+        if self.replace {
+            entry.if_exists = IfExists::Replace;
+        }
+        let entry_id = entry.id;
+        let mut pipeline = Pipeline::new(provider.as_ref())
+            .policy(policy.clone())
+            .journal(self.store);
+        if let Some(observer) = &self.observer {
+            pipeline = pipeline.on_event(move |event| observer(entry_id, event));
+        }
+        pipeline.finish(&id, Some(&entry)).await
+    }
+}
+
+impl std::fmt::Debug for Resume<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Resume")
+            .field("providers", &self.providers)
+            .field("replace", &self.replace)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Finishes every unfinished task in `store` (wait, then save to the recorded destination),
+/// with the defaults of [`Resume`]. Entries whose submission's outcome is unknown are
+/// reported, never resubmitted.
+///
+/// # Errors
+/// As [`Resume::run`].
+pub async fn resume(
+    store: &dyn TaskStore,
+    providers: &Providers,
+) -> Result<ResumeReport, VideoError> {
+    Resume::new(store, providers).run().await
+}

@@ -1,0 +1,29 @@
+//! # video-fake
+//!
+//! Wire-compatible fakes of the video APIs the SDK speaks: run the real clients end to end
+//! with no account and no network, and inject the faults a hostile or flaky server shows.
+//!
+//! One task engine (render timing, outcomes, faults, counters, callbacks, `Range`
+//! downloads of a real MP4) sits behind one front per wire protocol. Today's front is the
+//! DMXAPI relay ([`FakeRelay`], and the `dmx-fake` binary). Replies are literal JSON written
+//! from the protocol notes, never the clients' wire types, so a mistake the two share cannot
+//! hide.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use video_fake::{FakeRelay, FakeRelayConfig};
+//!
+//! let relay = FakeRelay::start(FakeRelayConfig::default()).await?;
+//! println!("relay at {} (key {})", relay.base_url(), relay.key());
+//! assert_eq!(relay.counters().submissions_accepted, 0);
+//! relay.stop().await;
+//! # Ok(()) }
+//! ```
+
+mod config;
+pub mod dmx;
+mod engine;
+
+pub use config::{DEFAULT_FAIL_MARKER, DEFAULT_FAKE_KEY, FakeRelayConfig, Faults, RateLimitFault};
+pub use dmx::FakeRelay;
+pub use engine::Counters;

@@ -1,0 +1,355 @@
+//! [`HttpClient`]: one attempt per call, with the auth applied, the in-flight cap held, no
+//! redirects on API calls, the reply read within its cap and scrubbed of secrets.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, LOCATION, USER_AGENT,
+};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::time::Instant;
+use url::Url;
+use video_core::VideoError;
+use video_core::provider::VideoStream;
+
+use crate::auth::Auth;
+use crate::body::{ReadError, read_capped, too_large};
+use crate::errors::transport_error;
+use crate::events::Events;
+use crate::options::HttpOptions;
+use crate::retry_after::retry_after;
+use crate::url_policy::{UrlPolicy, host_of};
+
+/// One API request: method, URL, optional JSON body, what to accept.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct ApiCall<'a> {
+    /// `GET` or `POST`.
+    pub method: reqwest::Method,
+    /// Where.
+    pub url: &'a Url,
+    /// A JSON body (sent with `Content-Type: application/json`).
+    pub body: Option<Vec<u8>>,
+    /// Ask for server-sent events instead of JSON.
+    pub events: bool,
+    /// The call's time limit (default: the options' `request_timeout`).
+    pub timeout: Option<Duration>,
+}
+
+impl<'a> ApiCall<'a> {
+    /// A `GET` of `url`.
+    pub fn get(url: &'a Url) -> Self {
+        Self {
+            method: reqwest::Method::GET,
+            url,
+            body: None,
+            events: false,
+            timeout: None,
+        }
+    }
+
+    /// A `POST` of the JSON `body` to `url`.
+    pub fn post(url: &'a Url, body: Vec<u8>) -> Self {
+        Self {
+            method: reqwest::Method::POST,
+            url,
+            body: Some(body),
+            events: false,
+            timeout: None,
+        }
+    }
+
+    /// Asks for server-sent events (`Accept: text/event-stream`).
+    #[must_use]
+    pub fn events(mut self) -> Self {
+        self.events = true;
+        self
+    }
+
+    /// Sets the call's time limit.
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+}
+
+/// A reply read whole: status, `Retry-After`, and the body (within the cap, secrets
+/// scrubbed).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Reply {
+    /// The HTTP status.
+    pub status: u16,
+    /// The `Retry-After` header, if any.
+    pub retry_after: Option<Duration>,
+    /// The body.
+    pub body: Bytes,
+}
+
+impl Reply {
+    /// A reply (for tests of a provider's classification).
+    pub fn new(status: u16, retry_after: Option<Duration>, body: impl Into<Bytes>) -> Self {
+        Self {
+            status,
+            retry_after,
+            body: body.into(),
+        }
+    }
+}
+
+/// What an API call returned: a whole reply, or (when events were asked for and the server
+/// sent them) a stream of events.
+#[derive(Debug)]
+pub enum Answer {
+    /// A reply read whole.
+    Reply(Reply),
+    /// Server-sent events.
+    Events(Events),
+}
+
+/// The HTTP client of a provider: cheap to clone (clones share connections and caps).
+#[derive(Clone)]
+pub struct HttpClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    options: HttpOptions,
+    auth: Auth,
+    api: reqwest::Client,
+    download: reqwest::Client,
+    permits: Arc<Semaphore>,
+    download_permits: Arc<Semaphore>,
+}
+
+impl HttpClient {
+    /// A client with `options` authorising API calls with `auth`.
+    ///
+    /// # Errors
+    /// [`VideoError::Configuration`] when a cap is 0 or the client cannot be built.
+    pub fn new(options: HttpOptions, auth: Auth) -> Result<Self, VideoError> {
+        let config = |message: &str| VideoError::Configuration {
+            message: message.to_owned(),
+        };
+        if options.max_in_flight == 0 || options.max_downloads_in_flight == 0 {
+            return Err(config(
+                "max_in_flight and max_downloads_in_flight must be at least 1",
+            ));
+        }
+        if options.max_reply_bytes == 0 || options.downloads.max_bytes == 0 {
+            return Err(config(
+                "max_reply_bytes and max_video_bytes must be at least 1",
+            ));
+        }
+        if options.downloads.window.is_zero() {
+            return Err(config("the download throughput window must not be zero"));
+        }
+        HeaderValue::from_str(&options.user_agent)
+            .map_err(|_| config("the user agent is not a valid header value"))?;
+        crate::tls::ensure_crypto_provider();
+        let policy = UrlPolicy {
+            allow_insecure_http: options.allow_insecure_http,
+        };
+        let (api, download) = match &options.http_client {
+            Some(client) => (client.clone(), client.clone()),
+            None => (
+                build(&options, reqwest::redirect::Policy::none())?,
+                build(&options, policy.redirects())?,
+            ),
+        };
+        Ok(Self {
+            inner: Arc::new(Inner {
+                permits: Arc::new(Semaphore::new(options.max_in_flight)),
+                download_permits: Arc::new(Semaphore::new(options.max_downloads_in_flight)),
+                options,
+                auth,
+                api,
+                download,
+            }),
+        })
+    }
+
+    /// The options it runs with.
+    pub fn options(&self) -> &HttpOptions {
+        &self.inner.options
+    }
+
+    /// How it authorises API calls (to invalidate a refused token).
+    pub fn auth(&self) -> &Auth {
+        &self.inner.auth
+    }
+
+    /// Its URL rules.
+    pub fn url_policy(&self) -> UrlPolicy {
+        UrlPolicy {
+            allow_insecure_http: self.inner.options.allow_insecure_http,
+        }
+    }
+
+    /// One API call: the auth applied, a slot of the in-flight cap held, no redirect
+    /// followed, the reply read within `max_reply_bytes` and scrubbed of every secret.
+    ///
+    /// # Errors
+    /// A transport error classified by [`crate::transport_error`] (whether the request may
+    /// have reached the server); [`VideoError::Configuration`] naming the host when the API
+    /// redirected; [`VideoError::TooLarge`] past the cap. A reply with an error status is
+    /// not an error here: the provider reads its body.
+    pub async fn call(&self, call: ApiCall<'_>) -> Result<Answer, VideoError> {
+        let permit = self.acquire().await?;
+        let started = Instant::now();
+        let response = self
+            .request(&call)?
+            .send()
+            .await
+            .map_err(|error| transport_error(error, started))?;
+        check_not_redirected(&response, call.url)?;
+        let status = response.status().as_u16();
+        if response.status().is_success() && is_event_stream(response.headers()) {
+            let max = self.inner.options.max_reply_bytes;
+            let scrubber = self.inner.auth.scrubber();
+            return Ok(Answer::Events(Events::new(
+                response, max, scrubber, permit, started,
+            )));
+        }
+        let retry_after = retry_after(response.headers());
+        let body = match read_capped(response, self.inner.options.max_reply_bytes).await {
+            Ok(body) => self.inner.auth.scrubber().bytes(body),
+            Err(ReadError::TooLarge(limit)) => return Err(too_large("reply", limit)),
+            Err(ReadError::Network(error)) => return Err(transport_error(error, started)),
+        };
+        drop(permit);
+        Ok(Answer::Reply(Reply {
+            status,
+            retry_after,
+            body,
+        }))
+    }
+
+    fn request(&self, call: &ApiCall<'_>) -> Result<reqwest::RequestBuilder, VideoError> {
+        let options = &self.inner.options;
+        let accept = if call.events {
+            "text/event-stream"
+        } else {
+            "application/json"
+        };
+        let mut request = self
+            .inner
+            .api
+            .request(call.method.clone(), call.url.clone())
+            .header(ACCEPT, accept)
+            .header(USER_AGENT, options.user_agent.as_str())
+            .timeout(call.timeout.unwrap_or(options.request_timeout));
+        if let Some(value) = self.inner.auth.header()? {
+            request = request.header(AUTHORIZATION, value);
+        }
+        if let Some(body) = &call.body {
+            request = request
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.clone());
+        }
+        Ok(request)
+    }
+
+    /// Opens a video for reading; see [`crate::download`]. `authenticated`: send the
+    /// credentials too, and only when the video is on the API's own origin (`api`).
+    ///
+    /// # Errors
+    /// As [`crate::download`].
+    pub async fn download(&self, url: &str, api: Option<&Url>) -> Result<VideoStream, VideoError> {
+        crate::download::download(self, url, api).await
+    }
+
+    pub(crate) fn download_client(&self) -> &reqwest::Client {
+        &self.inner.download
+    }
+
+    /// A slot of the in-flight cap, held until the permit is dropped.
+    pub(crate) async fn acquire(&self) -> Result<OwnedSemaphorePermit, VideoError> {
+        Arc::clone(&self.inner.permits)
+            .acquire_owned()
+            .await
+            .map_err(|error| VideoError::transport(false, error))
+    }
+
+    /// A download slot and an in-flight slot.
+    pub(crate) async fn acquire_download(&self) -> Result<[OwnedSemaphorePermit; 2], VideoError> {
+        let download = Arc::clone(&self.inner.download_permits)
+            .acquire_owned()
+            .await
+            .map_err(|error| VideoError::transport(false, error))?;
+        Ok([download, self.acquire().await?])
+    }
+}
+
+impl std::fmt::Debug for HttpClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let options = &self.inner.options;
+        f.debug_struct("HttpClient")
+            .field("auth", &self.inner.auth)
+            .field("request_timeout", &options.request_timeout)
+            .field("max_in_flight", &options.max_in_flight)
+            .field("max_downloads_in_flight", &options.max_downloads_in_flight)
+            .field("allow_insecure_http", &options.allow_insecure_http)
+            .field("max_reply_bytes", &options.max_reply_bytes)
+            .field("downloads", &options.downloads)
+            .field("custom_http_client", &options.http_client.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+fn build(
+    options: &HttpOptions,
+    redirects: reqwest::redirect::Policy,
+) -> Result<reqwest::Client, VideoError> {
+    reqwest::Client::builder()
+        .connect_timeout(options.connect_timeout)
+        .redirect(redirects)
+        .build()
+        .map_err(|error| VideoError::Configuration {
+            message: format!("cannot build the HTTP client: {error}"),
+        })
+}
+
+/// Refuses a reply that is a redirect, or (with a caller-supplied client that follows
+/// them) one that came through a redirect: API calls go to the URL asked for only.
+fn check_not_redirected(response: &reqwest::Response, asked: &Url) -> Result<(), VideoError> {
+    let status = response.status();
+    let target = if status.is_redirection() {
+        let location = response
+            .headers()
+            .get(LOCATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|location| asked.join(location).ok());
+        Some(location.map_or_else(|| "an unnamed location".to_owned(), |url| host_of(&url)))
+    } else if response.url() != asked {
+        Some(host_of(response.url()))
+    } else {
+        None
+    };
+    match target {
+        None => Ok(()),
+        Some(target) => Err(VideoError::Configuration {
+            message: format!(
+                "the API at {} redirected the call (HTTP {}) to {target}; API calls never \
+                 follow redirects: if that host is the API, use it as the base URL",
+                host_of(asked),
+                status.as_u16()
+            ),
+        }),
+    }
+}
+
+fn is_event_stream(headers: &HeaderMap) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| {
+            value
+                .trim()
+                .to_ascii_lowercase()
+                .starts_with("text/event-stream")
+        })
+}

@@ -1,0 +1,50 @@
+//! # video-http
+//!
+//! The HTTP plumbing every HTTP video provider shares, so a provider crate holds only what
+//! is true of its API (endpoints, wire types, conversions, error table):
+//!
+//! - [`HttpClient`]: reqwest with rustls (`ring`), timeouts, a user agent, caps on requests
+//!   and downloads in flight, or a caller-supplied client; one attempt per [`ApiCall`].
+//! - [`Auth`]: the auth seam — a raw key header, `Bearer` with a static key, or `Bearer`
+//!   with a token minted by a [`MintToken`] and re-minted before it expires.
+//! - [`transport_error`] and [`submission_error`]: failures classified once (did the request
+//!   reach the server?).
+//! - [`retry_after`]: `Retry-After` in seconds or as an HTTP date (`httpdate`).
+//! - [`UrlPolicy`]: `https`, plain http only to loopback unless allowed, capped redirects,
+//!   never credentials to another host; API calls never follow a redirect.
+//! - [`Scrubber`]: every body read, on every path (JSON, server-sent events, error pages),
+//!   has echoes of the credentials removed before anyone sees it.
+//! - Bounded bodies: replies and single events capped; [`download`] streams a video under an
+//!   idle timeout, a minimum throughput, an overall deadline and a size cap.
+//! - [`RedactedUrl`], [`RedactedSecret`]: `Debug` helpers that show no secrets.
+//!
+//! It knows no provider: everything is handed a client, options and URLs.
+
+mod auth;
+mod body;
+mod client;
+mod download;
+mod errors;
+mod events;
+mod options;
+mod redact;
+mod retry_after;
+mod scrub;
+mod tls;
+mod url_policy;
+
+pub use auth::{Auth, MintToken, Token};
+pub use client::{Answer, ApiCall, HttpClient, Reply};
+pub use download::download;
+pub use errors::{submission_error, transport_error};
+pub use events::{Events, SseEvent};
+pub use options::{DEFAULT_MAX_REPLY_BYTES, DownloadLimits, HttpOptions};
+pub use redact::{RedactedSecret, RedactedUrl};
+pub use retry_after::{MAX_RETRY_AFTER, parse_retry_after, retry_after};
+pub use scrub::{REDACTED, Scrubber};
+pub use url_policy::{MAX_REDIRECTS, UrlPolicy, host_of, is_loopback, same_origin};
+
+/// Re-exported so providers name the same `reqwest` types (`Method`, `Client`).
+pub use reqwest;
+/// Re-exported so providers hold secrets in the same `secrecy` types.
+pub use secrecy;
