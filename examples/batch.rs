@@ -1,69 +1,116 @@
-//! Many videos at once with bounded concurrency: `generate_all` yields each result as it
-//! finishes; one failure does not stop the others.
+//! Many videos at once with bounded concurrency: the pipeline's `generate_all` yields each
+//! result as it finishes, one failure does not stop the others, and every event names its
+//! job, so each task id is known the moment the task exists — failed tasks included.
 //!
 //! ```text
 //! cargo run --example batch
 //! ```
 //!
 //! Runs against the fake relay in-process (one prompt carries its failure marker) with the
-//! real HTTP client.
+//! real HTTP client. Prints one line per prompt, each with its task id.
 
+use std::collections::BTreeMap;
 use std::process::ExitCode;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use futures::StreamExt;
-use video_core::{PollPolicy, VideoRequest, generate_all};
+use video_core::{Event, Pipeline, PollPolicy, TaskId, VideoError, VideoRequest};
 use video_fake::{FakeRelay, FakeRelayConfig};
 use video_kling_dmx::KlingDmxClient;
 
+const PROMPTS: [&str; 5] = [
+    "a fox in snow",
+    "a lighthouse at dusk",
+    "a storm [fail]",
+    "a koi pond",
+    "a city at night",
+];
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    let config = FakeRelayConfig::default().with_render_time(Duration::from_millis(800));
-    let relay = match FakeRelay::start(config).await {
-        Ok(relay) => relay,
-        Err(error) => {
-            eprintln!("error: cannot start the fake relay: {error}");
-            return ExitCode::FAILURE;
+    match run(&PROMPTS, Duration::from_millis(800)).await {
+        Ok(lines) => {
+            lines.iter().for_each(|line| println!("{line}"));
+            ExitCode::SUCCESS
         }
-    };
-    let client = match KlingDmxClient::builder()
-        .api_key(relay.key())
-        .base_url(relay.base_url())
-        .build()
-    {
-        Ok(client) => client,
         Err(error) => {
             eprintln!("error: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let prompts = [
-        "a fox in snow",
-        "a lighthouse at dusk",
-        "a storm [fail]",
-        "a koi pond",
-        "a city at night",
-    ];
-    let requests: Vec<VideoRequest> = prompts.iter().map(|p| VideoRequest::new(*p)).collect();
-    let policy = PollPolicy::fixed(Duration::from_millis(100));
-    let mut results = generate_all(&client, requests, &policy, 3);
-    let mut failures = 0;
-    while let Some((index, result)) = results.next().await {
-        match result {
-            Ok(task) => println!(
-                "#{index} {:<24} task {} {}",
-                prompts[index], task.id, task.status
-            ),
-            Err(error) => {
-                failures += 1;
-                println!("#{index} {:<24} error: {error}", prompts[index]);
-            }
+            ExitCode::FAILURE
         }
     }
+}
+
+/// Generates one video per prompt against an in-process fake relay; returns one line per
+/// prompt, in completion order.
+async fn run(prompts: &[&str], render: Duration) -> Result<Vec<String>, VideoError> {
+    let config = FakeRelayConfig::default().with_render_time(render);
+    let relay = FakeRelay::start(config)
+        .await
+        .map_err(|source| VideoError::Io {
+            path: "127.0.0.1:0".into(),
+            source,
+        })?;
+    let client = KlingDmxClient::builder()
+        .api_key(relay.key())
+        .base_url(relay.base_url())
+        .build()?;
+    // Every task id, by job, the moment the provider accepts the job.
+    let ids: Mutex<BTreeMap<usize, TaskId>> = Mutex::new(BTreeMap::new());
+    let pipeline = Pipeline::new(&client)
+        .policy(PollPolicy::fixed(Duration::from_millis(100)))
+        .on_job_event(|job, event| {
+            if let (Event::Submitted(task), Ok(mut ids)) = (event, ids.lock()) {
+                ids.insert(job, task.id.clone());
+            }
+        });
+    let requests = prompts.iter().map(|p| VideoRequest::new(*p)).collect();
+    let mut lines = Vec::new();
+    let mut results = pipeline.generate_all(requests, 3);
+    while let Some((index, result)) = results.next().await {
+        let id = ids
+            .lock()
+            .ok()
+            .and_then(|ids| ids.get(&index).cloned())
+            .map_or_else(|| "(none: not accepted)".to_owned(), |id| id.to_string());
+        lines.push(match result {
+            Ok(done) => format!(
+                "#{index} {:<24} task {id} {}",
+                prompts[index], done.task.status
+            ),
+            Err(error) => format!(
+                "#{index} {:<24} task {id} error: {}",
+                prompts[index],
+                error.root()
+            ),
+        });
+    }
     let counters = relay.counters();
-    println!(
-        "{} accepted submissions, {} queries, {failures} failed",
+    eprintln!(
+        "{} accepted submissions, {} queries",
         counters.submissions_accepted, counters.queries
     );
-    ExitCode::SUCCESS
+    Ok(lines)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn every_line_names_its_task_the_failed_one_included() {
+        let lines = run(&PROMPTS, Duration::from_millis(100)).await.unwrap();
+        assert_eq!(lines.len(), PROMPTS.len());
+        for line in &lines {
+            let id = line.split_whitespace().skip_while(|w| *w != "task").nth(1);
+            let id = id.unwrap_or_default();
+            assert!(
+                id.len() == 18 && id.chars().all(|c| c.is_ascii_digit()),
+                "no task id in {line:?}"
+            );
+        }
+        let failed: Vec<&String> = lines.iter().filter(|l| l.contains("error:")).collect();
+        assert_eq!(failed.len(), 1, "{lines:?}");
+        assert!(failed[0].contains("[fail]"));
+    }
 }

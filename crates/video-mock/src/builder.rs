@@ -160,7 +160,7 @@ impl MockProviderBuilder {
     }
 
     /// Size of each downloaded video in bytes (default 16 KiB; at least
-    /// [`video_core::sample::MIN_SAMPLE_MP4_LEN`]).
+    /// [`video_core::provider::sample::MIN_SAMPLE_MP4_LEN`]).
     pub fn video_bytes(mut self, bytes: usize) -> Self {
         self.video_bytes = bytes;
         self

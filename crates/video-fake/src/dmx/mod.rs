@@ -16,7 +16,7 @@
 //! It checks the key, validates submissions (code 1201), moves tasks `submitted` →
 //! `processing` → `succeed` (or `failed` for prompts with the fail marker) over the render
 //! time, answers both query forms, serves each video as a valid MP4 with `Range` support,
-//! POSTs callbacks, and injects [`Faults`] on request. Replies are literal JSON written from
+//! POSTs callbacks, and injects [`crate::Faults`] on request. Replies are literal JSON written from
 //! the protocol notes, independent of the client's wire types.
 
 mod api;
