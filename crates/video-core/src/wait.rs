@@ -169,10 +169,10 @@ impl<'a> Poller<'a> {
         if self.done {
             return None;
         }
-        if let Some(task) = self.pending.take() {
-            if let Some(change) = self.observe(task) {
-                return Some(Ok(change));
-            }
+        if let Some(task) = self.pending.take()
+            && let Some(change) = self.observe(task)
+        {
+            return Some(Ok(change));
         }
         if self.long_wait {
             self.long_wait = false;

@@ -170,10 +170,10 @@ impl Minted {
     fn header(&self) -> Result<HeaderValue, VideoError> {
         let mut cached = self.lock();
         let now = Instant::now();
-        if let Some((value, expires)) = &cached.token {
-            if now + self.refresh_before < *expires {
-                return Ok(value.clone());
-            }
+        if let Some((value, expires)) = &cached.token
+            && now + self.refresh_before < *expires
+        {
+            return Ok(value.clone());
         }
         let token = self.minter.mint()?;
         let value = header_value(&format!("Bearer {}", token.value.expose_secret()))?;

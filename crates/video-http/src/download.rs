@@ -56,10 +56,10 @@ pub async fn download(
             .download_client()
             .get(parsed.clone())
             .header(USER_AGENT, options.user_agent.as_str());
-        if api.is_some_and(|api| same_origin(api, &parsed)) {
-            if let Some(value) = client.auth().header()? {
-                request = request.header(AUTHORIZATION, value);
-            }
+        if api.is_some_and(|api| same_origin(api, &parsed))
+            && let Some(value) = client.auth().header()?
+        {
+            request = request.header(AUTHORIZATION, value);
         }
         let response = match tokio::time::timeout(options.request_timeout, request.send()).await {
             Ok(Ok(response)) => response,

@@ -52,11 +52,10 @@ async fn context(cli: &Cli, raw: &str, wait: &WaitArgs) -> Result<Context, Video
 impl Context {
     /// Records a snapshot in the entry (if any) and returns the report.
     async fn record(&self, task: &Task) -> TaskReport {
-        if let Some(entry) = &self.entry {
-            if let Ok(updated) = update_entry(&self.journal, entry.id, |e| e.apply_task(task)).await
-            {
-                return TaskReport::from_entry(&updated);
-            }
+        if let Some(entry) = &self.entry
+            && let Ok(updated) = update_entry(&self.journal, entry.id, |e| e.apply_task(task)).await
+        {
+            return TaskReport::from_entry(&updated);
         }
         TaskReport::from_task(task)
     }

@@ -139,10 +139,10 @@ impl<'a> Resume<'a> {
         for entry in listing.entries {
             if entry.state.needs_attention() {
                 report.resumed.push(Resumed::Unresolved(Box::new(entry)));
-            } else if entry.state.is_resumable() {
-                if let Some(item) = self.one(entry).await? {
-                    report.resumed.push(item);
-                }
+            } else if entry.state.is_resumable()
+                && let Some(item) = self.one(entry).await?
+            {
+                report.resumed.push(item);
             }
         }
         Ok(report)

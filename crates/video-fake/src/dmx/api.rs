@@ -116,14 +116,14 @@ fn rate_limited(state: &Engine) -> Option<Response> {
             concurrency_message,
         ));
     }
-    if let Some(limit) = faults.max_running_tasks {
-        if state.running_tasks() >= limit {
-            return Some(kling_error(
-                StatusCode::TOO_MANY_REQUESTS,
-                1303,
-                concurrency_message,
-            ));
-        }
+    if let Some(limit) = faults.max_running_tasks
+        && state.running_tasks() >= limit
+    {
+        return Some(kling_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            1303,
+            concurrency_message,
+        ));
     }
     if !state.rate_limit_hit() {
         return None;

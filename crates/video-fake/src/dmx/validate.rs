@@ -36,10 +36,10 @@ pub(crate) fn validate_submission(body: &Value) -> Result<SubmitFields, String> 
         }
     };
     let callback_url = optional_str(body, "callback_url")?.map(str::to_owned);
-    if let Some(url) = &callback_url {
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err("invalid parameter: callback_url must be an http(s) URL".to_owned());
-        }
+    if let Some(url) = &callback_url
+        && !(url.starts_with("http://") || url.starts_with("https://"))
+    {
+        return Err("invalid parameter: callback_url must be an http(s) URL".to_owned());
     }
     Ok(SubmitFields {
         prompt,
