@@ -142,16 +142,12 @@ mod tests {
     use super::*;
     use crate::request::{AspectRatio, ImageInput, Quality, Sound};
 
+    /// A provider with typical limits (2,500-character prompts, 5 or 10 s, three ratios).
     fn kling_like() -> Capabilities {
-        Capabilities::new(2500)
-            .with_negative_prompt(2500)
-            .with_durations([5, 10])
-            .with_aspect_ratios([
-                AspectRatio::LANDSCAPE_16_9,
-                AspectRatio::PORTRAIT_9_16,
-                AspectRatio::SQUARE_1_1,
-            ])
-            .with_qualities([Quality::Standard, Quality::High])
+        let ratios = [(16, 9), (9, 16), (1, 1)].map(|(w, h)| AspectRatio::new(w, h));
+        let mut caps = Capabilities::new(2500).with_negative_prompt(2500);
+        caps = caps.with_durations([5, 10]).with_aspect_ratios(ratios);
+        caps.with_qualities([Quality::Standard, Quality::High])
             .with_sound(true)
             .with_callbacks(true)
     }

@@ -76,17 +76,27 @@ impl Default for MockProviderBuilder {
     }
 }
 
-/// The capabilities of Kling v2.6 text-to-video, which the mock mirrors by default.
+/// Kling v2.6 text-to-video's limits, as data: prompt and negative-prompt characters,
+/// durations, aspect ratios.
+const KLING_V2_6: (usize, [u32; 2], [AspectRatio; 3]) = (
+    2500,
+    [5, 10],
+    [
+        AspectRatio::LANDSCAPE_16_9,
+        AspectRatio::PORTRAIT_9_16,
+        AspectRatio::SQUARE_1_1,
+    ],
+);
+
+/// The capabilities of Kling v2.6 text-to-video, which the mock mirrors by default (so an
+/// app tested on the mock is refused what Kling refuses).
 pub fn kling_v2_6_capabilities() -> Capabilities {
-    Capabilities::new(2500)
-        .with_negative_prompt(2500)
-        .with_durations([5, 10])
-        .with_aspect_ratios([
-            AspectRatio::LANDSCAPE_16_9,
-            AspectRatio::PORTRAIT_9_16,
-            AspectRatio::SQUARE_1_1,
-        ])
-        .with_qualities([Quality::Standard, Quality::High])
+    let (chars, durations, ratios) = KLING_V2_6;
+    let qualities = [Quality::Standard, Quality::High];
+    let limits = Capabilities::new(chars).with_negative_prompt(chars);
+    let options = limits.with_durations(durations).with_aspect_ratios(ratios);
+    options
+        .with_qualities(qualities)
         .with_sound(true)
         .with_callbacks(true)
 }
