@@ -1,16 +1,27 @@
-//! Sample media for fakes and tests: a small, structurally valid MP4 of any size.
+//! Sample media for fakes and tests: a real, playable MP4 of any size.
+//!
+//! The video is a 1.5-second, 96×64, 12 fps H.264 clip of a test pattern (made once by
+//! `scripts/make-sample-video.sh` with ffmpeg, and embedded), followed by a `free` box that
+//! pads the file to the size asked for. Players skip `free` boxes, so the file plays at every
+//! size; the padding is generated on demand, so any byte range of a multi-gigabyte file
+//! costs constant memory.
 
-/// The smallest file [`sample_mp4`] makes: an `ftyp`, a `moov` with an `mvhd`, and an empty
-/// `mdat` header.
-pub const MIN_SAMPLE_MP4_LEN: usize = 28 + 116 + 8;
+/// The embedded clip: `ftyp`, `moov` (one H.264 video track), `free`, `mdat`.
+const CLIP: &[u8] = include_bytes!("sample.mp4");
 
-/// A structurally valid MP4 of exactly `len` bytes (at least [`MIN_SAMPLE_MP4_LEN`]): an
-/// `ftyp` box (so bytes 4–8 read `ftyp`), a `moov` box declaring a 5-second movie, and an
-/// `mdat` box filled with bytes derived from `seed`. Same `len` and `seed`, same bytes.
+/// The smallest file [`sample_mp4`] makes: the clip and an empty `free` box header.
+pub const MIN_SAMPLE_MP4_LEN: usize = CLIP.len() + 8;
+
+/// The clip's size in pixels and its length in milliseconds.
+pub const SAMPLE_VIDEO: (u32, u32, u32) = (96, 64, 1500);
+
+/// A playable MP4 of exactly `len` bytes (at least [`MIN_SAMPLE_MP4_LEN`]): the sample clip,
+/// padded with a `free` box filled with bytes derived from `seed`. Same `len` and `seed`,
+/// same bytes.
 ///
 /// ```
-/// let video = video_core::provider::sample::sample_mp4(4096, 7);
-/// assert_eq!(video.len(), 4096);
+/// let video = video_core::provider::sample::sample_mp4(8192, 7);
+/// assert_eq!(video.len(), 8192);
 /// assert!(video_core::provider::sample::looks_like_mp4(&video));
 /// ```
 pub fn sample_mp4(len: usize, seed: u64) -> Vec<u8> {
@@ -20,7 +31,7 @@ pub fn sample_mp4(len: usize, seed: u64) -> Vec<u8> {
     out
 }
 
-/// Bytes of the `mdat` filler pattern, repeated through the payload.
+/// Bytes of the padding pattern, repeated through the `free` box.
 const FILLER_BLOCK: usize = 64 * 1024;
 
 /// A sample MP4 described, not stored: any byte range of a file of any size (up to 4 GiB)
@@ -38,11 +49,10 @@ impl SampleMp4 {
     pub fn new(len: u64, seed: u64) -> Self {
         let len = len.clamp(MIN_SAMPLE_MP4_LEN as u64, u64::from(u32::MAX));
         let mut header = Vec::with_capacity(MIN_SAMPLE_MP4_LEN);
-        push_box(&mut header, b"ftyp", &ftyp_body());
-        push_box(&mut header, b"moov", &boxed(b"mvhd", &mvhd_body(5_000)));
-        let mdat_len = u32::try_from(len - header.len() as u64).unwrap_or(u32::MAX);
-        header.extend_from_slice(&mdat_len.to_be_bytes());
-        header.extend_from_slice(b"mdat");
+        header.extend_from_slice(CLIP);
+        let free_len = u32::try_from(len - CLIP.len() as u64).unwrap_or(u32::MAX);
+        header.extend_from_slice(&free_len.to_be_bytes());
+        header.extend_from_slice(b"free");
         let mut rng = fastrand::Rng::with_seed(seed);
         let filler = (0..FILLER_BLOCK).map(|_| rng.u8(..)).collect();
         Self {
@@ -95,45 +105,6 @@ pub fn looks_like_mp4(bytes: &[u8]) -> bool {
     bytes.get(4..8) == Some(b"ftyp".as_slice())
 }
 
-fn ftyp_body() -> Vec<u8> {
-    let mut body = Vec::with_capacity(20);
-    body.extend_from_slice(b"isom");
-    body.extend_from_slice(&0x200_u32.to_be_bytes());
-    for brand in [b"isom", b"iso2", b"mp41"] {
-        body.extend_from_slice(brand);
-    }
-    body
-}
-
-fn mvhd_body(duration_ms: u32) -> Vec<u8> {
-    let mut body = Vec::with_capacity(100);
-    body.extend_from_slice(&[0; 4]); // version 0, flags
-    body.extend_from_slice(&[0; 8]); // creation and modification time
-    body.extend_from_slice(&1000_u32.to_be_bytes()); // timescale
-    body.extend_from_slice(&duration_ms.to_be_bytes());
-    body.extend_from_slice(&0x0001_0000_u32.to_be_bytes()); // rate 1.0
-    body.extend_from_slice(&0x0100_u16.to_be_bytes()); // volume 1.0
-    body.extend_from_slice(&[0; 10]); // reserved
-    for value in [0x0001_0000_u32, 0, 0, 0, 0x0001_0000, 0, 0, 0, 0x4000_0000] {
-        body.extend_from_slice(&value.to_be_bytes()); // unity matrix
-    }
-    body.extend_from_slice(&[0; 24]); // pre-defined
-    body.extend_from_slice(&1_u32.to_be_bytes()); // next track id
-    body
-}
-
-fn boxed(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(body.len() + 8);
-    push_box(&mut out, kind, body);
-    out
-}
-
-fn push_box(out: &mut Vec<u8>, kind: &[u8; 4], body: &[u8]) {
-    out.extend_from_slice(&(body.len() as u32 + 8).to_be_bytes());
-    out.extend_from_slice(kind);
-    out.extend_from_slice(body);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,13 +126,44 @@ mod tests {
 
     #[test]
     fn boxes_tile_the_file_at_any_size() {
-        for len in [0, MIN_SAMPLE_MP4_LEN, 1000, 65_537] {
+        for len in [0, MIN_SAMPLE_MP4_LEN, 10_000, 65_537] {
             let video = sample_mp4(len, 1);
             assert_eq!(video.len(), len.max(MIN_SAMPLE_MP4_LEN));
             let kinds: Vec<String> = boxes(&video).into_iter().map(|(kind, _)| kind).collect();
-            assert_eq!(kinds, ["ftyp", "moov", "mdat"]);
+            assert_eq!(kinds, ["ftyp", "moov", "free", "mdat", "free"]);
             assert!(looks_like_mp4(&video));
         }
+    }
+
+    /// Parses the file with Mozilla's MP4 parser: one H.264 video track, of the clip's size,
+    /// with a duration.
+    fn assert_playable(bytes: &[u8]) {
+        let context = mp4parse::read_mp4(&mut std::io::Cursor::new(bytes)).unwrap();
+        let video: Vec<&mp4parse::Track> = context
+            .tracks
+            .iter()
+            .filter(|track| track.track_type == mp4parse::TrackType::Video)
+            .collect();
+        assert_eq!(video.len(), 1, "one video track");
+        let track = video[0];
+        let duration = track.duration.map_or(0, |d| d.0);
+        assert!(duration > 0, "the track has a duration");
+        let header = track.tkhd.as_ref().unwrap();
+        let (width, height, _) = SAMPLE_VIDEO;
+        assert_eq!((header.width >> 16, header.height >> 16), (width, height));
+        let entries = &track.stsd.as_ref().unwrap().descriptions;
+        assert!(
+            matches!(&entries[0], mp4parse::SampleEntry::Video(v) if v.codec_type == mp4parse::CodecType::H264),
+            "H.264"
+        );
+    }
+
+    #[test]
+    fn the_sample_is_a_playable_h264_video_at_its_size_and_padded() {
+        assert_playable(&sample_mp4(MIN_SAMPLE_MP4_LEN, 1));
+        let padded = sample_mp4(3 << 20, 2);
+        assert_eq!(padded.len(), 3 << 20);
+        assert_playable(&padded);
     }
 
     #[test]
@@ -178,8 +180,8 @@ mod tests {
 
     #[test]
     fn same_seed_same_bytes() {
-        assert_eq!(sample_mp4(500, 3), sample_mp4(500, 3));
-        assert_ne!(sample_mp4(500, 3), sample_mp4(500, 4));
+        assert!(sample_mp4(10_000, 3) == sample_mp4(10_000, 3));
+        assert!(sample_mp4(10_000, 3) != sample_mp4(10_000, 4), "the padding follows the seed");
         assert!(!looks_like_mp4(b"<html>"));
     }
 }

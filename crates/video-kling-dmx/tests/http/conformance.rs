@@ -129,7 +129,7 @@ impl Harness {
         Mock::given(method("GET"))
             .and(path_regex(r"^/videos/\d+\.mp4$"))
             .respond_with(ResponseTemplate::new(200).set_body_raw(
-                video_core::provider::sample::sample_mp4(4096, 1),
+                video_core::provider::sample::sample_mp4(8192, 1),
                 "video/mp4",
             ))
             .mount(&server)

@@ -143,7 +143,7 @@ async fn redirect_chain(server: &MockServer, hops: usize) {
     }
     Mock::given(method("GET"))
         .and(path(format!("/r{hops}")))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(sample_mp4(1000, 1), "video/mp4"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(sample_mp4(10_000, 1), "video/mp4"))
         .mount(server)
         .await;
 }
@@ -160,7 +160,7 @@ async fn redirects_are_followed_up_to_a_cap() {
         .collect_bytes()
         .await
         .unwrap();
-    assert_eq!(bytes.len(), 1000);
+    assert_eq!(bytes.len(), 10_000);
 
     let server = MockServer::start().await;
     redirect_chain(&server, 8).await;
@@ -204,8 +204,8 @@ async fn a_short_body_is_an_error() {
     let uri = raw_server(|mut stream| async move {
         read_request(&mut stream).await;
         let mut reply =
-            b"HTTP/1.1 200 OK\r\ncontent-type: video/mp4\r\ncontent-length: 1000\r\n\r\n".to_vec();
-        reply.extend(sample_mp4(500, 1));
+            b"HTTP/1.1 200 OK\r\ncontent-type: video/mp4\r\ncontent-length: 10000\r\n\r\n".to_vec();
+        reply.extend(sample_mp4(5_000, 1));
         let _ = stream.write_all(&reply).await;
         let _ = stream.shutdown().await;
     })
@@ -214,14 +214,14 @@ async fn a_short_body_is_an_error() {
         .download(&Video::new(format!("{uri}/v.mp4")))
         .await
         .unwrap();
-    assert_eq!(stream.content_length(), Some(1000));
+    assert_eq!(stream.content_length(), Some(10_000));
     let error = stream.collect_bytes().await.unwrap_err();
     assert!(error.is_retryable(), "{error:?}");
 }
 
 #[tokio::test]
 async fn an_open_download_holds_its_in_flight_slot() {
-    let server = video_server(sample_mp4(1000, 1)).await;
+    let server = video_server(sample_mp4(10_000, 1)).await;
     query_mock()
         .respond_with(reply(200, "query_processing.json"))
         .mount(&server)
