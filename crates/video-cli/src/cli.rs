@@ -31,6 +31,13 @@ pub(crate) struct Cli {
     /// Print one JSON object on stdout and nothing else there.
     #[arg(long, global = true)]
     pub(crate) json: bool,
+    /// No progress lines on stderr (errors are still shown).
+    #[arg(long, short, global = true)]
+    pub(crate) quiet: bool,
+    /// Allow plain http to a non-loopback API host or video host (the key would travel
+    /// unencrypted); also `DMXAPI_ALLOW_INSECURE_HTTP=1`.
+    #[arg(long, global = true)]
+    pub(crate) allow_insecure_http: bool,
     /// What to do.
     #[command(subcommand)]
     pub(crate) command: Command,
@@ -43,6 +50,8 @@ pub(crate) enum Command {
     Generate(GenerateArgs),
     /// Submit and return at once with the task id.
     Submit(SubmitArgs),
+    /// Generate one video per line of a JSON Lines file (`-` reads stdin), a few at a time.
+    Batch(BatchArgs),
     /// Show a task's current status (one query).
     Status {
         /// The task id.
@@ -118,6 +127,24 @@ pub(crate) struct SubmitArgs {
     /// Replace an existing file at `--output` (otherwise it is refused before sending).
     #[arg(long)]
     pub(crate) force: bool,
+}
+
+/// Options of `batch`.
+#[derive(Debug, Args)]
+pub(crate) struct BatchArgs {
+    /// One request per line, as JSON with `generate`'s options as fields: `prompt` (required),
+    /// `negative_prompt`, `quality`, `aspect_ratio`, `duration`, `sound`, `callback_url`,
+    /// `options` (an object), `output`, `force`. `-` reads stdin.
+    pub(crate) file: PathBuf,
+    /// How many jobs run at once.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub(crate) concurrency: u16,
+    /// Where videos without an `output` go (as `<task_id>.mp4`; default: the current folder).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) output_dir: Option<PathBuf>,
+    /// Wait options (for each job).
+    #[command(flatten)]
+    pub(crate) wait: WaitArgs,
 }
 
 /// Options of `generate`.

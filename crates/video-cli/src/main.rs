@@ -17,6 +17,9 @@ use clap::Parser;
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    progress::set_quiet(cli.quiet);
+    providers::set_allow_insecure_http(cli.allow_insecure_http);
+    interrupt::set_resume_command(cli.journal.as_deref());
     let code = tokio::select! {
         code = commands::run(&cli) => code,
         // Dropping the command removes its partial files and releases its journal claims.

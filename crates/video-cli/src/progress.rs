@@ -1,5 +1,7 @@
-//! Progress on stderr with `indicatif`: a spinner while waiting, a byte bar while
-//! downloading; nothing at all when stderr is not a terminal.
+//! Progress on stderr: with `indicatif` (a spinner while waiting, a byte bar while
+//! downloading) when stderr is a terminal; otherwise plain lines at each step that takes
+//! time (each status change, each retry with its reason and pause, each file saved);
+//! nothing with `--quiet`.
 
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
@@ -14,6 +16,53 @@ use crate::text::clean;
 /// The task id of the last task this process submitted or resumed, for the message shown
 /// when the process is interrupted.
 static CURRENT_TASK: Mutex<Option<String>> = Mutex::new(None);
+
+/// The task id this process printed on stdout ("task id: ..."), so the final report does
+/// not print it again.
+static ID_SHOWN: Mutex<Option<String>> = Mutex::new(None);
+
+/// Whether `id` was already printed.
+pub(crate) fn id_shown(id: &str) -> bool {
+    ID_SHOWN
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .as_deref()
+        == Some(id)
+}
+
+/// Whether progress lines are silenced (`--quiet`).
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Silences progress lines (`--quiet`).
+pub(crate) fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// How progress is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Bars and a spinner (stderr is a terminal).
+    Bars,
+    /// One plain line per step (stderr is not a terminal).
+    Lines,
+    /// Nothing (`--quiet`).
+    Silent,
+}
+
+/// Whether progress is shown as plain lines (stderr is not a terminal, not `--quiet`).
+pub(crate) fn line_mode() -> bool {
+    mode() == Mode::Lines
+}
+
+fn mode() -> Mode {
+    if QUIET.load(std::sync::atomic::Ordering::Relaxed) {
+        Mode::Silent
+    } else if bars_enabled() {
+        Mode::Bars
+    } else {
+        Mode::Lines
+    }
+}
 
 /// Remembers `id` as the task this process is working on.
 pub(crate) fn set_current_task(id: &TaskId) {
@@ -30,7 +79,7 @@ pub(crate) fn current_task() -> Option<String> {
 
 /// A spinner showing the task's status and the elapsed time.
 pub(crate) fn spinner(message: &str) -> ProgressBar {
-    if !bars_enabled() {
+    if mode() != Mode::Bars {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new_spinner();
@@ -44,7 +93,7 @@ pub(crate) fn spinner(message: &str) -> ProgressBar {
 
 /// A byte bar for a download of `total` bytes (a byte counter when unknown).
 fn bytes_bar(total: Option<u64>) -> ProgressBar {
-    if !bars_enabled() {
+    if mode() != Mode::Bars {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(total.unwrap_or(0));
@@ -116,6 +165,13 @@ impl Reporter {
     fn note(&self, line: &str) {
         self.spinner.suspend(|| eprintln!("{line}"));
     }
+
+    /// A progress line, when progress is shown as lines.
+    fn line(&self, line: impl FnOnce() -> String) {
+        if mode() == Mode::Lines {
+            eprintln!("{}", line());
+        }
+    }
 }
 
 impl Observer for Reporter {
@@ -131,15 +187,31 @@ impl Observer for Reporter {
                     self.spinner.suspend(|| eprintln!("task id: {id}"));
                 } else {
                     self.spinner.suspend(|| println!("task id: {id}"));
+                    *ID_SHOWN.lock().unwrap_or_else(PoisonError::into_inner) =
+                        Some(task.id.to_string());
                 }
                 self.spinner.set_message(format!("{id} {}", task.status));
             }
-            Event::StatusChanged(task) | Event::Finished(task) => {
+            Event::StatusChanged(task) => {
+                let id = clean(task.id.as_str());
+                self.spinner.set_message(format!("{id} {}", task.status));
+                self.line(|| format!("status: {}", task.status));
+            }
+            Event::Finished(task) => {
                 let id = clean(task.id.as_str());
                 self.spinner.set_message(format!("{id} {}", task.status));
             }
             Event::Downloading { video, progress } => {
                 self.progress(*video, progress.received, progress.total);
+            }
+            Event::Saved { saved, .. } => {
+                self.line(|| {
+                    format!(
+                        "saved: {} ({} bytes)",
+                        clean(&saved.path.display().to_string()),
+                        saved.bytes
+                    )
+                });
             }
             Event::JournalWriteFailed { error, .. } => {
                 let error = error.to_string();
@@ -151,9 +223,15 @@ impl Observer for Reporter {
             Event::SubmitRetry { error, pause }
             | Event::QueryRetry { error, pause }
             | Event::DownloadRetry { error, pause, .. } => {
+                let what = match event {
+                    Event::SubmitRetry { .. } => "submission",
+                    Event::QueryRetry { .. } => "query",
+                    _ => "download",
+                };
                 let error = error.to_string();
-                self.spinner
-                    .set_message(format!("retrying in {pause:?}: {}", clean(&error)));
+                let text = format!("{what} failed, retrying in {pause:.1?}: {}", clean(&error));
+                self.spinner.set_message(text.clone());
+                self.line(|| text);
             }
             _ => {}
         }

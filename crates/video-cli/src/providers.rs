@@ -45,7 +45,16 @@ pub(crate) const PROVIDERS: &[ProviderSpec] = &[
         env: "DMXAPI_API_KEY (required), DMXAPI_BASE_URL (optional)",
         options: "any relay field, passed through (e.g. --option cfg_scale=0.5)",
         configured: video_kling_dmx::configured_in_env,
-        build: || Ok(Arc::new(KlingDmxClientBuilder::from_env().build()?)),
+        build: || {
+            let mut builder = KlingDmxClientBuilder::from_env();
+            if allow_insecure_http() {
+                builder = builder.allow_insecure_http(true);
+            }
+            builder
+                .build()
+                .map(|client| Arc::new(client) as Arc<dyn VideoProvider>)
+                .map_err(in_cli_terms)
+        },
         policy: PollPolicy::default,
         real: true,
     },
@@ -68,6 +77,39 @@ pub(crate) const PROVIDERS: &[ProviderSpec] = &[
         real: false,
     },
 ];
+
+/// `--allow-insecure-http`, set once at start.
+static ALLOW_INSECURE_HTTP: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// Records `--allow-insecure-http`.
+pub(crate) fn set_allow_insecure_http(allow: bool) {
+    ALLOW_INSECURE_HTTP.store(allow, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn allow_insecure_http() -> bool {
+    ALLOW_INSECURE_HTTP.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// A provider's configuration error, said with the command's options and environment
+/// variables instead of a library's method names.
+fn in_cli_terms(error: VideoError) -> VideoError {
+    let VideoError::Configuration { message } = &error else {
+        return error;
+    };
+    let message = if message.starts_with("missing API key") {
+        "missing API key: set DMXAPI_API_KEY (and DMXAPI_BASE_URL for another relay host), or \
+         choose another provider with --provider"
+            .to_owned()
+    } else if message.contains("plain http") {
+        "refusing to send the API key over plain http to a non-loopback host: use an https \
+         base URL, or pass --allow-insecure-http (or set DMXAPI_ALLOW_INSECURE_HTTP=1)"
+            .to_owned()
+    } else {
+        return error;
+    };
+    VideoError::Configuration { message }
+}
 
 /// The provider called `name`.
 pub(crate) fn find(name: &str) -> Result<&'static ProviderSpec, VideoError> {

@@ -131,19 +131,34 @@ pub(crate) fn print_task(report: &TaskReport, json: bool) {
     if json {
         print_json(report);
         print_error(report);
+        print_hint(report);
         return;
     }
-    if let Some(id) = &report.task_id {
-        let status = report.status.as_deref().unwrap_or("unknown");
-        let state = report
-            .state
-            .as_deref()
-            .map(|s| format!(" [{s}]"))
-            .unwrap_or_default();
-        println!("task {}: {}{state}", clean(id), clean(status));
+    let status = report.status.as_deref().unwrap_or("unknown");
+    match &report.task_id {
+        // The id was printed the moment the task was accepted: do not repeat it.
+        Some(id) if crate::progress::id_shown(id) => println!("{}", clean(status)),
+        Some(id) => println!("task {}: {}", clean(id), clean(status)),
+        None => {}
     }
-    if let Some(message) = report.message.as_deref().filter(|m| !m.is_empty()) {
-        println!("  message: {}", clean(message));
+    if let Some(line) = report
+        .state
+        .as_deref()
+        .and_then(|state| explain_state(state, report))
+    {
+        println!("  journal: {line}");
+    }
+    let error_text = report
+        .error
+        .as_ref()
+        .map(|e| e.message.as_str())
+        .unwrap_or_default();
+    if let Some(message) = report
+        .message
+        .as_deref()
+        .filter(|m| !m.trim().is_empty() && !error_text.contains(m.trim()))
+    {
+        println!("  provider says: {}", clean(message));
     }
     for video in &report.videos {
         match (&video.path, video.bytes) {
@@ -152,6 +167,62 @@ pub(crate) fn print_task(report: &TaskReport, json: bool) {
         }
     }
     print_error(report);
+    print_hint(report);
+}
+
+/// What a journal state adds to the provider's status, when it adds anything.
+fn explain_state(state: &str, report: &TaskReport) -> Option<String> {
+    let id = report.task_id.as_deref().map(clean).unwrap_or_default();
+    match state {
+        "succeeded" => Some(format!(
+            "finished, video not downloaded yet: `video download {id}` (or `video resume`)"
+        )),
+        "submitting" => Some("the process stopped while sending; the outcome is unknown".into()),
+        "unknown-outcome" => Some("the submission's outcome is unknown (no reply)".into()),
+        "refused" => Some("refused by the provider; no task was created".into()),
+        _ => None,
+    }
+}
+
+/// After a timeout or an interruption, the command that finishes the task.
+fn print_hint(report: &TaskReport) {
+    let Some(error) = &report.error else {
+        return;
+    };
+    if error.kind == "wait_timeout" {
+        eprintln!(
+            "hint: the task goes on at the provider; `{}` finishes it",
+            crate::interrupt::resume_command()
+        );
+    }
+}
+
+/// Prints the result of line `line` of a batch: one JSON object per line with `--json`
+/// (the report and `"line"`), else one human line (the error on stderr).
+pub(crate) fn print_batch_line(line: usize, report: &TaskReport, json: bool) {
+    if json {
+        match serde_json::to_value(report) {
+            Ok(mut value) => {
+                value["line"] = serde_json::json!(line);
+                println!("{value}");
+            }
+            Err(error) => eprintln!("error: cannot encode the report: {error}"),
+        }
+        return;
+    }
+    let id = report
+        .task_id
+        .as_deref()
+        .map_or_else(|| "-".to_owned(), |id| clean(id).into_owned());
+    let outcome = match (&report.error, report.videos.first()) {
+        (Some(error), _) => format!("error: {}", clean(&error.message)),
+        (None, Some(video)) => match &video.path {
+            Some(path) => format!("saved {}", clean(path)),
+            None => report.status.clone().unwrap_or_default(),
+        },
+        (None, None) => report.status.clone().unwrap_or_default(),
+    };
+    println!("#{line} task {id} {outcome}");
 }
 
 /// Prints many reports and the journal rows that could not be read: `{"tasks": [...],
@@ -175,6 +246,8 @@ pub(crate) fn print_tasks(
     }
     if reports.is_empty() && unreadable.is_empty() {
         println!("{when_empty}");
+    } else if !reports.is_empty() {
+        println!("{:<16} {:<24} PROMPT", "STATE (journal)", "TASK");
     }
     for report in reports {
         let id = report.task_id.as_deref().unwrap_or("-");
@@ -254,8 +327,10 @@ fn print_error(report: &TaskReport) {
     if let Some(error) = &report.error {
         let message = clean(&error.message);
         match &report.task_id {
-            Some(id) => eprintln!("error: {message} (task id {})", clean(id)),
-            None => eprintln!("error: {message}"),
+            Some(id) if !message.contains(id.as_str()) => {
+                eprintln!("error: {message} (task id {})", clean(id));
+            }
+            _ => eprintln!("error: {message}"),
         }
     }
 }

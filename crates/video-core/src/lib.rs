@@ -39,7 +39,7 @@ mod wait;
 pub use error::{RateLimitScope, SubmissionAttempt, VideoError};
 pub use ext::VideoProviderExt;
 pub use pipeline::{
-    Destination, Event, Generated, Observer, Pipeline, Submitted, generate, generate_all,
+    Destination, Event, Generated, Job, Observer, Pipeline, Submitted, generate, generate_all,
 };
 pub use policy::{PollDelays, PollPolicy, RetryPolicy};
 pub use provider::{Capabilities, VideoProvider};

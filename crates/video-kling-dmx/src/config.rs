@@ -20,6 +20,8 @@ pub const DEFAULT_QUERY_MODEL: &str = "kling-text2video-get";
 pub const ENV_API_KEY: &str = "DMXAPI_API_KEY";
 /// Environment variable holding the base URL (optional; the host root).
 pub const ENV_BASE_URL: &str = "DMXAPI_BASE_URL";
+/// Environment variable allowing plain http to a non-loopback host (`1` or `true`).
+pub const ENV_ALLOW_INSECURE_HTTP: &str = "DMXAPI_ALLOW_INSECURE_HTTP";
 
 /// Whether the environment configures the relay: `DMXAPI_API_KEY` is set and not blank.
 /// (Tools choosing a provider ask this instead of reading the key themselves.)
@@ -71,7 +73,7 @@ impl KlingDmxClientBuilder {
     }
 
     /// A builder with the key from `DMXAPI_API_KEY` and, when set, the base URL from
-    /// `DMXAPI_BASE_URL`. Empty values count as unset; a missing key fails at
+    /// `DMXAPI_BASE_URL` (and `DMXAPI_ALLOW_INSECURE_HTTP=1` to allow plain http). Empty values count as unset; a missing key fails at
     /// [`build`](Self::build).
     pub fn from_env() -> Self {
         Self::from_lookup(|name| std::env::var(name).ok())
@@ -87,6 +89,9 @@ impl KlingDmxClientBuilder {
         }
         if let Some(base) = set(ENV_BASE_URL) {
             builder = builder.base_url(&base);
+        }
+        if set(ENV_ALLOW_INSECURE_HTTP).is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes")) {
+            builder = builder.allow_insecure_http(true);
         }
         builder
     }
@@ -236,8 +241,9 @@ impl KlingDmxClientBuilder {
         };
         if policy.check(&endpoint, "base_url").is_err() {
             return Err(config(
-                "refusing to send the API key over plain http to a non-loopback host: use https \
-                 (or allow_insecure_http)",
+                "refusing to send the API key over plain http to a non-loopback host: use https, \
+                 or allow insecure http (KlingDmxClientBuilder::allow_insecure_http, or \
+                 DMXAPI_ALLOW_INSECURE_HTTP=1)",
             ));
         }
         if self.submit_model.trim().is_empty() || self.query_model.trim().is_empty() {

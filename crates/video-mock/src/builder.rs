@@ -46,7 +46,7 @@ pub enum MockClock {
 #[must_use]
 pub struct MockProviderBuilder {
     pub(crate) name: String,
-    pub(crate) seed: u64,
+    pub(crate) seed: Option<u64>,
     pub(crate) render_time: RenderTime,
     pub(crate) clock: MockClock,
     pub(crate) prompt_rules: Vec<(String, Outcome)>,
@@ -62,7 +62,7 @@ impl Default for MockProviderBuilder {
     fn default() -> Self {
         Self {
             name: "mock".to_owned(),
-            seed: 0,
+            seed: None,
             render_time: RenderTime::After(Duration::from_secs(75)),
             clock: MockClock::Tokio,
             prompt_rules: Vec::new(),
@@ -108,9 +108,11 @@ impl MockProviderBuilder {
         self
     }
 
-    /// Seed for video bytes (default 0). Same seed and calls, same ids, timings and bytes.
+    /// Seed for task ids and video bytes. Same seed and calls, same ids, timings and bytes;
+    /// without a seed, each mock numbers its tasks from a random start, so ids (and files
+    /// named after them) differ from one run to the next.
     pub fn seed(mut self, seed: u64) -> Self {
-        self.seed = seed;
+        self.seed = Some(seed);
         self
     }
 

@@ -22,3 +22,8 @@ pub use builder::{MockClock, MockProviderBuilder, Outcome, RenderTime, kling_v2_
 #[cfg(feature = "mockall")]
 pub use mockall_mock::MockVideoProvider;
 pub use provider::{MOCK_EPOCH_MS, MockCall, MockProvider};
+
+/// The examples of `docs/testing.md`, compiled and run as doc tests.
+#[doc = include_str!("../../../docs/testing.md")]
+#[cfg(all(doctest, feature = "mockall"))]
+pub struct TestingDoctests;

@@ -46,3 +46,40 @@ impl std::fmt::Debug for MockVideoProvider {
         f.write_str("MockVideoProvider")
     }
 }
+
+impl MockVideoProvider {
+    /// A mock that keeps the trait's defaults for the two methods that have one:
+    /// `long_wait` answers "cannot" (`Ok(None)`, so core polls) and `failure_error` is
+    /// [`video_core::provider::failed_task_error`] (a `TaskFailed` naming the task). Set
+    /// expectations for the rest as usual. (Use [`MockVideoProvider::new`] instead to set
+    /// expectations on those two yourself.)
+    ///
+    /// ```
+    /// use video_core::{Capabilities, PollPolicy, Task, TaskStatus, VideoError, VideoRequest};
+    /// use video_mock::MockVideoProvider;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let mut mock = MockVideoProvider::with_defaults();
+    /// mock.expect_name().return_const("mockall".to_owned());
+    /// mock.expect_capabilities().return_const(Capabilities::new(2500));
+    /// mock.expect_submit().returning(|_| Ok(Task::new("t-1", TaskStatus::Submitted)));
+    /// mock.expect_task().returning(|id| {
+    ///     let mut task = Task::new(id.clone(), TaskStatus::Failed);
+    ///     task.status_message = Some("renderer crashed".into());
+    ///     Ok(task)
+    /// });
+    /// let policy = PollPolicy::fixed(std::time::Duration::from_millis(1));
+    /// let error = video_core::generate(&mock, &VideoRequest::new("a fox"), &policy)
+    ///     .await
+    ///     .unwrap_err();
+    /// assert!(matches!(error, VideoError::TaskFailed { message, .. } if message == "renderer crashed"));
+    /// # }
+    /// ```
+    pub fn with_defaults() -> Self {
+        let mut mock = Self::new();
+        mock.expect_long_wait().returning(|_, _| Ok(None));
+        mock.expect_failure_error()
+            .returning(video_core::provider::failed_task_error);
+        mock
+    }
+}

@@ -66,6 +66,8 @@ struct Inner {
 #[derive(Debug, Default)]
 struct State {
     next_seq: u64,
+    /// Added to the sequence number in ids: 0 with a seed, random without.
+    seq_base: u64,
     submissions_received: usize,
     rate_limited_left: u32,
     transient_left: u32,
@@ -89,6 +91,10 @@ impl MockProvider {
         let mut state = State {
             rate_limited_left: config.rate_limited_submits,
             transient_left: config.transient_query_errors,
+            seq_base: match config.seed {
+                Some(_) => 0,
+                None => fastrand::u64(1..1_000_000) * 1000,
+            },
             ..State::default()
         };
         // Register scripted messages up front so the same configuration in another process
@@ -241,7 +247,8 @@ impl MockProvider {
     }
 
     fn video_bytes(&self, id: &MockTaskId) -> Bytes {
-        let seed = self.config().seed ^ id.seq.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let seed =
+            self.config().seed.unwrap_or_default() ^ id.seq.wrapping_mul(0x9E37_79B9_7F4A_7C15);
         Bytes::from(sample_mp4(self.config().video_bytes, seed))
     }
 }
@@ -302,7 +309,7 @@ impl VideoProvider for MockProvider {
                 _ => IdOutcome::Succeed,
             };
             state.next_seq += 1;
-            (state.next_seq, outcome)
+            (state.seq_base + state.next_seq, outcome)
         };
         let id = MockTaskId {
             seq,

@@ -160,3 +160,29 @@ async fn another_mock_with_the_same_config_answers_for_an_id() {
         .unwrap();
     assert!(looks_like_mp4(&bytes));
 }
+
+#[tokio::test(start_paused = true)]
+async fn ids_repeat_with_a_seed_and_differ_without() {
+    let first_id = |mock: MockProvider| async move {
+        mock.submit(&VideoRequest::new("fox")).await.unwrap().id
+    };
+    let seeded = |seed| MockProvider::builder().seed(seed).build();
+    assert_eq!(first_id(seeded(7)).await, first_id(seeded(7)).await);
+    let unseeded: Vec<_> = [
+        MockProvider::new(),
+        MockProvider::new(),
+        MockProvider::new(),
+    ]
+    .into_iter()
+    .map(first_id)
+    .collect();
+    let mut ids = Vec::new();
+    for id in unseeded {
+        ids.push(id.await);
+    }
+    ids.dedup();
+    assert!(
+        ids.len() > 1,
+        "unseeded mocks must not repeat ids across runs: {ids:?}"
+    );
+}

@@ -43,6 +43,7 @@ fn mockall_provider() -> MockVideoProvider {
 async fn app_runs_on_the_deterministic_fake() {
     let provider: Arc<dyn VideoProvider> = Arc::new(
         MockProvider::builder()
+            .seed(0)
             .render_time(Duration::from_secs(3))
             .build(),
     );

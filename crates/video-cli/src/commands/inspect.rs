@@ -98,10 +98,10 @@ pub(crate) async fn wait(cli: &Cli, raw: &str, args: &WaitArgs) -> TaskReport {
         .policy(cx.policy.clone())
         .journal(&cx.journal)
         .observer(&reporter);
-    let waited = pipeline.finish(&cx.id, cx.entry.as_ref()).await;
+    let waited = pipeline.wait(&cx.id, cx.entry.as_ref()).await;
     reporter.finish();
     match waited {
-        Ok(done) => cx.record(&done.task).await,
+        Ok(task) => cx.record(&task).await,
         Err(error) => cx.report(id_only(raw)).await.with_error(&error),
     }
 }

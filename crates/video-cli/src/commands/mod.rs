@@ -1,5 +1,6 @@
 //! One module per group of subcommands; each returns what to print.
 
+mod batch;
 mod generate;
 mod inspect;
 mod journal;
@@ -20,6 +21,7 @@ pub(crate) async fn run(cli: &Cli) -> u8 {
     match &cli.command {
         Command::Generate(args) => single(cli, generate::generate(cli, args).await),
         Command::Submit(args) => single(cli, generate::submit(cli, args).await),
+        Command::Batch(args) => batch::batch(cli, args).await,
         Command::Status { id } => single(cli, inspect::status(cli, id).await),
         Command::Wait { id, wait } => single(cli, inspect::wait(cli, id, wait).await),
         Command::Download { id, output, force } => single(

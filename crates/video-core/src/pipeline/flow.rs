@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::destination::Target;
-use super::{Event, Generated, Pipeline, Submitted};
+use super::{Destination, Event, Generated, Pipeline, Submitted};
 use crate::error::VideoError;
 use crate::journal::{DownloadRecord, EntryId, JournalEntry, update_entry};
 use crate::request::VideoRequest;
@@ -19,11 +19,29 @@ use crate::wait::{Poller, Start, outcome};
 pub(super) struct Flow<'p, 'a> {
     pipeline: &'p Pipeline<'a>,
     index: usize,
+    /// Where this job saves, when not the pipeline's destination.
+    destination: Option<Destination>,
 }
 
 impl<'p, 'a> Flow<'p, 'a> {
     pub(super) fn new(pipeline: &'p Pipeline<'a>, index: usize) -> Self {
-        Self { pipeline, index }
+        Self {
+            pipeline,
+            index,
+            destination: None,
+        }
+    }
+
+    /// This job saves to `destination` (when given) instead of the pipeline's.
+    pub(super) fn with_destination(mut self, destination: Option<Destination>) -> Self {
+        self.destination = destination;
+        self
+    }
+
+    fn destination(&self) -> Option<&Destination> {
+        self.destination
+            .as_ref()
+            .or(self.pipeline.destination.as_ref())
     }
 
     fn emit(&self, event: &Event<'_>) {
@@ -62,11 +80,7 @@ impl<'p, 'a> Flow<'p, 'a> {
         let pipeline = self.pipeline;
         let provider = pipeline.provider;
         validate(request, provider.capabilities())?;
-        let destination = pipeline
-            .destination
-            .as_ref()
-            .map(super::Destination::absolute)
-            .transpose()?;
+        let destination = self.destination().map(Destination::absolute).transpose()?;
         if let Some(destination) = &destination {
             destination.check()?;
         }
@@ -99,13 +113,13 @@ impl<'p, 'a> Flow<'p, 'a> {
     async fn begin(
         &self,
         request: &VideoRequest,
-        destination: Option<&super::Destination>,
+        destination: Option<&Destination>,
     ) -> Result<Option<EntryId>, VideoError> {
         let Some(store) = self.pipeline.journal else {
             return Ok(None);
         };
         let mut draft = JournalEntry::new(0, self.pipeline.provider.name(), request, None);
-        if let Some(super::Destination::File { path, if_exists }) = destination {
+        if let Some(Destination::File { path, if_exists }) = destination {
             draft.output = Some(path.clone());
             draft.if_exists = *if_exists;
         }
@@ -128,6 +142,16 @@ impl<'p, 'a> Flow<'p, 'a> {
         result
     }
 
+    /// Waits for an existing task, recording each change; saves nothing.
+    pub(super) async fn wait_only(
+        &self,
+        id: &TaskId,
+        entry: Option<&JournalEntry>,
+    ) -> Result<Task, VideoError> {
+        let entry_id = entry.map(|e| e.id);
+        self.wait(Start::Existing, id, entry_id).await
+    }
+
     /// Saves a finished task's videos.
     pub(super) async fn save_finished(
         &self,
@@ -148,9 +172,9 @@ impl<'p, 'a> Flow<'p, 'a> {
         result
     }
 
-    /// The pipeline's destination for `task`, with absolute paths.
+    /// The job's (or pipeline's) destination for `task`, with absolute paths.
     fn default_target(&self, task: &Task) -> Result<Option<Target>, VideoError> {
-        let Some(destination) = &self.pipeline.destination else {
+        let Some(destination) = self.destination() else {
             return Ok(None);
         };
         Ok(Some(destination.absolute()?.target(task)))

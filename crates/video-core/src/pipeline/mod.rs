@@ -64,6 +64,40 @@ pub struct Submitted {
     pub entry: Option<EntryId>,
 }
 
+/// One job of a batch: a request, and where its videos go when not the pipeline's
+/// destination.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Job {
+    /// What to generate.
+    pub request: VideoRequest,
+    /// Where to save its videos (the pipeline's destination when `None`).
+    pub destination: Option<Destination>,
+}
+
+impl Job {
+    /// A job saving where the pipeline saves.
+    pub fn new(request: VideoRequest) -> Self {
+        Self {
+            request,
+            destination: None,
+        }
+    }
+
+    /// Saves this job's videos to `destination`.
+    #[must_use]
+    pub fn save(mut self, destination: Destination) -> Self {
+        self.destination = Some(destination);
+        self
+    }
+}
+
+impl From<VideoRequest> for Job {
+    fn from(request: VideoRequest) -> Self {
+        Self::new(request)
+    }
+}
+
 type BoxedObserver<'a> = Box<dyn Fn(usize, &Event<'_>) + Send + Sync + 'a>;
 
 /// The pipeline, configured: which provider, how to wait, and the optional parts (journal,
@@ -157,6 +191,34 @@ impl<'a> Pipeline<'a> {
             .map(|(submitted, _)| submitted)
     }
 
+    /// Waits for an existing task (recording each change in journal `entry`, if given)
+    /// without saving anything.
+    ///
+    /// # Errors
+    /// As [`generate`](Self::generate) while waiting.
+    pub async fn wait(
+        &self,
+        id: &TaskId,
+        entry: Option<&JournalEntry>,
+    ) -> Result<Task, VideoError> {
+        Flow::new(self, 0).wait_only(id, entry).await
+    }
+
+    /// Like [`generate`](Self::generate), saving to `destination` instead of the pipeline's.
+    ///
+    /// # Errors
+    /// As [`generate`](Self::generate).
+    pub async fn generate_to(
+        &self,
+        request: &VideoRequest,
+        destination: Destination,
+    ) -> Result<Generated, VideoError> {
+        Flow::new(self, 0)
+            .with_destination(Some(destination))
+            .generate(request)
+            .await
+    }
+
     /// Waits for an existing task and saves its videos (when saving): the second half of
     /// [`generate`](Self::generate), for a task submitted earlier or by another process.
     /// With a journal `entry`, each step is recorded in it and its recorded destination is
@@ -186,16 +248,21 @@ impl<'a> Pipeline<'a> {
         Flow::new(self, 0).save_finished(task, entry).await
     }
 
-    /// Runs one job per request, at most `concurrency` at once, yielding each result with its
-    /// index as it finishes (in completion order). One failure does not stop the others;
-    /// events name their job's index ([`on_job_event`](Self::on_job_event)), so every task
-    /// id is heard, failed ones included. Jobs are started as capacity frees.
-    pub fn generate_all<'s>(
+    /// Runs one job per request (or [`Job`], to give each its own destination), at most
+    /// `concurrency` at once, yielding each result with its index as it finishes (in
+    /// completion order). One failure does not stop the others; events name their job's
+    /// index ([`on_job_event`](Self::on_job_event)), so every task id is heard, failed ones
+    /// included. Jobs are started as capacity frees.
+    pub fn generate_all<'s, J: Into<Job>>(
         &'s self,
-        requests: Vec<VideoRequest>,
+        jobs: Vec<J>,
         concurrency: usize,
     ) -> impl Stream<Item = (usize, Result<Generated, VideoError>)> + Send + 's {
-        batch::run(self, requests, concurrency)
+        batch::run(
+            self,
+            jobs.into_iter().map(Into::into).collect(),
+            concurrency,
+        )
     }
 
     fn emit(&self, index: usize, event: &Event<'_>) {

@@ -72,10 +72,16 @@ pub trait VideoProvider: Send + Sync + std::fmt::Debug {
     /// [`VideoError::TaskFailed`]; a provider that can tell a content-policy rejection from
     /// its message returns [`VideoError::ContentRejected`] (with the task id).
     fn failure_error(&self, task: &Task) -> VideoError {
-        VideoError::TaskFailed {
-            task_id: task.id.clone(),
-            message: task.status_message.clone().unwrap_or_default(),
-        }
+        failed_task_error(task)
+    }
+}
+
+/// What [`VideoProvider::failure_error`] returns by default: [`VideoError::TaskFailed`] with
+/// the task's id and message (for implementations and mocks that keep the default).
+pub fn failed_task_error(task: &Task) -> VideoError {
+    VideoError::TaskFailed {
+        task_id: task.id.clone(),
+        message: task.status_message.clone().unwrap_or_default(),
     }
 }
 

@@ -181,7 +181,10 @@ mod tests {
     #[test]
     fn same_seed_same_bytes() {
         assert!(sample_mp4(10_000, 3) == sample_mp4(10_000, 3));
-        assert!(sample_mp4(10_000, 3) != sample_mp4(10_000, 4), "the padding follows the seed");
+        assert!(
+            sample_mp4(10_000, 3) != sample_mp4(10_000, 4),
+            "the padding follows the seed"
+        );
         assert!(!looks_like_mp4(b"<html>"));
     }
 }
