@@ -25,6 +25,7 @@
 mod download;
 mod error;
 mod ext;
+mod image;
 pub mod journal;
 mod pipeline;
 mod policy;
@@ -38,14 +39,13 @@ mod wait;
 
 pub use error::{RateLimitScope, SubmissionAttempt, VideoError};
 pub use ext::VideoProviderExt;
+pub use image::{DEFAULT_MAX_IMAGE_BYTES, Image, Mode, VideoInput};
 pub use pipeline::{
     Destination, Event, Generated, Job, Observer, Pipeline, Submitted, generate, generate_all,
 };
 pub use policy::{PollDelays, PollPolicy, RetryPolicy};
-pub use provider::{Capabilities, VideoProvider};
-pub use request::{
-    AspectRatio, ExtraOptions, ImageInput, Quality, Sound, VideoRequest, VideoRequestBuilder,
-};
+pub use provider::{Capabilities, ImageCapabilities, VideoProvider};
+pub use request::{AspectRatio, ExtraOptions, Quality, Sound, VideoRequest, VideoRequestBuilder};
 pub use retry::Retrying;
 pub use save::{
     DownloadProgress, IfExists, SaveOptions, SavedVideo, check_output_path, download_to_file,

@@ -6,6 +6,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::error::VideoError;
+use crate::image::{Image, Mode, VideoInput};
 
 /// Provider-specific options, passed through untouched (for example `{"cfg_scale": 0.5}`).
 pub type ExtraOptions = serde_json::Map<String, serde_json::Value>;
@@ -50,9 +51,9 @@ pub struct VideoRequest {
     /// An absolute `http(s)` URL the provider notifies when the task's status changes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
-    /// A reference image to animate, for providers that take one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<ImageInput>,
+    /// Text-to-video (the default) or image-to-video with its frames.
+    #[serde(default, skip_serializing_if = "VideoInput::is_text")]
+    pub input: VideoInput,
     /// Provider-specific options, sent as given; a key here never overrides a typed field.
     #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
     pub extra: ExtraOptions,
@@ -69,9 +70,14 @@ impl VideoRequest {
             duration_secs: None,
             sound: None,
             callback_url: None,
-            image: None,
+            input: VideoInput::Text,
             extra: ExtraOptions::new(),
         }
+    }
+
+    /// Text-to-video or image-to-video.
+    pub fn mode(&self) -> Mode {
+        self.input.mode()
     }
 
     /// Starts a builder with the given prompt.
@@ -126,9 +132,21 @@ impl VideoRequestBuilder {
         self
     }
 
-    /// Sets a reference image.
-    pub fn image(mut self, image: ImageInput) -> Self {
-        self.request.image = Some(image);
+    /// Makes this image-to-video, starting on `first_frame`.
+    pub fn image(mut self, first_frame: Image) -> Self {
+        self.request.input = VideoInput::Image {
+            first_frame,
+            last_frame: None,
+        };
+        self
+    }
+
+    /// Makes this image-to-video from `first_frame` to `last_frame`.
+    pub fn images(mut self, first_frame: Image, last_frame: Image) -> Self {
+        self.request.input = VideoInput::Image {
+            first_frame,
+            last_frame: Some(last_frame),
+        };
         self
     }
 
@@ -254,22 +272,6 @@ impl<'de> Deserialize<'de> for AspectRatio {
     }
 }
 
-/// A reference image for image-to-video providers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum ImageInput {
-    /// An image the provider fetches itself.
-    Url(String),
-    /// Image bytes, base64-encoded, with their media type (e.g. `image/png`).
-    Base64 {
-        /// The media type, e.g. `image/jpeg`.
-        media_type: String,
-        /// The base64 text.
-        data: String,
-    },
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,7 +302,7 @@ mod tests {
             .duration_secs(10)
             .sound(Sound::On)
             .callback_url("https://example.com/hook")
-            .image(ImageInput::Url("https://example.com/a.png".into()))
+            .image(Image::url("https://example.com/a.png"))
             .extra("cfg_scale", serde_json::json!(0.5))
             .build();
         let text = serde_json::to_string(&request).unwrap();

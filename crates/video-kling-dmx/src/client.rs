@@ -12,13 +12,13 @@ use tracing::field::Empty;
 use url::Url;
 use video_core::provider::VideoStream;
 use video_core::{
-    AspectRatio, Capabilities, Quality, SubmissionAttempt, Task, TaskId, Video, VideoError,
-    VideoProvider, VideoRequest, validate,
+    AspectRatio, Capabilities, ImageCapabilities, Mode, Quality, SubmissionAttempt, Task, TaskId,
+    Video, VideoError, VideoProvider, VideoRequest, validate,
 };
 use video_http::{Answer, ApiCall, HttpClient, RedactedUrl, Reply, submission_error};
 
 use crate::config::KlingDmxClientBuilder;
-use crate::convert::{self, Call, classify, submit_body, task_from_envelope};
+use crate::convert::{self, Call, Models, classify, submit_json, task_from_envelope};
 use crate::wire::QueryBody;
 
 /// The name this provider reports.
@@ -26,6 +26,8 @@ pub const PROVIDER_NAME: &str = "kling-dmx";
 
 /// The route a text-to-video task is queried by.
 pub(crate) const TEXT_ROUTE: &str = "text2video";
+/// The route an image-to-video task is queried by.
+pub(crate) const IMAGE_ROUTE: &str = "image2video";
 
 /// Kling v2.6 text-to-video through the DMXAPI relay.
 ///
@@ -43,11 +45,15 @@ pub(crate) struct Inner {
     pub(crate) endpoint: Url,
     pub(crate) submit_model: String,
     pub(crate) query_model: String,
+    pub(crate) image_submit_model: String,
+    pub(crate) image_query_model: String,
     pub(crate) stream_timeout: Duration,
     pub(crate) capabilities: Capabilities,
 }
 
-/// Kling v2.6's limits; the long wait is the streaming query.
+/// Kling v2.6's limits through the relay; the long wait is the streaming query.
+/// Image-to-video takes image URLs only (the relay documents no other form), an optional
+/// last frame, and only the `pro` tier.
 pub(crate) fn capabilities() -> Capabilities {
     Capabilities::new(2500)
         .with_negative_prompt(2500)
@@ -61,6 +67,11 @@ pub(crate) fn capabilities() -> Capabilities {
         .with_sound(true)
         .with_callbacks(true)
         .with_long_wait(true)
+        .with_image_to_video(
+            ImageCapabilities::urls()
+                .with_last_frame(true)
+                .with_qualities([Quality::High]),
+        )
 }
 
 impl KlingDmxClient {
@@ -112,7 +123,9 @@ impl KlingDmxClient {
         }
     }
 
-    /// One query, JSON or streaming; the reply may be either shape.
+    /// One query by the task's route; an id without a route (typed by a user) is tried as a
+    /// text-to-video task, then as an image-to-video one, and comes back with the route that
+    /// found it.
     async fn query(
         &self,
         id: &TaskId,
@@ -123,8 +136,49 @@ impl KlingDmxClient {
             return Err(VideoError::invalid("task_id", "must not be empty"));
         }
         let inner = &self.inner;
+        match id.route() {
+            Some(IMAGE_ROUTE) => {
+                self.query_model(id, &inner.image_query_model, stream, timeout)
+                    .await
+            }
+            Some(_) => {
+                self.query_model(id, &inner.query_model, stream, timeout)
+                    .await
+            }
+            None => {
+                let text = id.clone().with_route(TEXT_ROUTE);
+                match self
+                    .query_model(&text, &inner.query_model, stream, timeout)
+                    .await
+                {
+                    Err(VideoError::NotFound { .. }) => {
+                        // Only a found image-to-video task changes the answer: any failure of
+                        // the second try leaves it "not found".
+                        let image = id.clone().with_route(IMAGE_ROUTE);
+                        let model = &inner.image_query_model;
+                        self.query_model(&image, model, stream, timeout)
+                            .await
+                            .map_err(|_| VideoError::NotFound {
+                                task_id: id.clone(),
+                            })
+                    }
+                    other => other,
+                }
+            }
+        }
+    }
+
+    /// One query naming `model`, JSON or streaming; the reply may be either shape.
+    async fn query_model(
+        &self,
+        id: &TaskId,
+        model: &str,
+        stream: bool,
+        timeout: Duration,
+    ) -> Result<Task, VideoError> {
+        let inner = &self.inner;
         let body = QueryBody {
-            model: &inner.query_model,
+            model,
             input: id.as_str(),
             stream: stream.then_some(true),
         };
@@ -203,8 +257,6 @@ fn submission_outcome(reply: &Reply, attempt: &SubmissionAttempt) -> Result<Task
         tracing::warn!(%reason, "submission outcome unknown");
         return Err(unknown_outcome(attempt, reason.into()));
     }
-    let mut task = task;
-    task.id = task.id.with_route(TEXT_ROUTE);
     Ok(task)
 }
 
@@ -237,11 +289,18 @@ impl VideoProvider for KlingDmxClient {
     async fn submit(&self, request: &VideoRequest) -> Result<Task, VideoError> {
         validate(request, &self.inner.capabilities)?;
         let inner = &self.inner;
-        let body = serde_json::to_vec(&submit_body(request, &inner.submit_model))
-            .map_err(|error| VideoError::invalid("extra", error.to_string()))?;
+        let models = Models {
+            text: &inner.submit_model,
+            image: &inner.image_submit_model,
+        };
+        let body = submit_json(request, models)?;
+        let (model, route) = match request.mode() {
+            Mode::ImageToVideo => (models.image, IMAGE_ROUTE),
+            _ => (models.text, TEXT_ROUTE),
+        };
         let span = tracing::info_span!(
             "kling_dmx.submit",
-            model = %inner.submit_model,
+            model = %model,
             prompt_chars = request.prompt.chars().count(),
             task_id = Empty,
             http_status = Empty,
@@ -250,7 +309,8 @@ impl VideoProvider for KlingDmxClient {
         async move {
             let attempt = SubmissionAttempt::new(PROVIDER_NAME, request.clone());
             let reply = self.send_submission(body, &attempt).await?;
-            let task = submission_outcome(&reply, &attempt)?;
+            let mut task = submission_outcome(&reply, &attempt)?;
+            task.id = task.id.with_route(route);
             let span = tracing::Span::current();
             span.record("task_id", task.id.as_str());
             if let Some(request_id) = &task.request_id {
@@ -269,7 +329,7 @@ impl VideoProvider for KlingDmxClient {
         let inner = &self.inner;
         let span = tracing::info_span!(
             "kling_dmx.query",
-            model = %inner.query_model,
+            route = id.route().unwrap_or("unknown"),
             task_id = %id,
             http_status = Empty,
             request_id = Empty,
@@ -292,7 +352,7 @@ impl VideoProvider for KlingDmxClient {
         }
         let span = tracing::info_span!(
             "kling_dmx.stream_query",
-            model = %inner.query_model,
+            route = id.route().unwrap_or("unknown"),
             task_id = %id,
             http_status = Empty,
             request_id = Empty,
@@ -315,6 +375,8 @@ impl fmt::Debug for KlingDmxClient {
             .field("endpoint", &RedactedUrl(&inner.endpoint))
             .field("submit_model", &inner.submit_model)
             .field("query_model", &inner.query_model)
+            .field("image_submit_model", &inner.image_submit_model)
+            .field("image_query_model", &inner.image_query_model)
             .field("stream_timeout", &inner.stream_timeout)
             .field("http", &inner.http)
             .finish_non_exhaustive()

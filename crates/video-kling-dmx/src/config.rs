@@ -16,6 +16,10 @@ pub const DEFAULT_BASE_URL: &str = "https://www.dmxapi.cn";
 pub const DEFAULT_SUBMIT_MODEL: &str = "kling-v2-6-text2video";
 /// The "model" a query asks for.
 pub const DEFAULT_QUERY_MODEL: &str = "kling-text2video-get";
+/// The model an image-to-video submission asks for.
+pub const DEFAULT_IMAGE_SUBMIT_MODEL: &str = "kling-v2-6-image2video";
+/// The "model" a query for an image-to-video task asks for.
+pub const DEFAULT_IMAGE_QUERY_MODEL: &str = "kling-image2video-get";
 /// Environment variable holding the API key (an empty value counts as missing).
 pub const ENV_API_KEY: &str = "DMXAPI_API_KEY";
 /// Environment variable holding the base URL (optional; the host root).
@@ -49,6 +53,8 @@ pub struct KlingDmxClientBuilder {
     base_url: String,
     submit_model: String,
     query_model: String,
+    image_submit_model: String,
+    image_query_model: String,
     stream_timeout: Duration,
     http: HttpOptions,
 }
@@ -67,6 +73,8 @@ impl KlingDmxClientBuilder {
             base_url: DEFAULT_BASE_URL.to_owned(),
             submit_model: DEFAULT_SUBMIT_MODEL.to_owned(),
             query_model: DEFAULT_QUERY_MODEL.to_owned(),
+            image_submit_model: DEFAULT_IMAGE_SUBMIT_MODEL.to_owned(),
+            image_query_model: DEFAULT_IMAGE_QUERY_MODEL.to_owned(),
             stream_timeout: Duration::from_secs(20 * 60),
             http: HttpOptions::new(concat!("video-kling-dmx/", env!("CARGO_PKG_VERSION"))),
         }
@@ -246,7 +254,13 @@ impl KlingDmxClientBuilder {
                  DMXAPI_ALLOW_INSECURE_HTTP=1)",
             ));
         }
-        if self.submit_model.trim().is_empty() || self.query_model.trim().is_empty() {
+        let models = [
+            &self.submit_model,
+            &self.query_model,
+            &self.image_submit_model,
+            &self.image_query_model,
+        ];
+        if models.iter().any(|model| model.trim().is_empty()) {
             return Err(config("model names must not be empty"));
         }
         let http = HttpClient::new(self.http, auth)?;
@@ -255,6 +269,8 @@ impl KlingDmxClientBuilder {
             endpoint,
             submit_model: self.submit_model,
             query_model: self.query_model,
+            image_submit_model: self.image_submit_model,
+            image_query_model: self.image_query_model,
             stream_timeout: self.stream_timeout,
             capabilities: capabilities(),
         }))
@@ -268,6 +284,8 @@ impl fmt::Debug for KlingDmxClientBuilder {
             .field("base_url", &self.base_url)
             .field("submit_model", &self.submit_model)
             .field("query_model", &self.query_model)
+            .field("image_submit_model", &self.image_submit_model)
+            .field("image_query_model", &self.image_query_model)
             .field("stream_timeout", &self.stream_timeout)
             .field("http", &self.http)
             .finish()

@@ -1,6 +1,7 @@
 //! # video-kling-dmx
 //!
-//! Kling v2.6 text-to-video through the DMXAPI relay, as a [`video_core::VideoProvider`].
+//! Kling v2.6 text-to-video and image-to-video through the DMXAPI relay, as a
+//! [`video_core::VideoProvider`].
 //!
 //! [`KlingDmxClient`] speaks the relay's protocol over HTTPS (rustls, through `video-http`):
 //! a submission and a query, both `POST <base>/v1/responses` with the raw key in
@@ -46,7 +47,8 @@ mod wire;
 pub use callback::parse_callback;
 pub use client::{KlingDmxClient, PROVIDER_NAME};
 pub use config::{
-    DEFAULT_BASE_URL, DEFAULT_QUERY_MODEL, DEFAULT_SUBMIT_MODEL, ENV_ALLOW_INSECURE_HTTP,
-    ENV_API_KEY, ENV_BASE_URL, KlingDmxClientBuilder, configured_in_env,
+    DEFAULT_BASE_URL, DEFAULT_IMAGE_QUERY_MODEL, DEFAULT_IMAGE_SUBMIT_MODEL, DEFAULT_QUERY_MODEL,
+    DEFAULT_SUBMIT_MODEL, ENV_ALLOW_INSECURE_HTTP, ENV_API_KEY, ENV_BASE_URL,
+    KlingDmxClientBuilder, configured_in_env,
 };
 pub use video_http::DEFAULT_MAX_REPLY_BYTES;

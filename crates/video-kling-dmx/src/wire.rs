@@ -49,6 +49,60 @@ pub(crate) const SUBMIT_KEYS: [&str; 9] = [
     "stream",
 ];
 
+/// The body of an image-to-video submission (`fixtures/dmx_i2v_submit_request.json`): every
+/// field the relay marks required is always sent, optional ones as `""` when absent, like
+/// the relay's own example.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct ImageSubmitBody {
+    /// `kling-v2-6-image2video`.
+    pub(crate) model: String,
+    /// The prompt.
+    pub(crate) input: String,
+    /// The first frame's URL.
+    pub(crate) image: String,
+    /// The last frame's URL, or `""`.
+    pub(crate) image_tail: String,
+    pub(crate) negative_prompt: String,
+    /// `pro` (the only mode the relay documents for image-to-video) or `std`.
+    pub(crate) mode: String,
+    /// `on` or `off`, always sent (the relay's default differs from Kling's).
+    pub(crate) sound: String,
+    /// Voices, spelt the relay's way: `[{"voiceId": ...}]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) voice_list: Option<Vec<VoiceRef>>,
+    /// `16:9`, `9:16` or `1:1`.
+    pub(crate) aspect_ratio: String,
+    /// Seconds, a JSON number.
+    pub(crate) duration: u32,
+    pub(crate) callback_url: String,
+    /// Provider-specific options, with every key of a typed field removed.
+    #[serde(flatten)]
+    pub(crate) extra: Map<String, Value>,
+}
+
+/// One voice of `voice_list`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct VoiceRef {
+    #[serde(rename = "voiceId")]
+    pub(crate) voice_id: String,
+}
+
+/// The keys [`ImageSubmitBody`] owns.
+pub(crate) const IMAGE_SUBMIT_KEYS: [&str; 12] = [
+    "model",
+    "input",
+    "image",
+    "image_tail",
+    "negative_prompt",
+    "mode",
+    "sound",
+    "voice_list",
+    "aspect_ratio",
+    "duration",
+    "callback_url",
+    "stream",
+];
+
 /// The body of a query (`fixtures/query_request.json`, `query_stream_request.json`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub(crate) struct QueryBody<'a> {

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use video_core::{AspectRatio, Capabilities, Quality};
+use video_core::{AspectRatio, Capabilities, ImageCapabilities, Quality};
 
 use crate::provider::MockProvider;
 
@@ -88,17 +88,24 @@ const KLING_V2_6: (usize, [u32; 2], [AspectRatio; 3]) = (
     ],
 );
 
-/// The capabilities of Kling v2.6 text-to-video, which the mock mirrors by default (so an
-/// app tested on the mock is refused what Kling refuses).
+/// The capabilities of Kling v2.6, which the mock mirrors by default (so an app tested on
+/// the mock is refused what Kling refuses): text-to-video, and image-to-video from a URL or
+/// image bytes (JPEG or PNG, at most 10 MB, sides of at least 300 px, no more elongated
+/// than 2.5:1), with an optional last frame.
 pub fn kling_v2_6_capabilities() -> Capabilities {
     let (chars, durations, ratios) = KLING_V2_6;
     let qualities = [Quality::Standard, Quality::High];
     let limits = Capabilities::new(chars).with_negative_prompt(chars);
     let options = limits.with_durations(durations).with_aspect_ratios(ratios);
+    let images = ImageCapabilities::urls_and_inline()
+        .with_last_frame(true)
+        .with_media_types(["image/jpeg", "image/png"])
+        .with_limits(10 * 1000 * 1000, 300, 2.5);
     options
         .with_qualities(qualities)
         .with_sound(true)
         .with_callbacks(true)
+        .with_image_to_video(images)
 }
 
 impl MockProviderBuilder {

@@ -99,8 +99,8 @@ pub struct Capabilities {
     pub sound: bool,
     /// Whether `callback_url` is supported.
     pub callbacks: bool,
-    /// Whether a reference image is accepted.
-    pub image_input: bool,
+    /// What image-to-video accepts; `None` when the provider does only text-to-video.
+    pub image_to_video: Option<ImageCapabilities>,
     /// Longest prompt, in characters (not bytes).
     pub max_prompt_chars: usize,
     /// Longest negative prompt, in characters; 0 means negative prompts are not supported.
@@ -118,7 +118,7 @@ impl Capabilities {
             qualities: Vec::new(),
             sound: false,
             callbacks: false,
-            image_input: false,
+            image_to_video: None,
             max_prompt_chars,
             max_negative_prompt_chars: 0,
             long_wait: false,
@@ -167,10 +167,10 @@ impl Capabilities {
         self
     }
 
-    /// Sets whether a reference image is accepted.
+    /// Offers image-to-video with these limits.
     #[must_use]
-    pub fn with_image_input(mut self, supported: bool) -> Self {
-        self.image_input = supported;
+    pub fn with_image_to_video(mut self, image: ImageCapabilities) -> Self {
+        self.image_to_video = Some(image);
         self
     }
 
@@ -178,6 +178,84 @@ impl Capabilities {
     #[must_use]
     pub fn with_long_wait(mut self, supported: bool) -> Self {
         self.long_wait = supported;
+        self
+    }
+}
+
+/// What a provider's image-to-video accepts: which image forms, a last frame, and the
+/// limits it documents. Construct with [`ImageCapabilities::urls`] or
+/// [`ImageCapabilities::inline`] and the `with_*` methods.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ImageCapabilities {
+    /// Images given as `http(s)` URLs the provider fetches.
+    pub urls: bool,
+    /// Images given as bytes (sent inline).
+    pub inline: bool,
+    /// A last frame besides the first.
+    pub last_frame: bool,
+    /// Accepted media types of inline images (e.g. `image/png`); empty means any image.
+    pub media_types: Vec<String>,
+    /// The largest inline image, in bytes.
+    pub max_bytes: Option<u64>,
+    /// The shortest side an inline image may have, in pixels.
+    pub min_side_px: Option<u64>,
+    /// The most elongated inline image accepted: long side over short side (e.g. 2.5).
+    pub max_aspect_ratio: Option<f64>,
+    /// The quality tiers image-to-video accepts; empty means the same as text-to-video.
+    pub qualities: Vec<Quality>,
+}
+
+impl ImageCapabilities {
+    /// Images as URLs only.
+    pub fn urls() -> Self {
+        Self {
+            urls: true,
+            inline: false,
+            last_frame: false,
+            media_types: Vec::new(),
+            max_bytes: None,
+            min_side_px: None,
+            max_aspect_ratio: None,
+            qualities: Vec::new(),
+        }
+    }
+
+    /// Images as URLs or inline bytes.
+    pub fn urls_and_inline() -> Self {
+        Self {
+            inline: true,
+            ..Self::urls()
+        }
+    }
+
+    /// Sets whether a last frame is accepted.
+    #[must_use]
+    pub fn with_last_frame(mut self, supported: bool) -> Self {
+        self.last_frame = supported;
+        self
+    }
+
+    /// Sets the accepted media types of inline images.
+    #[must_use]
+    pub fn with_media_types<S: Into<String>>(mut self, types: impl IntoIterator<Item = S>) -> Self {
+        self.media_types = types.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Sets the size and shape limits of inline images.
+    #[must_use]
+    pub fn with_limits(mut self, max_bytes: u64, min_side_px: u64, max_aspect_ratio: f64) -> Self {
+        self.max_bytes = Some(max_bytes);
+        self.min_side_px = Some(min_side_px);
+        self.max_aspect_ratio = Some(max_aspect_ratio);
+        self
+    }
+
+    /// Sets the quality tiers image-to-video accepts.
+    #[must_use]
+    pub fn with_qualities(mut self, qualities: impl IntoIterator<Item = Quality>) -> Self {
+        self.qualities = qualities.into_iter().collect();
         self
     }
 }

@@ -14,14 +14,18 @@ use super::replies::{
     submit_reply, task_object,
 };
 use super::sse::stream_reply;
-use super::validate::{SubmitFields, validate_submission};
+use super::validate::{SubmitFields, validate_image_submission, validate_submission};
 use crate::engine::callback::spawn_callbacks;
-use crate::engine::{AtomicCounters, Engine};
+use crate::engine::{AtomicCounters, Engine, NewTask, TaskKind};
 
 /// Submission models the relay routes to Kling text-to-video.
 const SUBMIT_MODELS: &[&str] = &["kling-v2-6-text2video", "kling-v2-5-turbo-text2video"];
-/// The query model.
+/// The submission model for image-to-video.
+const IMAGE_SUBMIT_MODEL: &str = "kling-v2-6-image2video";
+/// The query model of text-to-video tasks.
 const QUERY_MODEL: &str = "kling-text2video-get";
+/// The query model of image-to-video tasks.
+const IMAGE_QUERY_MODEL: &str = "kling-image2video-get";
 
 /// The one endpoint.
 pub(crate) async fn responses(
@@ -74,18 +78,26 @@ pub(crate) async fn responses(
         .and_then(Value::as_str)
         .unwrap_or_default();
     if SUBMIT_MODELS.contains(&model) {
-        submit(&state, &request)
+        submit(&state, &request, validate_submission)
+    } else if model == IMAGE_SUBMIT_MODEL {
+        submit(&state, &request, validate_image_submission)
     } else if model == QUERY_MODEL {
-        query(&state, &request)
+        query(&state, &request, TaskKind::Text)
+    } else if model == IMAGE_QUERY_MODEL {
+        query(&state, &request, TaskKind::Image)
     } else {
         let message = format!("no available channel for model {model} under group default");
         relay_error(StatusCode::SERVICE_UNAVAILABLE, &message, "model_not_found")
     }
 }
 
-fn submit(state: &Arc<Engine>, request: &Value) -> Response {
+fn submit(
+    state: &Arc<Engine>,
+    request: &Value,
+    validate: fn(&Value) -> Result<SubmitFields, String>,
+) -> Response {
     AtomicCounters::bump(&state.counters.submissions_received);
-    let fields: SubmitFields = match validate_submission(request) {
+    let fields: SubmitFields = match validate(request) {
         Ok(fields) => fields,
         Err(message) => return kling_error(StatusCode::BAD_REQUEST, 1201, &message),
     };
@@ -97,7 +109,12 @@ fn submit(state: &Arc<Engine>, request: &Value) -> Response {
         return kling_error(StatusCode::OK, code, "an error this client has never seen");
     }
     let fails = fields.prompt.contains(state.config.fail_marker.as_str());
-    let task = state.create_task(fails, fields.duration_secs, fields.callback_url);
+    let task = state.create_task(NewTask {
+        kind: fields.kind,
+        fails,
+        duration_secs: fields.duration_secs,
+        callback_url: fields.callback_url,
+    });
     spawn_callbacks(state, &task, |engine, task, at| {
         task_object(engine, task, at).to_string()
     });
@@ -147,7 +164,9 @@ fn rate_limited(state: &Engine) -> Option<Response> {
     Some(response)
 }
 
-fn query(state: &Arc<Engine>, request: &Value) -> Response {
+/// A query with the query model of `kind`: a task of the other kind is unknown to it, as the
+/// relay answers for an unknown id.
+fn query(state: &Arc<Engine>, request: &Value, kind: TaskKind) -> Response {
     AtomicCounters::bump(&state.counters.queries);
     let id = match request.get("input") {
         Some(Value::String(id)) => id.clone(),
@@ -160,7 +179,7 @@ fn query(state: &Arc<Engine>, request: &Value) -> Response {
             );
         }
     };
-    let Some(task) = state.task(&id) else {
+    let Some(task) = state.task(&id).filter(|task| task.kind == kind) else {
         return kling_error(StatusCode::NOT_FOUND, 1203, "task not found");
     };
     if request.get("stream").and_then(Value::as_bool) == Some(true) {

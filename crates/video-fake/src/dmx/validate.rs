@@ -2,9 +2,12 @@
 
 use serde_json::Value;
 
+use crate::engine::TaskKind;
+
 /// The fields of a valid submission the fake relay uses.
 #[derive(Debug)]
 pub(crate) struct SubmitFields {
+    pub(crate) kind: TaskKind,
     pub(crate) prompt: String,
     pub(crate) duration_secs: u64,
     pub(crate) callback_url: Option<String>,
@@ -35,17 +38,59 @@ pub(crate) fn validate_submission(body: &Value) -> Result<SubmitFields, String> 
             ));
         }
     };
-    let callback_url = optional_str(body, "callback_url")?.map(str::to_owned);
+    let callback_url = optional_str(body, "callback_url")?
+        .filter(|url| !url.is_empty())
+        .map(str::to_owned);
     if let Some(url) = &callback_url
         && !(url.starts_with("http://") || url.starts_with("https://"))
     {
         return Err("invalid parameter: callback_url must be an http(s) URL".to_owned());
     }
     Ok(SubmitFields {
+        kind: TaskKind::Text,
         prompt,
         duration_secs,
         callback_url,
     })
+}
+
+/// Checks an image-to-video submission like the relay documents it: `image` an http(s)
+/// URL (the relay takes no base64), `image_tail` empty or one, `duration` a number (5 or
+/// 10), `voice_list` at most two `{"voiceId": ...}`.
+pub(crate) fn validate_image_submission(body: &Value) -> Result<SubmitFields, String> {
+    let mut fields = validate_submission(body)?;
+    fields.kind = TaskKind::Image;
+    match body.get("image") {
+        Some(Value::String(url)) if is_http(url) => {}
+        Some(Value::String(_)) => {
+            return Err("invalid parameter: image must be an http(s) URL".to_owned());
+        }
+        _ => return Err("invalid parameter: image is required".to_owned()),
+    }
+    match optional_str(body, "image_tail")? {
+        None | Some("") => {}
+        Some(url) if is_http(url) => {}
+        Some(_) => return Err("invalid parameter: image_tail must be an http(s) URL".to_owned()),
+    }
+    if !matches!(body.get("duration"), Some(Value::Number(_))) {
+        return Err("invalid parameter: duration must be a number".to_owned());
+    }
+    if let Some(voices) = body.get("voice_list") {
+        let ok = voices.as_array().is_some_and(|items| {
+            items.len() <= 2
+                && items
+                    .iter()
+                    .all(|v| v.get("voiceId").is_some_and(Value::is_string))
+        });
+        if !ok {
+            return Err("invalid parameter: voice_list must hold at most 2 {voiceId}".to_owned());
+        }
+    }
+    Ok(fields)
+}
+
+fn is_http(url: &str) -> bool {
+    url.starts_with("http://") || url.starts_with("https://")
 }
 
 fn optional_str<'a>(body: &'a Value, field: &str) -> Result<Option<&'a str>, String> {

@@ -41,9 +41,26 @@ impl Stage {
     }
 }
 
+/// Text-to-video or image-to-video: fronts query each kind its own way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TaskKind {
+    Text,
+    Image,
+}
+
+/// What a front asks the engine to create.
+#[derive(Debug, Clone)]
+pub(crate) struct NewTask {
+    pub(crate) kind: TaskKind,
+    pub(crate) fails: bool,
+    pub(crate) duration_secs: u64,
+    pub(crate) callback_url: Option<String>,
+}
+
 /// One task the relay accepted.
 #[derive(Debug, Clone)]
 pub(crate) struct FakeTask {
+    pub(crate) kind: TaskKind,
     pub(crate) id: String,
     /// The task's number (its id without any configured prefix).
     pub(crate) number: u64,
@@ -228,12 +245,7 @@ impl Engine {
     }
 
     /// Creates a task and returns it.
-    pub(crate) fn create_task(
-        &self,
-        fails: bool,
-        duration_secs: u64,
-        callback_url: Option<String>,
-    ) -> FakeTask {
+    pub(crate) fn create_task(&self, new: NewTask) -> FakeTask {
         let seq = self
             .counters
             .submissions_accepted
@@ -242,11 +254,12 @@ impl Engine {
         let task = FakeTask {
             id: format!("{prefix}{}", FIRST_TASK_ID + seq),
             number: FIRST_TASK_ID + seq,
+            kind: new.kind,
             started: Instant::now(),
             created_ms: unix_ms_now(),
-            fails,
-            duration_secs,
-            callback_url,
+            fails: new.fails,
+            duration_secs: new.duration_secs,
+            callback_url: new.callback_url,
         };
         self.tasks().insert(task.id.clone(), task.clone());
         task

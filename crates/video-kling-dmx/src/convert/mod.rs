@@ -6,5 +6,5 @@ mod request;
 mod task;
 
 pub(crate) use classify::{Call, classify};
-pub(crate) use request::submit_body;
+pub(crate) use request::{Models, submit_json};
 pub(crate) use task::{failure_error, parse_seconds, task_from_data, task_from_envelope};

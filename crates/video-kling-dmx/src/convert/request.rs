@@ -1,8 +1,131 @@
-//! [`VideoRequest`] → [`SubmitBody`].
+//! [`VideoRequest`] → the submission body: [`SubmitBody`] for text-to-video,
+//! [`ImageSubmitBody`] for image-to-video.
 
-use video_core::{Quality, Sound, VideoRequest};
+use serde_json::{Map, Value};
+use video_core::{Image, Quality, Sound, VideoError, VideoInput, VideoRequest};
 
-use crate::wire::{SUBMIT_KEYS, SubmitBody};
+use crate::wire::{IMAGE_SUBMIT_KEYS, ImageSubmitBody, SUBMIT_KEYS, SubmitBody, VoiceRef};
+
+/// Which models render each mode.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Models<'a> {
+    pub(crate) text: &'a str,
+    pub(crate) image: &'a str,
+}
+
+/// The submission body for `request`, as JSON.
+///
+/// # Errors
+/// [`VideoError::InvalidRequest`] for a malformed `voice_list` option or an image given as
+/// bytes (validation refuses those first).
+pub(crate) fn submit_json(
+    request: &VideoRequest,
+    models: Models<'_>,
+) -> Result<Vec<u8>, VideoError> {
+    let json = match &request.input {
+        VideoInput::Image {
+            first_frame,
+            last_frame,
+        } => serde_json::to_vec(&image_body(
+            request,
+            first_frame,
+            last_frame.as_ref(),
+            models.image,
+        )?),
+        _ => serde_json::to_vec(&submit_body(request, models.text)),
+    };
+    json.map_err(|error| VideoError::invalid("extra", error.to_string()))
+}
+
+/// An image's URL (the relay takes URLs only).
+fn url_of(field: &str, image: &Image) -> Result<String, VideoError> {
+    match image {
+        Image::Url(url) => Ok(url.clone()),
+        _ => Err(VideoError::invalid(
+            field,
+            "is image bytes, but the DMXAPI relay needs an image URL",
+        )),
+    }
+}
+
+/// The image-to-video body: defaults for the fields the relay requires (`pro`, sound off,
+/// 16:9, 5 s), `""` for absent optional ones.
+fn image_body(
+    request: &VideoRequest,
+    first: &Image,
+    last: Option<&Image>,
+    model: &str,
+) -> Result<ImageSubmitBody, VideoError> {
+    let mut extra = extras(request, &IMAGE_SUBMIT_KEYS);
+    let voice_list = request.extra.get("voice_list").map(voices).transpose()?;
+    extra.remove("voice_list");
+    Ok(ImageSubmitBody {
+        model: model.to_owned(),
+        input: request.prompt.clone(),
+        image: url_of("first_frame", first)?,
+        image_tail: last
+            .map(|l| url_of("last_frame", l))
+            .transpose()?
+            .unwrap_or_default(),
+        negative_prompt: request.negative_prompt.clone().unwrap_or_default(),
+        mode: mode(request.quality.unwrap_or(Quality::High)).to_owned(),
+        sound: sound(request.sound.unwrap_or(Sound::Off)).to_owned(),
+        voice_list,
+        aspect_ratio: request
+            .aspect_ratio
+            .map_or_else(|| "16:9".to_owned(), |ratio| ratio.to_string()),
+        duration: request.duration_secs.unwrap_or(5),
+        callback_url: request.callback_url.clone().unwrap_or_default(),
+        extra,
+    })
+}
+
+/// `voice_list` given as `[{"voiceId": ...}]`, `[{"voice_id": ...}]` or `["..."]`, at most
+/// two voices (Kling's limit), in the relay's spelling.
+fn voices(value: &Value) -> Result<Vec<VoiceRef>, VideoError> {
+    let invalid = |reason: &str| VideoError::invalid("voice_list", reason);
+    let items = value
+        .as_array()
+        .ok_or_else(|| invalid("must be a list of voice ids"))?;
+    if items.len() > 2 {
+        return Err(invalid("takes at most 2 voices"));
+    }
+    items
+        .iter()
+        .map(|item| {
+            let id = match item {
+                Value::String(id) => Some(id.as_str()),
+                Value::Object(fields) => fields
+                    .get("voiceId")
+                    .or_else(|| fields.get("voice_id"))
+                    .and_then(Value::as_str),
+                _ => None,
+            };
+            id.filter(|id| !id.trim().is_empty())
+                .map(|id| VoiceRef {
+                    voice_id: id.to_owned(),
+                })
+                .ok_or_else(|| invalid("items must be voice ids or {\"voiceId\": ...} objects"))
+        })
+        .collect()
+}
+
+/// The extra options, without those named like a typed field (typed fields win and the
+/// extras cannot bypass validation).
+fn extras(request: &VideoRequest, owned: &[&str]) -> Map<String, Value> {
+    request
+        .extra
+        .iter()
+        .filter(|(key, _)| {
+            let reserved = owned.contains(&key.as_str()) && key.as_str() != "voice_list";
+            if reserved {
+                tracing::warn!(option = %key, "extra option names a typed field; dropped");
+            }
+            !reserved
+        })
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect()
+}
 
 /// Kling's name for a quality tier: `std` (720p) or `pro` (1080p).
 pub(crate) fn mode(quality: Quality) -> &'static str {
@@ -27,18 +150,7 @@ pub(crate) fn sound(sound: Sound) -> &'static str {
 /// those named like a typed field (`model`, `input`, `duration`, ...): typed fields win and
 /// the extras cannot bypass validation.
 pub(crate) fn submit_body(request: &VideoRequest, model: &str) -> SubmitBody {
-    let extra = request
-        .extra
-        .iter()
-        .filter(|(key, _)| {
-            let reserved = SUBMIT_KEYS.contains(&key.as_str());
-            if reserved {
-                tracing::warn!(option = %key, "extra option names a typed field; dropped");
-            }
-            !reserved
-        })
-        .map(|(key, value)| (key.clone(), value.clone()))
-        .collect();
+    let extra = extras(request, &SUBMIT_KEYS);
     SubmitBody {
         model: model.to_owned(),
         input: request.prompt.clone(),
@@ -130,5 +242,104 @@ mod tests {
         );
         let text = serde_json::to_string(&submit_body(&request, "m")).unwrap();
         assert_eq!(text.matches("\"model\"").count(), 1);
+    }
+
+    fn image_request(prompt: &str) -> video_core::VideoRequestBuilder {
+        VideoRequest::builder(prompt)
+    }
+
+    fn image_json(request: &VideoRequest) -> Value {
+        let models = Models {
+            text: "kling-v2-6-text2video",
+            image: "kling-v2-6-image2video",
+        };
+        serde_json::from_slice(&submit_json(request, models).unwrap()).unwrap()
+    }
+
+    const FIRST: &str = "https://h2.inkwai.com/bs2/upload-ylab-stunt/se/ai_portal_queue_mmu_image_upscale_aiweb/3214b798-e1b4-4b00-b7af-72b5b0417420_raw_image_0.jpg";
+
+    #[test]
+    fn image_to_video_bodies_match_the_fixtures() {
+        let doc = image_request("宇航员站起身哼着歌走了")
+            .image(Image::url(FIRST))
+            .quality(Quality::High)
+            .sound(Sound::On)
+            .aspect_ratio(AspectRatio::LANDSCAPE_16_9)
+            .duration_secs(10)
+            .build();
+        assert_eq!(
+            image_json(&doc),
+            fixture_json("dmx_i2v_submit_request.json")
+        );
+
+        let first_last = image_request("The astronaut stands up and walks out of frame")
+            .images(
+                Image::url("https://example.com/frames/first.jpg"),
+                Image::url("https://example.com/frames/last.jpg"),
+            )
+            .negative_prompt("blurry, distorted")
+            .quality(Quality::High)
+            .sound(Sound::Off)
+            .aspect_ratio(AspectRatio::LANDSCAPE_16_9)
+            .duration_secs(5)
+            .callback_url("https://example.com/hooks/video")
+            .build();
+        assert_eq!(
+            image_json(&first_last),
+            fixture_json("dmx_i2v_submit_request_first_last.json")
+        );
+
+        for voices in [
+            json!([{"voice_id": "genshin_vindi2"}]),
+            json!([{"voiceId": "genshin_vindi2"}]),
+            json!(["genshin_vindi2"]),
+        ] {
+            let voiced = image_request("宇航员站起身哼着歌走了")
+                .image(Image::url(FIRST))
+                .sound(Sound::On)
+                .duration_secs(5)
+                .extra("voice_list", voices)
+                .build();
+            assert_eq!(
+                image_json(&voiced),
+                fixture_json("dmx_i2v_submit_request_voice.json")
+            );
+        }
+    }
+
+    #[test]
+    fn image_defaults_and_refusals() {
+        let bare = image_request("a fox").image(Image::url(FIRST)).build();
+        let body = image_json(&bare);
+        assert_eq!(
+            (
+                body["mode"].as_str(),
+                body["sound"].as_str(),
+                body["duration"].as_u64()
+            ),
+            (Some("pro"), Some("off"), Some(5)),
+            "required fields always sent; sound off unless asked"
+        );
+        assert_eq!(body["aspect_ratio"], "16:9");
+        assert_eq!(body["image_tail"], "");
+        let models = Models {
+            text: "t",
+            image: "i",
+        };
+        let three = image_request("a fox")
+            .image(Image::url(FIRST))
+            .extra("voice_list", json!(["a", "b", "c"]))
+            .build();
+        assert!(submit_json(&three, models).is_err());
+        let inline = image_request("a fox")
+            .image(Image::Inline {
+                media_type: "image/png".into(),
+                bytes: vec![0x89, b'P', b'N', b'G'],
+            })
+            .build();
+        assert!(
+            submit_json(&inline, models).is_err(),
+            "bytes never reach the relay"
+        );
     }
 }

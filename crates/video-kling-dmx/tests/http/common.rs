@@ -16,6 +16,8 @@ use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
 pub(crate) const KEY: &str = "sk-TEST-SECRET-9f8e7d";
 pub(crate) const SUBMIT_MODEL: &str = "kling-v2-6-text2video";
 pub(crate) const QUERY_MODEL: &str = "kling-text2video-get";
+pub(crate) const IMAGE_SUBMIT_MODEL: &str = "kling-v2-6-image2video";
+pub(crate) const IMAGE_QUERY_MODEL: &str = "kling-image2video-get";
 pub(crate) const TASK_ID: &str = "840242793980637239";
 
 pub(crate) fn ms(n: u64) -> Duration {

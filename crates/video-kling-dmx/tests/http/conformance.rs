@@ -16,8 +16,8 @@ use crate::common::*;
 #[derive(Debug, Default)]
 struct State {
     next_id: u64,
-    /// Task id → (queries so far, ends failed).
-    tasks: HashMap<String, (u32, bool)>,
+    /// Task id → (queries so far, ends failed, image-to-video).
+    tasks: HashMap<String, (u32, bool, bool)>,
     throttle_next: bool,
     submissions: usize,
 }
@@ -35,14 +35,16 @@ fn kling_error(status: u16, code: i64, message: &str) -> ResponseTemplate {
 }
 
 impl Relay {
-    fn submit(&self, state: &mut State, prompt: &str) -> ResponseTemplate {
+    fn submit(&self, state: &mut State, prompt: &str, image: bool) -> ResponseTemplate {
         state.submissions += 1;
         if std::mem::take(&mut state.throttle_next) {
             return kling_error(429, 1303, "parallel task over resource pack limit");
         }
         state.next_id += 1;
         let id = format!("84024279398{:07}", state.next_id);
-        state.tasks.insert(id.clone(), (0, prompt.contains("fail")));
+        state
+            .tasks
+            .insert(id.clone(), (0, prompt.contains("fail"), image));
         ResponseTemplate::new(200).set_body_json(json!({
             "code": 0, "message": "SUCCEED", "request_id": format!("req-{id}"),
             "data": {"task_id": id, "task_status": "submitted", "task_status_msg": "",
@@ -52,8 +54,14 @@ impl Relay {
         }))
     }
 
-    fn query(&self, state: &mut State, id: &str, stream: bool) -> ResponseTemplate {
-        let Some((queries, fails)) = state.tasks.get_mut(id) else {
+    /// A query with the text (`image` false) or image query model: a task of the other
+    /// mode is unknown to it, as the relay answers.
+    fn query(&self, state: &mut State, id: &str, stream: bool, image: bool) -> ResponseTemplate {
+        let Some((queries, fails, _)) = state
+            .tasks
+            .get_mut(id)
+            .filter(|(_, _, is_image)| *is_image == image)
+        else {
             return kling_error(404, 1203, "task not found");
         };
         *queries += if stream { 2 } else { 1 };
@@ -98,8 +106,10 @@ impl Respond for Relay {
         let input = body["input"].as_str().unwrap_or_default();
         let mut state = self.state.lock().unwrap();
         match body["model"].as_str() {
-            Some(SUBMIT_MODEL) => self.submit(&mut state, input),
-            Some(QUERY_MODEL) => self.query(&mut state, input, body["stream"] == true),
+            Some(SUBMIT_MODEL) => self.submit(&mut state, input, false),
+            Some(IMAGE_SUBMIT_MODEL) => self.submit(&mut state, input, true),
+            Some(QUERY_MODEL) => self.query(&mut state, input, body["stream"] == true, false),
+            Some(IMAGE_QUERY_MODEL) => self.query(&mut state, input, body["stream"] == true, true),
             _ => ResponseTemplate::new(503).set_body_json(json!({"error": {
                 "message": "no available channel for model", "type": "dmxapi_error",
                 "param": "", "code": "model_not_found"}})),

@@ -6,6 +6,7 @@
 mod common;
 mod conformance;
 mod download;
+mod images;
 mod network;
 mod replies;
 mod retry;

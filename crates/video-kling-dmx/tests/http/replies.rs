@@ -277,7 +277,10 @@ async fn every_error_row_over_http() {
         let result = if row.submit {
             client.submit(&VideoRequest::new("fox")).await
         } else {
-            client.task(&TaskId::new(TASK_ID)).await
+            // A routed id: one query (a bare id is also tried as image-to-video).
+            client
+                .task(&TaskId::new(TASK_ID).with_route("text2video"))
+                .await
         };
         let error = result
             .err()
@@ -417,5 +420,10 @@ async fn describes_itself_as_kling_v2_6() {
     assert_eq!(caps.durations_secs, vec![5, 10]);
     assert_eq!(caps.aspect_ratios.len(), 3);
     assert_eq!(caps.qualities.len(), 2);
-    assert!(caps.sound && caps.callbacks && !caps.image_input && caps.long_wait);
+    assert!(caps.sound && caps.callbacks && caps.long_wait);
+    let images = caps.image_to_video.as_ref().unwrap();
+    assert!(
+        images.urls && !images.inline && images.last_frame,
+        "URLs only, via the relay"
+    );
 }

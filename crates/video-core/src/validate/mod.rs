@@ -2,7 +2,10 @@
 
 use std::fmt::Display;
 
+mod images;
+
 use crate::error::VideoError;
+use crate::image::VideoInput;
 use crate::provider::Capabilities;
 use crate::request::VideoRequest;
 
@@ -36,7 +39,13 @@ pub fn validate(request: &VideoRequest, capabilities: &Capabilities) -> Result<(
         check_listed("aspect_ratio", &ratio, &capabilities.aspect_ratios, true)?;
     }
     if let Some(quality) = request.quality {
-        check_listed("quality", &quality, &capabilities.qualities, false)?;
+        let qualities = match (&request.input, &capabilities.image_to_video) {
+            (VideoInput::Image { .. }, Some(image)) if !image.qualities.is_empty() => {
+                &image.qualities
+            }
+            _ => &capabilities.qualities,
+        };
+        check_listed("quality", &quality, qualities, false)?;
     }
     if request.sound.is_some() && !capabilities.sound {
         return Err(VideoError::invalid(
@@ -44,12 +53,7 @@ pub fn validate(request: &VideoRequest, capabilities: &Capabilities) -> Result<(
             "is not supported by this provider",
         ));
     }
-    if request.image.is_some() && !capabilities.image_input {
-        return Err(VideoError::invalid(
-            "image",
-            "is not supported by this provider",
-        ));
-    }
+    images::check(&request.input, capabilities.image_to_video.as_ref())?;
     if let Some(url) = &request.callback_url {
         check_callback_url(url, capabilities)?;
     }
@@ -140,7 +144,7 @@ fn check_callback_url(raw: &str, capabilities: &Capabilities) -> Result<(), Vide
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::{AspectRatio, ImageInput, Quality, Sound};
+    use crate::request::{AspectRatio, Quality, Sound};
 
     /// A provider with typical limits (2,500-character prompts, 5 or 10 s, three ratios).
     fn kling_like() -> Capabilities {
@@ -239,15 +243,6 @@ mod tests {
         assert_eq!(field_of(validate(&sound, &caps)), "sound");
         let only_std = Capabilities::new(100).with_qualities([Quality::Standard]);
         assert_eq!(field_of(validate(&quality, &only_std)), "quality");
-    }
-
-    #[test]
-    fn image_input_needs_support() {
-        let request = VideoRequest::builder("fox")
-            .image(ImageInput::Url("https://example.com/a.png".into()))
-            .build();
-        assert_eq!(field_of(check(request.clone())), "image");
-        assert!(validate(&request, &kling_like().with_image_input(true)).is_ok());
     }
 
     #[test]

@@ -11,7 +11,13 @@
 //! }
 //! ```
 //!
-//! Each check panics with a message naming the broken rule.
+//! Each check panics with a message naming the broken rule. Checks of optional features run
+//! only when the provider's capabilities offer them (image-to-video, a last frame, inline
+//! images), and otherwise check that they are refused before anything is sent.
+
+mod images;
+
+pub use images::image_to_video;
 
 use std::sync::Mutex;
 
@@ -49,6 +55,12 @@ pub trait Conformance: Send + Sync {
 
     /// How to wait for tasks under test (fast, with a deadline that fits the test).
     fn poll_policy(&self) -> PollPolicy;
+
+    /// An image URL the provider (or the fake behind it) accepts as a frame, for the
+    /// image-to-video checks (run only when the provider offers image-to-video).
+    fn image_url(&self) -> String {
+        "https://example.com/frames/first.jpg".to_owned()
+    }
 }
 
 /// Runs every check in turn.
@@ -60,6 +72,7 @@ pub async fn run_all(target: &dyn Conformance) {
     failed_task(target).await;
     unknown_task_id(target).await;
     throttling(target).await;
+    images::image_to_video(target).await;
 }
 
 /// A name and a sane capability description.
@@ -216,7 +229,13 @@ pub async fn failed_task(target: &dyn Conformance) {
     };
     match wait(provider, &task.id, &target.poll_policy()).await {
         Err(VideoError::TaskFailed { task_id, .. }) => assert_eq!(task_id, task.id),
-        Err(VideoError::ContentRejected { .. }) => {}
+        Err(VideoError::ContentRejected { task_id, .. }) => {
+            let named = task_id.as_ref().is_some_and(|id| id.same_raw_id(&task.id));
+            assert!(
+                named,
+                "a task rejected on content must be named by the error"
+            );
+        }
         other => panic!("waiting for a failing task must fail, got {other:?}"),
     }
     let policy = target.poll_policy();
