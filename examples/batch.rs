@@ -16,8 +16,6 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use video_core::{Event, Pipeline, PollPolicy, TaskId, VideoError, VideoRequest};
-use video_fake::{FakeRelay, FakeRelayConfig};
-use video_kling_dmx::KlingDmxClient;
 
 const PROMPTS: [&str; 5] = [
     "a fox in snow",
@@ -44,17 +42,7 @@ async fn main() -> ExitCode {
 /// Generates one video per prompt against an in-process fake relay; returns one line per
 /// prompt, in completion order.
 async fn run(prompts: &[&str], render: Duration) -> Result<Vec<String>, VideoError> {
-    let config = FakeRelayConfig::default().with_render_time(render);
-    let relay = FakeRelay::start(config)
-        .await
-        .map_err(|source| VideoError::Io {
-            path: "127.0.0.1:0".into(),
-            source,
-        })?;
-    let client = KlingDmxClient::builder()
-        .api_key(relay.key())
-        .base_url(relay.base_url())
-        .build()?;
+    let (client, relay) = video_examples::fake_relay_client(render).await?;
     // Every task id, by job, the moment the provider accepts the job.
     let ids: Mutex<BTreeMap<usize, TaskId>> = Mutex::new(BTreeMap::new());
     let pipeline = Pipeline::new(&client)

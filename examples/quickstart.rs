@@ -20,7 +20,7 @@ use std::time::Duration;
 use video_core::{
     Destination, Event, IfExists, Pipeline, PollPolicy, VideoError, VideoProvider, VideoRequest,
 };
-use video_fake::{FakeRelay, FakeRelayConfig};
+use video_fake::FakeRelay;
 use video_kling_dmx::{ENV_API_KEY, KlingDmxClient};
 use video_mock::MockProvider;
 
@@ -75,17 +75,7 @@ async fn backend(mock: bool) -> Result<Backend, VideoError> {
         println!("backend: Kling v2.6 via DMXAPI at {}", client.endpoint());
         return Ok((Arc::new(client), PollPolicy::default(), None));
     }
-    let config = FakeRelayConfig::default().with_render_time(Duration::from_secs(2));
-    let relay = FakeRelay::start(config)
-        .await
-        .map_err(|source| VideoError::Io {
-            path: PathBuf::from("127.0.0.1:0"),
-            source,
-        })?;
-    let client = KlingDmxClient::builder()
-        .api_key(relay.key())
-        .base_url(relay.base_url())
-        .build()?;
+    let (client, relay) = video_examples::fake_relay_client(Duration::from_secs(2)).await?;
     println!(
         "backend: fake relay at {} (no {ENV_API_KEY} set), real HTTP client",
         relay.base_url()

@@ -5,3 +5,31 @@
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+use std::time::Duration;
+
+use video_core::VideoError;
+use video_fake::{FakeRelay, FakeRelayConfig};
+use video_kling_dmx::KlingDmxClient;
+
+/// Starts the fake relay in-process (tasks finish after `render`) and a real
+/// [`KlingDmxClient`] aimed at it. Keep the relay alive as long as the client is used.
+///
+/// # Errors
+/// [`VideoError::Io`] when no loopback port can be bound; the client's build errors.
+pub async fn fake_relay_client(
+    render: Duration,
+) -> Result<(KlingDmxClient, FakeRelay), VideoError> {
+    let config = FakeRelayConfig::default().with_render_time(render);
+    let relay = FakeRelay::start(config)
+        .await
+        .map_err(|source| VideoError::Io {
+            path: "127.0.0.1:0".into(),
+            source,
+        })?;
+    let client = KlingDmxClient::builder()
+        .api_key(relay.key())
+        .base_url(relay.base_url())
+        .build()?;
+    Ok((client, relay))
+}

@@ -99,6 +99,13 @@ pub(crate) struct SubmitArgs {
     /// What the video should avoid.
     #[arg(long)]
     pub(crate) negative_prompt: Option<String>,
+    /// Image-to-video: the first frame, as an http(s) URL or a local image file (sent inline
+    /// where the provider takes image bytes; kling-dmx needs a URL).
+    #[arg(long, value_name = "URL|PATH")]
+    pub(crate) image: Option<String>,
+    /// Image-to-video: the last frame (needs `--image`), as a URL or a local file.
+    #[arg(long, value_name = "URL|PATH", requires = "image")]
+    pub(crate) last_frame: Option<String>,
     /// Quality tier: `standard` or `high` (Kling: `std` 720p, `pro` 1080p; both spellings
     /// accepted).
     #[arg(long, visible_alias = "mode", value_enum)]
@@ -133,8 +140,8 @@ pub(crate) struct SubmitArgs {
 #[derive(Debug, Args)]
 pub(crate) struct BatchArgs {
     /// One request per line, as JSON with `generate`'s options as fields: `prompt` (required),
-    /// `negative_prompt`, `quality`, `aspect_ratio`, `duration`, `sound`, `callback_url`,
-    /// `options` (an object), `output`, `force`. `-` reads stdin.
+    /// `negative_prompt`, `image`, `last_frame`, `quality`, `aspect_ratio`, `duration`,
+    /// `sound`, `callback_url`, `options` (an object), `output`, `force`. `-` reads stdin.
     pub(crate) file: PathBuf,
     /// How many jobs run at once.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]

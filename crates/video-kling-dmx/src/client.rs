@@ -17,7 +17,7 @@ use video_core::{
 };
 use video_http::{Answer, ApiCall, HttpClient, RedactedUrl, Reply, submission_error};
 
-use crate::config::KlingDmxClientBuilder;
+use crate::config::{KlingDmxClientBuilder, QueryForm};
 use crate::convert::{self, Call, Models, classify, submit_json, task_from_envelope};
 use crate::wire::QueryBody;
 
@@ -48,7 +48,27 @@ pub(crate) struct Inner {
     pub(crate) image_submit_model: String,
     pub(crate) image_query_model: String,
     pub(crate) stream_timeout: Duration,
+    pub(crate) image_query_form: QueryForm,
+    pub(crate) snapshot_window: Duration,
     pub(crate) capabilities: Capabilities,
+}
+
+/// What a query is for.
+#[derive(Debug, Clone, Copy)]
+enum Purpose {
+    /// The task's state now.
+    Snapshot,
+    /// The outcome, waiting at most this long (the streaming query).
+    LongWait(Duration),
+}
+
+/// How one query is sent and read.
+#[derive(Debug, Clone, Copy)]
+struct Form {
+    stream: bool,
+    timeout: Duration,
+    /// A stream that ends or times out without an outcome means "still rendering".
+    unfinished_is_running: bool,
 }
 
 /// Kling v2.6's limits through the relay; the long wait is the streaming query.
@@ -126,37 +146,24 @@ impl KlingDmxClient {
     /// One query by the task's route; an id without a route (typed by a user) is tried as a
     /// text-to-video task, then as an image-to-video one, and comes back with the route that
     /// found it.
-    async fn query(
-        &self,
-        id: &TaskId,
-        stream: bool,
-        timeout: Duration,
-    ) -> Result<Task, VideoError> {
+    async fn query(&self, id: &TaskId, purpose: Purpose) -> Result<Task, VideoError> {
         if id.as_str().trim().is_empty() {
             return Err(VideoError::invalid("task_id", "must not be empty"));
         }
         let inner = &self.inner;
+        let image = (&inner.image_query_model, self.form(true, purpose));
+        let text = (&inner.query_model, self.form(false, purpose));
         match id.route() {
-            Some(IMAGE_ROUTE) => {
-                self.query_model(id, &inner.image_query_model, stream, timeout)
-                    .await
-            }
-            Some(_) => {
-                self.query_model(id, &inner.query_model, stream, timeout)
-                    .await
-            }
+            Some(IMAGE_ROUTE) => self.query_model(id, image.0, image.1).await,
+            Some(_) => self.query_model(id, text.0, text.1).await,
             None => {
-                let text = id.clone().with_route(TEXT_ROUTE);
-                match self
-                    .query_model(&text, &inner.query_model, stream, timeout)
-                    .await
-                {
+                let as_text = id.clone().with_route(TEXT_ROUTE);
+                match self.query_model(&as_text, text.0, text.1).await {
                     Err(VideoError::NotFound { .. }) => {
                         // Only a found image-to-video task changes the answer: any failure of
                         // the second try leaves it "not found".
-                        let image = id.clone().with_route(IMAGE_ROUTE);
-                        let model = &inner.image_query_model;
-                        self.query_model(&image, model, stream, timeout)
+                        let as_image = id.clone().with_route(IMAGE_ROUTE);
+                        self.query_model(&as_image, image.0, image.1)
                             .await
                             .map_err(|_| VideoError::NotFound {
                                 task_id: id.clone(),
@@ -168,30 +175,48 @@ impl KlingDmxClient {
         }
     }
 
+    /// How a query of a task of this mode is made: the long wait always streams; a snapshot
+    /// of an image-to-video task streams within the snapshot window unless configured
+    /// otherwise; any other snapshot is one JSON request.
+    fn form(&self, image: bool, purpose: Purpose) -> Form {
+        let inner = &self.inner;
+        match purpose {
+            Purpose::LongWait(timeout) => Form {
+                stream: true,
+                timeout,
+                unfinished_is_running: false,
+            },
+            Purpose::Snapshot if image && inner.image_query_form == QueryForm::Stream => Form {
+                stream: true,
+                timeout: inner.snapshot_window,
+                unfinished_is_running: true,
+            },
+            Purpose::Snapshot => Form {
+                stream: false,
+                timeout: inner.http.options().request_timeout,
+                unfinished_is_running: false,
+            },
+        }
+    }
+
     /// One query naming `model`, JSON or streaming; the reply may be either shape.
-    async fn query_model(
-        &self,
-        id: &TaskId,
-        model: &str,
-        stream: bool,
-        timeout: Duration,
-    ) -> Result<Task, VideoError> {
+    async fn query_model(&self, id: &TaskId, model: &str, form: Form) -> Result<Task, VideoError> {
         let inner = &self.inner;
         let body = QueryBody {
             model,
             input: id.as_str(),
-            stream: stream.then_some(true),
+            stream: form.stream.then_some(true),
         };
         let body =
             serde_json::to_vec(&body).map_err(|e| VideoError::invalid("task_id", e.to_string()))?;
-        let mut call = ApiCall::post(&inner.endpoint, body).timeout(timeout);
-        if stream {
+        let mut call = ApiCall::post(&inner.endpoint, body).timeout(form.timeout);
+        if form.stream {
             call = call.events();
         }
         let task = match inner.http.call(call).await? {
             Answer::Events(events) => {
                 tracing::Span::current().record("http_status", events.status);
-                crate::sse::task_from_events(events, id).await?
+                crate::sse::task_from_events(events, id, form.unfinished_is_running).await?
             }
             Answer::Reply(reply) => {
                 tracing::Span::current().record("http_status", reply.status);
@@ -326,7 +351,6 @@ impl VideoProvider for KlingDmxClient {
     /// One query. Network failures are retryable (`Timeout`, `Transport`); an unknown id is
     /// [`VideoError::NotFound`].
     async fn task(&self, id: &TaskId) -> Result<Task, VideoError> {
-        let inner = &self.inner;
         let span = tracing::info_span!(
             "kling_dmx.query",
             route = id.route().unwrap_or("unknown"),
@@ -334,8 +358,7 @@ impl VideoProvider for KlingDmxClient {
             http_status = Empty,
             request_id = Empty,
         );
-        let timeout = inner.http.options().request_timeout;
-        self.query(id, false, timeout).instrument(span).await
+        self.query(id, Purpose::Snapshot).instrument(span).await
     }
 
     async fn download(&self, video: &Video) -> Result<VideoStream, VideoError> {
@@ -357,7 +380,7 @@ impl VideoProvider for KlingDmxClient {
             http_status = Empty,
             request_id = Empty,
         );
-        self.query(id, true, timeout)
+        self.query(id, Purpose::LongWait(timeout))
             .instrument(span)
             .await
             .map(Some)

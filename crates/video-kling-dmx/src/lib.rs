@@ -49,6 +49,6 @@ pub use client::{KlingDmxClient, PROVIDER_NAME};
 pub use config::{
     DEFAULT_BASE_URL, DEFAULT_IMAGE_QUERY_MODEL, DEFAULT_IMAGE_SUBMIT_MODEL, DEFAULT_QUERY_MODEL,
     DEFAULT_SUBMIT_MODEL, ENV_ALLOW_INSECURE_HTTP, ENV_API_KEY, ENV_BASE_URL,
-    KlingDmxClientBuilder, configured_in_env,
+    KlingDmxClientBuilder, QueryForm, configured_in_env,
 };
 pub use video_http::DEFAULT_MAX_REPLY_BYTES;

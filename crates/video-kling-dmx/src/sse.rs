@@ -16,11 +16,28 @@ const ERROR_MARKERS: [&str; 2] = ["[错误]", "Kling API 错误"];
 ///
 /// Events before it are ignored. An `error` or `response.failed` event is a retryable
 /// provider error; an event carrying a Kling envelope is classified like a JSON reply. A
-/// stream that ends first is a retryable transport error (the caller falls back to polling).
-/// The events arrive scrubbed of the key and capped in size (`video-http`).
-pub(crate) async fn task_from_events(mut events: Events, id: &TaskId) -> Result<Task, VideoError> {
+/// stream that ends (or times out) first means the task is still rendering when
+/// `unfinished_is_running` (a snapshot), else it is a retryable error (the long wait's caller
+/// falls back to polling). The events arrive scrubbed of the key and capped in size
+/// (`video-http`).
+pub(crate) async fn task_from_events(
+    mut events: Events,
+    id: &TaskId,
+    unfinished_is_running: bool,
+) -> Result<Task, VideoError> {
+    let unfinished = |error: VideoError| {
+        if unfinished_is_running {
+            Ok(still_rendering(id))
+        } else {
+            Err(error)
+        }
+    };
     while let Some(item) = events.next().await {
-        let event = item?;
+        let event = match item {
+            Ok(event) => event,
+            Err(error @ VideoError::Timeout { .. }) => return unfinished(error),
+            Err(error) => return Err(error),
+        };
         let data = event.data.trim();
         if data == "[DONE]" {
             break;
@@ -60,10 +77,17 @@ pub(crate) async fn task_from_events(mut events: Events, id: &TaskId) -> Result<
             _ => {}
         }
     }
-    Err(VideoError::transport(
+    unfinished(VideoError::transport(
         true,
         "the event stream ended before response.completed",
     ))
+}
+
+/// A snapshot of a task whose stream gave no outcome (yet).
+fn still_rendering(id: &TaskId) -> Task {
+    let mut task = Task::new(id.clone(), TaskStatus::Processing);
+    task.status_message = Some("still rendering (the streamed query gave no outcome yet)".into());
+    task
 }
 
 fn event_error_message(payload: &Value, data: &str) -> String {
@@ -83,7 +107,7 @@ fn event_error_message(payload: &Value, data: &str) -> String {
 }
 
 /// The outcome a completed text reports: an error line → `Failed` with the text after the
-/// marker; a video URL → `Succeeded` with that video; neither → a decode error.
+/// marker; a video URL → `Succeeded` with that video; neither → still `Processing`.
 ///
 /// The snapshot carries `id` (the one asked for); the id in the text is only compared. Video
 /// ids and timestamps are unknown in this reply.
@@ -97,11 +121,8 @@ pub(crate) fn task_from_text(text: &str, id: &TaskId) -> Result<Task, VideoError
         return Ok(task);
     }
     let Some(url) = video_url(text) else {
-        return Err(VideoError::decode(
-            Some(200),
-            "completed stream reply has neither a video URL nor an error",
-            text.as_bytes(),
-        ));
+        // Neither a URL nor an error: "not finished yet" (the relay's own reading).
+        return Ok(still_rendering(id));
     };
     let mut video = Video::new(url);
     video.duration_secs = value_after(text, "时长").as_deref().and_then(parse_seconds);
@@ -183,6 +204,11 @@ mod tests {
     /// Parses raw SSE chunks the way `video-http` does (the scrubbing and the cap are
     /// tested there), then runs the relay's reading of them.
     async fn from_chunks(chunks: Vec<Vec<u8>>) -> Result<Task, VideoError> {
+        read_chunks(chunks, false).await
+    }
+
+    /// [`from_chunks`], reading the stream as a snapshot when `snapshot`.
+    async fn read_chunks(chunks: Vec<Vec<u8>>, snapshot: bool) -> Result<Task, VideoError> {
         use eventsource_stream::Eventsource;
         use futures::StreamExt;
         let bytes = futures::stream::iter(
@@ -198,7 +224,7 @@ mod tests {
             })
             .collect()
             .await;
-        task_from_events(Events::from_events(200, events), &id()).await
+        task_from_events(Events::from_events(200, events), &id(), snapshot).await
     }
 
     #[tokio::test]
@@ -284,10 +310,33 @@ mod tests {
         assert_eq!(task.status, TaskStatus::Processing);
     }
 
+    #[tokio::test]
+    async fn a_snapshot_stream_without_completed_is_still_rendering() {
+        let body =
+            b"event: response.created\ndata: {\"type\":\"response.created\"}\n\ndata: [DONE]\n\n";
+        let task = read_chunks(vec![body.to_vec()], true).await.unwrap();
+        assert_eq!(task.status, TaskStatus::Processing);
+        assert_eq!(task.id, id());
+        let timed_out = Events::from_events(
+            200,
+            vec![Err(VideoError::Timeout {
+                elapsed: std::time::Duration::from_secs(15),
+            })],
+        );
+        let task = task_from_events(timed_out, &id(), true).await.unwrap();
+        assert_eq!(task.status, TaskStatus::Processing);
+        let refused = Events::from_events(200, vec![Err(VideoError::transport(true, "reset"))]);
+        assert!(
+            task_from_events(refused, &id(), true).await.is_err(),
+            "only the end or the window's expiry means still rendering"
+        );
+    }
+
     #[test]
-    fn text_without_url_or_error_is_a_decode_error() {
-        let error = task_from_text("任务ID: 1\n状态: processing", &id()).unwrap_err();
-        assert!(matches!(error, VideoError::Decode { .. }));
+    fn text_without_url_or_error_is_still_rendering() {
+        let task = task_from_text("任务ID: 1\n状态: processing", &id()).unwrap();
+        assert_eq!(task.status, TaskStatus::Processing);
+        assert!(task.videos.is_empty());
     }
 
     #[test]

@@ -30,6 +30,10 @@ struct Line {
     #[serde(default)]
     negative_prompt: Option<String>,
     #[serde(default)]
+    image: Option<String>,
+    #[serde(default)]
+    last_frame: Option<String>,
+    #[serde(default)]
     quality: Option<String>,
     #[serde(default)]
     aspect_ratio: Option<String>,
@@ -154,6 +158,8 @@ fn job(text: &str, folder: &Path, outputs: &mut HashSet<PathBuf>) -> Result<Job,
     let args = SubmitArgs {
         prompt: line.prompt,
         negative_prompt: line.negative_prompt,
+        image: line.image,
+        last_frame: line.last_frame,
         quality: line.quality.as_deref().map(parse_quality).transpose()?,
         aspect_ratio: line.aspect_ratio,
         duration: line.duration,

@@ -9,7 +9,8 @@ use std::path::Path;
 
 use video_core::journal::{EntryId, TaskStore, UnreadableEntry};
 use video_core::{
-    AspectRatio, Destination, ExtraOptions, IfExists, Quality, Sound, VideoError, VideoRequest,
+    AspectRatio, DEFAULT_MAX_IMAGE_BYTES, Destination, ExtraOptions, IfExists, Image, Quality,
+    Sound, VideoError, VideoRequest,
 };
 
 use crate::cli::{Cli, Command, OnOff, QualityArg, SubmitArgs};
@@ -98,6 +99,19 @@ pub(crate) fn request(args: &SubmitArgs) -> Result<VideoRequest, VideoError> {
     if let Some(text) = &args.negative_prompt {
         builder = builder.negative_prompt(text.clone());
     }
+    if args.last_frame.is_some() && args.image.is_none() {
+        return Err(VideoError::invalid(
+            "--last-frame",
+            "needs a first frame too: pass --image (`image` in a batch line)",
+        ));
+    }
+    if let Some(first) = &args.image {
+        let first = image("--image", first)?;
+        builder = match &args.last_frame {
+            Some(last) => builder.images(first, image("--last-frame", last)?),
+            None => builder.image(first),
+        };
+    }
     if let Some(quality) = args.quality {
         builder = builder.quality(match quality {
             QualityArg::Standard => Quality::Standard,
@@ -123,6 +137,28 @@ pub(crate) fn request(args: &SubmitArgs) -> Result<VideoRequest, VideoError> {
         builder = builder.extra(key, value);
     }
     Ok(builder.build())
+}
+
+/// `--image` or `--last-frame`: an `http(s)` URL as is, anything else a local image file
+/// (read here, at most [`DEFAULT_MAX_IMAGE_BYTES`], its type sniffed from its bytes).
+fn image(flag: &str, given: &str) -> Result<Image, VideoError> {
+    let lower = given.to_ascii_lowercase();
+    if lower.starts_with("https://") || lower.starts_with("http://") {
+        return Ok(Image::url(given));
+    }
+    if lower.contains("://") {
+        return Err(VideoError::invalid(
+            flag,
+            format!("`{given}` is neither an http(s) URL nor a local file"),
+        ));
+    }
+    Image::from_file(Path::new(given), DEFAULT_MAX_IMAGE_BYTES).map_err(|error| match error {
+        VideoError::InvalidRequest { reason, .. } => VideoError::invalid(flag, reason),
+        VideoError::Io { source, .. } => {
+            VideoError::invalid(flag, format!("`{given}` cannot be read: {source}"))
+        }
+        other => other,
+    })
 }
 
 /// `--option KEY=VALUE` pairs; a value is JSON when it parses as JSON, else text.
@@ -165,6 +201,20 @@ pub(crate) fn destination(output: Option<&Path>, force: bool) -> Destination {
 /// A refused existing file, said in CLI terms; `None` when the error says it well already.
 pub(crate) fn explained(error: &VideoError) -> Option<VideoError> {
     match error.root() {
+        VideoError::InvalidRequest { field, reason }
+            if field == "first_frame" || field == "last_frame" =>
+        {
+            let flag = if field == "first_frame" {
+                "--image"
+            } else {
+                "--last-frame"
+            };
+            let reason = reason.replace("is image bytes", "is a local file").replace(
+                "pass its https URL",
+                &format!("pass that https:// URL to {flag}"),
+            );
+            Some(in_task_of(error, VideoError::invalid(flag, reason)))
+        }
         VideoError::InvalidRequest { field, reason }
             if field == "output" && reason.contains("allow replacing it") =>
         {

@@ -93,3 +93,34 @@ pub fn is_mp4(path: &Path) -> bool {
         .map(|bytes| bytes.get(4..8) == Some(b"ftyp".as_slice()))
         .unwrap_or(false)
 }
+
+/// Whether the file parses as an MP4 with an H.264 video track that has a duration — what a
+/// player needs (checked with a real MP4 parser, not by the magic bytes).
+pub fn is_playable_mp4(path: &Path) -> bool {
+    let Ok(bytes) = std::fs::read(path) else {
+        return false;
+    };
+    let Ok(context) = mp4parse::read_mp4(&mut std::io::Cursor::new(bytes)) else {
+        return false;
+    };
+    context.tracks.iter().any(|track| {
+        track.track_type == mp4parse::TrackType::Video
+            && track.duration.is_some_and(|duration| duration.0 > 0)
+            && track.stsd.as_ref().is_some_and(|stsd| {
+                stsd.descriptions.iter().any(|entry| {
+                    matches!(entry, mp4parse::SampleEntry::Video(video)
+                        if video.codec_type == mp4parse::CodecType::H264)
+                })
+            })
+    })
+}
+
+/// A PNG header declaring a 1024×768 image (enough for type and size sniffing).
+pub fn write_png(path: &Path) {
+    let mut bytes = vec![0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13];
+    bytes.extend_from_slice(b"IHDR");
+    bytes.extend_from_slice(&1024_u32.to_be_bytes());
+    bytes.extend_from_slice(&768_u32.to_be_bytes());
+    bytes.extend_from_slice(&[8, 2, 0, 0, 0, 0, 0, 0, 0]);
+    std::fs::write(path, bytes).unwrap();
+}

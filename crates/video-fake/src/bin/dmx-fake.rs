@@ -14,7 +14,7 @@ use video_fake::{
     DEFAULT_FAIL_MARKER, DEFAULT_FAKE_KEY, FakeRelay, FakeRelayConfig, Faults, RateLimitFault,
 };
 
-/// A wire-compatible fake of the DMXAPI relay (Kling v2.6 text-to-video).
+/// A wire-compatible fake of the DMXAPI relay (Kling v2.6 text-to-video and image-to-video).
 #[derive(Debug, Parser)]
 #[command(name = "dmx-fake", version)]
 struct Args {

@@ -109,6 +109,9 @@ fn submit(
         return kling_error(StatusCode::OK, code, "an error this client has never seen");
     }
     let fails = fields.prompt.contains(state.config.fail_marker.as_str());
+    if fields.kind == TaskKind::Image {
+        AtomicCounters::bump(&state.counters.image_submissions);
+    }
     let task = state.create_task(NewTask {
         kind: fields.kind,
         fails,
@@ -168,6 +171,9 @@ fn rate_limited(state: &Engine) -> Option<Response> {
 /// relay answers for an unknown id.
 fn query(state: &Arc<Engine>, request: &Value, kind: TaskKind) -> Response {
     AtomicCounters::bump(&state.counters.queries);
+    if kind == TaskKind::Image {
+        AtomicCounters::bump(&state.counters.image_queries);
+    }
     let id = match request.get("input") {
         Some(Value::String(id)) => id.clone(),
         Some(Value::Number(id)) => id.to_string(),

@@ -116,8 +116,12 @@ pub struct Counters {
     pub submissions_received: u64,
     /// Submissions that created a task.
     pub submissions_accepted: u64,
+    /// Submissions that created an image-to-video task (also in `submissions_accepted`).
+    pub image_submissions: u64,
     /// Query requests (both forms).
     pub queries: u64,
+    /// Queries that named the image-to-video query model (also in `queries`).
+    pub image_queries: u64,
     /// Streaming query requests.
     pub stream_queries: u64,
     /// Video download requests.
@@ -132,7 +136,9 @@ pub struct Counters {
 pub(crate) struct AtomicCounters {
     pub(crate) submissions_received: AtomicU64,
     pub(crate) submissions_accepted: AtomicU64,
+    pub(crate) image_submissions: AtomicU64,
     pub(crate) queries: AtomicU64,
+    pub(crate) image_queries: AtomicU64,
     pub(crate) stream_queries: AtomicU64,
     pub(crate) downloads: AtomicU64,
     pub(crate) callbacks_sent: AtomicU64,
@@ -149,7 +155,9 @@ impl AtomicCounters {
         Counters {
             submissions_received: read(&self.submissions_received),
             submissions_accepted: read(&self.submissions_accepted),
+            image_submissions: read(&self.image_submissions),
             queries: read(&self.queries),
+            image_queries: read(&self.image_queries),
             stream_queries: read(&self.stream_queries),
             downloads: read(&self.downloads),
             callbacks_sent: read(&self.callbacks_sent),

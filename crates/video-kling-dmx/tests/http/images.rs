@@ -7,6 +7,7 @@ use serde_json::Value;
 use video_core::{
     Image, Quality, Sound, TaskId, TaskStatus, VideoError, VideoProvider, VideoRequest,
 };
+use video_kling_dmx::QueryForm;
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -116,11 +117,26 @@ async fn queries_use_the_image_query_model_in_both_forms() {
         .respond_with(text_reply(200, "dmx_i2v_query_stream_completed.txt"))
         .mount(&server)
         .await;
+    // A snapshot streams by default (the only form documented for image-to-video)...
     let client = client(&server.uri());
     let task = client.task(&i2v_id()).await.unwrap();
     assert_eq!(task.status, TaskStatus::Succeeded);
     assert_eq!(task.videos[0].duration_secs, Some(10.041));
     assert_eq!(task.id, i2v_id(), "the route stays with the task");
+    // ...and uses the JSON form when configured so.
+    let json_form = builder(&server.uri())
+        .image_query_form(QueryForm::Json)
+        .build()
+        .unwrap();
+    let task = json_form.task(&i2v_id()).await.unwrap();
+    assert_eq!(task.status, TaskStatus::Succeeded);
+    assert_eq!(task.videos[0].duration_secs, Some(10.041));
+    let requests = server.received_requests().await.unwrap();
+    let streams: Vec<bool> = requests
+        .iter()
+        .map(|r| r.body_json::<Value>().unwrap()["stream"] == true)
+        .collect();
+    assert_eq!(streams, [true, false]);
     let streamed = client
         .long_wait(&i2v_id(), Duration::from_secs(5))
         .await
@@ -162,8 +178,8 @@ async fn a_bare_id_is_found_by_trying_the_image_query_model_next() {
         .mount(&server)
         .await;
     Mock::given(method("POST"))
-        .and(body_json(fixture_json("dmx_i2v_query_request.json")))
-        .respond_with(text_reply(200, "dmx_i2v_query_nonstream_succeed.json"))
+        .and(body_json(fixture_json("dmx_i2v_query_stream_request.json")))
+        .respond_with(text_reply(200, "dmx_i2v_query_stream_completed.txt"))
         .mount(&server)
         .await;
     let task = client(&server.uri())
@@ -246,5 +262,68 @@ async fn field_rules_are_checked_before_sending() {
     assert!(
         server.received_requests().await.unwrap().is_empty(),
         "nothing was sent"
+    );
+}
+
+#[tokio::test]
+async fn a_snapshot_stream_still_open_after_the_window_means_still_rendering() {
+    // A stream that says it started and then stays silent (the relay holding the request
+    // while Kling renders).
+    let uri = raw_server(|mut stream| async move {
+        read_request(&mut stream).await;
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n";
+        let created = b"event: response.created\ndata: {\"type\":\"response.created\"}\n\n";
+        write_chunked(
+            &mut stream,
+            head,
+            &[created.to_vec()],
+            Duration::from_secs(30),
+        )
+        .await;
+    })
+    .await;
+    let client = builder(&uri)
+        .snapshot_window(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let task = client.task(&i2v_id()).await.unwrap();
+    assert_eq!(task.status, TaskStatus::Processing);
+    assert_eq!(task.id, i2v_id());
+    // A server that never answers at all is an error, not "still rendering".
+    let silent = raw_server(|mut stream| async move {
+        read_request(&mut stream).await;
+        tokio::time::sleep(Duration::from_secs(30)).await;
+    })
+    .await;
+    let client = builder(&silent)
+        .snapshot_window(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let error = client.task(&i2v_id()).await.unwrap_err();
+    assert!(matches!(error, VideoError::Timeout { .. }), "{error}");
+}
+
+#[tokio::test]
+async fn a_snapshot_stream_ending_without_an_outcome_means_still_rendering() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(text_reply(
+            200,
+            "dmx_i2v_query_stream_completed.txt",
+        ).set_body_raw(
+            "event: response.created\ndata: {\"type\":\"response.created\"}\n\ndata: [DONE]\n\n",
+            "text/event-stream",
+        ))
+        .mount(&server)
+        .await;
+    let task = client(&server.uri()).task(&i2v_id()).await.unwrap();
+    assert_eq!(task.status, TaskStatus::Processing);
+    let error = client(&server.uri())
+        .long_wait(&i2v_id(), Duration::from_secs(5))
+        .await
+        .unwrap_err();
+    assert!(
+        error.is_retryable(),
+        "the long wait falls back to polling: {error}"
     );
 }
