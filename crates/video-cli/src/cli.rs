@@ -80,15 +80,29 @@ pub(crate) enum Command {
     Tasks,
     /// List the providers, how each is configured, and which one is used.
     Providers,
-    /// Finish every unfinished task in the journal: wait, then download.
-    Resume {
-        /// Wait options.
-        #[command(flatten)]
-        wait: WaitArgs,
-        /// Replace existing files at the recorded output paths.
-        #[arg(long)]
-        force: bool,
-    },
+    /// Finish every unfinished task in the journal: wait, then download. Submissions whose
+    /// reply was lost are looked up by their client reference where the provider can (found:
+    /// finished; absent after the grace period: reported as not created).
+    Resume(ResumeArgs),
+}
+
+/// Options of `resume`.
+#[derive(Debug, Args)]
+pub(crate) struct ResumeArgs {
+    /// Wait options.
+    #[command(flatten)]
+    pub(crate) wait: WaitArgs,
+    /// Replace existing files at the recorded output paths.
+    #[arg(long)]
+    pub(crate) force: bool,
+    /// Submit again (with the same client reference) the submissions the provider proved
+    /// were never created; a provider that refuses duplicate references cannot bill twice.
+    #[arg(long)]
+    pub(crate) resubmit_unsent: bool,
+    /// How long after a lost reply a task its reference does not find counts as never
+    /// created.
+    #[arg(long, value_name = "SECS", default_value_t = 300)]
+    pub(crate) lookup_grace: u64,
 }
 
 /// Options of a submission.

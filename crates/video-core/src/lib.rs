@@ -45,7 +45,10 @@ pub use pipeline::{
 };
 pub use policy::{PollDelays, PollPolicy, RetryPolicy};
 pub use provider::{Capabilities, ImageCapabilities, VideoProvider};
-pub use request::{AspectRatio, ExtraOptions, Quality, Sound, VideoRequest, VideoRequestBuilder};
+pub use request::{
+    AspectRatio, ExtraOptions, Quality, Sound, VideoRequest, VideoRequestBuilder,
+    new_client_reference,
+};
 pub use retry::Retrying;
 pub use save::{
     DownloadProgress, IfExists, SaveOptions, SavedVideo, check_output_path, download_to_file,

@@ -57,6 +57,48 @@ pub struct VideoRequest {
     /// Provider-specific options, sent as given; a key here never overrides a typed field.
     #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
     pub extra: ExtraOptions,
+    /// Your id for this submission, unique within your provider account (1–64 characters
+    /// of `A-Z a-z 0-9 - _ . :`, not all digits). Providers that support client references
+    /// send it with the submission (Kling: `external_task_id`) and can find the task by it
+    /// when the reply was lost ([`crate::Capabilities::lookup_by_reference`]). The pipeline
+    /// gives every submission one ([`new_client_reference`]) unless it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_reference: Option<String>,
+}
+
+/// A fresh client reference: `vsdk-` and 32 random hex digits (128 bits from the operating
+/// system), unique without coordination.
+///
+/// ```
+/// let reference = video_core::new_client_reference();
+/// assert!(reference.starts_with("vsdk-") && reference.len() == 37);
+/// ```
+pub fn new_client_reference() -> String {
+    let mut bytes = [0_u8; 16];
+    if getrandom::getrandom(&mut bytes).is_err() {
+        // No OS randomness (exotic targets): time and a per-process counter still make
+        // collisions practically impossible within one account.
+        bytes = fallback_entropy();
+    }
+    let mut reference = String::with_capacity(37);
+    reference.push_str("vsdk-");
+    for byte in bytes {
+        reference.push_str(&format!("{byte:02x}"));
+    }
+    reference
+}
+
+fn fallback_entropy() -> [u8; 16] {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed) ^ u64::from(std::process::id()) << 32;
+    let mut bytes = [0_u8; 16];
+    bytes[..8].copy_from_slice(&nanos.to_be_bytes());
+    bytes[8..].copy_from_slice(&(count ^ fastrand::u64(..)).to_be_bytes());
+    bytes
 }
 
 impl VideoRequest {
@@ -72,6 +114,7 @@ impl VideoRequest {
             callback_url: None,
             input: VideoInput::Text,
             extra: ExtraOptions::new(),
+            client_reference: None,
         }
     }
 
@@ -147,6 +190,12 @@ impl VideoRequestBuilder {
             first_frame,
             last_frame: Some(last_frame),
         };
+        self
+    }
+
+    /// Sets the client reference (see [`VideoRequest::client_reference`]).
+    pub fn client_reference(mut self, reference: impl Into<String>) -> Self {
+        self.request.client_reference = Some(reference.into());
         self
     }
 

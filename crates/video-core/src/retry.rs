@@ -9,6 +9,7 @@ use async_trait::async_trait;
 use backon::{ExponentialBuilder, Retryable};
 
 use crate::error::{RateLimitScope, SubmissionAttempt, VideoError};
+use crate::image::Mode;
 use crate::policy::{Jitter, RetryPolicy};
 use crate::provider::VideoStream;
 use crate::provider::{Capabilities, VideoProvider};
@@ -181,6 +182,16 @@ impl<P: VideoProvider> VideoProvider for Retrying<P> {
 
     async fn long_wait(&self, id: &TaskId, timeout: Duration) -> Result<Option<Task>, VideoError> {
         self.inner.long_wait(id, timeout).await
+    }
+
+    async fn find_by_reference(
+        &self,
+        reference: &str,
+        mode: Mode,
+    ) -> Result<Option<Task>, VideoError> {
+        let call = || self.inner.find_by_reference(reference, mode);
+        let log = self.log_retry("find_by_reference");
+        retry_call(&self.policy, call, VideoError::is_retryable, log).await
     }
 
     fn failure_error(&self, task: &Task) -> VideoError {

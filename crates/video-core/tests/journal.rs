@@ -79,7 +79,12 @@ async fn an_unanswered_submission_is_marked_unknown_outcome_with_its_request() {
     let entry = store.entry(entry.unwrap()).await.unwrap().unwrap();
     assert_eq!(entry.state, EntryState::UnknownOutcome);
     assert!(entry.state.needs_attention());
-    assert_eq!(entry.request, request);
+    assert_eq!(entry.request.prompt, request.prompt);
+    let reference = entry.request.client_reference.as_deref().unwrap_or_default();
+    assert!(
+        reference.starts_with("vsdk-"),
+        "journaled with the client reference it was sent with: {reference:?}"
+    );
     assert_eq!(provider.submits(), 1);
 }
 

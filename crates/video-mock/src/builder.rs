@@ -56,6 +56,7 @@ pub struct MockProviderBuilder {
     pub(crate) transient_query_errors: u32,
     pub(crate) capabilities: Capabilities,
     pub(crate) video_bytes: usize,
+    pub(crate) lost_submit_replies: u32,
 }
 
 impl Default for MockProviderBuilder {
@@ -72,6 +73,7 @@ impl Default for MockProviderBuilder {
             transient_query_errors: 0,
             capabilities: kling_v2_6_capabilities(),
             video_bytes: 16 * 1024,
+            lost_submit_replies: 0,
         }
     }
 }
@@ -182,6 +184,21 @@ impl MockProviderBuilder {
     /// [`video_core::provider::sample::MIN_SAMPLE_MP4_LEN`]).
     pub fn video_bytes(mut self, bytes: usize) -> Self {
         self.video_bytes = bytes;
+        self
+    }
+
+    /// Finds tasks by client reference (sets [`Capabilities::lookup_by_reference`]; the
+    /// references are remembered by this mock and its clones only).
+    pub fn lookup_by_reference(mut self) -> Self {
+        self.capabilities = self.capabilities.with_lookup_by_reference(true);
+        self
+    }
+
+    /// The next `count` submissions create their task but lose the reply: they fail with
+    /// [`video_core::VideoError::UnknownOutcome`], like a connection dropped after the
+    /// provider accepted the request.
+    pub fn lose_submit_replies(mut self, count: u32) -> Self {
+        self.lost_submit_replies = count;
         self
     }
 

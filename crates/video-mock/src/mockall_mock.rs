@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use video_core::provider::VideoStream;
-use video_core::{Capabilities, Task, TaskId, Video, VideoError, VideoRequest};
+use video_core::{Capabilities, Mode, Task, TaskId, Video, VideoError, VideoRequest};
 
 mockall::mock! {
     /// A `mockall` mock of [`video_core::VideoProvider`]: set expectations with
@@ -36,6 +36,7 @@ mockall::mock! {
         async fn task(&self, id: &TaskId) -> Result<Task, VideoError>;
         async fn download(&self, video: &Video) -> Result<VideoStream, VideoError>;
         async fn long_wait(&self, id: &TaskId, timeout: Duration) -> Result<Option<Task>, VideoError>;
+        async fn find_by_reference(&self, reference: &str, mode: Mode) -> Result<Option<Task>, VideoError>;
         fn failure_error(&self, task: &Task) -> VideoError;
     }
 }
@@ -48,11 +49,12 @@ impl std::fmt::Debug for MockVideoProvider {
 }
 
 impl MockVideoProvider {
-    /// A mock that keeps the trait's defaults for the two methods that have one:
-    /// `long_wait` answers "cannot" (`Ok(None)`, so core polls) and `failure_error` is
-    /// [`video_core::provider::failed_task_error`] (a `TaskFailed` naming the task). Set
-    /// expectations for the rest as usual. (Use [`MockVideoProvider::new`] instead to set
-    /// expectations on those two yourself.)
+    /// A mock that keeps the trait's defaults for the methods that have one: `long_wait`
+    /// answers "cannot" (`Ok(None)`, so core polls), `find_by_reference` is a
+    /// `Configuration` error (core calls it only when the capabilities say it works) and
+    /// `failure_error` is [`video_core::provider::failed_task_error`] (a `TaskFailed`
+    /// naming the task). Set expectations for the rest as usual. (Use
+    /// [`MockVideoProvider::new`] instead to set expectations on those yourself.)
     ///
     /// ```
     /// use video_core::{Capabilities, PollPolicy, Task, TaskStatus, VideoError, VideoRequest};
@@ -78,6 +80,11 @@ impl MockVideoProvider {
     pub fn with_defaults() -> Self {
         let mut mock = Self::new();
         mock.expect_long_wait().returning(|_, _| Ok(None));
+        mock.expect_find_by_reference().returning(|_, _| {
+            Err(VideoError::Configuration {
+                message: "the mock cannot find tasks by client reference".to_owned(),
+            })
+        });
         mock.expect_failure_error()
             .returning(video_core::provider::failed_task_error);
         mock

@@ -74,6 +74,9 @@ struct State {
     calls: Vec<MockCall>,
     polls: std::collections::HashMap<TaskId, u32>,
     failure_messages: Vec<String>,
+    lost_replies_left: u32,
+    /// Client reference → task id, for `find_by_reference`.
+    references: std::collections::HashMap<String, TaskId>,
 }
 
 impl MockProvider {
@@ -90,6 +93,7 @@ impl MockProvider {
     pub(crate) fn from_builder(config: MockProviderBuilder) -> Self {
         let mut state = State {
             rate_limited_left: config.rate_limited_submits,
+            lost_replies_left: config.lost_submit_replies,
             transient_left: config.transient_query_errors,
             seq_base: match config.seed {
                 Some(_) => 0,
@@ -282,6 +286,25 @@ fn raw_status(status: &TaskStatus) -> &str {
     }
 }
 
+impl MockProvider {
+    /// Remembers the task under its client reference, and loses the reply when scripted to.
+    fn remember(&self, request: &VideoRequest, task: &Task) -> Result<(), VideoError> {
+        let mut state = self.state();
+        if let Some(reference) = &request.client_reference {
+            state.references.insert(reference.clone(), task.id.clone());
+        }
+        if state.lost_replies_left > 0 {
+            state.lost_replies_left -= 1;
+            let attempt = video_core::SubmissionAttempt::new(self.name(), request.clone());
+            return Err(VideoError::UnknownOutcome {
+                attempt: Box::new(attempt),
+                source: "scripted: the connection dropped before the reply".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
 #[async_trait]
 impl VideoProvider for MockProvider {
     fn name(&self) -> &str {
@@ -318,7 +341,31 @@ impl VideoProvider for MockProvider {
             outcome,
             duration_secs: request.duration_secs.unwrap_or(5),
         };
-        Ok(self.snapshot(&id, TaskStatus::Submitted))
+        let mut task = self.snapshot(&id, TaskStatus::Submitted);
+        task.client_reference.clone_from(&request.client_reference);
+        self.remember(request, &task)?;
+        Ok(task)
+    }
+
+    async fn find_by_reference(
+        &self,
+        reference: &str,
+        _mode: video_core::Mode,
+    ) -> Result<Option<Task>, VideoError> {
+        if !self.capabilities().lookup_by_reference {
+            return Err(VideoError::Configuration {
+                message: "this mock does not find tasks by client reference".to_owned(),
+            });
+        }
+        let id = self.state().references.get(reference).cloned();
+        match id {
+            Some(id) => {
+                let mut task = self.task(&id).await?;
+                task.client_reference = Some(reference.to_owned());
+                Ok(Some(task))
+            }
+            None => Ok(None),
+        }
     }
 
     async fn task(&self, id: &TaskId) -> Result<Task, VideoError> {

@@ -54,3 +54,13 @@ async fn poll_counted_mock_passes_the_conformance_suite_too() {
         .build();
     run_all(&MockHarness { mock }).await;
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_mock_that_finds_tasks_by_reference_passes_too() {
+    let mock = MockProvider::builder()
+        .lookup_by_reference()
+        .on_prompt_containing("[fail]", Outcome::Fail("scripted".into()))
+        .build();
+    assert!(mock.capabilities().lookup_by_reference);
+    run_all(&MockHarness { mock }).await;
+}

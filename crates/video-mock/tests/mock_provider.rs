@@ -27,7 +27,19 @@ async fn run_once(seed: u64) -> (Vec<String>, Vec<u8>, Vec<MockCall>) {
         let stream = mock.download(&task.videos[0]).await.unwrap();
         bytes = stream.collect_bytes().await.unwrap();
     }
-    (ids, bytes, mock.calls())
+    // The pipeline gives each submission a fresh random client reference: not the mock's.
+    let calls = mock
+        .calls()
+        .into_iter()
+        .map(|call| match call {
+            MockCall::Submit(mut request) => {
+                assert!(request.client_reference.take().is_some());
+                MockCall::Submit(request)
+            }
+            other => other,
+        })
+        .collect();
+    (ids, bytes, calls)
 }
 
 #[tokio::test(start_paused = true)]

@@ -1,11 +1,12 @@
 //! `video tasks` and `video resume` (core's resume, with the provider table).
 
 use std::collections::BTreeSet;
+use std::time::Duration;
 
 use video_core::VideoError;
 use video_core::journal::{EntryState, JournalEntry, Providers, Resume, Resumed, TaskStore};
 
-use crate::cli::{Cli, WaitArgs};
+use crate::cli::{Cli, ResumeArgs, WaitArgs};
 use crate::commands::{Listed, explained};
 use crate::progress::{Reporter, spinner};
 use crate::providers::{build, find};
@@ -19,15 +20,19 @@ pub(crate) async fn tasks(cli: &Cli) -> Result<Listed, VideoError> {
     Ok((reports, listing.unreadable))
 }
 
-/// Finishes every resumable entry this process can claim; reports (never resubmits) those
-/// whose outcome is unknown, and skips those another running process is finishing.
-pub(crate) async fn resume(cli: &Cli, wait: &WaitArgs, force: bool) -> Result<Listed, VideoError> {
+/// Finishes every resumable entry this process can claim; settles those whose outcome is
+/// unknown by client reference where the provider can (else reports them, never
+/// resubmitting), resubmits the ones proven never created only with `--resubmit-unsent`,
+/// and skips those another running process is working on.
+pub(crate) async fn resume(cli: &Cli, args: &ResumeArgs) -> Result<Listed, VideoError> {
     let journal = journal(cli)?;
     let listing = journal.entries().await?;
-    let (providers, unavailable) = providers_for(&listing.entries, cli, wait);
+    let (providers, unavailable) = providers_for(&listing.entries, cli, &args.wait);
     let reporter = Reporter::new(spinner("resuming"), cli.json);
     let report = Resume::new(&journal, &providers)
-        .replace_existing(force)
+        .replace_existing(args.force)
+        .lookup_grace(Duration::from_secs(args.lookup_grace))
+        .resubmit_unsent(args.resubmit_unsent)
         .on_event(|_, event| video_core::Observer::on_event(&reporter, event))
         .run()
         .await;
@@ -50,7 +55,7 @@ fn providers_for(
 ) -> (Providers, Vec<(String, VideoError)>) {
     let names: BTreeSet<&str> = entries
         .iter()
-        .filter(|e| e.state.is_resumable())
+        .filter(|e| e.state.is_resumable() || e.state.needs_attention())
         .map(|e| e.provider.as_str())
         .collect();
     let mut providers = Providers::new();
@@ -86,6 +91,7 @@ fn describe(item: &Resumed, unavailable: &[(String, VideoError)]) -> TaskReport 
             TaskReport::from_entry(entry).with_error(shown.as_ref().unwrap_or(error))
         }
         Resumed::Unresolved(_) => unresolved(entry),
+        Resumed::NotCreated(_) => not_created(entry),
         Resumed::Busy(_) => {
             let mut report = TaskReport::from_entry(entry);
             report.message =
@@ -105,13 +111,41 @@ fn unresolved(entry: &JournalEntry) -> TaskReport {
         EntryState::Submitting => "the process stopped before the reply arrived",
         _ => "no reply",
     });
-    let message = format!(
-        "not resubmitted: the submission may have created a billed task ({why}). Look for this \
-         prompt in the provider's task list; if no task was created, submit it again"
-    );
+    let message = if why.starts_with("no task found yet") {
+        format!("not resubmitted: {why}")
+    } else {
+        format!(
+            "not resubmitted: the submission may have created a billed task ({why}). Look for \
+             this prompt in the provider's task list; if no task was created, submit it again"
+        )
+    };
     report.message = Some(message.clone());
     report.error = Some(ErrorReport {
         kind: "unknown_outcome",
+        message,
+        exit_code: 6,
+    });
+    report
+}
+
+/// A submission the provider proved it never created: nothing billed; resubmitted only with
+/// `--resubmit-unsent`. Exit code 6 (something is left to do).
+fn not_created(entry: &JournalEntry) -> TaskReport {
+    let mut report = TaskReport::from_entry(entry);
+    report.request = Some(entry.request.clone());
+    let reference = entry
+        .request
+        .client_reference
+        .as_deref()
+        .unwrap_or("(none)");
+    let message = format!(
+        "never created: the provider has no task with client reference {reference}, so \
+         nothing was billed. `video resume --resubmit-unsent` submits it again with the same \
+         reference"
+    );
+    report.message = Some(message.clone());
+    report.error = Some(ErrorReport {
+        kind: "not_created",
         message,
         exit_code: 6,
     });

@@ -34,11 +34,7 @@ pub(crate) async fn run(cli: &Cli) -> u8 {
             print_providers(cli.json);
             0
         }
-        Command::Resume { wait, force } => many(
-            cli,
-            journal::resume(cli, wait, *force).await,
-            "nothing to resume",
-        ),
+        Command::Resume(args) => many(cli, journal::resume(cli, args).await, "nothing to resume"),
     }
 }
 

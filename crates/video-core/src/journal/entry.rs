@@ -20,8 +20,14 @@ pub type EntryId = i64;
 pub enum EntryState {
     /// Written before sending; no answer yet. After a crash: the task may or may not exist.
     Submitting,
-    /// Sent, but no answer came back: the task may exist and be billed. Never resubmitted.
+    /// Sent, but no answer came back: the task may exist and be billed. Never resubmitted
+    /// automatically; resuming settles it by its client reference where the provider can
+    /// look tasks up.
     UnknownOutcome,
+    /// Looked up by its client reference after an unknown outcome, and provably absent: the
+    /// provider never created it. Resubmitted only when asked (`Resume::resubmit_unsent`),
+    /// with the same reference.
+    NotCreated,
     /// The provider refused it; no task exists.
     Refused,
     /// Accepted: the task id is known and the task is not finished.
@@ -40,6 +46,7 @@ impl EntryState {
         match self {
             Self::Submitting => "submitting",
             Self::UnknownOutcome => "unknown-outcome",
+            Self::NotCreated => "not-created",
             Self::Refused => "refused",
             Self::Submitted => "submitted",
             Self::Succeeded => "succeeded",
@@ -53,8 +60,17 @@ impl EntryState {
         matches!(self, Self::Submitted | Self::Succeeded)
     }
 
-    /// Whether the entry needs a person: the submission's outcome is not known.
+    /// Whether the entry needs a decision: the submission's outcome is not known, or it is
+    /// known that no task was created.
     pub fn needs_attention(self) -> bool {
+        matches!(
+            self,
+            Self::Submitting | Self::UnknownOutcome | Self::NotCreated
+        )
+    }
+
+    /// Whether the submission's outcome is not known (a task may exist).
+    pub fn is_unsettled(self) -> bool {
         matches!(self, Self::Submitting | Self::UnknownOutcome)
     }
 }
@@ -173,6 +189,24 @@ impl JournalEntry {
             EntryState::UnknownOutcome
         };
         self.message = Some(error.to_string());
+        self.updated_at = SystemTime::now();
+    }
+
+    /// Records that the provider has no task with this entry's client reference.
+    pub fn apply_not_created(&mut self) {
+        self.state = EntryState::NotCreated;
+        self.message = Some(format!(
+            "the provider has no task with client reference {}: it was never created (not \
+             billed); resubmit it explicitly to try again",
+            self.request.client_reference.as_deref().unwrap_or("(none)")
+        ));
+        self.updated_at = SystemTime::now();
+    }
+
+    /// Records that the entry is being submitted again (after it was found not created).
+    pub fn apply_resubmitting(&mut self) {
+        self.state = EntryState::Submitting;
+        self.message = None;
         self.updated_at = SystemTime::now();
     }
 

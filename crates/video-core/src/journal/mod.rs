@@ -10,7 +10,9 @@ mod entry;
 mod memory;
 mod store;
 
-pub use crate::pipeline::resume::{Providers, Resume, ResumeReport, Resumed, resume};
+pub use crate::pipeline::resume::{
+    DEFAULT_LOOKUP_GRACE, Providers, Resume, ResumeReport, Resumed, resume,
+};
 pub use entry::{DownloadRecord, EntryId, EntryState, JournalEntry, Listing, UnreadableEntry};
 pub use memory::MemoryStore;
 pub use store::{TaskStore, update_entry};

@@ -1,12 +1,13 @@
 //! The steps of one job, in order. Everything the pipeline does is here once.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use super::destination::Target;
 use super::{Destination, Event, Generated, Pipeline, Submitted};
 use crate::error::VideoError;
 use crate::journal::{DownloadRecord, EntryId, JournalEntry, update_entry};
-use crate::request::VideoRequest;
+use crate::request::{VideoRequest, new_client_reference};
 use crate::retry::{retry_call, submit_with_retries};
 use crate::save::{
     IfExists, SaveOptions, SavedVideo, check_output_path, remove_stale_parts, save_to_file,
@@ -38,13 +39,21 @@ impl<'p, 'a> Flow<'p, 'a> {
         self
     }
 
+    pub(super) fn provider(&self) -> &'a dyn crate::provider::VideoProvider {
+        self.pipeline.provider
+    }
+
+    pub(super) fn policy(&self) -> &crate::policy::PollPolicy {
+        &self.pipeline.policy
+    }
+
     fn destination(&self) -> Option<&Destination> {
         self.destination
             .as_ref()
             .or(self.pipeline.destination.as_ref())
     }
 
-    fn emit(&self, event: &Event<'_>) {
+    pub(super) fn emit(&self, event: &Event<'_>) {
         self.pipeline.emit(self.index, event);
     }
 
@@ -53,11 +62,12 @@ impl<'p, 'a> Flow<'p, 'a> {
         let (submitted, target) = self.submit_unreleased(request).await?;
         let Submitted { task, entry } = submitted;
         let id = task.id.clone();
+        let reference = task.client_reference.clone();
         let result = self
             .follow(Start::Submitted(Box::new(task)), &id, entry, target)
             .await;
         self.release(entry).await;
-        result
+        result.map(|generated| generated.with_reference(reference))
     }
 
     /// Up to the recorded task id; the journal entry's claim is released.
@@ -79,6 +89,7 @@ impl<'p, 'a> Flow<'p, 'a> {
     ) -> Result<(Submitted, Option<Target>), VideoError> {
         let pipeline = self.pipeline;
         let provider = pipeline.provider;
+        let request = &with_client_reference(request);
         validate(request, provider.capabilities())?;
         let destination = self.destination().map(Destination::absolute).transpose()?;
         if let Some(destination) = &destination {
@@ -88,7 +99,7 @@ impl<'p, 'a> Flow<'p, 'a> {
         let notify = |error: &VideoError, pause| self.emit(&Event::SubmitRetry { error, pause });
         let submitted =
             submit_with_retries(provider, request, &pipeline.policy.submit_retry, notify).await;
-        let task = match submitted {
+        let mut task = match submitted {
             Ok(task) => task,
             Err(error) => {
                 self.record(entry, |e| e.apply_submit_error(&error)).await;
@@ -96,6 +107,9 @@ impl<'p, 'a> Flow<'p, 'a> {
                 return Err(error);
             }
         };
+        if task.client_reference.is_none() {
+            task.client_reference.clone_from(&request.client_reference);
+        }
         let target = destination.map(|d| d.target(&task));
         self.record(entry, |e| {
             e.apply_submitted(&task);
@@ -181,7 +195,7 @@ impl<'p, 'a> Flow<'p, 'a> {
     }
 
     /// Wait (reporting and recording each change), then save when there is a target.
-    async fn follow(
+    pub(super) async fn follow(
         &self,
         start: Start,
         id: &TaskId,
@@ -332,7 +346,11 @@ impl<'p, 'a> Flow<'p, 'a> {
 
     /// Applies a change to the entry; a failure is reported and logged, not returned, so it
     /// never hides a task that exists.
-    async fn record(&self, entry: Option<EntryId>, change: impl FnOnce(&mut JournalEntry) + Send) {
+    pub(super) async fn record(
+        &self,
+        entry: Option<EntryId>,
+        change: impl FnOnce(&mut JournalEntry) + Send,
+    ) {
         let (Some(store), Some(entry)) = (self.pipeline.journal, entry) else {
             return;
         };
@@ -346,7 +364,7 @@ impl<'p, 'a> Flow<'p, 'a> {
     }
 
     /// Claims `entry` for this process, or fails naming the task when another holds it.
-    async fn claim(
+    pub(super) async fn claim(
         &self,
         entry: Option<&JournalEntry>,
         id: &TaskId,
@@ -367,7 +385,7 @@ impl<'p, 'a> Flow<'p, 'a> {
         .in_task(id))
     }
 
-    async fn release(&self, entry: Option<EntryId>) {
+    pub(super) async fn release(&self, entry: Option<EntryId>) {
         let (Some(store), Some(entry)) = (self.pipeline.journal, entry) else {
             return;
         };
@@ -377,8 +395,18 @@ impl<'p, 'a> Flow<'p, 'a> {
     }
 }
 
+/// `request` with a client reference: its own, else a fresh one.
+fn with_client_reference(request: &VideoRequest) -> Cow<'_, VideoRequest> {
+    if request.client_reference.is_some() {
+        return Cow::Borrowed(request);
+    }
+    let mut owned = request.clone();
+    owned.client_reference = Some(new_client_reference());
+    Cow::Owned(owned)
+}
+
 /// The destination a journal entry recorded.
-fn recorded_target(entry: &JournalEntry) -> Option<Target> {
+pub(super) fn recorded_target(entry: &JournalEntry) -> Option<Target> {
     entry.output.as_ref().map(|path| Target {
         path: path.clone(),
         if_exists: entry.if_exists,

@@ -26,6 +26,7 @@ mod batch;
 mod destination;
 mod events;
 mod flow;
+mod recover;
 pub(crate) mod resume;
 
 use futures::{Stream, StreamExt};
@@ -52,6 +53,17 @@ pub struct Generated {
     pub saved: Vec<SavedVideo>,
     /// The journal entry, when the pipeline journals.
     pub entry: Option<EntryId>,
+}
+
+impl Generated {
+    /// Carries the submission's client reference onto the final snapshot (which a provider
+    /// may not echo it in).
+    fn with_reference(mut self, reference: Option<String>) -> Self {
+        if self.task.client_reference.is_none() {
+            self.task.client_reference = reference;
+        }
+        self
+    }
 }
 
 /// A task the provider accepted, as [`Pipeline::submit`] returns it.
@@ -246,6 +258,25 @@ impl<'a> Pipeline<'a> {
         entry: Option<&JournalEntry>,
     ) -> Result<Vec<SavedVideo>, VideoError> {
         Flow::new(self, 0).save_finished(task, entry).await
+    }
+
+    /// The task the provider holds under journal `entry`'s client reference, if any.
+    pub(crate) async fn look_up(&self, entry: &JournalEntry) -> Result<Option<Task>, VideoError> {
+        Flow::new(self, 0).look_up(entry).await
+    }
+
+    /// Adopts `task`, found under journal `entry`'s client reference, and finishes it.
+    pub(crate) async fn adopt(
+        &self,
+        task: Task,
+        entry: &JournalEntry,
+    ) -> Result<Generated, VideoError> {
+        Flow::new(self, 0).adopt(task, entry).await
+    }
+
+    /// Submits journal `entry`'s request again (same client reference) and finishes it.
+    pub(crate) async fn resubmit(&self, entry: &JournalEntry) -> Result<Generated, VideoError> {
+        Flow::new(self, 0).resubmit(entry).await
     }
 
     /// Runs one job per request (or [`Job`], to give each its own destination), at most

@@ -3,9 +3,12 @@
 //! [`excerpt`]), time conversions ([`unix_millis`]), a sample MP4 for fakes ([`sample`]) and
 //! the conformance suite ([`testkit`], feature `testkit`).
 
+mod capabilities;
 pub mod sample;
 #[cfg(feature = "testkit")]
 pub mod testkit;
+
+pub use capabilities::{Capabilities, ImageCapabilities};
 
 pub use crate::download::VideoStream;
 pub use crate::error::{BoxError, EXCERPT_CHARS, excerpt};
@@ -16,10 +19,9 @@ pub use async_trait::async_trait;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
-
 use crate::error::VideoError;
-use crate::request::{AspectRatio, Quality, VideoRequest};
+use crate::image::Mode;
+use crate::request::VideoRequest;
 use crate::task::{Task, TaskId};
 
 /// A video generation backend.
@@ -68,6 +70,23 @@ pub trait VideoProvider: Send + Sync + std::fmt::Debug {
         Ok(None)
     }
 
+    /// The task submitted with client reference `reference` (see
+    /// [`crate::VideoRequest::client_reference`]) in `mode`, or `Ok(None)` when the provider
+    /// has none. Called only when [`Capabilities::lookup_by_reference`] is set; core uses it
+    /// to settle a submission whose reply was lost, so `Ok(None)` must mean "provably no
+    /// such task" and anything uncertain an error. The default is a
+    /// [`VideoError::Configuration`] error.
+    async fn find_by_reference(
+        &self,
+        reference: &str,
+        mode: Mode,
+    ) -> Result<Option<Task>, VideoError> {
+        let _ = (reference, mode);
+        Err(VideoError::Configuration {
+            message: format!("{} cannot find tasks by client reference", self.name()),
+        })
+    }
+
     /// The error a `Failed` task turns into when waited for. The default is
     /// [`VideoError::TaskFailed`]; a provider that can tell a content-policy rejection from
     /// its message returns [`VideoError::ContentRejected`] (with the task id).
@@ -82,181 +101,6 @@ pub fn failed_task_error(task: &Task) -> VideoError {
     VideoError::TaskFailed {
         task_id: task.id.clone(),
         message: task.status_message.clone().unwrap_or_default(),
-    }
-}
-
-/// What a provider accepts. Construct with [`Capabilities::new`] and the `with_*` methods.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Capabilities {
-    /// Accepted durations in whole seconds; empty means any.
-    pub durations_secs: Vec<u32>,
-    /// Accepted aspect ratios; empty means any.
-    pub aspect_ratios: Vec<AspectRatio>,
-    /// Accepted quality tiers; empty means the option is not supported.
-    pub qualities: Vec<Quality>,
-    /// Whether the sound option is supported.
-    pub sound: bool,
-    /// Whether `callback_url` is supported.
-    pub callbacks: bool,
-    /// What image-to-video accepts; `None` when the provider does only text-to-video.
-    pub image_to_video: Option<ImageCapabilities>,
-    /// Longest prompt, in characters (not bytes).
-    pub max_prompt_chars: usize,
-    /// Longest negative prompt, in characters; 0 means negative prompts are not supported.
-    pub max_negative_prompt_chars: usize,
-    /// Whether [`VideoProvider::long_wait`] is implemented.
-    pub long_wait: bool,
-}
-
-impl Capabilities {
-    /// Capabilities accepting a prompt of up to `max_prompt_chars` characters and no options.
-    pub fn new(max_prompt_chars: usize) -> Self {
-        Self {
-            durations_secs: Vec::new(),
-            aspect_ratios: Vec::new(),
-            qualities: Vec::new(),
-            sound: false,
-            callbacks: false,
-            image_to_video: None,
-            max_prompt_chars,
-            max_negative_prompt_chars: 0,
-            long_wait: false,
-        }
-    }
-
-    /// Sets the accepted durations.
-    #[must_use]
-    pub fn with_durations(mut self, seconds: impl IntoIterator<Item = u32>) -> Self {
-        self.durations_secs = seconds.into_iter().collect();
-        self
-    }
-
-    /// Sets the accepted aspect ratios.
-    #[must_use]
-    pub fn with_aspect_ratios(mut self, ratios: impl IntoIterator<Item = AspectRatio>) -> Self {
-        self.aspect_ratios = ratios.into_iter().collect();
-        self
-    }
-
-    /// Sets the accepted quality tiers.
-    #[must_use]
-    pub fn with_qualities(mut self, qualities: impl IntoIterator<Item = Quality>) -> Self {
-        self.qualities = qualities.into_iter().collect();
-        self
-    }
-
-    /// Allows a negative prompt of up to `max_chars` characters.
-    #[must_use]
-    pub fn with_negative_prompt(mut self, max_chars: usize) -> Self {
-        self.max_negative_prompt_chars = max_chars;
-        self
-    }
-
-    /// Sets whether the sound option is supported.
-    #[must_use]
-    pub fn with_sound(mut self, supported: bool) -> Self {
-        self.sound = supported;
-        self
-    }
-
-    /// Sets whether callback URLs are supported.
-    #[must_use]
-    pub fn with_callbacks(mut self, supported: bool) -> Self {
-        self.callbacks = supported;
-        self
-    }
-
-    /// Offers image-to-video with these limits.
-    #[must_use]
-    pub fn with_image_to_video(mut self, image: ImageCapabilities) -> Self {
-        self.image_to_video = Some(image);
-        self
-    }
-
-    /// Sets whether the provider can wait for a task in one request.
-    #[must_use]
-    pub fn with_long_wait(mut self, supported: bool) -> Self {
-        self.long_wait = supported;
-        self
-    }
-}
-
-/// What a provider's image-to-video accepts: which image forms, a last frame, and the
-/// limits it documents. Construct with [`ImageCapabilities::urls`] or
-/// [`ImageCapabilities::inline`] and the `with_*` methods.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ImageCapabilities {
-    /// Images given as `http(s)` URLs the provider fetches.
-    pub urls: bool,
-    /// Images given as bytes (sent inline).
-    pub inline: bool,
-    /// A last frame besides the first.
-    pub last_frame: bool,
-    /// Accepted media types of inline images (e.g. `image/png`); empty means any image.
-    pub media_types: Vec<String>,
-    /// The largest inline image, in bytes.
-    pub max_bytes: Option<u64>,
-    /// The shortest side an inline image may have, in pixels.
-    pub min_side_px: Option<u64>,
-    /// The most elongated inline image accepted: long side over short side (e.g. 2.5).
-    pub max_aspect_ratio: Option<f64>,
-    /// The quality tiers image-to-video accepts; empty means the same as text-to-video.
-    pub qualities: Vec<Quality>,
-}
-
-impl ImageCapabilities {
-    /// Images as URLs only.
-    pub fn urls() -> Self {
-        Self {
-            urls: true,
-            inline: false,
-            last_frame: false,
-            media_types: Vec::new(),
-            max_bytes: None,
-            min_side_px: None,
-            max_aspect_ratio: None,
-            qualities: Vec::new(),
-        }
-    }
-
-    /// Images as URLs or inline bytes.
-    pub fn urls_and_inline() -> Self {
-        Self {
-            inline: true,
-            ..Self::urls()
-        }
-    }
-
-    /// Sets whether a last frame is accepted.
-    #[must_use]
-    pub fn with_last_frame(mut self, supported: bool) -> Self {
-        self.last_frame = supported;
-        self
-    }
-
-    /// Sets the accepted media types of inline images.
-    #[must_use]
-    pub fn with_media_types<S: Into<String>>(mut self, types: impl IntoIterator<Item = S>) -> Self {
-        self.media_types = types.into_iter().map(Into::into).collect();
-        self
-    }
-
-    /// Sets the size and shape limits of inline images.
-    #[must_use]
-    pub fn with_limits(mut self, max_bytes: u64, min_side_px: u64, max_aspect_ratio: f64) -> Self {
-        self.max_bytes = Some(max_bytes);
-        self.min_side_px = Some(min_side_px);
-        self.max_aspect_ratio = Some(max_aspect_ratio);
-        self
-    }
-
-    /// Sets the quality tiers image-to-video accepts.
-    #[must_use]
-    pub fn with_qualities(mut self, qualities: impl IntoIterator<Item = Quality>) -> Self {
-        self.qualities = qualities.into_iter().collect();
-        self
     }
 }
 
@@ -285,6 +129,13 @@ macro_rules! forward_provider {
                 timeout: Duration,
             ) -> Result<Option<Task>, VideoError> {
                 (**self).long_wait(id, timeout).await
+            }
+            async fn find_by_reference(
+                &self,
+                reference: &str,
+                mode: Mode,
+            ) -> Result<Option<Task>, VideoError> {
+                (**self).find_by_reference(reference, mode).await
             }
             fn failure_error(&self, task: &Task) -> VideoError {
                 (**self).failure_error(task)

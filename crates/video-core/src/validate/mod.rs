@@ -57,6 +57,36 @@ pub fn validate(request: &VideoRequest, capabilities: &Capabilities) -> Result<(
     if let Some(url) = &request.callback_url {
         check_callback_url(url, capabilities)?;
     }
+    if let Some(reference) = &request.client_reference {
+        check_client_reference(reference)?;
+    }
+    Ok(())
+}
+
+/// The longest client reference.
+const MAX_REFERENCE_CHARS: usize = 64;
+
+/// 1–64 characters of `A-Z a-z 0-9 - _ . :`, not all digits: safe in a URL path, a file
+/// name and a log line, and never mistaken for a provider's numeric task id.
+fn check_client_reference(reference: &str) -> Result<(), VideoError> {
+    let invalid = |reason: &str| VideoError::invalid("client_reference", reason);
+    if reference.is_empty() || reference.len() > MAX_REFERENCE_CHARS {
+        return Err(invalid("must be 1 to 64 characters"));
+    }
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':');
+    if !reference.chars().all(allowed) {
+        return Err(invalid(
+            "may only hold A-Z, a-z, 0-9, '-', '_', '.' and ':'",
+        ));
+    }
+    if reference.chars().all(|c| c.is_ascii_digit()) {
+        return Err(invalid(
+            "must not be all digits (it could be taken for a task id)",
+        ));
+    }
+    if matches!(reference, "." | "..") {
+        return Err(invalid("must not be `.` or `..`"));
+    }
     Ok(())
 }
 
@@ -165,6 +195,22 @@ mod tests {
 
     fn check(request: VideoRequest) -> Result<(), VideoError> {
         validate(&request, &kling_like())
+    }
+
+    #[test]
+    fn client_references_are_safe_and_not_task_ids() {
+        let with = |reference: &str| {
+            check(
+                VideoRequest::builder("a fox")
+                    .client_reference(reference)
+                    .build(),
+            )
+        };
+        assert!(with("order-2026-000126").is_ok());
+        assert!(with(&crate::new_client_reference()).is_ok());
+        for bad in ["", "123456789", "../../x", "a b", "ü", "..", &"x".repeat(65)] {
+            assert_eq!(field_of(with(bad)), "client_reference", "{bad:?}");
+        }
     }
 
     #[test]

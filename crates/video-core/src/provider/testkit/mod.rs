@@ -16,8 +16,10 @@
 //! images), and otherwise check that they are refused before anything is sent.
 
 mod images;
+mod lookup;
 
 pub use images::image_to_video;
+pub use lookup::find_by_reference;
 
 use std::sync::Mutex;
 
@@ -73,6 +75,7 @@ pub async fn run_all(target: &dyn Conformance) {
     unknown_task_id(target).await;
     throttling(target).await;
     images::image_to_video(target).await;
+    lookup::find_by_reference(target).await;
 }
 
 /// A name and a sane capability description.

@@ -1,7 +1,10 @@
 //! Finishing what interrupted processes left in a journal: [`resume`].
 
+mod settle;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use super::{Event, Generated, Pipeline};
 use crate::error::VideoError;
@@ -62,8 +65,13 @@ pub enum Resumed {
         error: VideoError,
     },
     /// The submission's outcome is unknown: a task may exist (and be billed) or not. Never
-    /// resubmitted; a person looks for it in the provider's task list.
+    /// resubmitted. Where the provider finds tasks by client reference, this means the
+    /// lookup found nothing yet and the grace period ([`Resume::lookup_grace`]) has not
+    /// passed; elsewhere a person looks for it in the provider's task list.
     Unresolved(Box<JournalEntry>),
+    /// Looked up by its client reference and provably absent: the task was never created
+    /// (nor billed). Submitted again only with [`Resume::resubmit_unsent`].
+    NotCreated(Box<JournalEntry>),
     /// Another running process is finishing it.
     Busy(Box<JournalEntry>),
 }
@@ -73,7 +81,7 @@ impl Resumed {
     pub fn entry(&self) -> &JournalEntry {
         match self {
             Self::Finished { entry, .. } | Self::Failed { entry, .. } => entry,
-            Self::Unresolved(entry) | Self::Busy(entry) => entry,
+            Self::Unresolved(entry) | Self::NotCreated(entry) | Self::Busy(entry) => entry,
         }
     }
 }
@@ -90,6 +98,11 @@ pub struct ResumeReport {
 
 type EntryObserver<'a> = Box<dyn Fn(EntryId, &Event<'_>) + Send + Sync + 'a>;
 
+/// How long after an unknown submission outcome a task that its client reference does not
+/// find counts as never created: 5 minutes (a request that timed out at the client may
+/// still be processed by the server for a while).
+pub const DEFAULT_LOOKUP_GRACE: Duration = Duration::from_secs(5 * 60);
+
 /// A resume, configured: [`Resume::new`], options, then [`Resume::run`]; [`resume`] runs
 /// one with the defaults.
 #[must_use]
@@ -97,6 +110,8 @@ pub struct Resume<'a> {
     store: &'a dyn TaskStore,
     providers: &'a Providers,
     replace: bool,
+    lookup_grace: Duration,
+    resubmit_unsent: bool,
     observer: Option<EntryObserver<'a>>,
 }
 
@@ -107,8 +122,25 @@ impl<'a> Resume<'a> {
             store,
             providers,
             replace: false,
+            lookup_grace: DEFAULT_LOOKUP_GRACE,
+            resubmit_unsent: false,
             observer: None,
         }
+    }
+
+    /// How long after an unknown outcome a task not found by its client reference counts
+    /// as never created (default [`DEFAULT_LOOKUP_GRACE`]).
+    pub fn lookup_grace(mut self, grace: Duration) -> Self {
+        self.lookup_grace = grace;
+        self
+    }
+
+    /// Submits again, with the same client reference, the entries found never created
+    /// (default false: they are reported as [`Resumed::NotCreated`]). A provider that
+    /// refuses a duplicate reference cannot be made to render (and bill) it twice.
+    pub fn resubmit_unsent(mut self, resubmit: bool) -> Self {
+        self.resubmit_unsent = resubmit;
+        self
     }
 
     /// Replaces files already at the recorded destinations (by default a different file
@@ -124,8 +156,11 @@ impl<'a> Resume<'a> {
         self
     }
 
-    /// Finishes every resumable entry this process can claim (one at a time), reports those
-    /// whose outcome is unknown, and skips those another process is finishing.
+    /// Finishes every resumable entry this process can claim (one at a time); settles those
+    /// whose submission's outcome is unknown through their client reference where the
+    /// provider can look tasks up (found: adopted and finished; absent after the grace
+    /// period: not created, and resubmitted only when asked), and reports the others; skips
+    /// those another process is working on.
     ///
     /// # Errors
     /// [`VideoError::Journal`] when the journal cannot be listed; everything about single
@@ -137,13 +172,14 @@ impl<'a> Resume<'a> {
             unreadable: listing.unreadable,
         };
         for entry in listing.entries {
-            if entry.state.needs_attention() {
-                report.resumed.push(Resumed::Unresolved(Box::new(entry)));
-            } else if entry.state.is_resumable()
-                && let Some(item) = self.one(entry).await?
-            {
-                report.resumed.push(item);
-            }
+            let item = if entry.state.needs_attention() {
+                self.settle(entry).await?
+            } else if entry.state.is_resumable() {
+                self.one(entry).await?
+            } else {
+                None
+            };
+            report.resumed.extend(item);
         }
         Ok(report)
     }
@@ -193,18 +229,35 @@ impl<'a> Resume<'a> {
             }
             .in_task(&id));
         };
+        let entry = self.with_options(entry);
+        let pipeline = self.pipeline(provider.as_ref(), policy, entry.id);
+        pipeline.finish(&id, Some(&entry)).await
+    }
+
+    /// The entry with this resume's options applied.
+    fn with_options(&self, entry: &JournalEntry) -> JournalEntry {
         let mut entry = entry.clone();
         if self.replace {
             entry.if_exists = IfExists::Replace;
         }
-        let entry_id = entry.id;
-        let mut pipeline = Pipeline::new(provider.as_ref())
+        entry
+    }
+
+    /// A pipeline for `provider` recording in the journal and reporting entry `entry_id`'s
+    /// events.
+    fn pipeline<'p>(
+        &'p self,
+        provider: &'p dyn VideoProvider,
+        policy: &PollPolicy,
+        entry_id: EntryId,
+    ) -> Pipeline<'p> {
+        let mut pipeline = Pipeline::new(provider)
             .policy(policy.clone())
             .journal(self.store);
         if let Some(observer) = &self.observer {
             pipeline = pipeline.on_event(move |event| observer(entry_id, event));
         }
-        pipeline.finish(&id, Some(&entry)).await
+        pipeline
     }
 }
 
@@ -213,13 +266,16 @@ impl std::fmt::Debug for Resume<'_> {
         f.debug_struct("Resume")
             .field("providers", &self.providers)
             .field("replace", &self.replace)
+            .field("lookup_grace", &self.lookup_grace)
+            .field("resubmit_unsent", &self.resubmit_unsent)
             .finish_non_exhaustive()
     }
 }
 
 /// Finishes every unfinished task in `store` (wait, then save to the recorded destination),
 /// with the defaults of [`Resume`]. Entries whose submission's outcome is unknown are
-/// reported, never resubmitted.
+/// settled by client reference where the provider can look tasks up, else reported; never
+/// resubmitted.
 ///
 /// # Errors
 /// As [`Resume::run`].
