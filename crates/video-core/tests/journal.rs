@@ -80,7 +80,11 @@ async fn an_unanswered_submission_is_marked_unknown_outcome_with_its_request() {
     assert_eq!(entry.state, EntryState::UnknownOutcome);
     assert!(entry.state.needs_attention());
     assert_eq!(entry.request.prompt, request.prompt);
-    let reference = entry.request.client_reference.as_deref().unwrap_or_default();
+    let reference = entry
+        .request
+        .client_reference
+        .as_deref()
+        .unwrap_or_default();
     assert!(
         reference.starts_with("vsdk-"),
         "journaled with the client reference it was sent with: {reference:?}"

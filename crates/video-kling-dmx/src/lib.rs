@@ -37,14 +37,12 @@
 //!
 //! Options, environment variables and the error table: `docs/providers/kling-dmx.md`.
 
-mod callback;
 mod client;
 mod config;
 mod convert;
 mod sse;
 mod wire;
 
-pub use callback::parse_callback;
 pub use client::{KlingDmxClient, PROVIDER_NAME};
 pub use config::{
     DEFAULT_BASE_URL, DEFAULT_IMAGE_QUERY_MODEL, DEFAULT_IMAGE_SUBMIT_MODEL, DEFAULT_QUERY_MODEL,
@@ -52,3 +50,5 @@ pub use config::{
     KlingDmxClientBuilder, QueryForm, configured_in_env,
 };
 pub use video_http::DEFAULT_MAX_REPLY_BYTES;
+/// Parses a callback body (the relay forwards Kling's; see [`video_kling_protocol::parse_callback`]).
+pub use video_kling_protocol::parse_callback;

@@ -1,12 +1,14 @@
-//! The relay's wire format, exactly as sent and received.
+//! The relay's wire format, exactly as sent and received. Kling's task object inside the
+//! envelope is `video-kling-protocol`'s [`TaskData`].
 //!
 //! Outgoing bodies serialise field for field as the protocol notes show them. Incoming types
 //! are tolerant: unknown fields are ignored, ids and numbers may come as JSON strings or
 //! numbers, and a `null` anywhere optional is the same as the field being absent.
 
-use serde::de::{DeserializeOwned, Error as _};
+use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
+use video_kling_protocol::{TaskData, lenient};
 
 /// The body of a submission (`fixtures/submit_request.json`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -118,15 +120,15 @@ pub(crate) struct QueryBody<'a> {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub(crate) struct Envelope {
     /// Kling's business code; 0 is success.
-    #[serde(default, deserialize_with = "lenient_i64")]
+    #[serde(default, deserialize_with = "lenient::i64")]
     pub(crate) code: Option<i64>,
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default, deserialize_with = "lenient::string")]
     pub(crate) message: Option<String>,
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default, deserialize_with = "lenient::string")]
     pub(crate) request_id: Option<String>,
     #[serde(default, deserialize_with = "lenient_data")]
     pub(crate) data: Option<TaskData>,
-    #[serde(default, deserialize_with = "lenient_usage")]
+    #[serde(default, deserialize_with = "lenient::object")]
     pub(crate) usage: Option<WireUsage>,
     #[serde(default, deserialize_with = "lenient_error")]
     pub(crate) error: Option<RelayError>,
@@ -142,78 +144,24 @@ impl Envelope {
     }
 }
 
-/// A task as Kling describes it (also the flat callback body).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub(crate) struct TaskData {
-    /// A decimal string; a JSON number is accepted and kept as its text. Empty when absent.
-    #[serde(default, deserialize_with = "lenient_string_or_empty")]
-    pub(crate) task_id: String,
-    /// `submitted`, `processing`, `succeed`, `failed`, or anything new.
-    #[serde(default, deserialize_with = "lenient_string_or_empty")]
-    pub(crate) task_status: String,
-    #[serde(default, deserialize_with = "lenient_string")]
-    pub(crate) task_status_msg: Option<String>,
-    #[serde(default)]
-    pub(crate) task_info: Option<TaskInfo>,
-    #[serde(default)]
-    pub(crate) task_result: Option<TaskResult>,
-    /// Unix milliseconds.
-    #[serde(default, deserialize_with = "lenient_u64")]
-    pub(crate) created_at: Option<u64>,
-    /// Unix milliseconds.
-    #[serde(default, deserialize_with = "lenient_u64")]
-    pub(crate) updated_at: Option<u64>,
-    /// Units deducted, as Kling writes them (`"1"`); a number is kept as its text.
-    #[serde(default, deserialize_with = "lenient_string")]
-    pub(crate) final_unit_deduction: Option<String>,
-}
-
-/// `data.task_info`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub(crate) struct TaskInfo {
-    #[serde(default, deserialize_with = "lenient_string")]
-    pub(crate) external_task_id: Option<String>,
-}
-
-/// `data.task_result`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub(crate) struct TaskResult {
-    #[serde(default, deserialize_with = "lenient_list")]
-    pub(crate) videos: Vec<WireVideo>,
-}
-
-/// One finished video.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub(crate) struct WireVideo {
-    #[serde(default, deserialize_with = "lenient_string")]
-    pub(crate) id: Option<String>,
-    #[serde(default, deserialize_with = "lenient_string_or_empty")]
-    pub(crate) url: String,
-    #[serde(default, deserialize_with = "lenient_string")]
-    pub(crate) watermark_url: Option<String>,
-    /// Seconds as text (`"5.041"`); a number is kept as its text.
-    #[serde(default, deserialize_with = "lenient_string")]
-    pub(crate) duration: Option<String>,
-}
-
 /// The relay's billing counters (`usage`).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub(crate) struct WireUsage {
-    #[serde(default, deserialize_with = "lenient_u64")]
+    #[serde(default, deserialize_with = "lenient::u64")]
     pub(crate) total_tokens: Option<u64>,
 }
 
 /// The relay's own error object, OpenAI style.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub(crate) struct RelayError {
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default, deserialize_with = "lenient::string")]
     pub(crate) message: Option<String>,
-    #[serde(default, rename = "type", deserialize_with = "lenient_string")]
+    #[serde(default, rename = "type", deserialize_with = "lenient::string")]
     pub(crate) kind: Option<String>,
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default, deserialize_with = "lenient::string")]
     pub(crate) param: Option<String>,
     /// A string such as `invalid_api_key`, or a number kept as its text.
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default, deserialize_with = "lenient::string")]
     pub(crate) code: Option<String>,
 }
 
@@ -221,7 +169,7 @@ pub(crate) struct RelayError {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub(crate) struct StreamEvent {
     /// `response.created`, ..., `response.completed`.
-    #[serde(default, rename = "type", deserialize_with = "lenient_string")]
+    #[serde(default, rename = "type", deserialize_with = "lenient::string")]
     pub(crate) kind: Option<String>,
     #[serde(default)]
     pub(crate) response: Option<StreamResponse>,
@@ -230,23 +178,23 @@ pub(crate) struct StreamEvent {
 /// `response` inside a [`StreamEvent`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub(crate) struct StreamResponse {
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default, deserialize_with = "lenient::string")]
     pub(crate) status: Option<String>,
-    #[serde(default, deserialize_with = "lenient_list")]
+    #[serde(default, deserialize_with = "lenient::list")]
     pub(crate) output: Vec<StreamOutput>,
 }
 
 /// One item of `response.output`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub(crate) struct StreamOutput {
-    #[serde(default, deserialize_with = "lenient_list")]
+    #[serde(default, deserialize_with = "lenient::list")]
     pub(crate) content: Vec<StreamContent>,
 }
 
 /// One item of `response.output[*].content`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub(crate) struct StreamContent {
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default, deserialize_with = "lenient::string")]
     pub(crate) text: Option<String>,
 }
 
@@ -263,42 +211,6 @@ impl StreamResponse {
     }
 }
 
-/// A string, or a number/bool written as text; `null` and anything else is `None`.
-fn value_to_string(value: Value) -> Option<String> {
-    match value {
-        Value::String(text) => Some(text),
-        Value::Number(number) => Some(number.to_string()),
-        Value::Bool(flag) => Some(flag.to_string()),
-        _ => None,
-    }
-}
-
-fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(Option::<Value>::deserialize(d)?.and_then(value_to_string))
-}
-
-fn lenient_string_or_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    Ok(lenient_string(d)?.unwrap_or_default())
-}
-
-fn lenient_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    Ok(match Option::<Value>::deserialize(d)? {
-        Some(Value::Number(number)) => number.as_i64(),
-        Some(Value::String(text)) => text.trim().parse().ok(),
-        _ => None,
-    })
-}
-
-fn lenient_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    Ok(match Option::<Value>::deserialize(d)? {
-        Some(Value::Number(number)) => number
-            .as_u64()
-            .or_else(|| number.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64)),
-        Some(Value::String(text)) => text.trim().parse().ok(),
-        _ => None,
-    })
-}
-
 /// `data`: an object must parse as a task; `null`, a list or a scalar count as absent.
 fn lenient_data<'de, D: Deserializer<'de>>(d: D) -> Result<Option<TaskData>, D::Error> {
     match Option::<Value>::deserialize(d)? {
@@ -307,13 +219,6 @@ fn lenient_data<'de, D: Deserializer<'de>>(d: D) -> Result<Option<TaskData>, D::
             .map_err(D::Error::custom),
         _ => Ok(None),
     }
-}
-
-fn lenient_usage<'de, D: Deserializer<'de>>(d: D) -> Result<Option<WireUsage>, D::Error> {
-    Ok(match Option::<Value>::deserialize(d)? {
-        Some(value @ Value::Object(_)) => WireUsage::deserialize(value).ok(),
-        _ => None,
-    })
 }
 
 /// `error`: an object, or a bare message string.
@@ -325,21 +230,6 @@ fn lenient_error<'de, D: Deserializer<'de>>(d: D) -> Result<Option<RelayError>, 
             ..RelayError::default()
         }),
         _ => None,
-    })
-}
-
-/// A list; `null` or a non-list is empty; items that do not parse are skipped.
-fn lenient_list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: DeserializeOwned,
-{
-    Ok(match Option::<Value>::deserialize(d)? {
-        Some(Value::Array(items)) => items
-            .into_iter()
-            .filter_map(|item| T::deserialize(item).ok())
-            .collect(),
-        _ => Vec::new(),
     })
 }
 
@@ -408,7 +298,10 @@ mod tests {
         assert_eq!(data.task_status_msg.as_deref(), Some(""));
         assert_eq!(data.created_at, Some(1_768_358_011_822));
         assert_eq!(data.updated_at, Some(1_768_358_011_822));
-        assert_eq!(data.task_info, Some(TaskInfo::default()));
+        assert!(
+            data.task_info
+                .is_some_and(|info| info.external_task_id.is_none())
+        );
         assert_eq!(env.usage.unwrap().total_tokens, Some(2125));
         assert!(env.error.is_none());
     }

@@ -208,7 +208,15 @@ mod tests {
         };
         assert!(with("order-2026-000126").is_ok());
         assert!(with(&crate::new_client_reference()).is_ok());
-        for bad in ["", "123456789", "../../x", "a b", "ü", "..", &"x".repeat(65)] {
+        for bad in [
+            "",
+            "123456789",
+            "../../x",
+            "a b",
+            "ü",
+            "..",
+            &"x".repeat(65),
+        ] {
             assert_eq!(field_of(with(bad)), "client_reference", "{bad:?}");
         }
     }

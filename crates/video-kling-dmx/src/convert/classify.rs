@@ -1,62 +1,19 @@
 //! An HTTP reply → the envelope, or the [`VideoError`] it means.
 //!
 //! Decided in this order: a body that is not a JSON object; Kling's business `code` (also when
-//! the relay wraps it as `dmxapi_kling_error_<code>`); `code` 0 with a task id is success
-//! whatever the HTTP status; only then the relay's own error, by HTTP status. Both tables
-//! are data ([`KLING_CODES`], [`RELAY_STATUSES`]), read by one function ([`error_for`]).
+//! the relay wraps it as `dmxapi_kling_error_<code>`), read by `video-kling-protocol`'s code
+//! table; `code` 0 with a task id is success whatever the HTTP status; only then the relay's
+//! own error, by HTTP status ([`RELAY_STATUSES`], mapped onto the same error kinds).
 
-use std::ops::RangeInclusive;
 use std::time::Duration;
 
 use video_core::{RateLimitScope, TaskId, VideoError};
+use video_kling_protocol::codes::ErrorKind as Kind;
+use video_kling_protocol::{ErrorContext, error_for, kind_of_code};
+
+pub(crate) use video_kling_protocol::Call;
 
 use crate::wire::Envelope;
-
-/// Which call the reply answers; a few codes mean different things for each.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Call {
-    /// A submission.
-    Submit,
-    /// A query for a task.
-    Query,
-}
-
-/// What an error row turns into.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Kind {
-    Unauthorized,
-    Quota,
-    Forbidden,
-    Invalid,
-    Config,
-    /// Kling 1203: an unknown model on a submission, an unknown task on a query.
-    UnknownResource,
-    Content,
-    /// A rate limit; the duration is a floor on `retry_after` (Kling 1302 asks for ≥ 1 s).
-    Rate(RateLimitScope, Option<Duration>),
-    /// A documented transient failure (Kling 5000–5002, relay 5xx).
-    Transient,
-    /// Anything else: a provider error that is not retried.
-    Other,
-}
-
-/// Kling's business codes (`code` ≠ 0), decided before the HTTP status.
-const KLING_CODES: &[(RangeInclusive<i64>, Kind)] = &[
-    (1000..=1004, Kind::Unauthorized),
-    (1100..=1102, Kind::Quota),
-    (1103..=1103, Kind::Forbidden),
-    (1200..=1201, Kind::Invalid),
-    (1202..=1202, Kind::Config),
-    (1203..=1203, Kind::UnknownResource),
-    (1300..=1301, Kind::Content),
-    (
-        1302..=1302,
-        Kind::Rate(RateLimitScope::Requests, Some(Duration::from_secs(1))),
-    ),
-    (1303..=1303, Kind::Rate(RateLimitScope::Concurrency, None)),
-    (1304..=1304, Kind::Forbidden),
-    (5000..=5002, Kind::Transient),
-];
 
 /// The relay's own errors (no Kling code), by HTTP status. 5xx is decided in
 /// [`relay_kind`]: a missing model or channel is configuration, the rest transient.
@@ -69,18 +26,6 @@ const RELAY_STATUSES: &[(u16, Kind)] = &[
     (413, Kind::Invalid),
     (429, Kind::Rate(RateLimitScope::Requests, None)),
 ];
-
-/// Everything an error row may use.
-#[derive(Debug)]
-struct Context<'a> {
-    code: String,
-    message: String,
-    request_id: Option<String>,
-    param: Option<String>,
-    retry_after: Option<Duration>,
-    call: Call,
-    task_id: Option<&'a TaskId>,
-}
 
 /// Decides what a reply means. `Ok` carries an envelope with a task id in `data`.
 ///
@@ -113,14 +58,12 @@ pub(crate) fn classify(
         .clone()
         .filter(|m| !m.trim().is_empty())
         .or_else(|| relay.message.clone().filter(|m| !m.trim().is_empty()));
-    let mut context = Context {
-        code: String::new(),
-        message: String::new(),
-        request_id: envelope.request_id.clone().filter(|id| !id.is_empty()),
-        param: relay.param.clone().filter(|p| !p.trim().is_empty()),
-        retry_after,
-        call,
-        task_id,
+    let context = |code: String, message: String| {
+        ErrorContext::new(call, code, message)
+            .request_id(envelope.request_id.clone())
+            .param(relay.param.clone())
+            .retry_after(retry_after)
+            .task_id(task_id)
     };
     match kling_code {
         Some(0) if envelope.task_id().is_some() => Ok(envelope),
@@ -130,9 +73,11 @@ pub(crate) fn classify(
             body,
         )),
         Some(code) => {
-            context.code = code.to_string();
-            context.message = message.unwrap_or_else(|| format!("Kling error {code}"));
-            Err(error_for(kling_kind(code), context))
+            let message = message.unwrap_or_else(|| format!("Kling error {code}"));
+            Err(error_for(
+                kind_of_code(code),
+                context(code.to_string(), message),
+            ))
         }
         None if envelope.error.is_none() && envelope.task_id().is_some() => Ok(envelope),
         None if envelope.error.is_none() && is_success(status) => Err(VideoError::decode(
@@ -148,25 +93,18 @@ pub(crate) fn classify(
                 .or(message)
                 .unwrap_or_else(|| format!("HTTP {status}"));
             let kind = relay_kind(status, relay.code.as_deref(), &message);
-            context.code = relay
+            let code = relay
                 .code
+                .clone()
                 .filter(|c| !c.trim().is_empty())
                 .unwrap_or_else(|| status.to_string());
-            context.message = message;
-            Err(error_for(kind, context))
+            Err(error_for(kind, context(code, message)))
         }
     }
 }
 
 fn is_success(status: u16) -> bool {
     (200..300).contains(&status)
-}
-
-fn kling_kind(code: i64) -> Kind {
-    KLING_CODES
-        .iter()
-        .find(|(codes, _)| codes.contains(&code))
-        .map_or(Kind::Other, |(_, kind)| *kind)
 }
 
 fn relay_kind(status: u16, code: Option<&str>, message: &str) -> Kind {
@@ -221,92 +159,6 @@ fn not_json(status: u16, retry_after: Option<Duration>, body: &[u8]) -> VideoErr
         },
         _ => VideoError::decode(Some(status), "reply is not a JSON object", body),
     }
-}
-
-/// Builds the error of one row.
-fn error_for(kind: Kind, context: Context<'_>) -> VideoError {
-    let described = describe(&context);
-    match kind {
-        Kind::Unauthorized => VideoError::Unauthorized { message: described },
-        Kind::Quota => VideoError::QuotaExceeded { message: described },
-        Kind::Forbidden => VideoError::Forbidden { message: described },
-        Kind::Invalid => VideoError::InvalidRequest {
-            field: invalid_field(context.param.as_deref(), &context.message),
-            reason: described,
-        },
-        Kind::Config => VideoError::Configuration { message: described },
-        Kind::UnknownResource => match (context.call, context.task_id) {
-            (Call::Query, Some(task_id)) => VideoError::NotFound {
-                task_id: task_id.clone(),
-            },
-            _ => VideoError::Configuration {
-                message: format!("{described}; check the model name"),
-            },
-        },
-        Kind::Content => VideoError::ContentRejected {
-            message: described,
-            task_id: context.task_id.cloned(),
-        },
-        Kind::Rate(scope, floor) => VideoError::RateLimited {
-            scope,
-            retry_after: match (context.retry_after, floor) {
-                (Some(after), Some(floor)) => Some(after.max(floor)),
-                (after, floor) => after.or(floor),
-            },
-            message: described,
-        },
-        Kind::Transient | Kind::Other => VideoError::Provider {
-            code: context.code,
-            message: context.message,
-            request_id: context.request_id,
-            retryable: kind == Kind::Transient,
-        },
-    }
-}
-
-/// `message (code C, request id R)`, so support tickets have what they need.
-fn describe(context: &Context<'_>) -> String {
-    match &context.request_id {
-        Some(id) => format!(
-            "{} (code {}, request id {id})",
-            context.message, context.code
-        ),
-        None => format!("{} (code {})", context.message, context.code),
-    }
-}
-
-/// Wire names of request fields → the names `VideoRequest` uses.
-const FIELD_NAMES: [(&str, &str); 9] = [
-    ("negative_prompt", "negative_prompt"),
-    ("aspect_ratio", "aspect_ratio"),
-    ("callback_url", "callback_url"),
-    ("duration", "duration_secs"),
-    ("mode", "quality"),
-    ("sound", "sound"),
-    ("prompt", "prompt"),
-    ("input", "prompt"),
-    ("model", "model"),
-];
-
-/// The field an invalid-parameter error names: the relay's `param`, else the first wire
-/// field named as a word in the message (not `input`, too common a word), else `request`.
-fn invalid_field(param: Option<&str>, message: &str) -> String {
-    if let Some(param) = param {
-        let param = param.trim();
-        return FIELD_NAMES
-            .iter()
-            .find(|(wire, _)| *wire == param)
-            .map_or_else(|| param.to_owned(), |(_, core)| (*core).to_owned());
-    }
-    let lower = message.to_lowercase();
-    let words: Vec<&str> = lower
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .collect();
-    FIELD_NAMES
-        .iter()
-        .filter(|(wire, _)| *wire != "input")
-        .find(|(wire, _)| words.contains(wire))
-        .map_or_else(|| "request".to_owned(), |(_, core)| (*core).to_owned())
 }
 
 #[cfg(test)]

@@ -7,4 +7,4 @@ mod task;
 
 pub(crate) use classify::{Call, classify};
 pub(crate) use request::{Models, submit_json};
-pub(crate) use task::{failure_error, parse_seconds, task_from_data, task_from_envelope};
+pub(crate) use task::{failure_error, parse_seconds, task_from_envelope};

@@ -1,123 +1,29 @@
-//! [`TaskData`] → [`Task`], and the failure message → error rule.
+//! The relay's envelope → [`Task`]: Kling's task object (read by `video-kling-protocol`) plus
+//! the relay's token count.
 
-use video_core::provider::unix_millis;
-use video_core::{Task, TaskStatus, Usage, Video, VideoError};
+use video_core::{Task, Usage};
 
-use crate::wire::{Envelope, TaskData, WireVideo};
+use crate::wire::Envelope;
 
-/// Kling's status text → the neutral status; anything new is kept as `Unknown`.
-pub(crate) fn status(raw: &str) -> TaskStatus {
-    match raw {
-        "submitted" => TaskStatus::Submitted,
-        "processing" => TaskStatus::Processing,
-        "succeed" => TaskStatus::Succeeded,
-        "failed" => TaskStatus::Failed,
-        other => TaskStatus::Unknown(other.to_owned()),
-    }
-}
+pub(crate) use video_kling_protocol::{failure_error, parse_seconds};
 
-/// A task snapshot from `data`, with the envelope's request id and token count.
-pub(crate) fn task_from_data(
-    data: TaskData,
-    request_id: Option<String>,
-    total_tokens: Option<u64>,
-) -> Task {
-    let mut task = Task::new(data.task_id, status(&data.task_status));
-    task.raw_status = Some(data.task_status);
-    task.status_message = data.task_status_msg.filter(|msg| !msg.trim().is_empty());
-    task.created_at = data.created_at.map(unix_millis::from_millis);
-    task.updated_at = data.updated_at.map(unix_millis::from_millis);
-    task.client_reference = data
-        .task_info
-        .and_then(|info| info.external_task_id)
-        .filter(|id| !id.is_empty());
-    task.videos = data
-        .task_result
-        .map(|result| result.videos)
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(video)
-        .collect();
-    if total_tokens.is_some() || data.final_unit_deduction.is_some() {
-        task.usage = Some(Usage::new(total_tokens, data.final_unit_deduction));
-    }
-    task.request_id = request_id.filter(|id| !id.is_empty());
-    task
-}
-
-/// A task snapshot from a whole envelope; `None` when it has no `data`.
+/// A task snapshot from a whole envelope, with its request id and the relay's token count;
+/// `None` when it has no `data`.
 pub(crate) fn task_from_envelope(envelope: Envelope) -> Option<Task> {
     let tokens = envelope.usage.and_then(|usage| usage.total_tokens);
-    envelope
-        .data
-        .map(|data| task_from_data(data, envelope.request_id, tokens))
-}
-
-fn video(wire: WireVideo) -> Option<Video> {
-    if wire.url.trim().is_empty() {
-        return None;
+    let mut task = video_kling_protocol::task_from_data(envelope.data?, envelope.request_id);
+    if tokens.is_some() {
+        let charged = task.usage.take().and_then(|usage| usage.charged);
+        task.usage = Some(Usage::new(tokens, charged));
     }
-    let mut video = Video::new(wire.url);
-    video.id = wire.id.filter(|id| !id.is_empty());
-    video.watermark_url = wire.watermark_url.filter(|url| !url.is_empty());
-    video.duration_secs = wire.duration.as_deref().and_then(parse_seconds);
-    Some(video)
-}
-
-/// `"5.041"` → 5.041; also tolerates a trailing unit (`"5.041s"`, `"5秒"`).
-pub(crate) fn parse_seconds(text: &str) -> Option<f64> {
-    let text = text.trim();
-    let end = text
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(text.len());
-    text[..end]
-        .parse::<f64>()
-        .ok()
-        .filter(|secs| secs.is_finite())
-}
-
-/// Phrases in a failure message that mean a content-policy rejection. Specific on purpose:
-/// a bare "content" or "policy" also appears in ordinary failures ("content generation
-/// timeout"), which must stay `TaskFailed` with their task id.
-const CONTENT_MARKERS: [&str; 14] = [
-    "risk control",
-    "content safety",
-    "content policy",
-    "content moderation",
-    "safety system",
-    "safety check",
-    "sensitive",
-    "inappropriate",
-    "违规",
-    "敏感",
-    "审核",
-    "风控",
-    "内容安全",
-    "安全审查",
-];
-
-/// The error a `Failed` task turns into: [`VideoError::ContentRejected`] when its message
-/// names a content policy, else [`VideoError::TaskFailed`].
-pub(crate) fn failure_error(task: &Task) -> VideoError {
-    let message = task.status_message.clone().unwrap_or_default();
-    let lower = message.to_lowercase();
-    if CONTENT_MARKERS.iter().any(|marker| lower.contains(marker)) {
-        VideoError::ContentRejected {
-            message,
-            task_id: Some(task.id.clone()),
-        }
-    } else {
-        VideoError::TaskFailed {
-            task_id: task.id.clone(),
-            message,
-        }
-    }
+    Some(task)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::time::{Duration, UNIX_EPOCH};
+    use video_core::{TaskStatus, VideoError};
 
     fn envelope(name: &str) -> Envelope {
         let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -126,15 +32,6 @@ mod tests {
 
     fn task(name: &str) -> Task {
         task_from_envelope(envelope(name)).unwrap()
-    }
-
-    #[test]
-    fn statuses_map_and_unknown_is_kept() {
-        assert_eq!(status("submitted"), TaskStatus::Submitted);
-        assert_eq!(status("processing"), TaskStatus::Processing);
-        assert_eq!(status("succeed"), TaskStatus::Succeeded);
-        assert_eq!(status("failed"), TaskStatus::Failed);
-        assert_eq!(status("queued"), TaskStatus::Unknown("queued".into()));
     }
 
     #[test]
@@ -207,49 +104,5 @@ mod tests {
             failure_error(&task),
             VideoError::ContentRejected { message, .. } if message.contains("risk control")
         ));
-    }
-
-    #[test]
-    fn other_failures_are_task_failed() {
-        let mut task = Task::new("42", TaskStatus::Failed);
-        task.status_message = Some("internal render error".into());
-        assert!(matches!(
-            failure_error(&task),
-            VideoError::TaskFailed { task_id, message }
-                if task_id.as_str() == "42" && message == "internal render error"
-        ));
-        task.status_message = Some("内容涉及敏感信息".into());
-        assert!(matches!(
-            failure_error(&task),
-            VideoError::ContentRejected { .. }
-        ));
-        task.status_message = Some("content generation timeout".into());
-        assert!(matches!(
-            failure_error(&task),
-            VideoError::TaskFailed { .. }
-        ));
-    }
-
-    #[test]
-    fn seconds_parse_leniently() {
-        assert_eq!(parse_seconds("5.041"), Some(5.041));
-        assert_eq!(parse_seconds(" 10 "), Some(10.0));
-        assert_eq!(parse_seconds("5.041s"), Some(5.041));
-        assert_eq!(parse_seconds("5秒"), Some(5.0));
-        assert_eq!(parse_seconds("abc"), None);
-        assert_eq!(parse_seconds(""), None);
-    }
-
-    #[test]
-    fn videos_without_url_are_skipped() {
-        let data = TaskData {
-            task_id: "1".into(),
-            task_status: "succeed".into(),
-            task_result: Some(crate::wire::TaskResult {
-                videos: vec![WireVideo::default()],
-            }),
-            ..TaskData::default()
-        };
-        assert!(task_from_data(data, None, None).videos.is_empty());
     }
 }
