@@ -30,6 +30,7 @@ mod options;
 mod redact;
 mod retry_after;
 mod scrub;
+mod setters;
 mod tls;
 mod url_policy;
 

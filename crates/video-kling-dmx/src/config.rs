@@ -147,20 +147,6 @@ impl KlingDmxClientBuilder {
         self
     }
 
-    /// How long to wait for a connection (default 10 s). Ignored with
-    /// [`http_client`](Self::http_client), which keeps its own.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.http.connect_timeout = timeout;
-        self
-    }
-
-    /// The whole-call limit of a submission or a JSON query, and the idle limit of a
-    /// download (default 60 s).
-    pub fn request_timeout(mut self, timeout: Duration) -> Self {
-        self.http.request_timeout = timeout;
-        self
-    }
-
     /// The limit of one long wait (the streaming query; default 20 minutes; never longer
     /// than the deadline core passes). Whether the long wait is used is the policy's choice:
     /// [`video_core::PollPolicy::with_long_wait`].
@@ -198,76 +184,7 @@ impl KlingDmxClientBuilder {
         self
     }
 
-    /// The most HTTP requests in flight at once, downloads included (default 64).
-    pub fn max_in_flight(mut self, requests: usize) -> Self {
-        self.http.max_in_flight = requests;
-        self
-    }
-
-    /// The most video downloads at once (default 8); each also takes a slot of
-    /// `max_in_flight`. Downloads hold buffers while they run, so this bounds memory when
-    /// many tasks finish together.
-    pub fn max_downloads_in_flight(mut self, downloads: usize) -> Self {
-        self.http.max_downloads_in_flight = downloads;
-        self
-    }
-
-    /// The `User-Agent` header (default `video-kling-dmx/<version>`).
-    pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
-        self.http.user_agent = agent.into();
-        self
-    }
-
-    /// Uses a caller-supplied HTTP client (proxies, custom roots, ...) for API calls and
-    /// downloads. It keeps its own connect timeout and redirect policy; build it with
-    /// `redirect(Policy::none())` or a capped policy: an API call that was redirected anyway
-    /// fails with [`VideoError::Configuration`] naming the host. Do not give it default
-    /// headers carrying secrets, since downloads go to third-party hosts.
-    pub fn http_client(mut self, client: video_http::reqwest::Client) -> Self {
-        self.http.http_client = Some(client);
-        self
-    }
-
-    /// Allows plain `http` to non-loopback hosts (default false; loopback is always allowed):
-    /// for the base URL, which would carry the API key unencrypted, and for video downloads.
-    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
-        self.http.allow_insecure_http = allow;
-        self
-    }
-
-    /// The largest API reply body read, and the largest single event of a streamed reply
-    /// (default 4 MiB). A larger one fails with [`VideoError::TooLarge`] without being read
-    /// on.
-    pub fn max_reply_bytes(mut self, bytes: u64) -> Self {
-        self.http.max_reply_bytes = bytes;
-        self
-    }
-
-    /// The overall deadline of a video download before its size allowance (default 2
-    /// minutes). A download of `n` bytes may take this plus `n` divided by
-    /// [`download_min_throughput`](Self::download_min_throughput) seconds; when the length is
-    /// not announced, the allowance of [`max_video_bytes`](Self::max_video_bytes).
-    pub fn download_deadline(mut self, base: Duration) -> Self {
-        self.http.downloads.base_deadline = base;
-        self
-    }
-
-    /// The slowest acceptable download: at least `bytes_per_sec` on average over every
-    /// `window` (default 32 KiB/s over 30 s). A server dripping bytes fails the download with
-    /// a retryable transport error instead of holding it open.
-    pub fn download_min_throughput(mut self, bytes_per_sec: u64, window: Duration) -> Self {
-        self.http.downloads.min_bytes_per_sec = bytes_per_sec;
-        self.http.downloads.window = window;
-        self
-    }
-
-    /// The largest video accepted (default 4 GiB): a larger announced length is refused
-    /// before reading, and a body that grows past it is cut off, with
-    /// [`VideoError::TooLarge`].
-    pub fn max_video_bytes(mut self, bytes: u64) -> Self {
-        self.http.downloads.max_bytes = bytes;
-        self
-    }
+    video_http::http_option_setters!(http);
 
     /// Checks the options and builds the client.
     ///

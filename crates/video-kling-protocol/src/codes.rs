@@ -216,8 +216,8 @@ const FIELD_NAMES: [(&str, &str); 17] = [
     ("watermark_info", "watermark_info"),
 ];
 
-/// The field an invalid-parameter error names: the server's `param`, else the first wire
-/// field named as a word in the message (not `input`, too common a word), else `request`.
+/// The field an invalid-parameter error names: the server's `param`, else the wire field
+/// named first as a word in the message (not `input`, too common a word), else `request`.
 pub fn invalid_field(param: Option<&str>, message: &str) -> String {
     if let Some(param) = param {
         let param = param.trim();
@@ -227,13 +227,10 @@ pub fn invalid_field(param: Option<&str>, message: &str) -> String {
             .map_or_else(|| param.to_owned(), |(_, core)| (*core).to_owned());
     }
     let lower = message.to_lowercase();
-    let words: Vec<&str> = lower
+    lower
         .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .collect();
-    FIELD_NAMES
-        .iter()
-        .filter(|(wire, _)| *wire != "input")
-        .find(|(wire, _)| words.contains(wire))
+        .filter(|word| *word != "input")
+        .find_map(|word| FIELD_NAMES.iter().find(|(wire, _)| *wire == word))
         .map_or_else(|| "request".to_owned(), |(_, core)| (*core).to_owned())
 }
 
@@ -342,5 +339,10 @@ mod tests {
             "client_reference"
         );
         assert_eq!(invalid_field(None, "something odd"), "request");
+        assert_eq!(
+            invalid_field(None, "camera_control is only supported in std mode with 5s duration"),
+            "camera_control",
+            "the field named first"
+        );
     }
 }

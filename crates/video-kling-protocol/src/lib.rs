@@ -15,6 +15,7 @@ pub mod codes;
 mod envelope;
 mod failure;
 pub mod lenient;
+mod options;
 mod task;
 mod webhook;
 
@@ -22,6 +23,7 @@ pub use callback::parse_callback;
 pub use codes::{Call, ErrorContext, ErrorKind, error_for, kind_of_code};
 pub use envelope::Envelope;
 pub use failure::{CONTENT_MARKERS, failure_error, is_content_rejection};
+pub use options::{MAX_VOICES, mode, sound, voice_ids};
 pub use task::{
     BalanceDeduction, TaskData, TaskInfo, TaskResult, WireVideo, parse_seconds, status,
     task_from_data,

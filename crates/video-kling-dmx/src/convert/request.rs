@@ -80,34 +80,13 @@ fn image_body(
     })
 }
 
-/// `voice_list` given as `[{"voiceId": ...}]`, `[{"voice_id": ...}]` or `["..."]`, at most
-/// two voices (Kling's limit), in the relay's spelling.
+/// `voice_list` in the relay's spelling (`[{"voiceId": ...}]`).
 fn voices(value: &Value) -> Result<Vec<VoiceRef>, VideoError> {
-    let invalid = |reason: &str| VideoError::invalid("voice_list", reason);
-    let items = value
-        .as_array()
-        .ok_or_else(|| invalid("must be a list of voice ids"))?;
-    if items.len() > 2 {
-        return Err(invalid("takes at most 2 voices"));
-    }
-    items
-        .iter()
-        .map(|item| {
-            let id = match item {
-                Value::String(id) => Some(id.as_str()),
-                Value::Object(fields) => fields
-                    .get("voiceId")
-                    .or_else(|| fields.get("voice_id"))
-                    .and_then(Value::as_str),
-                _ => None,
-            };
-            id.filter(|id| !id.trim().is_empty())
-                .map(|id| VoiceRef {
-                    voice_id: id.to_owned(),
-                })
-                .ok_or_else(|| invalid("items must be voice ids or {\"voiceId\": ...} objects"))
-        })
-        .collect()
+    let ids = video_kling_protocol::voice_ids(value)?;
+    Ok(ids
+        .into_iter()
+        .map(|voice_id| VoiceRef { voice_id })
+        .collect())
 }
 
 /// The extra options, without those named like a typed field (typed fields win and the
@@ -127,22 +106,7 @@ fn extras(request: &VideoRequest, owned: &[&str]) -> Map<String, Value> {
         .collect()
 }
 
-/// Kling's name for a quality tier: `std` (720p) or `pro` (1080p).
-pub(crate) fn mode(quality: Quality) -> &'static str {
-    match quality {
-        Quality::Standard => "std",
-        // `Quality` is non-exhaustive; anything above standard asks for the best tier.
-        _ => "pro",
-    }
-}
-
-/// Kling's name for a sound setting.
-pub(crate) fn sound(sound: Sound) -> &'static str {
-    match sound {
-        Sound::On => "on",
-        _ => "off",
-    }
-}
+pub(crate) use video_kling_protocol::{mode, sound};
 
 /// The submission body for `request`, rendered by `model`.
 ///
