@@ -1,9 +1,16 @@
-//! What the fake relay does: [`FakeRelayConfig`] and its [`Faults`].
+//! What the fake servers do: [`FakeRelayConfig`] and its [`Faults`].
 
 use std::time::Duration;
 
 /// The API key the fake relay accepts unless told otherwise.
 pub const DEFAULT_FAKE_KEY: &str = "sk-fake-dmxapi-key";
+
+/// The access key the Kling front accepts unless told otherwise.
+pub const DEFAULT_KLING_ACCESS_KEY: &str = "ak-fake-kling";
+/// The secret key that signs the Kling front's tokens unless told otherwise.
+pub const DEFAULT_KLING_SECRET_KEY: &str = "sk-fake-kling-secret";
+/// The API key the Kling front accepts unless told otherwise.
+pub const DEFAULT_KLING_API_KEY: &str = "kling-fake-api-key";
 
 /// The marker that makes a task fail: a prompt containing it ends `failed` with a
 /// content-safety message, like a real risk-control rejection.
@@ -31,6 +38,15 @@ pub struct FakeRelayConfig {
     pub stream_interval: Duration,
     /// Faults to inject.
     pub faults: Faults,
+    /// The Kling front's access key (the JWT's `iss`).
+    pub kling_access_key: String,
+    /// The Kling front's secret key (verifies the JWT's signature).
+    pub kling_secret_key: String,
+    /// The Kling front's single API key (`Bearer <key>`).
+    pub kling_api_key: String,
+    /// Signs the Kling front's callbacks (`whsec_<base64>`, Standard Webhooks); `None`
+    /// sends them unsigned.
+    pub webhook_secret: Option<String>,
 }
 
 impl Default for FakeRelayConfig {
@@ -44,6 +60,10 @@ impl Default for FakeRelayConfig {
             seed: 0,
             stream_interval: Duration::from_millis(500),
             faults: Faults::default(),
+            kling_access_key: DEFAULT_KLING_ACCESS_KEY.to_owned(),
+            kling_secret_key: DEFAULT_KLING_SECRET_KEY.to_owned(),
+            kling_api_key: DEFAULT_KLING_API_KEY.to_owned(),
+            webhook_secret: None,
         }
     }
 }
@@ -104,6 +124,28 @@ impl FakeRelayConfig {
         self.faults = faults;
         self
     }
+
+    /// Sets the Kling front's access key and secret key.
+    #[must_use]
+    pub fn with_kling_keys(mut self, access: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.kling_access_key = access.into();
+        self.kling_secret_key = secret.into();
+        self
+    }
+
+    /// Sets the Kling front's API key.
+    #[must_use]
+    pub fn with_kling_api_key(mut self, key: impl Into<String>) -> Self {
+        self.kling_api_key = key.into();
+        self
+    }
+
+    /// Signs the Kling front's callbacks with `secret` (`whsec_<base64>`).
+    #[must_use]
+    pub fn with_webhook_secret(mut self, secret: impl Into<String>) -> Self {
+        self.webhook_secret = Some(secret.into());
+        self
+    }
 }
 
 /// Faults the fake relay injects. Rates are probabilities in `0.0..=1.0`, drawn from the
@@ -146,6 +188,12 @@ pub struct Faults {
     /// Prefix every task id with this text (e.g. `../../` or an escape sequence): a relay
     /// returning hostile ids.
     pub task_id_prefix: Option<String>,
+    /// Cut off the replies of the first this many accepted submissions (the task is created
+    /// first): a create whose reply is lost.
+    pub dropped_create_replies: u32,
+    /// Refuse the next this many Kling-front requests with 401 / 1004 (token expired),
+    /// whatever the token.
+    pub expired_tokens: u32,
 }
 
 impl Faults {
@@ -251,6 +299,20 @@ impl Faults {
     #[must_use]
     pub fn with_task_id_prefix(mut self, prefix: impl Into<String>) -> Self {
         self.task_id_prefix = Some(prefix.into());
+        self
+    }
+
+    /// Create the first `count` submitted tasks but cut their replies off.
+    #[must_use]
+    pub fn with_dropped_create_replies(mut self, count: u32) -> Self {
+        self.dropped_create_replies = count;
+        self
+    }
+
+    /// Refuse the next `count` Kling-front requests as if their token had expired (1004).
+    #[must_use]
+    pub fn with_expired_tokens(mut self, count: u32) -> Self {
+        self.expired_tokens = count;
         self
     }
 }

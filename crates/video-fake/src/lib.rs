@@ -4,8 +4,10 @@
 //! with no account and no network, and inject the faults a hostile or flaky server shows.
 //!
 //! One task engine (render timing, outcomes, faults, counters, callbacks, `Range`
-//! downloads of a real MP4) sits behind one front per wire protocol. Today's front is the
-//! DMXAPI relay ([`FakeRelay`], and the `dmx-fake` binary). Replies are literal JSON written
+//! downloads of a real MP4) sits behind one front per wire protocol, all on one port: the
+//! DMXAPI relay (`/v1/responses`, [`dmx`]) and Kling's own API (`/v1/videos/*`, [`kling`]).
+//! [`FakeRelay`] (also [`FakeServer`]) runs them in-process; the `dmx-fake` binary runs them
+//! from a shell. Replies are literal JSON written
 //! from the protocol notes, never the clients' wire types, so a mistake the two share cannot
 //! hide.
 //!
@@ -23,7 +25,16 @@
 mod config;
 pub mod dmx;
 mod engine;
+mod faults;
+pub mod kling;
+mod replies;
 
-pub use config::{DEFAULT_FAIL_MARKER, DEFAULT_FAKE_KEY, FakeRelayConfig, Faults, RateLimitFault};
+pub use config::{
+    DEFAULT_FAIL_MARKER, DEFAULT_FAKE_KEY, DEFAULT_KLING_ACCESS_KEY, DEFAULT_KLING_API_KEY,
+    DEFAULT_KLING_SECRET_KEY, FakeRelayConfig, Faults, RateLimitFault,
+};
 pub use dmx::FakeRelay;
+
+/// The running fake server by its general name: both fronts listen on it.
+pub type FakeServer = FakeRelay;
 pub use engine::Counters;

@@ -340,7 +340,10 @@ mod tests {
         );
         assert_eq!(invalid_field(None, "something odd"), "request");
         assert_eq!(
-            invalid_field(None, "camera_control is only supported in std mode with 5s duration"),
+            invalid_field(
+                None,
+                "camera_control is only supported in std mode with 5s duration"
+            ),
             "camera_control",
             "the field named first"
         );

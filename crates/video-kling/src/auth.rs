@@ -253,14 +253,24 @@ mod tests {
         };
         let lifetime = DEFAULT_TOKEN_LIFETIME;
         let margin = DEFAULT_REFRESH_BEFORE;
-        let auth = auth(credentials, lifetime, margin, counting_clock(Arc::clone(&mints))).unwrap();
+        let auth = auth(
+            credentials,
+            lifetime,
+            margin,
+            counting_clock(Arc::clone(&mints)),
+        )
+        .unwrap();
         let after_build = mints.load(Ordering::SeqCst);
         let first = auth.header().unwrap().unwrap();
         assert_eq!(mints.load(Ordering::SeqCst), after_build + 1);
         // Reused until `margin` before expiry...
         tokio::time::advance(lifetime - margin - Duration::from_secs(1)).await;
         assert_eq!(auth.header().unwrap().unwrap(), first);
-        assert_eq!(mints.load(Ordering::SeqCst), after_build + 1, "no new token yet");
+        assert_eq!(
+            mints.load(Ordering::SeqCst),
+            after_build + 1,
+            "no new token yet"
+        );
         // ...then replaced by a fresh one (a later `exp`).
         tokio::time::advance(Duration::from_secs(2)).await;
         let second = auth.header().unwrap().unwrap();

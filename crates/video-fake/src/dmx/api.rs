@@ -9,14 +9,13 @@ use bytes::Bytes;
 use serde_json::Value;
 use tokio::time::Instant;
 
-use super::replies::{
-    auth_page, envelope, gateway_page, kling_error, redirect, relay_error, reply, request_id,
-    submit_reply, task_object,
-};
+use super::replies::{relay_error, submit_reply};
 use super::sse::stream_reply;
 use super::validate::{SubmitFields, validate_image_submission, validate_submission};
 use crate::engine::callback::spawn_callbacks;
 use crate::engine::{AtomicCounters, Engine, NewTask, TaskKind};
+use crate::faults::{after_auth, before_auth, refuse_submission};
+use crate::replies::{cut_off, envelope, kling_error, reply, request_id, task_object};
 
 /// Submission models the relay routes to Kling text-to-video.
 const SUBMIT_MODELS: &[&str] = &["kling-v2-6-text2video", "kling-v2-5-turbo-text2video"];
@@ -33,16 +32,10 @@ pub(crate) async fn responses(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    if let Some(refusal) = before_auth(&state, "/v1/responses").await {
+        return refusal;
+    }
     let faults = &state.config.faults;
-    if !faults.latency.is_zero() {
-        tokio::time::sleep(faults.latency).await;
-    }
-    if let Some(status) = faults.auth_page {
-        return auth_page(status);
-    }
-    if let Some(target) = &faults.redirect_api_to {
-        return redirect(target);
-    }
     let sent_key = headers
         .get(header::AUTHORIZATION)
         .map(HeaderValue::as_bytes);
@@ -54,17 +47,11 @@ pub(crate) async fn responses(
             }
             _ => "invalid token".to_owned(),
         };
+        AtomicCounters::bump(&state.counters.auth_failures);
         return relay_error(StatusCode::UNAUTHORIZED, &message, "invalid_api_key");
     }
-    if state.roll(faults.gateway_page_rate) {
-        return gateway_page();
-    }
-    if state.roll(faults.server_error_rate) {
-        return kling_error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            5000,
-            "internal server error",
-        );
+    if let Some(failure) = after_auth(&state) {
+        return failure;
     }
     let Ok(request) = serde_json::from_slice::<Value>(&body) else {
         return relay_error(
@@ -101,70 +88,33 @@ fn submit(
         Ok(fields) => fields,
         Err(message) => return kling_error(StatusCode::BAD_REQUEST, 1201, &message),
     };
-    if let Some(refusal) = rate_limited(state) {
+    if let Some(refusal) = refuse_submission(state) {
         return refusal;
-    }
-    if let Some(code) = state.config.faults.unknown_submit_code {
-        AtomicCounters::bump(&state.counters.faults_injected);
-        return kling_error(StatusCode::OK, code, "an error this client has never seen");
     }
     let fails = fields.prompt.contains(state.config.fail_marker.as_str());
     if fields.kind == TaskKind::Image {
         AtomicCounters::bump(&state.counters.image_submissions);
     }
-    let task = state.create_task(NewTask {
+    let created = state.create_task(NewTask {
         kind: fields.kind,
         fails,
         duration_secs: fields.duration_secs,
         callback_url: fields.callback_url,
+        external_id: None,
     });
-    spawn_callbacks(state, &task, |engine, task, at| {
+    let Some(task) = created else {
+        return kling_error(StatusCode::BAD_REQUEST, 1201, "duplicate task");
+    };
+    spawn_callbacks(state, &task, false, |engine, task, at| {
         task_object(engine, task, at).to_string()
     });
     let data = task_object(state, &task, task.started);
-    reply(state, &submit_reply(data, request_id(&task.id)))
-}
-
-/// A 429 refusal when a rate or concurrency limit applies.
-fn rate_limited(state: &Engine) -> Option<Response> {
-    let faults = &state.config.faults;
-    let concurrency_message = "parallel task over resource pack limit";
-    if state.take_forced_refusal() {
-        return Some(kling_error(
-            StatusCode::TOO_MANY_REQUESTS,
-            1303,
-            concurrency_message,
-        ));
+    let body = submit_reply(data, request_id(&task.id));
+    if state.take_dropped_create() {
+        AtomicCounters::bump(&state.counters.faults_injected);
+        return cut_off(&body);
     }
-    if let Some(limit) = faults.max_running_tasks
-        && state.running_tasks() >= limit
-    {
-        return Some(kling_error(
-            StatusCode::TOO_MANY_REQUESTS,
-            1303,
-            concurrency_message,
-        ));
-    }
-    if !state.rate_limit_hit() {
-        return None;
-    }
-    let fault = faults.rate_limit.as_ref()?;
-    let message = if fault.code == 1303 {
-        concurrency_message
-    } else {
-        "rate limit exceeded, please try again later"
-    };
-    let mut response = kling_error(
-        StatusCode::TOO_MANY_REQUESTS,
-        i64::from(fault.code),
-        message,
-    );
-    if let Some(seconds) = fault.retry_after_secs {
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-    }
-    Some(response)
+    reply(state, &body)
 }
 
 /// A query with the query model of `kind`: a task of the other kind is unknown to it, as the

@@ -35,7 +35,9 @@ use tokio::task::JoinHandle;
 use crate::config::FakeRelayConfig;
 use crate::engine::{Counters, Engine, video};
 
-/// A running fake relay. Stops when [`stop`](Self::stop)ped or dropped.
+/// A running fake server: the DMXAPI relay front (`/v1/responses`) and Kling's own API
+/// front (`/v1/videos/*`, see [`crate::kling`]) on one task engine and one port. Stops when
+/// [`stop`](Self::stop)ped or dropped.
 #[derive(Debug)]
 pub struct FakeRelay {
     address: SocketAddr,
@@ -54,6 +56,7 @@ impl FakeRelay {
         let state = Arc::new(Engine::new(config, format!("http://{address}")));
         let app = Router::new()
             .route("/v1/responses", post(api::responses))
+            .merge(crate::kling::routes())
             .route("/videos/{file}", get(video::video))
             .route("/debug/counters", get(counters))
             .with_state(Arc::clone(&state));
@@ -79,9 +82,24 @@ impl FakeRelay {
         self.address
     }
 
-    /// The key it accepts.
+    /// The key the relay front accepts.
     pub fn key(&self) -> &str {
         &self.state.config.key
+    }
+
+    /// The access key the Kling front accepts (with [`kling_secret_key`](Self::kling_secret_key)).
+    pub fn kling_access_key(&self) -> &str {
+        &self.state.config.kling_access_key
+    }
+
+    /// The secret key the Kling front verifies tokens with.
+    pub fn kling_secret_key(&self) -> &str {
+        &self.state.config.kling_secret_key
+    }
+
+    /// The API key the Kling front accepts.
+    pub fn kling_api_key(&self) -> &str {
+        &self.state.config.kling_api_key
     }
 
     /// The counters so far.

@@ -9,8 +9,8 @@ use bytes::Bytes;
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
-use super::replies::{FAILURE_MESSAGE, padding_chunks, video_url};
 use crate::engine::{Engine, FakeTask, Stage};
+use crate::replies::{FAILURE_MESSAGE, padding_chunks, video_url};
 
 /// Where the event stream is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -55,6 +55,8 @@ pub(crate) struct NewTask {
     pub(crate) fails: bool,
     pub(crate) duration_secs: u64,
     pub(crate) callback_url: Option<String>,
+    /// The caller's id for the task (Kling's `external_task_id`), unique among all tasks.
+    pub(crate) external_id: Option<String>,
 }
 
 /// One task the relay accepted.
@@ -69,6 +71,7 @@ pub(crate) struct FakeTask {
     pub(crate) fails: bool,
     pub(crate) duration_secs: u64,
     pub(crate) callback_url: Option<String>,
+    pub(crate) external_id: Option<String>,
 }
 
 impl FakeTask {
@@ -124,6 +127,12 @@ pub struct Counters {
     pub image_queries: u64,
     /// Streaming query requests.
     pub stream_queries: u64,
+    /// Lookups of a task by its external id (Kling front).
+    pub lookups: u64,
+    /// Task list requests (Kling front).
+    pub list_requests: u64,
+    /// Requests refused for their credentials (401, any front).
+    pub auth_failures: u64,
     /// Video download requests.
     pub downloads: u64,
     /// Callback POSTs attempted.
@@ -140,6 +149,9 @@ pub(crate) struct AtomicCounters {
     pub(crate) queries: AtomicU64,
     pub(crate) image_queries: AtomicU64,
     pub(crate) stream_queries: AtomicU64,
+    pub(crate) lookups: AtomicU64,
+    pub(crate) list_requests: AtomicU64,
+    pub(crate) auth_failures: AtomicU64,
     pub(crate) downloads: AtomicU64,
     pub(crate) callbacks_sent: AtomicU64,
     pub(crate) faults_injected: AtomicU64,
@@ -159,6 +171,9 @@ impl AtomicCounters {
             queries: read(&self.queries),
             image_queries: read(&self.image_queries),
             stream_queries: read(&self.stream_queries),
+            lookups: read(&self.lookups),
+            list_requests: read(&self.list_requests),
+            auth_failures: read(&self.auth_failures),
             downloads: read(&self.downloads),
             callbacks_sent: read(&self.callbacks_sent),
             faults_injected: read(&self.faults_injected),
@@ -176,11 +191,17 @@ pub(crate) struct Engine {
     rng: Mutex<fastrand::Rng>,
     rate_limited: AtomicU64,
     forced_refusals: AtomicU32,
+    dropped_creates_left: AtomicU32,
+    expired_tokens_left: AtomicU32,
     pub(crate) http: reqwest::Client,
 }
 
 impl Engine {
     pub(crate) fn new(config: FakeRelayConfig, base_url: String) -> Self {
+        let (dropped, expired) = (
+            config.faults.dropped_create_replies,
+            config.faults.expired_tokens,
+        );
         let rng = fastrand::Rng::with_seed(config.seed);
         Self {
             config,
@@ -190,6 +211,8 @@ impl Engine {
             rng: Mutex::new(rng),
             rate_limited: AtomicU64::new(0),
             forced_refusals: AtomicU32::new(0),
+            dropped_creates_left: AtomicU32::new(dropped),
+            expired_tokens_left: AtomicU32::new(expired),
             http: callback_client(),
         }
     }
@@ -235,11 +258,7 @@ impl Engine {
 
     /// Takes one forced refusal, if any are left.
     pub(crate) fn take_forced_refusal(&self) -> bool {
-        self.forced_refusals
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
-                left.checked_sub(1)
-            })
-            .is_ok()
+        take_one(&self.forced_refusals)
     }
 
     /// Tasks not yet finished.
@@ -252,8 +271,17 @@ impl Engine {
             .count()
     }
 
-    /// Creates a task and returns it.
-    pub(crate) fn create_task(&self, new: NewTask) -> FakeTask {
+    /// Creates a task and returns it; `None` when its external id is already taken (checked
+    /// and recorded under one lock, so two concurrent creates cannot both win).
+    pub(crate) fn create_task(&self, new: NewTask) -> Option<FakeTask> {
+        let mut tasks = self.tasks();
+        if let Some(external) = &new.external_id
+            && tasks
+                .values()
+                .any(|task| task.external_id.as_ref() == Some(external))
+        {
+            return None;
+        }
         let seq = self
             .counters
             .submissions_accepted
@@ -268,9 +296,48 @@ impl Engine {
             fails: new.fails,
             duration_secs: new.duration_secs,
             callback_url: new.callback_url,
+            external_id: new.external_id,
         };
-        self.tasks().insert(task.id.clone(), task.clone());
-        task
+        tasks.insert(task.id.clone(), task.clone());
+        Some(task)
+    }
+
+    /// The task of `kind` whose id or external id is `id` (ids first, as Kling documents).
+    pub(crate) fn task_by_any_id(&self, kind: TaskKind, id: &str) -> Option<FakeTask> {
+        let tasks = self.tasks();
+        if let Some(task) = tasks.get(id).filter(|task| task.kind == kind) {
+            return Some(task.clone());
+        }
+        tasks
+            .values()
+            .find(|task| task.kind == kind && task.external_id.as_deref() == Some(id))
+            .cloned()
+    }
+
+    /// Tasks of `kind`, newest first: page `page` (from 1) of `size`.
+    pub(crate) fn list(&self, kind: TaskKind, page: usize, size: usize) -> Vec<FakeTask> {
+        let mut tasks: Vec<FakeTask> = self
+            .tasks()
+            .values()
+            .filter(|task| task.kind == kind)
+            .cloned()
+            .collect();
+        tasks.sort_by_key(|task| std::cmp::Reverse(task.number));
+        tasks
+            .into_iter()
+            .skip(page.saturating_sub(1).saturating_mul(size))
+            .take(size)
+            .collect()
+    }
+
+    /// Takes one scripted dropped create reply, if any are left.
+    pub(crate) fn take_dropped_create(&self) -> bool {
+        take_one(&self.dropped_creates_left)
+    }
+
+    /// Takes one scripted token expiry, if any are left.
+    pub(crate) fn take_expired_token(&self) -> bool {
+        take_one(&self.expired_tokens_left)
     }
 
     /// The key, when replies echo it.
@@ -303,4 +370,13 @@ fn unix_ms_now() -> u64 {
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();
     u64::try_from(since.as_millis()).unwrap_or(0)
+}
+
+/// Decrements `counter` if it is above zero; whether it was.
+fn take_one(counter: &AtomicU32) -> bool {
+    counter
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+            left.checked_sub(1)
+        })
+        .is_ok()
 }

@@ -45,7 +45,10 @@ async fn a_token_refused_twice_is_unauthorized_after_two_requests() {
         .mount(&server)
         .await;
     let error = client(&server.uri()).task(&id()).await.unwrap_err();
-    assert!(matches!(error, VideoError::Unauthorized { .. }), "{error:?}");
+    assert!(
+        matches!(error, VideoError::Unauthorized { .. }),
+        "{error:?}"
+    );
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }
 

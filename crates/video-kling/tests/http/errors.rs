@@ -36,7 +36,8 @@ const TABLE: [(u16, i64); 22] = [
 ];
 
 fn answer(status: u16, code: i64) -> ResponseTemplate {
-    let body = json!({"code": code, "message": format!("kling says {code}"), "request_id": "req-7"});
+    let body =
+        json!({"code": code, "message": format!("kling says {code}"), "request_id": "req-7"});
     ResponseTemplate::new(status).set_body_json(body)
 }
 
@@ -62,8 +63,21 @@ fn expected_on_submit(code: i64, error: &VideoError) -> bool {
         1200 | 1201 => matches!(error, VideoError::InvalidRequest { .. }),
         1202 | 1203 => matches!(error, VideoError::Configuration { .. }),
         1300 | 1301 => matches!(error, VideoError::ContentRejected { .. }),
-        1302 => matches!(error, VideoError::RateLimited { scope: RateLimitScope::Requests, retry_after: Some(_), .. }),
-        1303 => matches!(error, VideoError::RateLimited { scope: RateLimitScope::Concurrency, .. }),
+        1302 => matches!(
+            error,
+            VideoError::RateLimited {
+                scope: RateLimitScope::Requests,
+                retry_after: Some(_),
+                ..
+            }
+        ),
+        1303 => matches!(
+            error,
+            VideoError::RateLimited {
+                scope: RateLimitScope::Concurrency,
+                ..
+            }
+        ),
         5000..=5002 => matches!(error, VideoError::UnknownOutcome { .. }),
         _ => false,
     }
@@ -77,14 +91,24 @@ async fn every_code_on_a_submission_is_a_refusal_or_an_unknown_outcome() {
             .submit(&VideoRequest::new("a fox"))
             .await
             .unwrap_err();
-        assert!(expected_on_submit(code, &error), "{status}/{code}: {error:?}");
+        assert!(
+            expected_on_submit(code, &error),
+            "{status}/{code}: {error:?}"
+        );
         let refused = !(5000..=5002).contains(&code);
-        assert_eq!(error.is_refused_submission(), refused, "{status}/{code}: {error:?}");
+        assert_eq!(
+            error.is_refused_submission(),
+            refused,
+            "{status}/{code}: {error:?}"
+        );
         let text = error.to_string();
         assert!(!text.contains(SECRET_KEY) && !text.contains(ACCESS_KEY));
         let requests = server.received_requests().await.unwrap().len();
         let expected = if matches!(code, 1003 | 1004) { 2 } else { 1 };
-        assert_eq!(requests, expected, "{status}/{code}: one attempt (a refused token: re-minted once)");
+        assert_eq!(
+            requests, expected,
+            "{status}/{code}: one attempt (a refused token: re-minted once)"
+        );
     }
 }
 
@@ -95,8 +119,16 @@ async fn every_code_on_a_query_is_classified() {
         let server = server_answering(status, code).await;
         let error = client(&server.uri()).task(&id).await.unwrap_err();
         let ok = match code {
-            1203 => matches!(&error, VideoError::NotFound { task_id } if task_id.as_str() == id.as_str()),
-            5000..=5002 => matches!(error, VideoError::Provider { retryable: true, .. }),
+            1203 => {
+                matches!(&error, VideoError::NotFound { task_id } if task_id.as_str() == id.as_str())
+            }
+            5000..=5002 => matches!(
+                error,
+                VideoError::Provider {
+                    retryable: true,
+                    ..
+                }
+            ),
             1302 | 1303 => error.is_retryable(),
             _ => !error.is_retryable(),
         };
@@ -111,10 +143,15 @@ async fn a_gateway_page_on_a_submission_may_have_created_a_task() {
         .respond_with(ResponseTemplate::new(502).set_body_string("<html>bad gateway</html>"))
         .mount(&server)
         .await;
-    let request = VideoRequest::builder("a fox").client_reference("vsdk-gateway").build();
+    let request = VideoRequest::builder("a fox")
+        .client_reference("vsdk-gateway")
+        .build();
     match client(&server.uri()).submit(&request).await {
         Err(VideoError::UnknownOutcome { attempt, .. }) => {
-            assert_eq!(attempt.request.client_reference.as_deref(), Some("vsdk-gateway"));
+            assert_eq!(
+                attempt.request.client_reference.as_deref(),
+                Some("vsdk-gateway")
+            );
         }
         other => panic!("{other:?}"),
     }

@@ -36,7 +36,10 @@ async fn a_text_submission_sends_the_fixture_and_gets_a_routed_task() {
     assert_eq!(task.id.route(), Some("text2video"));
     assert_eq!(task.status, TaskStatus::Submitted);
     let auth = &tokens(&server).await[0];
-    assert!(auth.starts_with("Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."), "{auth}");
+    assert!(
+        auth.starts_with("Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."),
+        "{auth}"
+    );
 }
 
 #[tokio::test]
@@ -51,8 +54,12 @@ async fn an_image_submission_goes_to_image2video() {
         .await;
     let request = VideoRequest::builder("Camera zooms out, the girl smiles")
         .images(
-            Image::url("https://p2-kling.klingai.com/kcdn/cdn-kcdn112452/kling-qa-test/multi-2.png"),
-            Image::url("https://p2-kling.klingai.com/kcdn/cdn-kcdn112452/kling-qa-test/multi-1.png"),
+            Image::url(
+                "https://p2-kling.klingai.com/kcdn/cdn-kcdn112452/kling-qa-test/multi-2.png",
+            ),
+            Image::url(
+                "https://p2-kling.klingai.com/kcdn/cdn-kcdn112452/kling-qa-test/multi-1.png",
+            ),
         )
         .negative_prompt("")
         .quality(Quality::High)
@@ -77,7 +84,10 @@ async fn every_query_fixture_is_read_under_its_route() {
     ];
     for (name, status) in cases {
         let server = MockServer::start().await;
-        let id = fixture_json(name)["data"]["task_id"].as_str().unwrap().to_owned();
+        let id = fixture_json(name)["data"]["task_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         Mock::given(method("GET"))
             .and(path(format!("/v1/videos/image2video/{id}")))
             .respond_with(reply(200, name))
@@ -90,7 +100,10 @@ async fn every_query_fixture_is_read_under_its_route() {
         assert_eq!(task.id, handle, "{name}: the handle keeps its route");
         if status == TaskStatus::Succeeded {
             let video = &task.videos[0];
-            assert!(video.url.contains("pkey=AAXUWmCwX5Kl7Tzi"), "byte-exact URL");
+            assert!(
+                video.url.contains("pkey=AAXUWmCwX5Kl7Tzi"),
+                "byte-exact URL"
+            );
             assert_eq!(video.duration_secs, Some(5.041));
             assert!(video.watermark_url.is_some());
             assert_eq!(task.usage.as_ref().unwrap().charged.as_deref(), Some("5"));

@@ -21,7 +21,11 @@ async fn the_query_path_finds_a_reference() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(task.id.as_str(), "871234567890123456", "the real task id, not the reference");
+    assert_eq!(
+        task.id.as_str(),
+        "871234567890123456",
+        "the real task id, not the reference"
+    );
     assert_eq!(task.id.route(), Some("image2video"));
     assert_eq!(task.client_reference.as_deref(), Some("order-2026-000126"));
     assert_eq!(task.status, TaskStatus::Succeeded);
