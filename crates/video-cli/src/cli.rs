@@ -13,7 +13,7 @@ Exit codes:
   3  authentication, quota, forbidden or configuration
   4  task failed or content rejected
   5  timed out waiting (the task goes on: `video resume` finishes it)
-  6  network, transient or unknown submission outcome
+  6  network, transient or unknown submission outcome (or one proven never created)
 130  interrupted (Ctrl-C; 143 for SIGTERM): the task goes on, `video resume` finishes it";
 
 /// Generate AI videos from a prompt. Every submission is journaled before it is sent, so a
@@ -21,7 +21,7 @@ Exit codes:
 #[derive(Debug, Parser)]
 #[command(name = "video", version, after_help = EXIT_CODES)]
 pub(crate) struct Cli {
-    /// Backend: `kling-dmx` or `mock` (default: the one provider configured in the
+    /// Backend: `kling`, `kling-dmx` or `mock` (default: the one provider configured in the
     /// environment, else the mock). `video providers` lists them.
     #[arg(long, global = true, value_name = "NAME")]
     pub(crate) provider: Option<String>,

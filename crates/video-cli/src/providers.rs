@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use video_core::{PollPolicy, VideoError, VideoProvider};
+use video_kling::KlingClientBuilder;
 use video_kling_dmx::KlingDmxClientBuilder;
 use video_mock::{MockClock, MockProvider};
 
@@ -41,7 +42,7 @@ pub(crate) struct ProviderSpec {
 pub(crate) const PROVIDERS: &[ProviderSpec] = &[
     ProviderSpec {
         name: video_kling_dmx::PROVIDER_NAME,
-        about: "Kling v2.6 text-to-video through the DMXAPI relay",
+        about: "Kling v2.6 through the DMXAPI relay: text- and image-to-video (image URLs only)",
         env: "DMXAPI_API_KEY (required), DMXAPI_BASE_URL (optional)",
         options: "any relay field, passed through (e.g. --option cfg_scale=0.5)",
         configured: video_kling_dmx::configured_in_env,
@@ -53,7 +54,29 @@ pub(crate) const PROVIDERS: &[ProviderSpec] = &[
             builder
                 .build()
                 .map(|client| Arc::new(client) as Arc<dyn VideoProvider>)
-                .map_err(in_cli_terms)
+                .map_err(|error| in_cli_terms(error, &DMX_TERMS))
+        },
+        policy: PollPolicy::default,
+        real: true,
+    },
+    ProviderSpec {
+        name: video_kling::PROVIDER_NAME,
+        about: "Kling's own API: text- and image-to-video (URLs or local files), lost replies \
+                recovered by reference",
+        env: "KLING_ACCESS_KEY + KLING_SECRET_KEY, or KLING_API_KEY; KLING_BASE_URL, KLING_MODEL \
+              (optional)",
+        options: "cfg_scale=0.5, camera_control={\"type\":\"simple\",...}, voice_list=[\"id\"], \
+                  watermark_info={\"enabled\":true}; other fields passed through",
+        configured: video_kling::configured_in_env,
+        build: || {
+            let mut builder = KlingClientBuilder::from_env();
+            if allow_insecure_http() {
+                builder = builder.allow_insecure_http(true);
+            }
+            builder
+                .build()
+                .map(|client| Arc::new(client) as Arc<dyn VideoProvider>)
+                .map_err(|error| in_cli_terms(error, &KLING_TERMS))
         },
         policy: PollPolicy::default,
         real: true,
@@ -91,20 +114,45 @@ fn allow_insecure_http() -> bool {
     ALLOW_INSECURE_HTTP.load(std::sync::atomic::Ordering::Relaxed)
 }
 
+/// How a provider's configuration errors read in the command's terms.
+struct CliTerms {
+    /// The start of the library's "missing credentials" message.
+    missing: &'static str,
+    /// What to say instead.
+    set_credentials: &'static str,
+    /// The variable allowing plain http.
+    insecure_env: &'static str,
+}
+
+const DMX_TERMS: CliTerms = CliTerms {
+    missing: "missing API key",
+    set_credentials: "missing API key: set DMXAPI_API_KEY (and DMXAPI_BASE_URL for another \
+                      relay host), or choose another provider with --provider",
+    insecure_env: "DMXAPI_ALLOW_INSECURE_HTTP",
+};
+
+const KLING_TERMS: CliTerms = CliTerms {
+    missing: "missing Kling credentials",
+    set_credentials: "missing Kling credentials: set KLING_ACCESS_KEY and KLING_SECRET_KEY, or \
+                      KLING_API_KEY (KLING_BASE_URL for another host), or choose another \
+                      provider with --provider",
+    insecure_env: "KLING_ALLOW_INSECURE_HTTP",
+};
+
 /// A provider's configuration error, said with the command's options and environment
 /// variables instead of a library's method names.
-fn in_cli_terms(error: VideoError) -> VideoError {
+fn in_cli_terms(error: VideoError, terms: &CliTerms) -> VideoError {
     let VideoError::Configuration { message } = &error else {
         return error;
     };
-    let message = if message.starts_with("missing API key") {
-        "missing API key: set DMXAPI_API_KEY (and DMXAPI_BASE_URL for another relay host), or \
-         choose another provider with --provider"
-            .to_owned()
+    let message = if message.starts_with(terms.missing) {
+        terms.set_credentials.to_owned()
     } else if message.contains("plain http") {
-        "refusing to send the API key over plain http to a non-loopback host: use an https \
-         base URL, or pass --allow-insecure-http (or set DMXAPI_ALLOW_INSECURE_HTTP=1)"
-            .to_owned()
+        format!(
+            "refusing to send credentials over plain http to a non-loopback host: use an https \
+             base URL, or pass --allow-insecure-http (or set {}=1)",
+            terms.insecure_env
+        )
     } else {
         return error;
     };
@@ -139,8 +187,9 @@ pub(crate) fn choose(flag: Option<&str>) -> Result<&'static ProviderSpec, VideoE
         [one] => Ok(one),
         [] => {
             eprintln!(
-                "notice: no provider is configured (kling-dmx needs DMXAPI_API_KEY); using the \
-                 mock provider (--provider mock)"
+                "notice: no provider is configured (kling-dmx needs DMXAPI_API_KEY; kling needs \
+                 KLING_ACCESS_KEY and KLING_SECRET_KEY, or KLING_API_KEY); using the mock \
+                 provider (--provider mock)"
             );
             find("mock")
         }

@@ -33,6 +33,14 @@ impl Scratch {
         self
     }
 
+    /// Points the binary at the fake's Kling front (access key pair).
+    pub fn kling(mut self, base_url: &str, access_key: &str, secret_key: &str) -> Self {
+        self.env.push(("KLING_BASE_URL".into(), base_url.into()));
+        self.env.push(("KLING_ACCESS_KEY".into(), access_key.into()));
+        self.env.push(("KLING_SECRET_KEY".into(), secret_key.into()));
+        self
+    }
+
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
@@ -48,6 +56,11 @@ impl Scratch {
             .current_dir(self.dir.path())
             .env_remove("DMXAPI_API_KEY")
             .env_remove("DMXAPI_BASE_URL")
+            .env_remove("KLING_ACCESS_KEY")
+            .env_remove("KLING_SECRET_KEY")
+            .env_remove("KLING_API_KEY")
+            .env_remove("KLING_BASE_URL")
+            .env_remove("KLING_MODEL")
             .env("VIDEO_JOURNAL", self.journal())
             .args(args);
         for (key, value) in &self.env {

@@ -11,10 +11,12 @@ use std::time::Duration;
 
 use clap::Parser;
 use video_fake::{
-    DEFAULT_FAIL_MARKER, DEFAULT_FAKE_KEY, FakeRelay, FakeRelayConfig, Faults, RateLimitFault,
+    DEFAULT_FAIL_MARKER, DEFAULT_FAKE_KEY, DEFAULT_KLING_ACCESS_KEY, DEFAULT_KLING_API_KEY,
+    DEFAULT_KLING_SECRET_KEY, FakeRelay, FakeRelayConfig, Faults, RateLimitFault,
 };
 
-/// A wire-compatible fake of the DMXAPI relay (Kling v2.6 text-to-video and image-to-video).
+/// A wire-compatible fake of the DMXAPI relay (`/v1/responses`) and of Kling's own API
+/// (`/v1/videos/*`), on one port.
 #[derive(Debug, Parser)]
 #[command(name = "dmx-fake", version)]
 struct Args {
@@ -93,6 +95,24 @@ struct Args {
     /// Prefix every task id with this text (e.g. `../../`), as a hostile relay might.
     #[arg(long, value_name = "TEXT")]
     task_id_prefix: Option<String>,
+    /// Create the first N submitted tasks but cut their replies off (a lost create reply).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    drop_first_creates: u32,
+    /// Refuse the next N Kling-front requests with 401/1004 (token expired).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    expire_tokens: u32,
+    /// The Kling front's access key (the JWT `iss`).
+    #[arg(long, default_value = DEFAULT_KLING_ACCESS_KEY)]
+    kling_access_key: String,
+    /// The Kling front's secret key (verifies JWTs).
+    #[arg(long, default_value = DEFAULT_KLING_SECRET_KEY)]
+    kling_secret_key: String,
+    /// The Kling front's API key.
+    #[arg(long, default_value = DEFAULT_KLING_API_KEY)]
+    kling_api_key: String,
+    /// Sign the Kling front's callbacks with this secret (`whsec_<base64>`).
+    #[arg(long, value_name = "SECRET")]
+    webhook_secret: Option<String>,
 }
 
 impl Args {
@@ -118,7 +138,15 @@ impl Args {
         faults.auth_page = self.auth_page.as_deref().and_then(|s| s.parse().ok());
         faults.unknown_submit_code = self.unknown_submit_code;
         faults.task_id_prefix = self.task_id_prefix.clone();
-        FakeRelayConfig::default()
+        faults.dropped_create_replies = self.drop_first_creates;
+        faults.expired_tokens = self.expire_tokens;
+        let mut config = FakeRelayConfig::default()
+            .with_kling_keys(self.kling_access_key.clone(), self.kling_secret_key.clone())
+            .with_kling_api_key(self.kling_api_key.clone());
+        if let Some(secret) = &self.webhook_secret {
+            config = config.with_webhook_secret(secret.clone());
+        }
+        config
             .with_port(self.port)
             .with_key(self.key.clone())
             .with_render_time(Duration::from_millis(self.render_ms))
@@ -137,8 +165,12 @@ async fn main() -> ExitCode {
         Ok(relay) => {
             println!("{}", relay.base_url());
             eprintln!(
-                "dmx-fake: key {:?}; counters at {}/debug/counters; Ctrl-C stops",
+                "dmx-fake: relay key {:?}; Kling access key {:?}, secret key {:?}, API key {:?}; \
+                 counters at {}/debug/counters; Ctrl-C stops",
                 relay.key(),
+                relay.kling_access_key(),
+                relay.kling_secret_key(),
+                relay.kling_api_key(),
                 relay.base_url()
             );
             relay.run_until_ctrl_c().await;
