@@ -2,13 +2,17 @@
 //!
 //! ```text
 //! cargo run --example quickstart                     # no key: the fake relay, real client
+//! cargo run --example quickstart -- --provider kling # Kling's own API (its fake, no key)
 //! cargo run --example quickstart -- --mock           # the in-process mock instead
 //! DMXAPI_API_KEY=sk-... cargo run --example quickstart -- --output fox.mp4
+//! KLING_ACCESS_KEY=... KLING_SECRET_KEY=... cargo run --example quickstart -- --provider kling
 //! ```
 //!
-//! With `DMXAPI_API_KEY` set it uses Kling v2.6 through DMXAPI (and `DMXAPI_BASE_URL` when
-//! set). Without a key it starts the fake relay in-process and runs the real HTTP client
-//! against it, so the default run exercises the real code path. Prints the task id the moment
+//! `--provider kling-dmx` (the default) uses Kling v2.6 through DMXAPI when `DMXAPI_API_KEY`
+//! is set; `--provider kling` uses Kling's own API when `KLING_ACCESS_KEY` and
+//! `KLING_SECRET_KEY` (or `KLING_API_KEY`) are set. Without credentials it starts the fake
+//! server in-process and runs the real HTTP client against it, so the default run exercises
+//! the real code path. Prints the task id the moment
 //! it is known, each status change and the saved path; on failure prints one line to stderr
 //! (with the task id if one was created) and exits 1.
 
@@ -21,6 +25,7 @@ use video_core::{
     Destination, Event, IfExists, Pipeline, PollPolicy, VideoError, VideoProvider, VideoRequest,
 };
 use video_fake::FakeRelay;
+use video_kling::KlingClient;
 use video_kling_dmx::{ENV_API_KEY, KlingDmxClient};
 use video_mock::MockProvider;
 
@@ -29,7 +34,8 @@ const PROMPT: &str = "a red fox running through fresh snow, golden hour, cinemat
 /// Command-line options.
 struct Options {
     output: PathBuf,
-    mock: bool,
+    /// `kling-dmx` (default), `kling` or `mock`.
+    provider: String,
 }
 
 #[tokio::main]
@@ -42,7 +48,7 @@ async fn main() -> ExitCode {
         }
     };
     // Keep the fake relay (if any) alive until the end.
-    let (provider, policy, _relay) = match backend(options.mock).await {
+    let (provider, policy, _relay) = match backend(&options.provider).await {
         Ok(backend) => backend,
         Err(error) => {
             eprintln!("error: {error}");
@@ -61,26 +67,43 @@ async fn main() -> ExitCode {
 
 type Backend = (Arc<dyn VideoProvider>, PollPolicy, Option<FakeRelay>);
 
-/// The real service with a key; else the fake relay (or the mock with `--mock`).
-async fn backend(mock: bool) -> Result<Backend, VideoError> {
-    if mock {
-        println!("backend: in-process mock");
-        let mock = MockProvider::builder()
-            .render_time(Duration::from_secs(2))
-            .build();
-        return Ok((Arc::new(mock), fast_policy(), None));
+/// The real service when its credentials are set; else its fake (or the mock).
+async fn backend(name: &str) -> Result<Backend, VideoError> {
+    match name {
+        "mock" => {
+            println!("backend: in-process mock");
+            let mock = MockProvider::builder()
+                .render_time(Duration::from_secs(2))
+                .build();
+            Ok((Arc::new(mock), fast_policy(), None))
+        }
+        "kling" if video_kling::configured_in_env() => {
+            let client = KlingClient::from_env()?;
+            println!("backend: Kling's own API at {}", client.base_url());
+            Ok((Arc::new(client), PollPolicy::default(), None))
+        }
+        "kling" => {
+            let (client, fake) = video_examples::fake_kling_client(Duration::from_secs(2)).await?;
+            println!(
+                "backend: the fake's Kling front at {} (no Kling credentials set), real HTTP client",
+                fake.base_url()
+            );
+            Ok((Arc::new(client), fast_policy(), Some(fake)))
+        }
+        _ if video_kling_dmx::configured_in_env() => {
+            let client = KlingDmxClient::from_env()?;
+            println!("backend: Kling v2.6 via DMXAPI at {}", client.endpoint());
+            Ok((Arc::new(client), PollPolicy::default(), None))
+        }
+        _ => {
+            let (client, relay) = video_examples::fake_relay_client(Duration::from_secs(2)).await?;
+            println!(
+                "backend: fake relay at {} (no {ENV_API_KEY} set), real HTTP client",
+                relay.base_url()
+            );
+            Ok((Arc::new(client), fast_policy(), Some(relay)))
+        }
     }
-    if video_kling_dmx::configured_in_env() {
-        let client = KlingDmxClient::from_env()?;
-        println!("backend: Kling v2.6 via DMXAPI at {}", client.endpoint());
-        return Ok((Arc::new(client), PollPolicy::default(), None));
-    }
-    let (client, relay) = video_examples::fake_relay_client(Duration::from_secs(2)).await?;
-    println!(
-        "backend: fake relay at {} (no {ENV_API_KEY} set), real HTTP client",
-        relay.base_url()
-    );
-    Ok((Arc::new(client), fast_policy(), Some(relay)))
 }
 
 /// Polls every 250 ms: the fake backends render in seconds, not minutes.
@@ -116,11 +139,12 @@ async fn run(
     Ok(())
 }
 
-/// `[--output PATH] [--mock]` (default output `quickstart.mp4`).
+/// `[--output PATH] [--provider kling-dmx|kling|mock] [--mock]` (default output
+/// `quickstart.mp4`).
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
     let mut options = Options {
         output: PathBuf::from("quickstart.mp4"),
-        mock: false,
+        provider: "kling-dmx".to_owned(),
     };
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -130,10 +154,19 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
                     .map(PathBuf::from)
                     .ok_or("--output needs a path")?;
             }
-            "--mock" => options.mock = true,
+            "--mock" => options.provider = "mock".to_owned(),
+            "--provider" => {
+                let name = args.next().ok_or("--provider needs a name")?;
+                if !matches!(name.as_str(), "kling-dmx" | "kling" | "mock") {
+                    return Err(format!(
+                        "unknown provider `{name}` (kling-dmx, kling, mock)"
+                    ));
+                }
+                options.provider = name;
+            }
             other => {
                 return Err(format!(
-                    "unknown argument `{other}` (expected --output PATH, --mock)"
+                    "unknown argument `{other}` (expected --output PATH, --provider NAME, --mock)"
                 ));
             }
         }

@@ -36,14 +36,23 @@ async fn kling_is_picked_from_the_environment_and_makes_a_playable_video() {
     let fake = start(Faults::default()).await;
     let scratch = scratch_for(&fake);
     let out = scratch
-        .run(&["--json", "generate", "a red fox in snow", "--output", "fox.mp4"])
+        .run(&[
+            "--json",
+            "generate",
+            "a red fox in snow",
+            "--output",
+            "fox.mp4",
+        ])
         .await;
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let report = json(&out);
     assert_eq!(report["provider"], "kling");
     assert_eq!(report["state"], "downloaded");
     assert!(is_playable_mp4(&scratch.path("fox.mp4")));
-    assert!(!stderr(&out).contains("notice:"), "only kling is configured");
+    assert!(
+        !stderr(&out).contains("notice:"),
+        "only kling is configured"
+    );
     assert_eq!(fake.counters().submissions_accepted, 1);
 }
 
@@ -69,7 +78,10 @@ async fn a_local_image_is_sent_inline_to_kling() {
     assert!(is_playable_mp4(&scratch.path("astronaut.mp4")));
     let counters = fake.counters();
     assert_eq!(counters.image_submissions, 1);
-    assert_eq!(counters.queries, counters.image_queries, "queried under image2video");
+    assert_eq!(
+        counters.queries, counters.image_queries,
+        "queried under image2video"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -89,7 +101,10 @@ async fn a_lost_create_reply_is_found_by_resume_with_exactly_one_create() {
     let resumed = json(&resumed);
     assert_eq!(resumed["tasks"][0]["state"], "downloaded", "{resumed}");
     assert!(resumed["tasks"][0]["task_id"].is_string());
-    assert!(is_playable_mp4(&scratch.path("fox.mp4")), "saved where generate would have");
+    assert!(
+        is_playable_mp4(&scratch.path("fox.mp4")),
+        "saved where generate would have"
+    );
     let counters = fake.counters();
     assert_eq!(counters.submissions_received, 1, "never resubmitted");
     assert_eq!(counters.submissions_accepted, 1, "exactly one create");
@@ -122,7 +137,11 @@ async fn a_submission_never_created_is_resubmitted_only_when_asked() {
     journal_unsent(&scratch).await;
 
     let early = scratch.run(&["--json", "resume"]).await;
-    assert_eq!(code(&early), 6, "within the grace period it stays unresolved");
+    assert_eq!(
+        code(&early),
+        6,
+        "within the grace period it stays unresolved"
+    );
     let early = json(&early);
     assert_eq!(early["tasks"][0]["state"], "unknown-outcome", "{early}");
 
@@ -133,14 +152,21 @@ async fn a_submission_never_created_is_resubmitted_only_when_asked() {
     let settled = json(&settled);
     assert_eq!(settled["tasks"][0]["state"], "not-created", "{settled}");
     assert_eq!(settled["tasks"][0]["error"]["kind"], "not_created");
-    assert_eq!(fake.counters().submissions_received, 0, "nothing resubmitted unasked");
+    assert_eq!(
+        fake.counters().submissions_received,
+        0,
+        "nothing resubmitted unasked"
+    );
 
     let resubmitted = scratch
         .run(&["--json", "resume", "--resubmit-unsent"])
         .await;
     assert_eq!(code(&resubmitted), 0, "{}", stderr(&resubmitted));
     let resubmitted = json(&resubmitted);
-    assert_eq!(resubmitted["tasks"][0]["state"], "downloaded", "{resubmitted}");
+    assert_eq!(
+        resubmitted["tasks"][0]["state"], "downloaded",
+        "{resubmitted}"
+    );
     assert!(is_playable_mp4(&scratch.path("heron.mp4")));
     assert_eq!(fake.counters().submissions_accepted, 1);
 }

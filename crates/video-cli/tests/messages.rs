@@ -76,9 +76,20 @@ async fn configuration_messages_name_the_commands_own_settings() {
         .await;
     assert_eq!(code(&unknown), 2);
     assert!(
-        stderr(&unknown).contains("kling-dmx, mock"),
+        stderr(&unknown).contains("kling-dmx, kling, mock"),
         "{}",
         stderr(&unknown)
+    );
+    let kling = scratch
+        .run(&["--provider", "kling", "generate", "a fox"])
+        .await;
+    assert_eq!(code(&kling), 3);
+    let text = stderr(&kling);
+    assert!(
+        text.contains("KLING_ACCESS_KEY")
+            && text.contains("KLING_API_KEY")
+            && !text.contains("Builder"),
+        "{text}"
     );
 }
 

@@ -36,8 +36,10 @@ impl Scratch {
     /// Points the binary at the fake's Kling front (access key pair).
     pub fn kling(mut self, base_url: &str, access_key: &str, secret_key: &str) -> Self {
         self.env.push(("KLING_BASE_URL".into(), base_url.into()));
-        self.env.push(("KLING_ACCESS_KEY".into(), access_key.into()));
-        self.env.push(("KLING_SECRET_KEY".into(), secret_key.into()));
+        self.env
+            .push(("KLING_ACCESS_KEY".into(), access_key.into()));
+        self.env
+            .push(("KLING_SECRET_KEY".into(), secret_key.into()));
         self
     }
 
