@@ -24,10 +24,10 @@ pub struct Capabilities {
     pub max_prompt_chars: usize,
     /// Longest negative prompt, in characters; 0 means negative prompts are not supported.
     pub max_negative_prompt_chars: usize,
-    /// Whether [`VideoProvider::long_wait`] is implemented.
+    /// Whether [`VideoProvider::long_wait`](crate::VideoProvider::long_wait) is implemented.
     pub long_wait: bool,
     /// Whether the provider sends a request's [client reference](crate::VideoRequest::client_reference)
-    /// with the submission and implements [`VideoProvider::find_by_reference`]: then an
+    /// with the submission and implements [`VideoProvider::find_by_reference`](crate::VideoProvider::find_by_reference): then an
     /// unknown submission outcome can be settled by looking the task up.
     pub lookup_by_reference: bool,
 }

@@ -77,6 +77,20 @@ pub enum Resumed {
 }
 
 impl Resumed {
+    /// What a pipeline run on `entry` (as it is now) came to.
+    fn of(entry: JournalEntry, result: Result<Generated, VideoError>) -> Self {
+        match result {
+            Ok(generated) => Self::Finished {
+                entry: Box::new(entry),
+                generated: Box::new(generated),
+            },
+            Err(error) => Self::Failed {
+                entry: Box::new(entry),
+                error,
+            },
+        }
+    }
+
     /// The entry concerned.
     pub fn entry(&self) -> &JournalEntry {
         match self {
@@ -201,16 +215,7 @@ impl<'a> Resume<'a> {
         let result = self.finish(&fresh).await;
         self.store.release(fresh.id).await?;
         let now = self.store.entry(fresh.id).await?.unwrap_or(fresh);
-        Ok(Some(match result {
-            Ok(generated) => Resumed::Finished {
-                entry: Box::new(now),
-                generated: Box::new(generated),
-            },
-            Err(error) => Resumed::Failed {
-                entry: Box::new(now),
-                error,
-            },
-        }))
+        Ok(Some(Resumed::of(now, result)))
     }
 
     async fn finish(&self, entry: &JournalEntry) -> Result<Generated, VideoError> {

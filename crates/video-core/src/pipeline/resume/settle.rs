@@ -104,15 +104,6 @@ impl Resume<'_> {
             .ok()
             .flatten()
             .unwrap_or(entry);
-        match result {
-            Ok(generated) => Resumed::Finished {
-                entry: Box::new(now),
-                generated: Box::new(generated),
-            },
-            Err(error) => Resumed::Failed {
-                entry: Box::new(now),
-                error,
-            },
-        }
+        Resumed::of(now, result)
     }
 }
