@@ -194,6 +194,9 @@ pub struct Faults {
     /// Refuse the next this many Kling-front requests with 401 / 1004 (token expired),
     /// whatever the token.
     pub expired_tokens: u32,
+    /// Hold each accepted submission's reply this long after the task is created (a window
+    /// in which to kill the client: the task exists, the client has not heard of it).
+    pub create_reply_delay: Duration,
 }
 
 impl Faults {
@@ -313,6 +316,13 @@ impl Faults {
     #[must_use]
     pub fn with_expired_tokens(mut self, count: u32) -> Self {
         self.expired_tokens = count;
+        self
+    }
+
+    /// Hold accepted submissions' replies for `delay` after creating the task.
+    #[must_use]
+    pub fn with_create_reply_delay(mut self, delay: Duration) -> Self {
+        self.create_reply_delay = delay;
         self
     }
 }

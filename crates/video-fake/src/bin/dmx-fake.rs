@@ -101,6 +101,9 @@ struct Args {
     /// Refuse the next N Kling-front requests with 401/1004 (token expired).
     #[arg(long, default_value_t = 0, value_name = "N")]
     expire_tokens: u32,
+    /// Hold each accepted submission's reply this long after creating the task.
+    #[arg(long, default_value_t = 0, value_name = "MS")]
+    create_reply_delay_ms: u64,
     /// The Kling front's access key (the JWT `iss`).
     #[arg(long, default_value = DEFAULT_KLING_ACCESS_KEY)]
     kling_access_key: String,
@@ -140,6 +143,7 @@ impl Args {
         faults.task_id_prefix = self.task_id_prefix.clone();
         faults.dropped_create_replies = self.drop_first_creates;
         faults.expired_tokens = self.expire_tokens;
+        faults.create_reply_delay = Duration::from_millis(self.create_reply_delay_ms);
         let mut config = FakeRelayConfig::default()
             .with_kling_keys(self.kling_access_key.clone(), self.kling_secret_key.clone())
             .with_kling_api_key(self.kling_api_key.clone());

@@ -64,10 +64,18 @@ pub(crate) async fn responses(
         .get("model")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    if SUBMIT_MODELS.contains(&model) {
-        submit(&state, &request, validate_submission)
-    } else if model == IMAGE_SUBMIT_MODEL {
-        submit(&state, &request, validate_image_submission)
+    if SUBMIT_MODELS.contains(&model) || model == IMAGE_SUBMIT_MODEL {
+        let validate = if model == IMAGE_SUBMIT_MODEL {
+            validate_image_submission
+        } else {
+            validate_submission
+        };
+        let response = submit(&state, &request, validate);
+        let delay = state.config.faults.create_reply_delay;
+        if !delay.is_zero() && response.status().is_success() {
+            tokio::time::sleep(delay).await;
+        }
+        response
     } else if model == QUERY_MODEL {
         query(&state, &request, TaskKind::Text)
     } else if model == IMAGE_QUERY_MODEL {

@@ -80,7 +80,12 @@ pub(crate) async fn create(
     if let Some(refusal) = refuse_submission(&state) {
         return refusal;
     }
-    accept(&state, kind, create)
+    let response = accept(&state, kind, create);
+    let delay = state.config.faults.create_reply_delay;
+    if !delay.is_zero() && response.status().is_success() {
+        tokio::time::sleep(delay).await;
+    }
+    response
 }
 
 /// Creates the task and answers Kling's create reply (cut off when a dropped reply is due).

@@ -1,0 +1,104 @@
+//! `video-worker`: serves the `VideoJob` workflow for one provider, configured from the same
+//! environment as the `video` command. Register its address with the Restate server, then
+//! submit jobs through the ingress (`docs/scale.md`).
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use restate_sdk::prelude::*;
+use video_restate::{Storage, VideoJob, provider_from_env};
+
+/// Serve the VideoJob workflow (Restate) for one provider.
+#[derive(Debug, Parser)]
+#[command(name = "video-worker", version)]
+struct Args {
+    /// `kling`, `kling-dmx` or `mock` (environment as for the `video` command).
+    #[arg(long, default_value = "kling")]
+    provider: String,
+    /// The address Restate reaches this worker at (HTTP/2 cleartext).
+    #[arg(long, default_value = "127.0.0.1:9080")]
+    listen: SocketAddr,
+    /// Where videos go: a folder, or a URL (`s3://bucket/prefix` with the `s3` feature).
+    #[arg(long, default_value = "videos")]
+    output: String,
+    /// The Restate ingress base URL the provider calls back (e.g. `http://127.0.0.1:8080`);
+    /// without it the worker only polls.
+    #[arg(long, value_name = "URL")]
+    callback_base: Option<String>,
+    /// Poll every N ms instead of the provider's default schedule (demos, tests).
+    #[arg(long, value_name = "MS")]
+    poll_ms: Option<u64>,
+    /// Allow plain http to non-loopback provider hosts.
+    #[arg(long)]
+    allow_insecure_http: bool,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+    let args = Args::parse();
+    let job = match build(&args) {
+        Ok(job) => job,
+        Err(error) => {
+            eprintln!("video-worker: {error}");
+            return ExitCode::from(3);
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(args.listen).await {
+        Ok(listener) => listener,
+        Err(error) => {
+            eprintln!("video-worker: cannot listen on {}: {error}", args.listen);
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("http://{}", args.listen);
+    eprintln!(
+        "video-worker: serving VideoJob ({}) at http://{}; register it: curl -X POST \
+         <admin>/deployments -H 'content-type: application/json' -d '{{\"uri\":\"http://{}\"}}'",
+        args.provider, args.listen, args.listen
+    );
+    HttpServer::new(Endpoint::builder().bind(job).build())
+        .serve_with_cancel(listener, shutdown())
+        .await;
+    ExitCode::SUCCESS
+}
+
+fn build(args: &Args) -> Result<VideoJob, video_core::VideoError> {
+    let (provider, mut policy) = provider_from_env(&args.provider, args.allow_insecure_http)?;
+    if let Some(millis) = args.poll_ms {
+        let interval = Duration::from_millis(millis);
+        policy = policy
+            .with_first_delay(interval)
+            .with_interval(interval, 1.0, interval);
+    }
+    let storage = Storage::from_location(&args.output)?;
+    let mut job = VideoJob::new(provider, policy, storage);
+    if let Some(base) = &args.callback_base {
+        job = job.with_callbacks_to(base.clone());
+    }
+    Ok(job)
+}
+
+/// SIGINT or SIGTERM.
+async fn shutdown() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(_) => return std::future::pending().await,
+            };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+}

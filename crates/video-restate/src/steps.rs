@@ -1,0 +1,109 @@
+//! The job's steps as plain async functions (each runs inside one `ctx.run`, so its result
+//! is journaled and a replay does not repeat it): submit or adopt, one query, one download.
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use restate_sdk::prelude::{HandlerError, HandlerResult, Json};
+use serde::{Deserialize, Serialize};
+use video_core::{Task, TaskId, Video, VideoError, VideoProvider, VideoRequest};
+
+use crate::errors::{terminal, to_handler};
+use crate::storage::{SavedObject, Storage};
+
+/// What the steps use.
+pub(crate) struct Steps {
+    pub(crate) provider: Arc<dyn VideoProvider>,
+    pub(crate) storage: Storage,
+}
+
+/// The submission step's result: the task, and when its reply arrived (Unix ms).
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct Submitted {
+    pub(crate) task: Task,
+    pub(crate) replied_at_ms: f64,
+}
+
+/// One query's result: a snapshot, or a retryable failure to note and wait past.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) enum Query {
+    Snapshot(Box<Task>),
+    Retry(String),
+}
+
+/// Unix time in milliseconds (fractional).
+pub(crate) fn now_ms() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |since| since.as_secs_f64() * 1000.0)
+}
+
+impl Steps {
+    /// Submits the request once, or adopts the task it already created.
+    ///
+    /// A provider that finds tasks by client reference is asked first, so a step replayed
+    /// after a crash (the request may have been sent) adopts the task instead of paying for
+    /// a second one; then an unknown outcome is simply retried (the retry looks up first,
+    /// and a provider refusing a duplicate reference cannot create two). Without lookup an
+    /// unknown outcome is final: never resubmitted. Refusals that prove no task exists (rate
+    /// and concurrency limits, a refused connection) are retried; other refusals are final.
+    pub(crate) async fn submit(&self, request: &VideoRequest) -> HandlerResult<Json<Submitted>> {
+        let provider = self.provider.as_ref();
+        let lookup = provider.capabilities().lookup_by_reference;
+        if lookup && let Some(task) = self.find(request).await? {
+            tracing::info!(task_id = %task.id, "adopted the task submitted earlier");
+            return Ok(submitted(task));
+        }
+        match provider.submit(request).await {
+            Ok(task) => Ok(submitted(task)),
+            Err(error) if error.is_unaccepted_submission() => Err(HandlerError::from(error)),
+            Err(error @ VideoError::UnknownOutcome { .. }) if lookup => {
+                Err(HandlerError::from(error))
+            }
+            Err(error) if lookup && is_duplicate(&error) => match self.find(request).await? {
+                Some(task) => Ok(submitted(task)),
+                None => Err(terminal(&error).into()),
+            },
+            Err(error) => Err(terminal(&error).into()),
+        }
+    }
+
+    /// The task under the request's reference, if the provider has one.
+    async fn find(&self, request: &VideoRequest) -> Result<Option<Task>, HandlerError> {
+        let Some(reference) = request.client_reference.as_deref() else {
+            return Ok(None);
+        };
+        self.provider
+            .find_by_reference(reference, request.mode())
+            .await
+            .map_err(to_handler)
+    }
+
+    /// One query; a retryable failure is a result (the wait goes on), a final one an error.
+    pub(crate) async fn query(&self, id: &TaskId) -> HandlerResult<Json<Query>> {
+        match self.provider.task(id).await {
+            Ok(task) => Ok(Json(Query::Snapshot(Box::new(task)))),
+            Err(error) if error.is_retryable() => Ok(Json(Query::Retry(error.to_string()))),
+            Err(error) => Err(terminal(&error.in_task(id)).into()),
+        }
+    }
+
+    /// Downloads one video into the storage as `name`.
+    pub(crate) async fn save(&self, video: &Video, name: &str) -> HandlerResult<Json<SavedObject>> {
+        let stream = self.provider.download(video).await.map_err(to_handler)?;
+        let saved = self.storage.save(name, stream).await.map_err(to_handler)?;
+        Ok(Json(saved))
+    }
+}
+
+fn submitted(task: Task) -> Json<Submitted> {
+    Json(Submitted {
+        task,
+        replied_at_ms: now_ms(),
+    })
+}
+
+/// A refusal naming the client reference: the provider already has a task under it.
+fn is_duplicate(error: &VideoError) -> bool {
+    matches!(error, VideoError::InvalidRequest { field, .. } if field == "client_reference")
+}

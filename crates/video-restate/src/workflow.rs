@@ -1,0 +1,295 @@
+//! [`VideoJob`]: the pipeline as a Restate workflow, keyed by the job id (also the
+//! submission's client reference). `run` submits once (a journaled step), waits on durable
+//! timers following the [`PollPolicy`] — woken early by a provider callback — and saves each
+//! video to the [`Storage`]; `status`, `cancel` and `callback` are shared handlers.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use restate_sdk::prelude::*;
+use video_core::{PollPolicy, TaskStatus, VideoProvider, VideoRequest, validate};
+
+use crate::errors::terminal;
+use crate::job::{JobRequest, JobResult, JobStatus, Phase};
+use crate::steps::{Query, Steps, Submitted};
+use crate::storage::{SavedObject, Storage};
+
+/// State key of the job's [`JobStatus`].
+const STATUS: &str = "status";
+/// Promise resolved by `cancel`.
+const CANCEL: &str = "cancel";
+/// How many callbacks can wake the wait early (later ones are ignored: the timers go on).
+const MAX_CALLBACKS: u32 = 16;
+
+/// The workflow: one job per key.
+pub struct VideoJob {
+    steps: Steps,
+    policy: PollPolicy,
+    callback_base: Option<String>,
+}
+
+impl VideoJob {
+    /// A workflow submitting to `provider`, waiting per `policy`, saving to `storage`.
+    pub fn new(provider: Arc<dyn VideoProvider>, policy: PollPolicy, storage: Storage) -> Self {
+        Self {
+            steps: Steps { provider, storage },
+            policy,
+            callback_base: None,
+        }
+    }
+
+    /// Asks the provider to call back (where it can) at `<ingress>/VideoJob/<job id>/callback`,
+    /// which wakes the wait at once instead of at the next timer.
+    #[must_use]
+    pub fn with_callbacks_to(mut self, ingress: impl Into<String>) -> Self {
+        self.callback_base = Some(ingress.into().trim_end_matches('/').to_owned());
+        self
+    }
+
+    /// The request as submitted: the job id as client reference, and the callback URL.
+    fn prepare(&self, key: &str, mut request: VideoRequest) -> VideoRequest {
+        request.client_reference = Some(key.to_owned());
+        let callbacks = self.steps.provider.capabilities().callbacks;
+        if let (Some(base), true, None) = (&self.callback_base, callbacks, &request.callback_url) {
+            request.callback_url = Some(format!("{base}/VideoJob/{key}/callback"));
+        }
+        request
+    }
+}
+
+impl std::fmt::Debug for VideoJob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VideoJob")
+            .field("provider", &self.steps.provider.name())
+            .field("storage", &self.steps.storage)
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
+    }
+}
+
+fn callback_promise(index: u32) -> String {
+    format!("callback-{index}")
+}
+
+/// A stable seed from the job id, so the jittered schedule is the same on every replay.
+fn seed_of(key: &str) -> u64 {
+    key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// What ended a wait between two queries.
+enum Wake {
+    Due,
+    Callback,
+    Cancelled,
+}
+
+#[restate_sdk::workflow]
+impl VideoJob {
+    /// Runs the job: submit (once), wait, save. Returns the saved videos; a refusal, a failed
+    /// task, a timeout or a cancellation ends it with a terminal error naming the task.
+    #[handler]
+    async fn run(
+        &self,
+        ctx: WorkflowContext<'_>,
+        Json(job): Json<JobRequest>,
+    ) -> HandlerResult<Json<JobResult>> {
+        let key = ctx.key().to_owned();
+        let request = self.prepare(&key, job.request);
+        let mut status = JobStatus {
+            phase: Phase::Submitting,
+            ..JobStatus::default()
+        };
+        ctx.set(STATUS, Json(status.clone()));
+        if let Err(error) = validate(&request, self.steps.provider.capabilities()) {
+            return Err(fail(&ctx, &mut status, terminal(&error)));
+        }
+        let submitted = submit(&ctx, &self.steps, &request).await;
+        let Json(Submitted {
+            task,
+            replied_at_ms,
+        }) = match submitted {
+            Ok(submitted) => submitted,
+            Err(error) => return Err(fail(&ctx, &mut status, error)),
+        };
+        let window = ctx
+            .run(|| async move { Ok(Json(crate::steps::now_ms() - replied_at_ms)) })
+            .name("submit-window")
+            .await?;
+        status.submit_window_ms = Some(window.0);
+        status.phase = Phase::Waiting;
+        status.task_id = Some(task.id.clone());
+        status.status = Some(task.status.clone());
+        ctx.set(STATUS, Json(status.clone()));
+        let task = self.wait(&ctx, &key, task, &mut status).await?;
+        if task.status != TaskStatus::Succeeded {
+            let error = terminal(&self.steps.provider.failure_error(&task));
+            return Err(fail(&ctx, &mut status, error));
+        }
+        status.phase = Phase::Downloading;
+        ctx.set(STATUS, Json(status.clone()));
+        for (index, video) in task.videos.iter().enumerate() {
+            let name = if index == 0 {
+                format!("{key}.mp4")
+            } else {
+                format!("{key}.{index}.mp4")
+            };
+            let saved = save(&ctx, &self.steps, video, &name).await;
+            match saved {
+                Ok(Json(saved)) => status.saved.push(saved),
+                Err(error) => return Err(fail(&ctx, &mut status, error)),
+            }
+            ctx.set(STATUS, Json(status.clone()));
+        }
+        status.phase = Phase::Succeeded;
+        ctx.set(STATUS, Json(status.clone()));
+        Ok(Json(JobResult {
+            task_id: task.id,
+            status: task.status,
+            videos: status.saved,
+            submit_window_ms: status.submit_window_ms,
+        }))
+    }
+
+    /// The job's state, from the workflow (no provider call).
+    #[handler]
+    async fn status(&self, ctx: SharedWorkflowContext<'_>) -> HandlerResult<Json<JobStatus>> {
+        let status = ctx.get::<Json<JobStatus>>(STATUS).await?;
+        Ok(Json(status.map(|json| json.0).unwrap_or_default()))
+    }
+
+    /// Stops the job: no more queries; it ends `cancelled`.
+    #[handler]
+    async fn cancel(&self, ctx: SharedWorkflowContext<'_>, reason: String) -> HandlerResult<()> {
+        if ctx.peek_promise::<String>(CANCEL).await?.is_none() {
+            ctx.resolve_promise::<String>(CANCEL, reason);
+        }
+        Ok(())
+    }
+
+    /// A provider's callback: wakes the wait for an immediate query (the body is a hint, not
+    /// trusted: the query decides).
+    #[handler]
+    async fn callback(&self, ctx: SharedWorkflowContext<'_>, body: Vec<u8>) -> HandlerResult<()> {
+        for index in 0..MAX_CALLBACKS {
+            let name = callback_promise(index);
+            if ctx.peek_promise::<String>(&name).await?.is_none() {
+                let size = body.len().to_string();
+                ctx.resolve_promise::<String>(&name, size);
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl VideoJob {
+    /// Waits on durable timers (and callbacks) until the task ends; each query is a step.
+    async fn wait(
+        &self,
+        ctx: &WorkflowContext<'_>,
+        key: &str,
+        mut task: video_core::Task,
+        status: &mut JobStatus,
+    ) -> Result<video_core::Task, HandlerError> {
+        let policy = self.policy.clone().with_seed(seed_of(key));
+        let mut delays = policy.delays();
+        let mut waited = Duration::ZERO;
+        let mut callbacks = 0;
+        while !task.is_terminal() {
+            let delay = delays.next().unwrap_or(policy.max_interval);
+            waited += delay;
+            if waited > policy.deadline {
+                let error = video_core::VideoError::WaitTimeout {
+                    task_id: task.id.clone(),
+                    last: Some(Box::new(task.clone())),
+                };
+                return Err(fail(ctx, status, terminal(&error)));
+            }
+            let callback = callback_promise(callbacks.min(MAX_CALLBACKS));
+            let wake = restate_sdk::select! {
+                done = ctx.sleep(delay) => { done?; Wake::Due },
+                _ = ctx.promise::<String>(&callback) => Wake::Callback,
+                _ = ctx.promise::<String>(CANCEL) => Wake::Cancelled,
+            };
+            match wake {
+                Wake::Cancelled => {
+                    status.phase = Phase::Cancelled;
+                    status.message = Some("cancelled".to_owned());
+                    ctx.set(STATUS, Json(status.clone()));
+                    let cancelled = TerminalError::new_with_code(
+                        409,
+                        format!("task {}: job cancelled", task.id),
+                    );
+                    return Err(cancelled.into());
+                }
+                Wake::Callback => callbacks += 1,
+                Wake::Due => {}
+            }
+            let steps = &self.steps;
+            let id = task.id.clone();
+            let query = ctx
+                .run(|| async move { steps.query(&id).await })
+                .name("query")
+                .await;
+            status.queries += 1;
+            match query {
+                Ok(Json(Query::Snapshot(snapshot))) => {
+                    task = *snapshot;
+                    status.status = Some(task.status.clone());
+                    status.message.clone_from(&task.status_message);
+                }
+                Ok(Json(Query::Retry(message))) => status.message = Some(message),
+                Err(error) => return Err(fail(ctx, status, error)),
+            }
+            ctx.set(STATUS, Json(status.clone()));
+        }
+        Ok(task)
+    }
+}
+
+/// The submission step (see [`Steps::submit`]), retried by Restate while no task can exist.
+async fn submit(
+    ctx: &WorkflowContext<'_>,
+    steps: &Steps,
+    request: &VideoRequest,
+) -> Result<Json<Submitted>, TerminalError> {
+    ctx.run(|| async move { steps.submit(request).await })
+        .name("submit")
+        .retry_policy(
+            RunRetryPolicy::new()
+                .initial_delay(Duration::from_secs(1))
+                .exponentiation_factor(2.0)
+                .max_delay(Duration::from_secs(60))
+                .max_attempts(30),
+        )
+        .await
+}
+
+/// One video to the storage, a step retried on retryable errors a few times.
+async fn save(
+    ctx: &WorkflowContext<'_>,
+    steps: &Steps,
+    video: &video_core::Video,
+    name: &str,
+) -> Result<Json<SavedObject>, TerminalError> {
+    ctx.run(|| async move { steps.save(video, name).await })
+        .name("download")
+        .retry_policy(
+            RunRetryPolicy::new()
+                .initial_delay(Duration::from_millis(500))
+                .exponentiation_factor(2.0)
+                .max_delay(Duration::from_secs(30))
+                .max_attempts(6),
+        )
+        .await
+}
+
+/// Records the failure in the job's status and hands the error back.
+fn fail(ctx: &WorkflowContext<'_>, status: &mut JobStatus, error: TerminalError) -> HandlerError {
+    status.phase = Phase::Failed;
+    status.message = Some(error.message().to_owned());
+    ctx.set(STATUS, Json(status.clone()));
+    error.into()
+}
