@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# A fleet on loopback: the pinned restate-server, the fake provider (Kling's API front), two
+# video-workers behind video-lb, N jobs submitted through the ingress; one worker is killed
+# with SIGKILL mid-run and restarted. Prints, as its last line:
+#   fleet: jobs=N finished=F submissions=S files_ok=K seconds=T
+# (S: the fake's count of accepted submissions; K: saved files whose SHA-256 matches the video
+# the fake serves for that task). Environment: N (default 200), RENDER_MS (5000),
+# POLL_MS (1000), PROFILE (release), BASE_PORT (18000).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+N="${N:-200}"
+RENDER_MS="${RENDER_MS:-5000}"
+POLL_MS="${POLL_MS:-1000}"
+PROFILE="${PROFILE:-release}"
+BASE_PORT="${BASE_PORT:-18000}"
+INGRESS=$((BASE_PORT + 80)) ADMIN=$((BASE_PORT + 70)) NODE=$((BASE_PORT + 22))
+FAKE=$((BASE_PORT + 87)) LB=$((BASE_PORT + 90)) WORKER_A=$((BASE_PORT + 91)) WORKER_B=$((BASE_PORT + 92))
+
+log() { printf 'fleet-demo: %s\n' "$*" >&2; }
+
+log "building video-worker, video-lb and dmx-fake ($PROFILE)"
+cargo build --quiet --profile "$PROFILE" -p video-restate -p video-fake
+bin="target/$PROFILE"
+[[ "$PROFILE" == dev ]] && bin=target/debug
+server="$(bash scripts/restate-server.sh)"
+
+work="$(mktemp -d /tmp/fleet.XXXXXX)"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+wait_http() { # url
+  for _ in $(seq 1 600); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done
+  log "timed out waiting for $1"; return 1
+}
+wait_port() { # port
+  for _ in $(seq 1 600); do (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
+  log "timed out waiting for port $1"; return 1
+}
+
+log "restate-server $("$server" --version | awk '{print $2}') on ingress :$INGRESS, admin :$ADMIN"
+RESTATE_BASE_DIR="$work/restate" RESTATE_NODE_NAME=fleet RESTATE_DISABLE_TELEMETRY=true \
+RESTATE_INGRESS__BIND_ADDRESS="127.0.0.1:$INGRESS" RESTATE_ADMIN__BIND_ADDRESS="127.0.0.1:$ADMIN" \
+RESTATE_BIND_ADDRESS="127.0.0.1:$NODE" \
+  "$server" --no-logo > "$work/restate.log" 2>&1 &
+pids+=($!)
+"$bin/dmx-fake" --port "$FAKE" --render-ms "$RENDER_MS" --video-bytes 65536 > "$work/fake.log" 2>&1 &
+pids+=($!)
+wait_http "http://127.0.0.1:$ADMIN/health"
+wait_http "http://127.0.0.1:$FAKE/debug/counters"
+
+export KLING_BASE_URL="http://127.0.0.1:$FAKE" KLING_ACCESS_KEY=ak-fake-kling KLING_SECRET_KEY=sk-fake-kling-secret
+mkdir -p "$work/videos"
+start_worker() { # port -> pid
+  "$bin/video-worker" --provider kling --listen "127.0.0.1:$1" --output "$work/videos" \
+    --poll-ms "$POLL_MS" > "$work/worker-$1.log" 2>&1 &
+  echo $!
+}
+pid_a="$(start_worker "$WORKER_A")"; pids+=("$pid_a")
+pid_b="$(start_worker "$WORKER_B")"; pids+=("$pid_b")
+"$bin/video-lb" --listen "127.0.0.1:$LB" --to "127.0.0.1:$WORKER_A" --to "127.0.0.1:$WORKER_B" \
+  > "$work/lb.log" 2>&1 &
+pids+=($!)
+wait_port "$WORKER_A"; wait_port "$WORKER_B"; wait_port "$LB"
+curl -sf -X POST "http://127.0.0.1:$ADMIN/deployments" -H 'content-type: application/json' \
+  -d "{\"uri\":\"http://127.0.0.1:$LB\"}" > /dev/null
+log "two workers behind video-lb :$LB, registered; submitting $N jobs"
+
+started=$(date +%s.%N)
+seq 1 "$N" | xargs -P 16 -I{} curl -sf -o /dev/null -X POST \
+  "http://127.0.0.1:$INGRESS/restate/send/VideoJob/job-{}/run" \
+  -H 'content-type: application/json' -d '{"prompt":"fleet video {}","duration_secs":5}' &
+submitter=$!
+
+# While jobs are still being submitted and created: kill worker A once about half the tasks
+# exist, restart it two seconds later.
+for _ in $(seq 1 600); do
+  accepted=$(curl -sf "http://127.0.0.1:$FAKE/debug/counters" | grep -o '"submissions_accepted":[0-9]*' | cut -d: -f2)
+  (( accepted >= N / 2 )) && break
+  sleep 0.1
+done
+log "SIGKILL worker A (pid $pid_a) with $accepted of $N tasks created"
+kill -9 "$pid_a"
+sleep 2
+pid_a="$(start_worker "$WORKER_A")"; pids+=("$pid_a")
+log "worker A restarted (pid $pid_a)"
+wait "$submitter"
+
+# Wait for every job (attach blocks until it ends), 16 at a time.
+seq 1 "$N" | xargs -P 16 -I{} sh -c \
+  "curl -s -m 600 -o '$work/out-{}.json' -w '%{http_code}\n' 'http://127.0.0.1:$INGRESS/restate/workflow/VideoJob/job-{}/attach'" \
+  > "$work/codes.txt"
+ended=$(date +%s.%N)
+
+finished=$(grep -c '^200$' "$work/codes.txt" || true)
+submissions=$(curl -sf "http://127.0.0.1:$FAKE/debug/counters" | grep -o '"submissions_accepted":[0-9]*' | cut -d: -f2)
+files_ok=0
+windows="$work/windows.txt"
+: > "$windows"
+for i in $(seq 1 "$N"); do
+  out="$work/out-$i.json"
+  read -r task location sha window < <(python3 - "$out" <<'PY' || true
+import json, sys
+try:
+    result = json.load(open(sys.argv[1]))
+    task = result["task_id"]["id"] if isinstance(result["task_id"], dict) else result["task_id"]
+    video = result["videos"][0]
+    print(task, video["location"], video["sha256"], result.get("submit_window_ms", ""))
+except Exception:
+    print("- - - -")
+PY
+)
+  [[ "$task" == - || -z "$task" ]] && continue
+  [[ -n "$window" && "$window" != - ]] && echo "$window" >> "$windows"
+  served=$(curl -sf "http://127.0.0.1:$FAKE/videos/$task.mp4" | sha256sum | cut -d' ' -f1)
+  saved=$(sha256sum "$location" 2>/dev/null | cut -d' ' -f1)
+  [[ "$served" == "$sha" && "$saved" == "$sha" ]] && files_ok=$((files_ok + 1))
+done
+seconds=$(python3 -c "print(round($ended - $started, 1))")
+python3 - "$windows" "$N" "$seconds" <<'PY' >&2
+import sys
+values = sorted(float(v) for v in open(sys.argv[1]) if v.strip())
+n, seconds = int(sys.argv[2]), float(sys.argv[3])
+print(f"fleet-demo: {n / seconds:.1f} jobs/s")
+if values:
+    pick = lambda q: values[min(len(values) - 1, int(q * len(values)))]
+    print(f"fleet-demo: submit window (reply → journaled) median {pick(0.5):.2f} ms, p99 {pick(0.99):.2f} ms, max {values[-1]:.2f} ms")
+PY
+echo "fleet: jobs=$N finished=$finished submissions=$submissions files_ok=$files_ok seconds=$seconds"
