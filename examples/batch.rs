@@ -52,7 +52,7 @@ async fn run(prompts: &[&str], render: Duration) -> Result<Vec<String>, VideoErr
                 ids.insert(job, task.id.clone());
             }
         });
-    let requests = prompts.iter().map(|p| VideoRequest::new(*p)).collect();
+    let requests: Vec<VideoRequest> = prompts.iter().map(|p| VideoRequest::new(*p)).collect();
     let mut lines = Vec::new();
     let mut results = pipeline.generate_all(requests, 3);
     while let Some((index, result)) = results.next().await {

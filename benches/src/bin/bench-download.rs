@@ -1,5 +1,6 @@
 //! Measure 3, SDK side: one large video (the fake relay's `--video-bytes`) saved with
-//! `download_to_file` into `dir`, its size checked, then deleted. Submits one task and waits
+//! `download_to_file` into `dir` (`--sha256 0`: without the hash), its size checked, then
+//! deleted. Submits one task and waits
 //! for it first; the throughput counts the download only.
 //!
 //! ```text
@@ -32,6 +33,8 @@ fn run() -> Result<(), String> {
     let key = args.string("key", "sk-fake-dmxapi-key");
     let video_bytes: u64 = args.number("video-bytes", 1 << 30)?;
     let dir = PathBuf::from(args.string("dir", "/tmp/video-bench-download"));
+    // `--sha256 0` turns the SHA-256 off (`SaveOptions::sha256(false)`); on by default.
+    let sha256 = args.number("sha256", 1_u8)? != 0;
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let client = KlingDmxClient::builder()
         .api_key(key)
@@ -54,7 +57,9 @@ fn run() -> Result<(), String> {
             &client,
             video,
             &path,
-            SaveOptions::new().if_exists(IfExists::Replace),
+            SaveOptions::new()
+                .if_exists(IfExists::Replace)
+                .sha256(sha256),
         )
         .await;
         let wall = started.elapsed().as_secs_f64();
@@ -65,6 +70,7 @@ fn run() -> Result<(), String> {
         emit(&json!({
             "measure": "download",
             "client": "sdk",
+            "sha256": sha256,
             "bytes": size,
             "errors": errors,
             "error": saved.err().map(|e| e.to_string()),

@@ -89,7 +89,7 @@ fn stream(args: &Args) -> Result<(), String> {
     let rt = runtime().map_err(|e| e.to_string())?;
     let started = Instant::now();
     let (ok, errors) = rt.block_on(async {
-        let requests = (0..tasks).map(bench_request).collect();
+        let requests = (0..tasks).map(bench_request);
         let results: Vec<_> = generate_all(&client, requests, &policy, tasks)
             .collect()
             .await;

@@ -41,7 +41,8 @@ pub use error::{RateLimitScope, SubmissionAttempt, VideoError};
 pub use ext::VideoProviderExt;
 pub use image::{DEFAULT_MAX_IMAGE_BYTES, Image, Mode, VideoInput};
 pub use pipeline::{
-    Destination, Event, Generated, Job, Observer, Pipeline, Submitted, generate, generate_all,
+    DEFAULT_MAX_DOWNLOADING, DEFAULT_MAX_QUERYING, DEFAULT_MAX_SUBMITTING, Destination, Event,
+    Generated, Job, Observer, Pipeline, Submitted, generate, generate_all,
 };
 pub use policy::{PollDelays, PollPolicy, RetryPolicy};
 pub use provider::{Capabilities, ImageCapabilities, VideoProvider};

@@ -236,18 +236,31 @@ impl PollPolicy {
     /// The pauses between queries, in order, jitter included (endless).
     pub fn delays(&self) -> PollDelays {
         PollDelays {
-            next: None,
-            policy: self.clone(),
+            next_ms: None,
+            first_delay_ms: millis_u32(self.first_delay),
+            interval_ms: millis_u32(self.interval),
+            max_interval_ms: millis_u32(self.max_interval),
+            multiplier: self.multiplier as f32,
             jitter: Jitter::new(self.jitter, self.seed),
         }
     }
 }
 
+/// A duration in whole milliseconds, saturating at `u32::MAX` (49 days).
+fn millis_u32(duration: Duration) -> u32 {
+    u32::try_from(duration.as_millis()).unwrap_or(u32::MAX)
+}
+
 /// The endless sequence of pauses a [`PollPolicy`] prescribes; see [`PollPolicy::delays`].
+/// Small on purpose (the schedule in milliseconds, not the whole policy): every waiting task
+/// holds one.
 #[derive(Debug, Clone)]
 pub struct PollDelays {
-    next: Option<Duration>,
-    policy: PollPolicy,
+    next_ms: Option<u32>,
+    first_delay_ms: u32,
+    interval_ms: u32,
+    max_interval_ms: u32,
+    multiplier: f32,
     jitter: Jitter,
 }
 
@@ -255,18 +268,23 @@ impl Iterator for PollDelays {
     type Item = Duration;
 
     fn next(&mut self) -> Option<Duration> {
-        let base = match self.next {
+        let base = match self.next_ms {
             None => {
-                self.next = Some(self.policy.interval);
-                self.policy.first_delay
+                self.next_ms = Some(self.interval_ms);
+                self.first_delay_ms
             }
             Some(current) => {
-                let grown = whole_millis(current.as_secs_f64() * self.policy.multiplier.max(1.0));
-                self.next = Some(grown.min(self.policy.max_interval));
+                let grown = (f64::from(current) * f64::from(self.multiplier.max(1.0))).round();
+                let grown = if grown >= f64::from(u32::MAX) {
+                    u32::MAX
+                } else {
+                    grown as u32
+                };
+                self.next_ms = Some(grown.min(self.max_interval_ms));
                 current
             }
         };
-        Some(self.jitter.apply(base))
+        Some(self.jitter.apply(Duration::from_millis(u64::from(base))))
     }
 }
 

@@ -99,12 +99,16 @@ pub(crate) struct Poller<'a> {
     delays: PollDelays,
     deadline: Instant,
     long_wait: bool,
-    pending: Option<Task>,
+    pending: Option<Box<Task>>,
     query_now: bool,
-    last: Option<Task>,
+    /// The last status seen (not the whole snapshot: every waiting task holds one).
+    last: Option<TaskStatus>,
     pause: Option<Duration>,
     done: bool,
     on_retry: Option<RetryHook<'a>>,
+    /// Queries start only with a permit: thousands of due tasks wait on this small future
+    /// instead of each holding a provider call that is itself waiting for a connection.
+    gate: Option<&'a tokio::sync::Semaphore>,
 }
 
 impl std::fmt::Debug for Poller<'_> {
@@ -127,7 +131,7 @@ impl<'a> Poller<'a> {
     ) -> Self {
         let (pending, query_now) = match start {
             Start::Existing => (None, true),
-            Start::Submitted(task) => (Some(*task), false),
+            Start::Submitted(task) => (Some(task), false),
         };
         Self {
             provider,
@@ -141,12 +145,24 @@ impl<'a> Poller<'a> {
             pause: None,
             done: false,
             on_retry: None,
+            gate: None,
         }
+    }
+
+    /// The task waited for.
+    pub(crate) fn id(&self) -> &TaskId {
+        &self.id
     }
 
     /// Reports each retried query error to `hook`.
     pub(crate) fn on_retry(mut self, hook: RetryHook<'a>) -> Self {
         self.on_retry = Some(hook);
+        self
+    }
+
+    /// Starts each query only with a permit of `gate`.
+    pub(crate) fn gated(mut self, gate: &'a tokio::sync::Semaphore) -> Self {
+        self.gate = Some(gate);
         self
     }
 
@@ -160,7 +176,10 @@ impl<'a> Poller<'a> {
     pub(crate) fn timeout(&self) -> VideoError {
         VideoError::WaitTimeout {
             task_id: self.id.clone(),
-            last: self.last.clone().map(Box::new),
+            last: self.last.clone().map(|status| {
+                let task = Task::new(self.id.clone(), status);
+                Box::new(task)
+            }),
         }
     }
 
@@ -170,7 +189,7 @@ impl<'a> Poller<'a> {
             return None;
         }
         if let Some(task) = self.pending.take()
-            && let Some(change) = self.observe(task)
+            && let Some(change) = self.observe(*task)
         {
             return Some(Ok(change));
         }
@@ -185,6 +204,10 @@ impl<'a> Poller<'a> {
                 self.done = true;
                 return Some(Err(self.timeout()));
             }
+            let _permit = match self.gate {
+                Some(gate) => gate.acquire().await.ok(),
+                None => None,
+            };
             let query = tokio::time::timeout_at(self.deadline, self.provider.task(&self.id));
             let Ok(answer) = query.await else {
                 self.done = true;
@@ -262,12 +285,11 @@ impl<'a> Poller<'a> {
 
     /// Records a snapshot; returns it when its status changed (or it is the first one).
     fn observe(&mut self, task: Task) -> Option<Task> {
-        let changed = self
-            .last
-            .as_ref()
-            .is_none_or(|last| last.status != task.status);
+        let changed = self.last.as_ref() != Some(&task.status);
         self.done = task.is_terminal();
-        self.last = Some(task.clone());
+        if changed {
+            self.last = Some(task.status.clone());
+        }
         changed.then_some(task)
     }
 }

@@ -179,10 +179,49 @@ async fn the_same_bytes_already_there_count_as_saved() {
         .await
         .unwrap();
     assert_eq!(first, again);
-    assert_eq!(
-        first.sha256,
-        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    assert_eq!(first.sha256.as_deref(), Some(ABC_SHA256));
+    assert_eq!(folder_entries(dir.path()), ["video.mp4"]);
+}
+
+const ABC_SHA256: &str = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+
+#[tokio::test]
+async fn without_the_hash_the_bytes_are_the_same_and_no_hash_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("video.mp4");
+    let options = SaveOptions::new().sha256(false);
+    let saved = save_to_file(chunks(vec![Ok(b"ab"), Ok(b"c")], Some(3)), &path, options)
+        .await
+        .unwrap();
+    assert_eq!((saved.bytes, saved.sha256), (3, None));
+    assert_eq!(std::fs::read(&path).unwrap(), b"abc");
+}
+
+#[tokio::test]
+async fn without_the_hash_a_file_in_the_way_is_still_compared_by_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("video.mp4");
+    std::fs::write(&path, b"abc").unwrap();
+    let same = save_to_file(
+        chunks(vec![Ok(b"abc")], Some(3)),
+        &path,
+        SaveOptions::new().sha256(false),
+    )
+    .await
+    .unwrap();
+    // Hashed only because a file of the same size had to be compared.
+    assert_eq!(same.sha256.as_deref(), Some(ABC_SHA256));
+    let different = save_to_file(
+        chunks(vec![Ok(b"xyz")], Some(3)),
+        &path,
+        SaveOptions::new().sha256(false),
+    )
+    .await;
+    assert!(
+        matches!(different, Err(VideoError::Io { .. })),
+        "{different:?}"
     );
+    assert_eq!(std::fs::read(&path).unwrap(), b"abc");
     assert_eq!(folder_entries(dir.path()), ["video.mp4"]);
 }
 

@@ -190,6 +190,23 @@ async fn generate_all_bounds_concurrency_and_keeps_going_after_a_failure() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn batch_streams_can_be_polled_without_pinning() {
+    let provider = Scripted::new().then_answer(task("t", TaskStatus::Succeeded));
+    let policy = policy();
+    // `next()` needs `Unpin`: both batch streams are, so callers need no `pin!`.
+    let mut plain = generate_all(&provider, vec![request()], &policy, 2);
+    let (index, result) = plain.next().await.expect("one result");
+    assert_eq!(index, 0);
+    assert_eq!(result.unwrap().status, TaskStatus::Succeeded);
+    let pipeline = Pipeline::new(&provider).policy(policy.clone());
+    let mut jobs = pipeline.generate_all((0..2).map(|_| request()), 2);
+    let mut seen = vec![jobs.next().await.unwrap().0, jobs.next().await.unwrap().0];
+    seen.sort_unstable();
+    assert_eq!(seen, vec![0, 1]);
+    assert!(jobs.next().await.is_none());
+}
+
+#[tokio::test(start_paused = true)]
 async fn retrying_wrapper_retries_queries_but_not_ambiguous_submits() {
     let inner = Scripted::new()
         .query_answers([

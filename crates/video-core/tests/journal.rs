@@ -57,7 +57,7 @@ async fn a_successful_generation_is_journaled_step_by_step() {
     assert_eq!(entry.videos.len(), 1);
     let record = entry.download_of(0).unwrap();
     assert_eq!(record.path, out);
-    assert_eq!(record.sha256, done.saved[0].sha256);
+    assert_eq!(Some(&record.sha256), done.saved[0].sha256.as_ref());
     assert_eq!(record.bytes, std::fs::metadata(&out).unwrap().len());
     assert_eq!(
         store.find_task(&done.task.id).await.unwrap().unwrap().id,

@@ -118,6 +118,8 @@ pub struct HttpClient {
 
 struct Inner {
     options: HttpOptions,
+    /// The `User-Agent` value, made once (not re-validated per request).
+    user_agent: HeaderValue,
     auth: Auth,
     api: reqwest::Client,
     download: reqwest::Client,
@@ -147,7 +149,7 @@ impl HttpClient {
         if options.downloads.window.is_zero() {
             return Err(config("the download throughput window must not be zero"));
         }
-        HeaderValue::from_str(&options.user_agent)
+        let user_agent = HeaderValue::from_str(&options.user_agent)
             .map_err(|_| config("the user agent is not a valid header value"))?;
         crate::tls::ensure_crypto_provider();
         let policy = UrlPolicy {
@@ -165,6 +167,7 @@ impl HttpClient {
                 permits: Arc::new(Semaphore::new(options.max_in_flight)),
                 download_permits: Arc::new(Semaphore::new(options.max_downloads_in_flight)),
                 options,
+                user_agent,
                 auth,
                 api,
                 download,
@@ -200,12 +203,13 @@ impl HttpClient {
     pub async fn call(&self, call: ApiCall<'_>) -> Result<Answer, VideoError> {
         let permit = self.acquire().await?;
         let started = Instant::now();
+        let api = call.url;
         let response = self
-            .request(&call)?
+            .request(call)?
             .send()
             .await
             .map_err(|error| transport_error(error, started))?;
-        check_not_redirected(&response, call.url)?;
+        check_not_redirected(&response, api)?;
         let status = response.status().as_u16();
         if response.status().is_success() && is_event_stream(response.headers()) {
             let max = self.inner.options.max_reply_bytes;
@@ -228,27 +232,21 @@ impl HttpClient {
         }))
     }
 
-    fn request(&self, call: &ApiCall<'_>) -> Result<reqwest::RequestBuilder, VideoError> {
-        let options = &self.inner.options;
-        let accept = if call.events {
-            "text/event-stream"
-        } else {
-            "application/json"
-        };
-        let mut request = self
-            .inner
+    fn request(&self, call: ApiCall<'_>) -> Result<reqwest::RequestBuilder, VideoError> {
+        const JSON: HeaderValue = HeaderValue::from_static("application/json");
+        const EVENTS: HeaderValue = HeaderValue::from_static("text/event-stream");
+        let inner = &self.inner;
+        let mut request = inner
             .api
-            .request(call.method.clone(), call.url.clone())
-            .header(ACCEPT, accept)
-            .header(USER_AGENT, options.user_agent.as_str())
-            .timeout(call.timeout.unwrap_or(options.request_timeout));
-        if let Some(value) = self.inner.auth.header()? {
+            .request(call.method, call.url.clone())
+            .header(ACCEPT, if call.events { EVENTS } else { JSON })
+            .header(USER_AGENT, inner.user_agent.clone())
+            .timeout(call.timeout.unwrap_or(inner.options.request_timeout));
+        if let Some(value) = inner.auth.header()? {
             request = request.header(AUTHORIZATION, value);
         }
-        if let Some(body) = &call.body {
-            request = request
-                .header(CONTENT_TYPE, "application/json")
-                .body(body.clone());
+        if let Some(body) = call.body {
+            request = request.header(CONTENT_TYPE, JSON).body(body);
         }
         Ok(request)
     }
@@ -343,13 +341,10 @@ fn check_not_redirected(response: &reqwest::Response, asked: &Url) -> Result<(),
 }
 
 fn is_event_stream(headers: &HeaderMap) -> bool {
-    headers
-        .get(CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| {
-            value
-                .trim()
-                .to_ascii_lowercase()
-                .starts_with("text/event-stream")
-        })
+    const EVENT_STREAM: &[u8] = b"text/event-stream";
+    headers.get(CONTENT_TYPE).is_some_and(|value| {
+        let value = value.as_bytes().trim_ascii_start();
+        value.len() >= EVENT_STREAM.len()
+            && value[..EVENT_STREAM.len()].eq_ignore_ascii_case(EVENT_STREAM)
+    })
 }

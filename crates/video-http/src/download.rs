@@ -71,7 +71,7 @@ pub async fn download(
             }
         };
         let status = response.status().as_u16();
-        tracing::Span::current().record("http_status", status);
+        crate::record_field("http_status", status);
         match status {
             200..=299 => {}
             403 | 404 | 410 => return Err(VideoError::LinkExpired { status }),
@@ -86,7 +86,7 @@ pub async fn download(
         }
         let length = response.content_length();
         if let Some(length) = length {
-            tracing::Span::current().record("content_length", length);
+            crate::record_field("content_length", length);
             if length > options.downloads.max_bytes {
                 return Err(too_large("video", options.downloads.max_bytes));
             }

@@ -49,3 +49,11 @@ pub use url_policy::{MAX_REDIRECTS, UrlPolicy, host_of, is_loopback, same_origin
 pub use reqwest;
 /// Re-exported so providers hold secrets in the same `secrecy` types.
 pub use secrecy;
+
+/// Records `value` as `field` of the current span — only when something listens at `INFO`
+/// or finer: looking the current span up costs more than the rest of a query's logging.
+pub fn record_field<V: tracing::Value>(field: &str, value: V) {
+    if tracing::level_enabled!(tracing::Level::INFO) {
+        tracing::Span::current().record(field, value);
+    }
+}

@@ -71,7 +71,7 @@ fn replace_bytes(body: Bytes, key: &[u8]) -> Bytes {
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(haystack, needle)
 }
 
 #[cfg(test)]

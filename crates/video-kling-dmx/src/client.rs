@@ -129,7 +129,7 @@ impl KlingDmxClient {
         let call = ApiCall::post(&self.inner.endpoint, body);
         match self.inner.http.call(call).await {
             Ok(Answer::Reply(reply)) => {
-                tracing::Span::current().record("http_status", reply.status);
+                video_http::record_field("http_status", reply.status);
                 Ok(reply)
             }
             Ok(Answer::Events(_)) => Err(submission_error(
@@ -215,11 +215,11 @@ impl KlingDmxClient {
         }
         let task = match inner.http.call(call).await? {
             Answer::Events(events) => {
-                tracing::Span::current().record("http_status", events.status);
+                video_http::record_field("http_status", events.status);
                 crate::sse::task_from_events(events, id, form.unfinished_is_running).await?
             }
             Answer::Reply(reply) => {
-                tracing::Span::current().record("http_status", reply.status);
+                video_http::record_field("http_status", reply.status);
                 let envelope = classify(
                     reply.status,
                     reply.retry_after,
@@ -232,7 +232,7 @@ impl KlingDmxClient {
             }
         };
         if let Some(request_id) = &task.request_id {
-            tracing::Span::current().record("request_id", request_id.as_str());
+            video_http::record_field("request_id", request_id.as_str());
         }
         Ok(with_asked_id(task, id))
     }

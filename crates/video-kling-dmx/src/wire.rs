@@ -5,7 +5,8 @@
 //! are tolerant: unknown fields are ignored, ids and numbers may come as JSON strings or
 //! numbers, and a `null` anywhere optional is the same as the field being absent.
 
-use serde::de::Error as _;
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 use video_kling_protocol::{TaskData, lenient};
@@ -126,7 +127,7 @@ pub(crate) struct Envelope {
     pub(crate) message: Option<String>,
     #[serde(default, deserialize_with = "lenient::string")]
     pub(crate) request_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient_data")]
+    #[serde(default, deserialize_with = "lenient::object")]
     pub(crate) data: Option<TaskData>,
     #[serde(default, deserialize_with = "lenient::object")]
     pub(crate) usage: Option<WireUsage>,
@@ -211,26 +212,53 @@ impl StreamResponse {
     }
 }
 
-/// `data`: an object must parse as a task; `null`, a list or a scalar count as absent.
-fn lenient_data<'de, D: Deserializer<'de>>(d: D) -> Result<Option<TaskData>, D::Error> {
-    match Option::<Value>::deserialize(d)? {
-        Some(value @ Value::Object(_)) => TaskData::deserialize(value)
-            .map(Some)
-            .map_err(D::Error::custom),
-        _ => Ok(None),
-    }
+/// `error`: an object, or a bare message string; anything else is absent. Read in one pass.
+fn lenient_error<'de, D: Deserializer<'de>>(d: D) -> Result<Option<RelayError>, D::Error> {
+    d.deserialize_any(ErrorVisitor)
 }
 
-/// `error`: an object, or a bare message string.
-fn lenient_error<'de, D: Deserializer<'de>>(d: D) -> Result<Option<RelayError>, D::Error> {
-    Ok(match Option::<Value>::deserialize(d)? {
-        Some(value @ Value::Object(_)) => RelayError::deserialize(value).ok(),
-        Some(Value::String(message)) => Some(RelayError {
-            message: Some(message),
+struct ErrorVisitor;
+
+impl<'de> Visitor<'de> for ErrorVisitor {
+    type Value = Option<RelayError>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an error object or message")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        RelayError::deserialize(MapAccessDeserializer::new(map)).map(Some)
+    }
+    fn visit_str<E>(self, message: &str) -> Result<Self::Value, E> {
+        Ok(Some(RelayError {
+            message: Some(message.to_owned()),
             ..RelayError::default()
-        }),
-        _ => None,
-    })
+        }))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, inner: D) -> Result<Self::Value, D::Error> {
+        inner.deserialize_any(self)
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
 }
 
 #[cfg(test)]

@@ -111,13 +111,15 @@ pub fn task_from_data(data: TaskData, request_id: Option<String>) -> Task {
         .task_info
         .and_then(|info| info.external_task_id)
         .filter(|id| !id.is_empty());
-    task.videos = data
+    let wire_videos = data
         .task_result
         .map(|result| result.videos)
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(video)
-        .collect();
+        .unwrap_or_default();
+    // Sized for what is kept (a collect in place would keep the wire list's allocation for
+    // as long as the task lives).
+    task.videos = Vec::with_capacity(wire_videos.len());
+    task.videos
+        .extend(wire_videos.into_iter().filter_map(video));
     let charged = data
         .final_unit_deduction
         .or_else(|| data.final_balance_deduction.and_then(|cash| cash.quota))

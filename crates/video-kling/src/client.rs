@@ -112,7 +112,7 @@ impl KlingClient {
                 ));
             }
         };
-        tracing::Span::current().record("http_status", reply.status);
+        video_http::record_field("http_status", reply.status);
         Ok(reply)
     }
 
@@ -208,7 +208,7 @@ impl VideoProvider for KlingClient {
             if task.client_reference.is_none() {
                 task.client_reference.clone_from(&request.client_reference);
             }
-            tracing::Span::current().record("task_id", task.id.as_str());
+            video_http::record_field("task_id", task.id.as_str());
             Ok(task)
         }
         .instrument(span)

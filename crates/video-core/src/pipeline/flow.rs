@@ -22,6 +22,9 @@ pub(super) struct Flow<'p, 'a> {
     index: usize,
     /// Where this job saves, when not the pipeline's destination.
     destination: Option<Destination>,
+    /// A batch's admission: held while submitting, released once the submission is settled
+    /// (so the next job is admitted while this one waits).
+    admission: std::sync::Mutex<Option<tokio::sync::OwnedSemaphorePermit>>,
 }
 
 impl<'p, 'a> Flow<'p, 'a> {
@@ -30,7 +33,25 @@ impl<'p, 'a> Flow<'p, 'a> {
             pipeline,
             index,
             destination: None,
+            admission: std::sync::Mutex::new(None),
         }
+    }
+
+    /// Holds `permit` until the submission is settled.
+    pub(super) fn with_admission(self, permit: Option<tokio::sync::OwnedSemaphorePermit>) -> Self {
+        *self
+            .admission
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = permit;
+        self
+    }
+
+    /// Lets the batch admit its next job.
+    fn release_admission(&self) {
+        self.admission
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
     }
 
     /// This job saves to `destination` (when given) instead of the pipeline's.
@@ -58,15 +79,46 @@ impl<'p, 'a> Flow<'p, 'a> {
     }
 
     /// Every step, submission to saved files.
+    ///
+    /// Each phase is boxed: a job waiting for its task keeps only the waiting state, not the
+    /// submission's (what many jobs in flight cost in memory).
     pub(super) async fn generate(&self, request: &VideoRequest) -> Result<Generated, VideoError> {
-        let (submitted, target) = self.submit_unreleased(request).await?;
-        let Submitted { task, entry } = submitted;
-        let id = task.id.clone();
+        let submitted = Box::pin(self.submit_unreleased(request)).await;
+        self.release_admission();
+        let (Submitted { task, entry }, target) = submitted?;
+        Box::pin(self.finish_submitted(Box::new(task), entry, target)).await
+    }
+
+    /// [`generate`](Self::generate) for a batch job that owns its request: the request is
+    /// freed as soon as the submission is settled (a waiting job keeps only what waiting needs).
+    pub(super) async fn generate_owned(
+        &self,
+        request: Box<VideoRequest>,
+    ) -> Result<Generated, VideoError> {
+        let submitted = Box::pin(self.submit_unreleased(&request)).await;
+        drop(request);
+        self.release_admission();
+        let (Submitted { task, entry }, target) = submitted?;
+        Box::pin(self.finish_submitted(Box::new(task), entry, target)).await
+    }
+
+    /// The rest of [`generate`](Self::generate) once the task is accepted. (Arguments and
+    /// values held across an await live in the future, and a job keeps this future from
+    /// submission to saved files: waiting and saving are boxed apart, so a waiting job holds
+    /// the waiting state and a finished one queued for a download slot holds its task.)
+    async fn finish_submitted(
+        &self,
+        task: Box<Task>,
+        entry: Option<EntryId>,
+        target: Option<Target>,
+    ) -> Result<Generated, VideoError> {
         let reference = task.client_reference.clone();
-        let result = self
-            .follow(Start::Submitted(Box::new(task)), &id, entry, target)
-            .await;
-        self.release(entry).await;
+        let id = task.id.clone();
+        let following = Box::pin(self.follow(Start::Submitted(task), id, entry, target));
+        let result = following.await.map(Box::new);
+        if entry.is_some() {
+            self.release(entry).await;
+        }
         result.map(|generated| generated.with_reference(reference))
     }
 
@@ -151,7 +203,9 @@ impl<'p, 'a> Flow<'p, 'a> {
     ) -> Result<Generated, VideoError> {
         let entry_id = self.claim(entry, id).await?;
         let target = entry.and_then(recorded_target);
-        let result = self.follow(Start::Existing, id, entry_id, target).await;
+        let result = self
+            .follow(Start::Existing, id.clone(), entry_id, target)
+            .await;
         self.release(entry_id).await;
         result
     }
@@ -163,7 +217,7 @@ impl<'p, 'a> Flow<'p, 'a> {
         entry: Option<&JournalEntry>,
     ) -> Result<Task, VideoError> {
         let entry_id = entry.map(|e| e.id);
-        self.wait(Start::Existing, id, entry_id).await
+        self.wait(Start::Existing, id.clone(), entry_id).await
     }
 
     /// Saves a finished task's videos.
@@ -198,47 +252,95 @@ impl<'p, 'a> Flow<'p, 'a> {
     pub(super) async fn follow(
         &self,
         start: Start,
-        id: &TaskId,
+        id: TaskId,
         entry: Option<EntryId>,
         target: Option<Target>,
     ) -> Result<Generated, VideoError> {
-        let task = self.wait(start, id, entry).await?;
-        let target = match target {
-            Some(target) => Some(target),
-            None => self.default_target(&task).map_err(|e| e.in_task(id))?,
-        };
-        let saved = match &target {
-            Some(target) => self.save(&task, target, entry).await?,
-            None => Vec::new(),
-        };
-        Ok(Generated { task, saved, entry })
+        // Each half boxed on its own: a waiting job holds the waiting state only, and a
+        // finished one (queued for a download slot) holds its task only.
+        let waiting = Box::pin(self.wait(start, id, entry));
+        let task = waiting.await?;
+        let saving = Box::pin(self.save_finished_task(Box::new(task), entry, target));
+        saving.await
     }
 
+    /// The saving half of [`follow`](Self::follow).
+    async fn save_finished_task(
+        &self,
+        task: Box<Task>,
+        entry: Option<EntryId>,
+        target: Option<Target>,
+    ) -> Result<Generated, VideoError> {
+        let target = match target {
+            Some(target) => Some(target),
+            None => self
+                .default_target(&task)
+                .map_err(|e| e.in_task(&task.id))?,
+        };
+        let saved = match &target {
+            Some(target) => {
+                // A slot first: jobs waiting to download hold a small wait, not a download.
+                let _slot = self.pipeline.downloading.acquire().await.ok();
+                let saving = Box::pin(self.save(&task, target, entry));
+                saving.await?
+            }
+            None => Vec::new(),
+        };
+        Ok(Generated {
+            task: *task,
+            saved,
+            entry,
+        })
+    }
+
+    /// Waits for task `id` (the poller owns the id: one copy per waiting job).
     async fn wait(
         &self,
         start: Start,
-        id: &TaskId,
+        id: TaskId,
         entry: Option<EntryId>,
     ) -> Result<Task, VideoError> {
         let pipeline = self.pipeline;
         let hook = |error: &VideoError, pause| self.emit(&Event::QueryRetry { error, pause });
         let mut skip_first = matches!(start, Start::Submitted(_));
-        let mut poller =
-            Poller::new(pipeline.provider, id.clone(), &pipeline.policy, start).on_retry(&hook);
-        while let Some(item) = poller.next_change().await {
-            let task = item.map_err(|error| error.in_task(id))?;
-            if !std::mem::take(&mut skip_first) {
-                self.emit(&Event::StatusChanged(&task));
-                self.record(entry, |e| e.apply_task(&task)).await;
-            }
-            if task.is_terminal() {
-                self.emit(&Event::Finished(&task));
-            }
-            if let Some(result) = outcome(pipeline.provider, task) {
-                return result.map_err(|error| error.in_task(id));
+        let mut poller = Poller::new(pipeline.provider, id, &pipeline.policy, start)
+            .on_retry(&hook)
+            .gated(&pipeline.querying);
+        loop {
+            // Scoped so the snapshot's storage is not held across the next await.
+            let task = {
+                let Some(item) = poller.next_change().await else {
+                    break;
+                };
+                item.map_err(|error| error.in_task(poller.id()))?
+            };
+            let report = !std::mem::take(&mut skip_first);
+            // Boxed (and bound first, so no temporary outlives the statement): the waiting
+            // state, held by every waiting job, stays the poller's.
+            let observing = Box::pin(self.observed(task, entry, report));
+            let outcome = observing.await;
+            if let Some(result) = outcome {
+                return result.map_err(|error| error.in_task(poller.id()));
             }
         }
         Err(poller.timeout())
+    }
+
+    /// Reports and records a changed snapshot; the job's outcome once the task ended.
+    async fn observed(
+        &self,
+        task: Task,
+        entry: Option<EntryId>,
+        report: bool,
+    ) -> Option<Result<Task, VideoError>> {
+        if report {
+            self.emit(&Event::StatusChanged(&task));
+            self.record(entry, |e| e.apply_task(&task)).await;
+        }
+        if task.is_terminal() {
+            self.emit(&Event::Finished(&task));
+        }
+        outcome(self.pipeline.provider, task)
     }
 
     /// Downloads each video to its file, recording each in the journal.
@@ -326,7 +428,7 @@ impl<'p, 'a> Flow<'p, 'a> {
             video.url.clone(),
             saved.path.clone(),
             saved.bytes,
-            saved.sha256.clone(),
+            saved.sha256.clone().unwrap_or_default(),
         );
         update_entry(store, entry, |e| e.apply_download(&record))
             .await
@@ -338,7 +440,7 @@ impl<'p, 'a> Flow<'p, 'a> {
                      to check the file is the same, and the file is left as it is)",
                     saved.path.display(),
                     saved.bytes,
-                    saved.sha256
+                    record.sha256
                 ),
                 source: Some(Box::new(error)),
             })

@@ -29,6 +29,8 @@ mod flow;
 mod recover;
 pub(crate) mod resume;
 
+use std::sync::Arc;
+
 use futures::{Stream, StreamExt};
 
 pub use destination::Destination;
@@ -58,11 +60,11 @@ pub struct Generated {
 impl Generated {
     /// Carries the submission's client reference onto the final snapshot (which a provider
     /// may not echo it in).
-    fn with_reference(mut self, reference: Option<String>) -> Self {
+    fn with_reference(mut self: Box<Self>, reference: Option<String>) -> Self {
         if self.task.client_reference.is_none() {
             self.task.client_reference = reference;
         }
-        self
+        *self
     }
 }
 
@@ -121,7 +123,24 @@ pub struct Pipeline<'a> {
     journal: Option<&'a dyn TaskStore>,
     destination: Option<Destination>,
     observer: Option<BoxedObserver<'a>>,
+    submitting: usize,
+    /// Queries in flight at once, over all of this pipeline's jobs.
+    querying: tokio::sync::Semaphore,
+    /// Downloads in flight at once, over all of this pipeline's jobs.
+    downloading: tokio::sync::Semaphore,
 }
+
+/// How many jobs of a batch submit at once unless told otherwise
+/// ([`Pipeline::max_submitting`]).
+pub const DEFAULT_MAX_SUBMITTING: usize = 64;
+
+/// How many status queries a pipeline has in flight at once unless told otherwise
+/// ([`Pipeline::max_querying`]).
+pub const DEFAULT_MAX_QUERYING: usize = 64;
+
+/// How many videos a pipeline downloads at once unless told otherwise
+/// ([`Pipeline::max_downloading`]).
+pub const DEFAULT_MAX_DOWNLOADING: usize = 8;
 
 impl<'a> Pipeline<'a> {
     /// A pipeline for `provider` with the default [`PollPolicy`], no journal, no saving and
@@ -133,6 +152,9 @@ impl<'a> Pipeline<'a> {
             journal: None,
             destination: None,
             observer: None,
+            submitting: DEFAULT_MAX_SUBMITTING,
+            querying: tokio::sync::Semaphore::new(DEFAULT_MAX_QUERYING),
+            downloading: tokio::sync::Semaphore::new(DEFAULT_MAX_DOWNLOADING),
         }
     }
 
@@ -171,6 +193,31 @@ impl<'a> Pipeline<'a> {
     /// Reports events to an [`Observer`].
     pub fn observer(self, observer: &'a dyn Observer) -> Self {
         self.on_event(move |event| observer.on_event(event))
+    }
+
+    /// At most `jobs` of a batch submit at once (default [`DEFAULT_MAX_SUBMITTING`]); a new
+    /// job is created only when a submission is settled, so a large batch does not hold
+    /// thousands of pending submissions at once.
+    pub fn max_submitting(mut self, jobs: usize) -> Self {
+        self.submitting = jobs.max(1);
+        self
+    }
+
+    /// At most `queries` status queries in flight at once over all jobs (default
+    /// [`DEFAULT_MAX_QUERYING`]). A due query past the limit waits for a slot before it is
+    /// built, so 100,000 waiting jobs hold 100,000 small waits, not 100,000 pending calls.
+    pub fn max_querying(mut self, queries: usize) -> Self {
+        self.querying = tokio::sync::Semaphore::new(queries.max(1));
+        self
+    }
+
+    /// At most `downloads` videos downloading at once over all jobs (default
+    /// [`DEFAULT_MAX_DOWNLOADING`]). A finished job waits for a slot before it opens the
+    /// video, so many tasks finishing together hold small waits, not open downloads and
+    /// their buffers.
+    pub fn max_downloading(mut self, downloads: usize) -> Self {
+        self.downloading = tokio::sync::Semaphore::new(downloads.max(1));
+        self
     }
 
     /// The provider.
@@ -284,16 +331,21 @@ impl<'a> Pipeline<'a> {
     /// completion order). One failure does not stop the others; events name their job's
     /// index ([`on_job_event`](Self::on_job_event)), so every task id is heard, failed ones
     /// included. Jobs are started as capacity frees.
-    pub fn generate_all<'s, J: Into<Job>>(
+    ///
+    /// `jobs` may be any iterator (a `Vec`, or a lazy `(0..n).map(...)`: then a request is
+    /// built only when its job is admitted). At most [`max_submitting`](Self::max_submitting)
+    /// jobs submit at once; the next job is created when a submission is settled.
+    pub fn generate_all<'s, I>(
         &'s self,
-        jobs: Vec<J>,
+        jobs: I,
         concurrency: usize,
-    ) -> impl Stream<Item = (usize, Result<Generated, VideoError>)> + Send + 's {
-        batch::run(
-            self,
-            jobs.into_iter().map(Into::into).collect(),
-            concurrency,
-        )
+    ) -> impl Stream<Item = (usize, Result<Generated, VideoError>)> + Send + 's
+    where
+        I: IntoIterator,
+        I::Item: Into<Job> + 's,
+        I::IntoIter: Send + 's,
+    {
+        batch::run(self, jobs.into_iter().map(Into::into), concurrency)
     }
 
     fn emit(&self, index: usize, event: &Event<'_>) {
@@ -311,6 +363,9 @@ impl std::fmt::Debug for Pipeline<'_> {
             .field("journal", &self.journal.is_some())
             .field("destination", &self.destination)
             .field("observer", &self.observer.is_some())
+            .field("submitting", &self.submitting)
+            .field("querying", &self.querying.available_permits())
+            .field("downloading", &self.downloading.available_permits())
             .finish()
     }
 }
@@ -345,17 +400,22 @@ pub async fn generate(
 /// Generates many videos with at most `concurrency` in progress at once, yielding each result
 /// with its index in `requests` as it finishes. See [`Pipeline::generate_all`] to journal,
 /// save or hear each task's id.
-pub fn generate_all<'a>(
+///
+/// `requests` may be any iterator; as with [`Pipeline::generate_all`], at most
+/// [`DEFAULT_MAX_SUBMITTING`] submit at once and a request is taken only when its job is
+/// admitted.
+pub fn generate_all<'a, I>(
     provider: &'a dyn VideoProvider,
-    requests: Vec<VideoRequest>,
+    requests: I,
     policy: &'a PollPolicy,
     concurrency: usize,
-) -> impl Stream<Item = (usize, Result<Task, VideoError>)> + Send + 'a {
-    futures::stream::iter(requests.into_iter().enumerate())
-        .map(move |(index, request)| async move {
-            let pipeline = Pipeline::new(provider).policy(policy.clone());
-            let result = Flow::new(&pipeline, index).generate(&request).await;
-            (index, result.map(|done| done.task))
-        })
-        .buffer_unordered(concurrency.max(1))
+) -> impl Stream<Item = (usize, Result<Task, VideoError>)> + Send + 'a
+where
+    I: IntoIterator<Item = VideoRequest>,
+    I::IntoIter: Send + 'a,
+{
+    let pipeline = Arc::new(Pipeline::new(provider).policy(policy.clone()));
+    let jobs = requests.into_iter().map(Job::new);
+    batch::run(pipeline, jobs, concurrency)
+        .map(|(index, result)| (index, result.map(|done| done.task)))
 }

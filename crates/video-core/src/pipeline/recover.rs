@@ -51,10 +51,15 @@ impl Flow<'_, '_> {
         let reference = task.client_reference.clone();
         let target = recorded_target(entry);
         let result = self
-            .follow(Start::Submitted(Box::new(task)), &id, entry_id, target)
+            .follow(
+                Start::Submitted(Box::new(task)),
+                id.clone(),
+                entry_id,
+                target,
+            )
             .await;
         self.release(entry_id).await;
-        result.map(|generated| generated.with_reference(reference))
+        result.map(|generated| Box::new(generated).with_reference(reference))
     }
 
     /// Submits the entry's request again (same client reference), then waits and saves. A

@@ -54,24 +54,15 @@ impl TempFile {
         &self.path
     }
 
-    /// Creates the file (it must not exist).
-    pub(super) async fn open(&self) -> Result<tokio::fs::File, VideoError> {
-        tokio::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&self.path)
-            .await
-            .map_err(io_error(&self.path))
-    }
-
     /// Moves the file to `target` as `if_exists` says; `bytes` and `sha256` describe it, to
-    /// recognise an identical file already there. Syncs the folder afterwards.
+    /// recognise an identical file already there (a missing `sha256` is computed from the
+    /// file when a file of the same size is in the way). Syncs the folder afterwards.
     pub(super) async fn place(
         mut self,
         target: &Path,
         if_exists: IfExists,
         bytes: u64,
-        sha256: &str,
+        sha256: &mut Option<String>,
     ) -> Result<Placed, VideoError> {
         let placed = match if_exists {
             IfExists::Replace => {
@@ -103,7 +94,7 @@ impl TempFile {
         &mut self,
         target: &Path,
         bytes: u64,
-        sha256: &str,
+        sha256: &mut Option<String>,
     ) -> Result<Placed, VideoError> {
         for n in 0..10_000_u32 {
             let candidate = numbered(target, n);
@@ -123,7 +114,7 @@ impl TempFile {
         &mut self,
         target: &Path,
         bytes: u64,
-        sha256: &str,
+        sha256: &mut Option<String>,
     ) -> Result<Option<Placed>, VideoError> {
         // A hard link never replaces an existing file, so no check-then-move race.
         match tokio::fs::hard_link(&self.path, target).await {
@@ -144,10 +135,18 @@ impl TempFile {
                 return Ok(Some(Placed::At(target.to_owned())));
             }
         }
-        if same_bytes(target, bytes, sha256).await {
-            return Ok(Some(Placed::AlreadyThere(target.to_owned())));
+        if !same_size(target, bytes).await {
+            return Ok(None);
         }
-        Ok(None)
+        if sha256.is_none() {
+            *sha256 = file_sha256(&self.path).await;
+        }
+        match (sha256.as_deref(), file_sha256(target).await) {
+            (Some(ours), Some(theirs)) if ours == theirs => {
+                Ok(Some(Placed::AlreadyThere(target.to_owned())))
+            }
+            _ => Ok(None),
+        }
     }
 }
 
@@ -175,27 +174,25 @@ fn numbered(target: &Path, n: u32) -> PathBuf {
     target.with_file_name(name)
 }
 
-/// Whether the regular file at `path` has exactly `bytes` bytes hashing to `sha256`.
-async fn same_bytes(path: &Path, bytes: u64, sha256: &str) -> bool {
-    let Ok(meta) = tokio::fs::metadata(path).await else {
-        return false;
-    };
-    if !meta.is_file() || meta.len() != bytes {
-        return false;
-    }
-    let Ok(mut file) = tokio::fs::File::open(path).await else {
-        return false;
-    };
+/// Whether `path` is a regular file of exactly `bytes` bytes.
+async fn same_size(path: &Path, bytes: u64) -> bool {
+    tokio::fs::metadata(path)
+        .await
+        .is_ok_and(|meta| meta.is_file() && meta.len() == bytes)
+}
+
+/// The SHA-256 of the file at `path`, lowercase hex; `None` when it cannot be read.
+async fn file_sha256(path: &Path) -> Option<String> {
+    let mut file = tokio::fs::File::open(path).await.ok()?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0_u8; 256 * 1024];
     loop {
-        match file.read(&mut buf).await {
-            Ok(0) => break,
-            Ok(n) => hasher.update(&buf[..n]),
-            Err(_) => return false,
+        match file.read(&mut buf).await.ok()? {
+            0 => break,
+            n => hasher.update(&buf[..n]),
         }
     }
-    hex(&hasher.finalize()) == sha256
+    Some(hex(&hasher.finalize()))
 }
 
 /// The folder `target` is in (`.` for a bare name).

@@ -1,0 +1,90 @@
+//! Measure 1, bare-client peer: the same `n` status queries as `bench-queries`, with a bare
+//! `reqwest` client (rustls, the same runtime) and the reply parsed into a
+//! `serde_json::Value` — no SDK. What the SDK spends above this is its overhead.
+//!
+//! ```text
+//! bench-bare-queries --base http://127.0.0.1:8787 --key sk-fake-dmxapi-key --n 20000
+//! ```
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use serde_json::{Value, json};
+use video_benches::{Args, cpu_seconds, emit, peak_rss_kib, runtime};
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("bench-bare-queries: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), String> {
+    let args = Args::from_env()?;
+    let base = args.string("base", "http://127.0.0.1:8787");
+    let key = args.string("key", "sk-fake-dmxapi-key");
+    let n: usize = args.number("n", 20_000)?;
+    let warmup: usize = args.number("warmup", 200)?;
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = reqwest::Client::builder()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let endpoint = format!("{}/v1/responses", base.trim_end_matches('/'));
+    let rt = runtime().map_err(|e| e.to_string())?;
+    rt.block_on(async {
+        let submit = json!({"model": "kling-v2-6-text2video", "input": "a fox", "duration": 5});
+        let reply: Value = post(&client, &endpoint, &key, &submit).await?;
+        let id = reply["data"]["task_id"]
+            .as_str()
+            .ok_or("no task id")?
+            .to_owned();
+        let query = json!({"model": "kling-text2video-get", "input": id});
+        for _ in 0..warmup {
+            post(&client, &endpoint, &key, &query).await?;
+        }
+        let mut errors = 0_usize;
+        let cpu_before = cpu_seconds();
+        let wall = Instant::now();
+        for _ in 0..n {
+            match post(&client, &endpoint, &key, &query).await {
+                Ok(reply) if reply["code"] == 0 => {}
+                _ => errors += 1,
+            }
+        }
+        let wall = wall.elapsed().as_secs_f64();
+        let cpu = cpu_seconds() - cpu_before;
+        emit(&json!({
+            "measure": "queries",
+            "client": "bare-reqwest",
+            "n": n,
+            "errors": errors,
+            "loop_cpu_s": cpu,
+            "loop_wall_s": wall,
+            "cpu_per_query_us": cpu / n.max(1) as f64 * 1e6,
+            "wall_per_query_us": wall / n.max(1) as f64 * 1e6,
+            "peak_rss_kib": peak_rss_kib(),
+        }));
+        Ok(())
+    })
+}
+
+/// One POST of `body`, its reply parsed into a `Value`.
+async fn post(
+    client: &reqwest::Client,
+    url: &str,
+    key: &str,
+    body: &Value,
+) -> Result<Value, String> {
+    let reply = client
+        .post(url)
+        .header("authorization", key)
+        .json(body)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let bytes = reply.bytes().await.map_err(|e| e.to_string())?;
+    serde_json::from_slice(&bytes).map_err(|e| e.to_string())
+}
