@@ -135,8 +135,11 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread")]
     async fn a_url_makes_a_video_and_a_local_file_is_refused_unsent() {
-        let folder = tempfile::tempdir().unwrap();
-        let output = folder.path().join("out.mp4");
+        // A folder of its own under the system's temporary directory (no `tempfile`: the
+        // examples' dev-dependencies are built with every example, the quickstart included).
+        let folder = std::env::temp_dir().join(format!("video-i2v-{}", std::process::id()));
+        std::fs::create_dir_all(&folder).unwrap();
+        let output = folder.join("out.mp4");
         let args = Args {
             first: FIRST_FRAME.to_owned(),
             last: Some("https://images.example.com/astronaut-gone.jpg".to_owned()),
@@ -146,14 +149,14 @@ mod tests {
         assert_eq!(saved, output);
         assert!(std::fs::metadata(&output).unwrap().len() > 0);
 
-        let png = folder.path().join("first.png");
+        let png = folder.join("first.png");
         let mut bytes = vec![0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13];
         bytes.extend_from_slice(b"IHDR\0\0\x04\0\0\0\x03\0\x08\x02\0\0\0");
         std::fs::write(&png, bytes).unwrap();
         let args = Args {
             first: png.display().to_string(),
             last: None,
-            output: folder.path().join("never.mp4"),
+            output: folder.join("never.mp4"),
         };
         match run(&args, Duration::from_millis(100), false).await {
             Err(VideoError::InvalidRequest { field, reason }) => {
@@ -162,5 +165,7 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+        assert!(!folder.join("never.mp4").exists());
+        std::fs::remove_dir_all(&folder).unwrap();
     }
 }

@@ -4,7 +4,8 @@
 //! ([`TaskData`], [`task_from_data`]), the reply envelope ([`Envelope`]), the business error
 //! codes and the [`video_core::VideoError`] each means ([`codes`]), which failure messages
 //! are content-policy rejections ([`failure_error`]), the callback body ([`parse_callback`])
-//! and webhook signatures ([`verify_webhook`]). Kling's own API (`video-kling`) and the
+//! webhook signatures ([`verify_webhook`]) and the HS256 tokens Kling's own API reads
+//! ([`jwt`]). Kling's own API (`video-kling`) and the
 //! DMXAPI relay (`video-kling-dmx`) both build on it; each keeps only what is true of its
 //! wire (endpoints, auth, request bodies, the relay's envelope and SSE text).
 //!
@@ -14,6 +15,7 @@ mod callback;
 pub mod codes;
 mod envelope;
 mod failure;
+pub mod jwt;
 pub mod lenient;
 mod options;
 mod task;

@@ -1,16 +1,14 @@
 //! Kling's credentials: an access key and secret key signing short-lived HS256 JWTs
 //! (`iss` = access key, `exp` = now + lifetime, `nbf` = now − 5 s), minted with
-//! `jwt-compact` and cached by `video-http`'s [`Auth`] until shortly before they expire; or a
+//! [`video_kling_protocol::jwt`] and cached by `video-http`'s [`Auth`] until shortly before they expire; or a
 //! static API key sent as `Bearer`.
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use jwt_compact::alg::{Hs256, Hs256Key};
-use jwt_compact::{AlgorithmExt, Claims, Header};
 use secrecy::{ExposeSecret, SecretString};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use video_core::VideoError;
 use video_http::{Auth, MintToken, RedactedSecret, Token};
 
@@ -64,7 +62,7 @@ impl fmt::Debug for Credentials {
 }
 
 /// The claims Kling reads, in the order its examples serialise them.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize)]
 struct KlingClaims {
     iss: String,
     exp: u64,
@@ -82,17 +80,16 @@ pub fn mint_jwt(
     now: u64,
     lifetime: Duration,
 ) -> Result<String, VideoError> {
-    let header = Header::empty().with_token_type("JWT");
-    let claims = Claims::new(KlingClaims {
+    let claims = KlingClaims {
         iss: access_key.to_owned(),
         exp: now.saturating_add(lifetime.as_secs()),
         nbf: now.saturating_sub(NOT_BEFORE_SKEW_SECS),
-    });
-    Hs256
-        .token(&header, &claims, &Hs256Key::new(secret_key.as_bytes()))
-        .map_err(|_| VideoError::Configuration {
+    };
+    video_kling_protocol::jwt::sign_hs256(&claims, secret_key.as_bytes()).map_err(|_| {
+        VideoError::Configuration {
             message: "could not encode the Kling JWT".to_owned(),
-        })
+        }
+    })
 }
 
 /// Mints Kling JWTs for [`Auth::minted`].

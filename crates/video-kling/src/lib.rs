@@ -4,7 +4,7 @@
 //! as a [`video_core::VideoProvider`].
 //!
 //! - **Auth**: an access key and secret key (each request carries an HS256 JWT, minted with
-//!   `jwt-compact`, cached, re-minted before it expires and once after Kling refuses one
+//!   `video_kling_protocol::jwt`, cached, re-minted before it expires and once after Kling refuses one
 //!   with 1003/1004), or a single API key (`Bearer`).
 //! - **Both modes**: text-to-video, and image-to-video from a URL or inline bytes (sent as raw
 //!   base64), with a last frame and voices where the model takes them. Kling's own options

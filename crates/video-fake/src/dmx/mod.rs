@@ -121,7 +121,8 @@ impl FakeRelay {
         }
     }
 
-    /// Serves until the process receives Ctrl-C (for the `dmx-fake` binary).
+    /// Serves until the process receives Ctrl-C (for the `dmx-fake` binary; feature `cli`).
+    #[cfg(feature = "cli")]
     pub async fn run_until_ctrl_c(self) {
         let _ = tokio::signal::ctrl_c().await;
         self.stop().await;

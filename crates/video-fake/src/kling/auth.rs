@@ -4,25 +4,18 @@
 
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
-use jwt_compact::alg::{Hs256, Hs256Key};
-use jwt_compact::{AlgorithmExt, UntrustedToken};
 use serde::Deserialize;
 
 use crate::engine::{AtomicCounters, Engine};
 use crate::replies::kling_error;
 
-/// The claims Kling reads.
-#[derive(Debug)]
+/// The claims Kling reads (`nbf` may be absent).
+#[derive(Debug, Deserialize)]
 struct Claims {
     iss: String,
     exp: u64,
+    #[serde(default)]
     nbf: u64,
-}
-
-/// The claim besides the standard `exp` and `nbf` (which `jwt-compact` reads itself).
-#[derive(Debug, Deserialize)]
-struct Issuer {
-    iss: String,
 }
 
 /// The 401 reply when the request's credentials are refused; `None` when accepted.
@@ -74,17 +67,7 @@ fn verdict(state: &Engine, headers: &HeaderMap) -> Result<(), (i64, String)> {
 
 /// The claims of `token` when its HS256 signature matches `secret`.
 fn verify_jwt(token: &str, secret: &str) -> Option<Claims> {
-    let untrusted = UntrustedToken::new(token).ok()?;
-    let key = Hs256Key::new(secret.as_bytes());
-    let token = Hs256.validator::<Issuer>(&key).validate(&untrusted).ok()?;
-    let claims = token.claims();
-    let exp = claims.expiration.map(|at| at.timestamp())?;
-    let nbf = claims.not_before.map_or(0, |at| at.timestamp());
-    Some(Claims {
-        iss: claims.custom.iss.clone(),
-        exp: u64::try_from(exp).ok()?,
-        nbf: u64::try_from(nbf).unwrap_or(0),
-    })
+    video_kling_protocol::jwt::verify_hs256(token, secret.as_bytes())
 }
 
 fn unix_seconds() -> u64 {

@@ -1,0 +1,64 @@
+"""Measure 1: CPU per status query, the SDK against a bare reqwest client and the Python
+clients. Runs interleave (sdk, bare, requests, httpx, sdk, ...) so drift hits all alike."""
+
+from .common import (BIN, CLIENT_CORE, K, KEY, N_QUERIES, PEERS, PY, QUICK, RELAY_CORE, Fake,
+                     fmt, log, m, measure, mib, ratio)
+
+# The SDK / bare ratio is the finest figure here: more runs for the two Rust clients (a
+# run of 10,000 queries takes about a second).
+K_RUST = max(K, 3 if QUICK else 7)
+
+
+def clients():
+    return {
+        "sdk": lambda base: [f"{BIN}/bench-queries", "--base", base, "--key", KEY,
+                             "--n", str(N_QUERIES)],
+        "bare": lambda base: [f"{BIN}/bench-bare-queries", "--base", base, "--key", KEY,
+                              "--n", str(N_QUERIES)],
+        "requests": lambda base: [PY, f"{PEERS}/requests_peer.py", "queries", "--base", base,
+                                  "--key", KEY, "--n", str(N_QUERIES)],
+        "httpx": lambda base: [PY, f"{PEERS}/httpx_peer.py", "queries", "--base", base,
+                               "--key", KEY, "--n", str(N_QUERIES)],
+    }
+
+
+def run():
+    log(f"measure 1: {N_QUERIES} status queries; {K_RUST} runs for the Rust clients, "
+        f"{K} for the Python ones")
+    cmds = clients()
+    runs = {name: [] for name in cmds}
+    for k in range(K_RUST):
+        for name, cmd in cmds.items():
+            if name in ("requests", "httpx") and k >= K:
+                continue
+            with Fake(render_ms=3_600_000, pin=RELAY_CORE) as fake:
+                result, cpu, wall, rss, rc = measure(cmd(fake.base), pin=CLIENT_CORE)
+            errors = result.get("errors", 1) + (rc != 0)
+            runs[name].append(dict(per_query=result.get("cpu_per_query_us"),
+                                   wall_per_query=result.get("wall_per_query_us"),
+                                   rss=rss, errors=errors))
+            log(f"  run {k + 1} {name}: {result.get('cpu_per_query_us', 0):.1f} µs CPU/query, "
+                f"{result.get('wall_per_query_us', 0):.1f} µs wall/query, errors {errors}")
+    return runs
+
+
+def report(table, q):
+    sdk, bare = m(q["sdk"], "per_query"), m(q["bare"], "per_query")
+    req, hx = m(q["requests"], "per_query"), m(q["httpx"], "per_query")
+    to_bare, to_req = ratio(sdk, bare), ratio(sdk, req)
+    table.row("1 per-query overhead", "client CPU per query (µs)", fmt(sdk),
+              f"bare reqwest {fmt(bare)} · requests {fmt(req)} · httpx {fmt(hx)}", "", None)
+    table.row("", "ratio SDK / bare reqwest + `Value`", fmt(to_bare, "×", 2), "", "≤ 1.1×",
+              None if to_bare is None else to_bare <= 1.1)
+    table.row("", "ratio SDK / requests", f"1/{fmt(ratio(req, sdk))}",
+              f"httpx 1/{fmt(ratio(hx, sdk))}", "≤ 1/20",
+              None if to_req is None else to_req <= 1 / 20)
+    table.row("", "wall per query (µs)", fmt(m(q["sdk"], "wall_per_query")),
+              f"bare {fmt(m(q['bare'], 'wall_per_query'))} · "
+              f"requests {fmt(m(q['requests'], 'wall_per_query'))} · "
+              f"httpx {fmt(m(q['httpx'], 'wall_per_query'))}", "", None)
+    table.row("", "peak RSS (MiB)", fmt(mib(m(q["sdk"], "rss"))),
+              f"bare {fmt(mib(m(q['bare'], 'rss')))} · "
+              f"requests {fmt(mib(m(q['requests'], 'rss')))} · "
+              f"httpx {fmt(mib(m(q['httpx'], 'rss')))}", "", None)
+    return sum(r["errors"] for runs in q.values() for r in runs)
