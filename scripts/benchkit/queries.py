@@ -1,7 +1,7 @@
 """Measure 1: CPU per status query, the SDK against a bare reqwest client and the Python
 clients. Runs interleave (sdk, bare, requests, httpx, sdk, ...) so drift hits all alike."""
 
-from .common import (BIN, CLIENT_CORE, K, KEY, N_QUERIES, PEERS, PY, QUICK, RELAY_CORE, Fake,
+from .common import (BIN, CLIENT_CORE, K, KEY, N_QUERIES, PEERS, PY, QUICK, RELAY_CORE, SPLIT, Fake,
                      fmt, log, m, measure, mib, ratio)
 
 # The SDK / bare ratio is the finest figure here: more runs for the two Rust clients (a
@@ -39,10 +39,29 @@ def run():
                                    rss=rss, errors=errors))
             log(f"  run {k + 1} {name}: {result.get('cpu_per_query_us', 0):.1f} µs CPU/query, "
                 f"{result.get('wall_per_query_us', 0):.1f} µs wall/query, errors {errors}")
+    runs["one-core"] = one_core(cmds)
+    return runs
+
+
+def one_core(cmds):
+    """Diagnostic: the relay and the client on the same core, so no reply needs a cross-core
+    wake-up (which this KVM guest charges to the woken client)."""
+    if not SPLIT:
+        return {}
+    pin = ("taskset", "-c", "0")
+    runs = {"sdk": [], "bare": [], "requests": []}
+    for k in range(K):
+        for name in runs:
+            with Fake(render_ms=3_600_000, pin=pin) as fake:
+                result, _, _, _, rc = measure(cmds[name](fake.base), pin=pin)
+            runs[name].append(dict(per_query=result.get("cpu_per_query_us")))
+            log(f"  run {k + 1} {name}, relay and client on one core: "
+                f"{result.get('cpu_per_query_us', 0):.1f} µs CPU/query")
     return runs
 
 
 def report(table, q):
+    one = q.pop("one-core")
     sdk, bare = m(q["sdk"], "per_query"), m(q["bare"], "per_query")
     req, hx = m(q["requests"], "per_query"), m(q["httpx"], "per_query")
     to_bare, to_req = ratio(sdk, bare), ratio(sdk, req)
@@ -61,4 +80,9 @@ def report(table, q):
               f"bare {fmt(mib(m(q['bare'], 'rss')))} · "
               f"requests {fmt(mib(m(q['requests'], 'rss')))} · "
               f"httpx {fmt(mib(m(q['httpx'], 'rss')))}", "", None)
+    if one:
+        o_sdk, o_bare, o_req = (m(one[n], "per_query") for n in ("sdk", "bare", "requests"))
+        table.row("", "diagnostic: relay and client on one core — CPU per query (µs)",
+                  fmt(o_sdk), f"bare {fmt(o_bare)} ({fmt(ratio(o_sdk, o_bare), '×', 2)}) · "
+                  f"requests {fmt(o_req)} (1/{fmt(ratio(o_req, o_sdk))})", "", None)
     return sum(r["errors"] for runs in q.values() for r in runs)

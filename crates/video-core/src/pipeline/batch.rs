@@ -1,7 +1,9 @@
 //! Many jobs through one pipeline: at most `concurrency` in progress, and at most the
 //! pipeline's [`max_submitting`](super::Pipeline::max_submitting) of them submitting. A job is
 //! created only when a submission slot frees, so a batch of 100,000 holds the jobs waiting for
-//! their tasks (small) and a bounded number of submissions, never 100,000 pending ones.
+//! their tasks (small) and a bounded number of submissions, never 100,000 pending ones; and
+//! a job is admitted only while fewer than eight finished jobs per download slot wait for
+//! one, so a batch that renders faster than it downloads does not pile up finished tasks.
 
 use std::ops::Deref;
 use std::sync::Arc;
@@ -10,6 +12,7 @@ use futures::{Stream, StreamExt};
 use tokio::sync::Semaphore;
 
 use super::flow::Flow;
+use super::slots::QUEUED_PER_SLOT;
 use super::{Destination, Generated, Job, Pipeline};
 use crate::error::VideoError;
 
@@ -25,11 +28,18 @@ where
 {
     let single_file = matches!(pipeline.destination, Some(Destination::File { .. }));
     let gate = Arc::new(Semaphore::new(pipeline.submitting.max(1)));
+    let queue_limit = pipeline.downloading.capacity() * QUEUED_PER_SLOT;
+    let admitting = pipeline.clone();
     futures::stream::iter(jobs.enumerate())
         .then(move |(index, job)| {
             let gate = Arc::clone(&gate);
+            let pipeline = admitting.clone();
             // Boxed so the stream stays `Unpin` (callers use `stream.next()` unpinned).
-            Box::pin(async move { (index, job, gate.acquire_owned().await.ok()) })
+            Box::pin(async move {
+                // Finished tasks queued for a download slot are not joined by more.
+                pipeline.downloading.until_queue_below(queue_limit).await;
+                (index, job, gate.acquire_owned().await.ok())
+            })
         })
         .map(move |(index, job, permit)| {
             let pipeline = pipeline.clone();

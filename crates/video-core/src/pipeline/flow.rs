@@ -280,7 +280,7 @@ impl<'p, 'a> Flow<'p, 'a> {
         let saved = match &target {
             Some(target) => {
                 // A slot first: jobs waiting to download hold a small wait, not a download.
-                let _slot = self.pipeline.downloading.acquire().await.ok();
+                let _slot = self.pipeline.downloading.acquire().await;
                 let saving = Box::pin(self.save(&task, target, entry));
                 saving.await?
             }

@@ -28,6 +28,7 @@ mod events;
 mod flow;
 mod recover;
 pub(crate) mod resume;
+mod slots;
 
 use std::sync::Arc;
 
@@ -127,7 +128,7 @@ pub struct Pipeline<'a> {
     /// Queries in flight at once, over all of this pipeline's jobs.
     querying: tokio::sync::Semaphore,
     /// Downloads in flight at once, over all of this pipeline's jobs.
-    downloading: tokio::sync::Semaphore,
+    downloading: slots::DownloadSlots,
 }
 
 /// How many jobs of a batch submit at once unless told otherwise
@@ -139,8 +140,10 @@ pub const DEFAULT_MAX_SUBMITTING: usize = 64;
 pub const DEFAULT_MAX_QUERYING: usize = 64;
 
 /// How many videos a pipeline downloads at once unless told otherwise
-/// ([`Pipeline::max_downloading`]).
-pub const DEFAULT_MAX_DOWNLOADING: usize = 8;
+/// ([`Pipeline::max_downloading`]). Each open download holds up to about 0.8 MiB of
+/// buffers; four connections fill most links (a CDN serves one at tens of MB/s), and on
+/// loopback eight were no faster than four. Raise it for a very fast link.
+pub const DEFAULT_MAX_DOWNLOADING: usize = 4;
 
 impl<'a> Pipeline<'a> {
     /// A pipeline for `provider` with the default [`PollPolicy`], no journal, no saving and
@@ -154,7 +157,7 @@ impl<'a> Pipeline<'a> {
             observer: None,
             submitting: DEFAULT_MAX_SUBMITTING,
             querying: tokio::sync::Semaphore::new(DEFAULT_MAX_QUERYING),
-            downloading: tokio::sync::Semaphore::new(DEFAULT_MAX_DOWNLOADING),
+            downloading: slots::DownloadSlots::new(DEFAULT_MAX_DOWNLOADING),
         }
     }
 
@@ -214,9 +217,11 @@ impl<'a> Pipeline<'a> {
     /// At most `downloads` videos downloading at once over all jobs (default
     /// [`DEFAULT_MAX_DOWNLOADING`]). A finished job waits for a slot before it opens the
     /// video, so many tasks finishing together hold small waits, not open downloads and
-    /// their buffers.
+    /// their buffers. A batch also stops admitting jobs while more than eight per slot are
+    /// queued, so a batch that finishes tasks faster than it downloads them does not pile
+    /// them up ([`generate_all`](Self::generate_all)).
     pub fn max_downloading(mut self, downloads: usize) -> Self {
-        self.downloading = tokio::sync::Semaphore::new(downloads.max(1));
+        self.downloading = slots::DownloadSlots::new(downloads);
         self
     }
 
@@ -334,7 +339,10 @@ impl<'a> Pipeline<'a> {
     ///
     /// `jobs` may be any iterator (a `Vec`, or a lazy `(0..n).map(...)`: then a request is
     /// built only when its job is admitted). At most [`max_submitting`](Self::max_submitting)
-    /// jobs submit at once; the next job is created when a submission is settled.
+    /// jobs submit at once; the next job is created when a submission is settled. When the
+    /// pipeline saves, a job is also admitted only while fewer than eight finished jobs per
+    /// download slot ([`max_downloading`](Self::max_downloading)) wait for one: submitting
+    /// faster than videos can be downloaded would only pile up finished tasks.
     pub fn generate_all<'s, I>(
         &'s self,
         jobs: I,
@@ -365,7 +373,7 @@ impl std::fmt::Debug for Pipeline<'_> {
             .field("observer", &self.observer.is_some())
             .field("submitting", &self.submitting)
             .field("querying", &self.querying.available_permits())
-            .field("downloading", &self.downloading.available_permits())
+            .field("downloading", &self.downloading.available())
             .finish()
     }
 }
