@@ -48,7 +48,8 @@ def main():
 
     print()
     print(f"Runs per client: {K} (measure 1, Rust clients: {queries.K_RUST}; measure 3: "
-          f"{download.K3}; measure 2b: {fleet.K_SCALE}; medians). Sizes: {N_QUERIES:,} queries; "
+          f"{download.K3}; measure 2b: {fleet.K_SCALE}; medians). Sizes: {queries.N_RUST:,} queries "
+          f"(Rust clients), {N_QUERIES:,} (Python); "
           f"{FLEET_TASKS:,} tasks x 256 KiB; {fleet.SMALL_TASKS:,} and {SCALE_TASKS:,} tasks x "
           f"16 KiB; one {BIG_BYTES >> 20} MiB video; videos written to {DIR}. Relay and client "
           f"on separate cores in measures 1 and 3: {'yes' if SPLIT else 'no'}.")

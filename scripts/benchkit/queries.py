@@ -4,17 +4,18 @@ clients. Runs interleave (sdk, bare, requests, httpx, sdk, ...) so drift hits al
 from .common import (BIN, CLIENT_CORE, K, KEY, N_QUERIES, PEERS, PY, QUICK, RELAY_CORE, SPLIT, Fake,
                      fmt, log, m, measure, mib, ratio)
 
-# The SDK / bare ratio is the finest figure here: more runs for the two Rust clients (a
-# run of 10,000 queries takes about a second).
-K_RUST = max(K, 3 if QUICK else 7)
+# The SDK / bare ratio is the finest figure here: more runs and more queries per run for the
+# two Rust clients (a run of 20,000 queries takes about two seconds).
+K_RUST = max(K, 3 if QUICK else 9)
+N_RUST = max(N_QUERIES, 20_000)
 
 
 def clients():
     return {
         "sdk": lambda base: [f"{BIN}/bench-queries", "--base", base, "--key", KEY,
-                             "--n", str(N_QUERIES)],
+                             "--n", str(N_RUST)],
         "bare": lambda base: [f"{BIN}/bench-bare-queries", "--base", base, "--key", KEY,
-                              "--n", str(N_QUERIES)],
+                              "--n", str(N_RUST)],
         "requests": lambda base: [PY, f"{PEERS}/requests_peer.py", "queries", "--base", base,
                                   "--key", KEY, "--n", str(N_QUERIES)],
         "httpx": lambda base: [PY, f"{PEERS}/httpx_peer.py", "queries", "--base", base,
@@ -23,8 +24,8 @@ def clients():
 
 
 def run():
-    log(f"measure 1: {N_QUERIES} status queries; {K_RUST} runs for the Rust clients, "
-        f"{K} for the Python ones")
+    log(f"measure 1: status queries, {N_RUST} x {K_RUST} runs for the Rust clients, "
+        f"{N_QUERIES} x {K} for the Python ones")
     cmds = clients()
     runs = {name: [] for name in cmds}
     for k in range(K_RUST):

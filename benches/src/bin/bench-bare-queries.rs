@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! bench-bare-queries --base http://127.0.0.1:8787 --key sk-fake-dmxapi-key --n 20000
+//! bench-bare-queries ... --timeout-s 60   # with a request timeout, as the SDK sets
 //! ```
 
 use std::process::ExitCode;
@@ -28,10 +29,15 @@ fn run() -> Result<(), String> {
     let key = args.string("key", "sk-fake-dmxapi-key");
     let n: usize = args.number("n", 20_000)?;
     let warmup: usize = args.number("warmup", 200)?;
+    // `--timeout-s N`: a whole-request timeout, as the SDK always sets (0, the default: none,
+    // the minimal client). A pending timer makes every park a timed `epoll_wait`.
+    let timeout_s: u64 = args.number("timeout-s", 0)?;
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let client = reqwest::Client::builder()
-        .build()
-        .map_err(|e| e.to_string())?;
+    let mut builder = reqwest::Client::builder();
+    if timeout_s > 0 {
+        builder = builder.timeout(std::time::Duration::from_secs(timeout_s));
+    }
+    let client = builder.build().map_err(|e| e.to_string())?;
     let endpoint = format!("{}/v1/responses", base.trim_end_matches('/'));
     let rt = runtime().map_err(|e| e.to_string())?;
     rt.block_on(async {
@@ -59,6 +65,7 @@ fn run() -> Result<(), String> {
         emit(&json!({
             "measure": "queries",
             "client": "bare-reqwest",
+            "timeout_s": timeout_s,
             "n": n,
             "errors": errors,
             "loop_cpu_s": cpu,
