@@ -47,7 +47,8 @@ def main():
     errors["polling"] = polling.report(table, p)
 
     print()
-    print(f"Runs per client: {K} (measure 1, Rust clients: {queries.K_RUST}; measure 3: "
+    print(f"Runs per client: {K} (measure 1, Rust clients: {queries.K_RUST}; measure 2, "
+          f"Python peers: {fleet.K_PEERS}; measure 3: "
           f"{download.K3}; measure 2b: {fleet.K_SCALE}; medians). Sizes: {queries.N_RUST:,} queries "
           f"(Rust clients), {N_QUERIES:,} (Python); "
           f"{FLEET_TASKS:,} tasks x 256 KiB; {fleet.SMALL_TASKS:,} and {SCALE_TASKS:,} tasks x "

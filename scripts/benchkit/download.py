@@ -1,5 +1,6 @@
-"""Measure 3: one large download, the SDK (with its SHA-256, the default, and without)
-against `curl -o`, each from a fresh relay; the client on its own core."""
+"""Measure 3: one large download, the SDK (`download_to_file`'s default, and with the SHA-256
+the pipeline computes) against `curl -o`, each from a fresh relay; the client on its own
+core."""
 
 import os
 import time
@@ -40,9 +41,9 @@ def curl_run():
 
 def run():
     log(f"measure 3: one {BIG_BYTES >> 20} MiB download, {K3} runs per client")
-    runs = {"sdk": [], "sdk-nohash": [], "curl": []}
+    runs = {"sdk": [], "sdk-sha256": [], "curl": []}
     for k in range(K3):
-        for name, one in (("sdk", lambda: sdk_run(True)), ("sdk-nohash", lambda: sdk_run(False)),
+        for name, one in (("sdk", lambda: sdk_run(False)), ("sdk-sha256", lambda: sdk_run(True)),
                           ("curl", curl_run)):
             r = one()
             runs[name].append(r)
@@ -54,15 +55,19 @@ def run():
 def report(table, d):
     curl_t = m(d["curl"], "mibs")
     first = True
-    for name, label in (("sdk", "SDK (SHA-256 on, the default)"),
-                        ("sdk-nohash", "SDK, `SaveOptions::sha256(false)`")):
+    for name, label in (("sdk", "SDK, `download_to_file` default"),
+                        ("sdk-sha256", "SDK with SHA-256 (`sha256(true)`, as the pipeline)")):
         rss, t = mib(m(d[name], "rss")), m(d[name], "mibs")
         r = ratio(t, curl_t)
+        # The targets are the default's; the hashed row shows what the hash costs.
         table.row(f"3 one {BIG_BYTES >> 20} MiB download" if first else "",
-                  f"{label}: throughput (MiB/s) · ratio to curl", f"{fmt(t, digits=0)} · {fmt(r, '×', 2)}",
-                  f"curl -o {fmt(curl_t, digits=0)}", "≥ 1.0× curl", None if r is None else r >= 1.0)
+                  f"{label}: throughput (MiB/s) · ratio to curl",
+                  f"{fmt(t, digits=0)} · {fmt(r, '×', 2)}", f"curl -o {fmt(curl_t, digits=0)}",
+                  "≥ 1.0× curl" if first else "",
+                  (None if r is None else r >= 1.0) if first else None)
         table.row("", f"{label}: peak RSS (MiB)", fmt(rss),
-                  f"curl {fmt(mib(m(d['curl'], 'rss')))}", "≤ 8 MiB", rss <= 8)
+                  f"curl {fmt(mib(m(d['curl'], 'rss')))}", "≤ 8 MiB" if first else "",
+                  rss <= 8 if first else None)
         table.row("", f"{label}: client CPU during the download (s)",
                   fmt(m(d[name], "cpu"), digits=2),
                   f"curl {fmt(m(d['curl'], 'cpu'), digits=2)} (whole process)", "", None)

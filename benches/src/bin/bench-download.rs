@@ -1,5 +1,6 @@
 //! Measure 3, SDK side: one large video (the fake relay's `--video-bytes`) saved with
-//! `download_to_file` into `dir` (`--sha256 0`: without the hash), its size checked, then
+//! `download_to_file` into `dir` (`--sha256 1`: with the hash, as the pipeline saves), its
+//! size checked, then
 //! deleted. Submits one task and waits
 //! for it first; the throughput counts the download only.
 //!
@@ -33,8 +34,9 @@ fn run() -> Result<(), String> {
     let key = args.string("key", "sk-fake-dmxapi-key");
     let video_bytes: u64 = args.number("video-bytes", 1 << 30)?;
     let dir = PathBuf::from(args.string("dir", "/tmp/video-bench-download"));
-    // `--sha256 0` turns the SHA-256 off (`SaveOptions::sha256(false)`); on by default.
-    let sha256 = args.number("sha256", 1_u8)? != 0;
+    // `--sha256 1` computes the SHA-256 too (`SaveOptions::sha256(true)`, as the pipeline
+    // does); off by default, as `download_to_file`'s default.
+    let sha256 = args.number("sha256", 0_u8)? != 0;
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let client = KlingDmxClient::builder()
         .api_key(key)

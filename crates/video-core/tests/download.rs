@@ -172,10 +172,11 @@ async fn an_existing_file_is_replaced_only_when_allowed() {
 async fn the_same_bytes_already_there_count_as_saved() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("video.mp4");
-    let first = save_to_file(chunks(vec![Ok(b"abc")], Some(3)), &path, SaveOptions::new())
+    let hashed = || SaveOptions::new().sha256(true);
+    let first = save_to_file(chunks(vec![Ok(b"abc")], Some(3)), &path, hashed())
         .await
         .unwrap();
-    let again = save_to_file(chunks(vec![Ok(b"abc")], Some(3)), &path, SaveOptions::new())
+    let again = save_to_file(chunks(vec![Ok(b"abc")], Some(3)), &path, hashed())
         .await
         .unwrap();
     assert_eq!(first, again);
@@ -186,15 +187,26 @@ async fn the_same_bytes_already_there_count_as_saved() {
 const ABC_SHA256: &str = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
 
 #[tokio::test]
-async fn without_the_hash_the_bytes_are_the_same_and_no_hash_is_reported() {
+async fn the_hash_is_computed_only_when_asked_for_and_the_bytes_are_the_same() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("video.mp4");
-    let options = SaveOptions::new().sha256(false);
-    let saved = save_to_file(chunks(vec![Ok(b"ab"), Ok(b"c")], Some(3)), &path, options)
-        .await
-        .unwrap();
+    // The default: no hash, as `curl -o`.
+    let saved = save_to_file(
+        chunks(vec![Ok(b"ab"), Ok(b"c")], Some(3)),
+        &path,
+        SaveOptions::new(),
+    )
+    .await
+    .unwrap();
     assert_eq!((saved.bytes, saved.sha256), (3, None));
     assert_eq!(std::fs::read(&path).unwrap(), b"abc");
+    let other = dir.path().join("hashed.mp4");
+    let options = SaveOptions::new().sha256(true);
+    let saved = save_to_file(chunks(vec![Ok(b"ab"), Ok(b"c")], Some(3)), &other, options)
+        .await
+        .unwrap();
+    assert_eq!(saved.sha256.as_deref(), Some(ABC_SHA256));
+    assert_eq!(std::fs::read(&other).unwrap(), b"abc");
 }
 
 #[tokio::test]

@@ -391,7 +391,9 @@ impl<'p, 'a> Flow<'p, 'a> {
         let provider = self.pipeline.provider;
         let attempt = || async move {
             let stream = provider.download(video).await?;
+            // Hashed: the journal and the reports name each file by its SHA-256.
             let options = SaveOptions::new()
+                .sha256(true)
                 .if_exists(if_exists)
                 .on_progress(|progress| {
                     self.emit(&Event::Downloading {
