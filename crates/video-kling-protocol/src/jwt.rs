@@ -13,6 +13,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sha2::Sha256;
 
+use crate::mac::hmac_sha256;
+
 /// The header every token carries, already serialised (fixed key order).
 const HEADER: &str = r#"{"alg":"HS256","typ":"JWT"}"#;
 
@@ -75,9 +77,7 @@ struct Header {
 }
 
 fn mac(secret: &[u8], message: &[u8]) -> Hmac<Sha256> {
-    // HMAC takes a key of any length: `new_from_slice` cannot fail for it.
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret)
-        .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+    let mut mac = hmac_sha256(secret);
     mac.update(message);
     mac
 }

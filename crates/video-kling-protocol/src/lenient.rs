@@ -137,6 +137,37 @@ pub fn u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
     })
 }
 
+/// The `visit_*` methods for `null` and every scalar, each reading as `$absent` (what the
+/// object and list readers do with anything that is not their shape).
+macro_rules! scalars_are_absent {
+    ($value:ty, $absent:expr) => {
+        fn visit_none<E>(self) -> Result<$value, E> {
+            Ok($absent)
+        }
+        fn visit_unit<E>(self) -> Result<$value, E> {
+            Ok($absent)
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<$value, E> {
+            Ok($absent)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<$value, E> {
+            Ok($absent)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<$value, E> {
+            Ok($absent)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<$value, E> {
+            Ok($absent)
+        }
+        fn visit_str<E>(self, _: &str) -> Result<$value, E> {
+            Ok($absent)
+        }
+        fn visit_bytes<E>(self, _: &[u8]) -> Result<$value, E> {
+            Ok($absent)
+        }
+    };
+}
+
 /// Reads a `T` from a JSON object, and "absent" from anything else (skipped unread), without
 /// building a `serde_json::Value` first.
 struct ObjectOrNothing<T>(PhantomData<T>);
@@ -157,30 +188,7 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectOrNothing<T> {
     fn visit_some<D: Deserializer<'de>>(self, inner: D) -> Result<Option<T>, D::Error> {
         inner.deserialize_any(self)
     }
-    fn visit_none<E>(self) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-    fn visit_unit<E>(self) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-    fn visit_str<E>(self, _: &str) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-    fn visit_bytes<E>(self, _: &[u8]) -> Result<Option<T>, E> {
-        Ok(None)
-    }
+    scalars_are_absent!(Option<T>, None);
 }
 
 /// A list item that is an object (read as `T`), or something else (skipped).
@@ -216,30 +224,7 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectList<T> {
     fn visit_some<D: Deserializer<'de>>(self, inner: D) -> Result<Vec<T>, D::Error> {
         inner.deserialize_any(self)
     }
-    fn visit_none<E>(self) -> Result<Vec<T>, E> {
-        Ok(Vec::new())
-    }
-    fn visit_unit<E>(self) -> Result<Vec<T>, E> {
-        Ok(Vec::new())
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<Vec<T>, E> {
-        Ok(Vec::new())
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Vec<T>, E> {
-        Ok(Vec::new())
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Vec<T>, E> {
-        Ok(Vec::new())
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Vec<T>, E> {
-        Ok(Vec::new())
-    }
-    fn visit_str<E>(self, _: &str) -> Result<Vec<T>, E> {
-        Ok(Vec::new())
-    }
-    fn visit_bytes<E>(self, _: &[u8]) -> Result<Vec<T>, E> {
-        Ok(Vec::new())
-    }
+    scalars_are_absent!(Vec<T>, Vec::new());
 }
 
 /// An object of type `T` when it is one; anything else (`null`, a list, a scalar) is `None`.

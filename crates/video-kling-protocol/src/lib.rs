@@ -17,6 +17,7 @@ mod envelope;
 mod failure;
 pub mod jwt;
 pub mod lenient;
+mod mac;
 mod options;
 mod task;
 mod webhook;
