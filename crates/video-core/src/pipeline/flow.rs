@@ -1,7 +1,9 @@
 //! The steps of one job, in order. Everything the pipeline does is here once.
 
 use std::borrow::Cow;
+use std::future::Future;
 use std::path::Path;
+use std::pin::Pin;
 
 use super::destination::Target;
 use super::{Destination, Event, Generated, Pipeline, Submitted};
@@ -84,9 +86,7 @@ impl<'p, 'a> Flow<'p, 'a> {
     /// submission's (what many jobs in flight cost in memory).
     pub(super) async fn generate(&self, request: &VideoRequest) -> Result<Generated, VideoError> {
         let submitted = Box::pin(self.submit_unreleased(request)).await;
-        self.release_admission();
-        let (Submitted { task, entry }, target) = submitted?;
-        Box::pin(self.finish_submitted(Box::new(task), entry, target)).await
+        self.after_submission(submitted).await
     }
 
     /// [`generate`](Self::generate) for a batch job that owns its request: the request is
@@ -97,9 +97,22 @@ impl<'p, 'a> Flow<'p, 'a> {
     ) -> Result<Generated, VideoError> {
         let submitted = Box::pin(self.submit_unreleased(&request)).await;
         drop(request);
+        self.after_submission(submitted).await
+    }
+
+    /// Once the submission is settled: lets a batch admit its next job, then waits and saves
+    /// (boxed, so the caller's future holds a pointer, not the submission's result).
+    fn after_submission(
+        &self,
+        submitted: Result<(Submitted, Option<Target>), VideoError>,
+    ) -> Pin<Box<dyn Future<Output = Result<Generated, VideoError>> + Send + '_>> {
         self.release_admission();
-        let (Submitted { task, entry }, target) = submitted?;
-        Box::pin(self.finish_submitted(Box::new(task), entry, target)).await
+        match submitted {
+            Ok((Submitted { task, entry }, target)) => {
+                Box::pin(self.finish_submitted(Box::new(task), entry, target))
+            }
+            Err(error) => Box::pin(std::future::ready(Err(error))),
+        }
     }
 
     /// The rest of [`generate`](Self::generate) once the task is accepted. (Arguments and
@@ -116,9 +129,7 @@ impl<'p, 'a> Flow<'p, 'a> {
         let id = task.id.clone();
         let following = Box::pin(self.follow(Start::Submitted(task), id, entry, target));
         let result = following.await.map(Box::new);
-        if entry.is_some() {
-            self.release(entry).await;
-        }
+        self.release(entry).await;
         result.map(|generated| generated.with_reference(reference))
     }
 
