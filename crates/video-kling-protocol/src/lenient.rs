@@ -286,6 +286,33 @@ pub fn object_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Bod
     })
 }
 
+impl BodyError {
+    /// The [`VideoError`](video_core::VideoError) for this body, answered with HTTP
+    /// `status`: [`BodyError::NotJson`] as `not_json` says (each provider knows what its
+    /// gateways send), a mismatch as a decode error naming where the body failed — never
+    /// what the server wrote there in the reason (serde's message quotes it, unbounded); the
+    /// body shows only in the error's excerpt, which is bounded and redacted.
+    pub fn into_error(
+        self,
+        status: u16,
+        body: &[u8],
+        not_json: impl FnOnce() -> video_core::VideoError,
+    ) -> video_core::VideoError {
+        match self {
+            Self::NotJson => not_json(),
+            Self::Mismatch(error) => video_core::VideoError::decode(
+                Some(status),
+                format!(
+                    "reply does not match the protocol (line {}, column {})",
+                    error.line(),
+                    error.column()
+                ),
+                body,
+            ),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;
@@ -347,6 +374,32 @@ mod tests {
         }
         let result = object_body::<Item>(br#"{"n": 1, "n": 2}"#);
         assert!(matches!(result, Err(BodyError::Mismatch(_))));
+    }
+
+    #[test]
+    fn a_mismatch_says_where_not_what_the_server_wrote() {
+        use super::{BodyError, object_body};
+        #[derive(Debug, Deserialize)]
+        struct Strict {
+            #[allow(dead_code)]
+            n: u64,
+        }
+        let body = br#"{"n": "sk-echoed-secret-key"}"#;
+        let Err(error) = object_body::<Strict>(body) else {
+            panic!("a string is not a u64");
+        };
+        assert!(matches!(error, BodyError::Mismatch(_)));
+        // The reason names the place; the body is only in the (bounded, redacted) excerpt.
+        let error = error.into_error(200, body, || unreachable!("it is JSON"));
+        let video_core::VideoError::Decode { reason, .. } = error else {
+            panic!("{error:?}");
+        };
+        assert!(reason.contains("line 1, column"), "{reason}");
+        assert!(!reason.contains("sk-echoed"), "{reason}");
+        let not_json = BodyError::NotJson.into_error(502, b"<html>", || {
+            video_core::VideoError::decode(Some(502), "a gateway page", b"")
+        });
+        assert!(not_json.to_string().contains("a gateway page"));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use video_core::{RateLimitScope, TaskId, VideoError};
 use video_kling_protocol::codes::ErrorKind as Kind;
-use video_kling_protocol::lenient::{self, BodyError};
+use video_kling_protocol::lenient;
 use video_kling_protocol::{ErrorContext, error_for, kind_of_code};
 
 pub(crate) use video_kling_protocol::Call;
@@ -41,17 +41,8 @@ pub(crate) fn classify(
 ) -> Result<Envelope, VideoError> {
     // Straight into the typed envelope (every field is lenient, so this fails only for a
     // body that is not a JSON object, or a `data` object that is not a task).
-    let envelope: Envelope = match lenient::object_body(body) {
-        Ok(envelope) => envelope,
-        Err(BodyError::NotJson) => return Err(not_json(status, retry_after, body)),
-        Err(BodyError::Mismatch(error)) => {
-            return Err(VideoError::decode(
-                Some(status),
-                format!("reply does not match the protocol: {error}"),
-                body,
-            ));
-        }
-    };
+    let envelope: Envelope = lenient::object_body(body)
+        .map_err(|error| error.into_error(status, body, || not_json(status, retry_after, body)))?;
     let relay = envelope.error.clone().unwrap_or_default();
     let kling_code = envelope
         .code

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use video_core::{RateLimitScope, TaskId, VideoError};
 use video_kling_protocol::codes::{ErrorKind, is_token_time_error};
-use video_kling_protocol::lenient::{self, BodyError};
+use video_kling_protocol::lenient;
 use video_kling_protocol::{Call, Envelope, ErrorContext, error_for, kind_of_code};
 
 /// Decides what a reply means. `Ok` is a `code: 0` envelope (what `data` holds is for the
@@ -18,17 +18,8 @@ pub(crate) fn classify(
     call: Call,
     task_id: Option<&TaskId>,
 ) -> Result<Envelope, VideoError> {
-    let envelope: Envelope = match lenient::object_body(body) {
-        Ok(envelope) => envelope,
-        Err(BodyError::NotJson) => return Err(not_json(status, retry_after, body)),
-        Err(BodyError::Mismatch(_)) => {
-            return Err(VideoError::decode(
-                Some(status),
-                "reply does not match the protocol",
-                body,
-            ));
-        }
-    };
+    let envelope: Envelope = lenient::object_body(body)
+        .map_err(|error| error.into_error(status, body, || not_json(status, retry_after, body)))?;
     let message = envelope
         .message
         .clone()
