@@ -1,7 +1,7 @@
 //! Kling's credentials: an access key and secret key signing short-lived HS256 JWTs
 //! (`iss` = access key, `exp` = now + lifetime, `nbf` = now − 5 s), minted with
-//! [`video_kling_protocol::jwt`] and cached by `video-http`'s [`Auth`] until shortly before they expire; or a
-//! static API key sent as `Bearer`.
+//! [`video_kling_protocol::jwt`] and cached by `video-http`'s [`Auth`] until shortly before
+//! they expire; or a static API key sent as `Bearer`.
 
 use std::fmt;
 use std::sync::Arc;

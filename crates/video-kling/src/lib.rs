@@ -4,8 +4,8 @@
 //! as a [`video_core::VideoProvider`].
 //!
 //! - **Auth**: an access key and secret key (each request carries an HS256 JWT, minted with
-//!   `video_kling_protocol::jwt`, cached, re-minted before it expires and once after Kling refuses one
-//!   with 1003/1004), or a single API key (`Bearer`).
+//!   `video_kling_protocol::jwt`, cached, re-minted before it expires and once after Kling
+//!   refuses one with 1003/1004), or a single API key (`Bearer`).
 //! - **Both modes**: text-to-video, and image-to-video from a URL or inline bytes (sent as raw
 //!   base64), with a last frame and voices where the model takes them. Kling's own options
 //!   are typed ([`KlingRequestExt`]: `cfg_scale`, [`CameraControl`], voices, watermark) and

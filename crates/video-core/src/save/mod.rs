@@ -141,12 +141,12 @@ pub async fn download_to_file(
     save_to_file(stream, path, options).await
 }
 
-/// Saves `stream` to `path`: the bytes go to a temporary file in the same folder (hashed on
-/// the writer's thread), which is synced and moved into place only once every byte arrived (and, when
-/// the length was announced, the count matches); the folder is synced after the move, so
-/// the file survives a power loss once this returns. On any error, or if the future is
-/// dropped, the temporary file is removed and `path` is untouched. Memory use is one chunk
-/// at a time.
+/// Saves `stream` to `path`: the bytes go to a temporary file in the same folder (written,
+/// and hashed when [`SaveOptions::sha256`] asks, on one writer thread), which is synced and
+/// moved into place only once every byte arrived (and, when the length was announced, the
+/// count matches); the folder is synced after the move, so the file survives a power loss
+/// once this returns. On any error, or if the future is dropped, the temporary file is
+/// removed and `path` is untouched. Memory use is a chunk or two at a time.
 ///
 /// # Errors
 /// [`VideoError::Incomplete`] on a short or long stream; the stream's own errors;
