@@ -22,6 +22,8 @@
 //! [`provider`] (what an implementor uses: `VideoStream`, error and time helpers, a sample
 //! MP4, and the conformance suite with the `testkit` feature).
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod download;
 mod error;
 mod ext;

@@ -1,4 +1,4 @@
-//! Waiting for a task: [`wait`], [`watch`] and [`watch_submitted`], generic over any provider.
+//! Waiting for a task: [`wait`] and [`watch`], generic over any provider.
 //!
 //! All timing goes through tokio's clock, so tests run under `tokio::time::pause()` and
 //! finish instantly. Dropping a returned future or stream cancels the wait; nothing keeps

@@ -1,11 +1,12 @@
 //! What a provider implementor uses: the [`VideoProvider`] trait and its [`Capabilities`]
 //! (both also at the crate root), [`VideoStream`], the error helpers ([`BoxError`],
 //! [`excerpt`]), time conversions ([`unix_millis`]), a sample MP4 for fakes ([`sample`]) and
-//! the conformance suite ([`testkit`], feature `testkit`).
+//! the conformance suite (module `testkit`, with the `testkit` feature).
 
 mod capabilities;
 pub mod sample;
 #[cfg(feature = "testkit")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testkit")))]
 pub mod testkit;
 
 pub use capabilities::{Capabilities, ImageCapabilities};
