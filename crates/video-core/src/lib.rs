@@ -33,13 +33,14 @@ mod pipeline;
 mod policy;
 pub mod provider;
 mod request;
+mod resolution;
 mod retry;
 mod save;
 mod task;
 mod validate;
 mod wait;
 
-pub use error::{RateLimitScope, SubmissionAttempt, VideoError};
+pub use error::{ErrorDetails, RateLimitScope, Rule, SubmissionAttempt, VideoError};
 pub use ext::VideoProviderExt;
 pub use image::{DEFAULT_MAX_IMAGE_BYTES, Image, Mode, VideoInput};
 pub use pipeline::{
@@ -47,16 +48,17 @@ pub use pipeline::{
     Generated, Job, Observer, Pipeline, Submitted, generate, generate_all,
 };
 pub use policy::{PollDelays, PollPolicy, RetryPolicy};
-pub use provider::{Capabilities, ImageCapabilities, VideoProvider};
+pub use provider::{Capabilities, Durations, ImageCapabilities, VideoProvider};
 pub use request::{
     AspectRatio, ExtraOptions, Quality, Sound, VideoRequest, VideoRequestBuilder,
     new_client_reference,
 };
+pub use resolution::Resolution;
 pub use retry::Retrying;
 pub use save::{
     DownloadProgress, IfExists, SaveOptions, SavedVideo, check_output_path, download_to_file,
     save_to_file,
 };
-pub use task::{Task, TaskId, TaskStatus, Usage, Video, redact_url};
+pub use task::{Locator, Task, TaskId, TaskStatus, Usage, Video, redact_url};
 pub use validate::validate;
 pub use wait::{wait, watch};

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::VideoError;
 use crate::image::{Image, Mode, VideoInput};
+use crate::resolution::Resolution;
 
 /// Provider-specific options, passed through untouched (for example `{"cfg_scale": 0.5}`).
 pub type ExtraOptions = serde_json::Map<String, serde_json::Value>;
@@ -45,6 +46,12 @@ pub struct VideoRequest {
     /// Length in whole seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_secs: Option<u32>,
+    /// Resolution: a tier (`720p`) or an exact size (`1280x720`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<Resolution>,
+    /// A seed, for providers that make renders repeatable with one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
     /// Whether to generate an audio track.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sound: Option<Sound>,
@@ -110,6 +117,8 @@ impl VideoRequest {
             quality: None,
             aspect_ratio: None,
             duration_secs: None,
+            resolution: None,
+            seed: None,
             sound: None,
             callback_url: None,
             input: VideoInput::Text,
@@ -160,6 +169,18 @@ impl VideoRequestBuilder {
     /// Sets the length in whole seconds.
     pub fn duration_secs(mut self, seconds: u32) -> Self {
         self.request.duration_secs = Some(seconds);
+        self
+    }
+
+    /// Sets the resolution.
+    pub fn resolution(mut self, resolution: Resolution) -> Self {
+        self.request.resolution = Some(resolution);
+        self
+    }
+
+    /// Sets the seed.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.request.seed = Some(seed);
         self
     }
 
@@ -349,6 +370,8 @@ mod tests {
             .quality(Quality::Standard)
             .aspect_ratio(AspectRatio::SQUARE_1_1)
             .duration_secs(10)
+            .resolution(Resolution::P1080)
+            .seed(42)
             .sound(Sound::On)
             .callback_url("https://example.com/hook")
             .image(Image::url("https://example.com/a.png"))

@@ -157,6 +157,13 @@ impl<'de> Deserialize<'de> for TaskId {
 }
 
 /// Where a task is in its life.
+///
+/// Providers map their own statuses onto these and keep the original in
+/// [`Task::raw_status`]: queued, pending, preparing and throttled (accepted, waiting for a
+/// slot) are [`Submitted`](Self::Submitted); running and in progress are
+/// [`Processing`](Self::Processing); cancelled is [`Failed`](Self::Failed) (with a message
+/// saying so); a finished task whose every output was filtered by a content policy is
+/// [`Failed`](Self::Failed), never [`Succeeded`](Self::Succeeded) without videos.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -204,6 +211,9 @@ pub struct Task {
     /// The provider's explanation, e.g. why a task failed. `None` when empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_message: Option<String>,
+    /// How far along the task is, in percent (0–100), when the provider reports it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress: Option<u8>,
     /// The finished videos (empty until the task succeeds).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub videos: Vec<Video>,
@@ -239,6 +249,7 @@ impl Task {
             id: id.into(),
             status,
             status_message: None,
+            progress: None,
             videos: Vec::new(),
             created_at: None,
             updated_at: None,
@@ -253,21 +264,127 @@ impl Task {
     pub fn is_terminal(&self) -> bool {
         self.status.is_terminal()
     }
+
+    /// Sets the progress from a fraction or a percentage as the provider writes it: values
+    /// up to 1.0 are read as a fraction when `fraction` is set, anything else as percent;
+    /// the result is clamped to 0–100 (NaN is ignored).
+    pub fn set_progress(&mut self, value: f64, fraction: bool) {
+        if value.is_nan() {
+            return;
+        }
+        let percent = if fraction { value * 100.0 } else { value };
+        self.progress = Some(percent.clamp(0.0, 100.0).round() as u8);
+    }
 }
 
-/// A finished video. Its `Debug` shows URLs without their query strings (signed URLs are
-/// credentials); read the fields for the full URLs.
+/// Where a finished video's bytes are, in the provider's own terms. Only the provider's
+/// [`download`](crate::VideoProvider::download) turns a locator into bytes, fetching a fresh
+/// link at that moment when its API works that way, so nothing journaled or queued goes
+/// stale.
+///
+/// Serialised as `{"url": ...}` or `{"provider": ...}`; a plain string (what journals of
+/// earlier versions hold) reads as a URL. `Debug` shows URLs without their query strings.
+#[derive(Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Locator {
+    /// A link anyone holding it can fetch, often signed: treat it as a credential.
+    Url(String),
+    /// A reference only the provider resolves: an authenticated content endpoint, or a file
+    /// id whose short-lived link is minted at download time. The text is the provider's own
+    /// (e.g. `content/video_123`, `file/176844028768320`); never parse another provider's.
+    Provider(String),
+}
+
+impl Locator {
+    /// The URL, when the locator is one.
+    pub fn url(&self) -> Option<&str> {
+        match self {
+            Self::Url(url) => Some(url),
+            Self::Provider(_) => None,
+        }
+    }
+
+    /// The provider's reference, when the locator is one.
+    pub fn provider_ref(&self) -> Option<&str> {
+        match self {
+            Self::Provider(reference) => Some(reference),
+            Self::Url(_) => None,
+        }
+    }
+
+    /// Safe to log and print: a URL's scheme and host only; a provider reference as
+    /// `provider:<reference>` with control characters escaped.
+    pub fn for_logs(&self) -> String {
+        match self {
+            Self::Url(url) => redact_url(url),
+            Self::Provider(reference) => format!("provider:{}", reference.escape_debug()),
+        }
+    }
+}
+
+impl fmt::Debug for Locator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Url(url) => f.debug_tuple("Url").field(&redact_url(url)).finish(),
+            Self::Provider(reference) => f.debug_tuple("Provider").field(reference).finish(),
+        }
+    }
+}
+
+/// The two shapes a [`Locator`] is stored in, plus the plain string of older journals.
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum StoredLocator {
+    Plain(String),
+    Url { url: String },
+    Provider { provider: String },
+}
+
+impl Serialize for Locator {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Url(url) => StoredLocator::Url { url: url.clone() },
+            Self::Provider(reference) => StoredLocator::Provider {
+                provider: reference.clone(),
+            },
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Locator {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(match StoredLocator::deserialize(d)? {
+            StoredLocator::Plain(url) | StoredLocator::Url { url } => Self::Url(url),
+            StoredLocator::Provider { provider } => Self::Provider(provider),
+        })
+    }
+}
+
+/// A finished video: where it is ([`Locator`]), until when that works, and what the provider
+/// says about it. Its `Debug` shows URLs without their query strings.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Video {
     /// The provider's id for the video, when it gives one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Where to fetch it. Often a signed URL: treat it as a credential.
-    pub url: String,
+    /// Where the bytes are (read as `url` from journals of earlier versions).
+    #[serde(alias = "url")]
+    pub locator: Locator,
+    /// When the locator stops working, when the provider says.
+    #[serde(default, with = "unix_millis", skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<SystemTime>,
     /// The same video with a watermark, when the provider offers one.
+    #[serde(
+        default,
+        alias = "watermark_url",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub watermarked: Option<Locator>,
+    /// A still image of the video (a thumbnail or cover), when the provider offers one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub watermark_url: Option<String>,
+    pub poster: Option<Locator>,
     /// Length in seconds, as measured by the provider (e.g. `5.041`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_secs: Option<f64>,
@@ -276,17 +393,34 @@ pub struct Video {
 impl Video {
     /// A video at `url`; every other field empty.
     pub fn new(url: impl Into<String>) -> Self {
+        Self::at(Locator::Url(url.into()))
+    }
+
+    /// A video at `locator`; every other field empty.
+    pub fn at(locator: Locator) -> Self {
         Self {
             id: None,
-            url: url.into(),
-            watermark_url: None,
+            locator,
+            expires_at: None,
+            watermarked: None,
+            poster: None,
             duration_secs: None,
         }
     }
 
-    /// The URL's scheme and host, safe to log (signed URLs carry credentials in the query).
+    /// The URL, when the video's locator is one.
+    pub fn url(&self) -> Option<&str> {
+        self.locator.url()
+    }
+
+    /// The locator, safe to log (see [`Locator::for_logs`]).
     pub fn url_for_logs(&self) -> String {
-        redact_url(&self.url)
+        self.locator.for_logs()
+    }
+
+    /// Whether the provider said the locator stops working before `now`.
+    pub fn is_expired_at(&self, now: SystemTime) -> bool {
+        self.expires_at.is_some_and(|expires| expires <= now)
     }
 }
 
@@ -294,11 +428,10 @@ impl fmt::Debug for Video {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Video")
             .field("id", &self.id)
-            .field("url", &redact_url(&self.url))
-            .field(
-                "watermark_url",
-                &self.watermark_url.as_deref().map(redact_url),
-            )
+            .field("locator", &self.locator)
+            .field("expires_at", &self.expires_at)
+            .field("watermarked", &self.watermarked)
+            .field("poster", &self.poster)
             .field("duration_secs", &self.duration_secs)
             .finish()
     }
@@ -461,6 +594,43 @@ mod tests {
         assert_eq!(serde_json::from_str::<TaskId>(&text).unwrap(), routed);
         assert_eq!(routed.to_string(), "840", "Display is the raw id");
         assert!(routed.same_raw_id(&plain) && routed != plain);
+    }
+
+    #[test]
+    fn videos_of_older_journals_read_and_locators_round_trip() {
+        let old = serde_json::json!({"url": "https://cdn.example/v.mp4?sig=1",
+            "watermark_url": "https://cdn.example/w.mp4", "duration_secs": 5.0});
+        let video: Video = serde_json::from_value(old).unwrap();
+        assert_eq!(video.url(), Some("https://cdn.example/v.mp4?sig=1"));
+        assert_eq!(
+            video.watermarked,
+            Some(Locator::Url("https://cdn.example/w.mp4".into()))
+        );
+        let mut handle = Video::at(Locator::Provider("file/1768".into()));
+        handle.expires_at = Some(unix_millis::from_millis(1_000));
+        let value = serde_json::to_value(&handle).unwrap();
+        assert_eq!(value["locator"], serde_json::json!({"provider": "file/1768"}));
+        assert_eq!(serde_json::from_value::<Video>(value).unwrap(), handle);
+        assert!(handle.is_expired_at(unix_millis::from_millis(1_000)));
+        assert!(!handle.is_expired_at(unix_millis::from_millis(999)));
+        assert_eq!(handle.url_for_logs(), "provider:file/1768");
+        assert_eq!(
+            Locator::Provider("a\u{1b}[2J".into()).for_logs(),
+            "provider:a\\u{1b}[2J"
+        );
+    }
+
+    #[test]
+    fn progress_reads_fractions_and_percentages() {
+        let mut task = Task::new("1", TaskStatus::Processing);
+        task.set_progress(0.42, true);
+        assert_eq!(task.progress, Some(42));
+        task.set_progress(87.0, false);
+        assert_eq!(task.progress, Some(87));
+        task.set_progress(250.0, false);
+        assert_eq!(task.progress, Some(100));
+        task.set_progress(f64::NAN, false);
+        assert_eq!(task.progress, Some(100));
     }
 
     #[test]

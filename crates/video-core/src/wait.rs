@@ -33,8 +33,9 @@ pub async fn wait(
     finish(provider, &mut poller, |_| {}).await
 }
 
-/// A stream of snapshots of a task, one each time its status changes, ending after the
-/// finished (`Succeeded` or `Failed`) snapshot or an error. Queries at once, then on the
+/// A stream of snapshots of a task, one each time its status changes or its progress rises
+/// (progress never goes backwards), ending after the finished (`Succeeded` or `Failed`)
+/// snapshot or an error. Queries at once, then on the
 /// policy's schedule; a `Failed` task is yielded as a snapshot, not an error.
 pub fn watch<'a>(
     provider: &'a dyn VideoProvider,
@@ -103,6 +104,10 @@ pub(crate) struct Poller<'a> {
     query_now: bool,
     /// The last status seen (not the whole snapshot: every waiting task holds one).
     last: Option<TaskStatus>,
+    /// The highest progress seen: reported progress never goes backwards.
+    progress: Option<u8>,
+    /// Whether the last change returned was a new status (else only progress rose).
+    status_changed: bool,
     pause: Option<Duration>,
     done: bool,
     on_retry: Option<RetryHook<'a>>,
@@ -142,6 +147,8 @@ impl<'a> Poller<'a> {
             pending,
             query_now,
             last: None,
+            progress: None,
+            status_changed: false,
             pause: None,
             done: false,
             on_retry: None,
@@ -183,7 +190,8 @@ impl<'a> Poller<'a> {
         }
     }
 
-    /// The next snapshot whose status differs from the last one, or `None` once finished.
+    /// The next snapshot whose status differs from the last one or whose progress rose, or
+    /// `None` once finished.
     pub(crate) async fn next_change(&mut self) -> Option<Result<Task, VideoError>> {
         if self.done {
             return None;
@@ -283,13 +291,26 @@ impl<'a> Poller<'a> {
         true
     }
 
-    /// Records a snapshot; returns it when its status changed (or it is the first one).
-    fn observe(&mut self, task: Task) -> Option<Task> {
-        let changed = self.last.as_ref() != Some(&task.status);
+    /// Whether the last change [`next_change`](Self::next_change) returned was a new status
+    /// (false when only the progress rose).
+    pub(crate) fn status_changed(&self) -> bool {
+        self.status_changed
+    }
+
+    /// Records a snapshot; returns it when its status changed (or it is the first one) or its
+    /// progress rose. A snapshot's progress is never below the highest seen before.
+    fn observe(&mut self, mut task: Task) -> Option<Task> {
+        let status_changed = self.last.as_ref() != Some(&task.status);
+        if self.progress.is_some() && task.progress < self.progress {
+            task.progress = self.progress;
+        }
+        let progressed = task.progress > self.progress;
+        self.progress = task.progress;
         self.done = task.is_terminal();
-        if changed {
+        if status_changed {
             self.last = Some(task.status.clone());
         }
-        changed.then_some(task)
+        self.status_changed = status_changed;
+        (status_changed || progressed).then_some(task)
     }
 }

@@ -26,6 +26,7 @@ fn rate_limited(scope: RateLimitScope, after: Option<u64>) -> Result<video_core:
         scope,
         retry_after: after.map(Duration::from_secs),
         message: "limited".into(),
+        details: video_core::ErrorDetails::none(),
     })
 }
 
@@ -124,14 +125,10 @@ async fn ambiguous_submission_failures_are_never_retried() {
             attempt: Box::new(SubmissionAttempt::new("scripted", request())),
             source: "no reply".into(),
         }),
-        Err(VideoError::Provider {
-            code: "5000".into(),
-            message: "server error".into(),
-            request_id: None,
-            retryable: true,
-        }),
+        Err(VideoError::provider("server error", true, video_core::ErrorDetails::none().code("5000"))),
         Err(VideoError::QuotaExceeded {
             message: "pack used up".into(),
+            details: video_core::ErrorDetails::none(),
         }),
     ];
     for answer in ambiguous {
@@ -170,6 +167,7 @@ async fn generate_all_bounds_concurrency_and_keeps_going_after_a_failure() {
             Ok(task("a", TaskStatus::Submitted)),
             Err(VideoError::QuotaExceeded {
                 message: "no".into(),
+                details: video_core::ErrorDetails::none(),
             }),
         ])
         .then_answer(task("any", TaskStatus::Succeeded));
@@ -282,6 +280,7 @@ async fn every_error_after_acceptance_names_the_task() {
         .submit_answers([Ok(task("paid-1", TaskStatus::Submitted))])
         .query_answers([Err(VideoError::Unauthorized {
             message: "key revoked".into(),
+            details: video_core::ErrorDetails::none(),
         })]);
     let error = generate(&provider, &request(), &policy())
         .await

@@ -96,6 +96,7 @@ async fn an_unanswered_submission_is_marked_unknown_outcome_with_its_request() {
 async fn refusals_and_failures_are_final_states() {
     let provider = Scripted::new().submit_answers([Err(VideoError::QuotaExceeded {
         message: "empty".into(),
+        details: video_core::ErrorDetails::none(),
     })]);
     let store = MemoryStore::new();
     let (entry, _) = journaled(&provider, &VideoRequest::new("a"), &policy(), &store).await;
@@ -154,6 +155,7 @@ async fn only_proven_refusals_are_refused_everything_else_is_unknown() {
         (
             VideoError::QuotaExceeded {
                 message: "empty".into(),
+                details: video_core::ErrorDetails::none(),
             },
             EntryState::Refused,
         ),
@@ -167,12 +169,7 @@ async fn only_proven_refusals_are_refused_everything_else_is_unknown() {
             EntryState::UnknownOutcome,
         ),
         (
-            VideoError::Provider {
-                code: "5000".into(),
-                message: "server error".into(),
-                request_id: None,
-                retryable: true,
-            },
+            VideoError::provider("server error", true, video_core::ErrorDetails::none().code("5000")),
             EntryState::UnknownOutcome,
         ),
     ];
@@ -237,13 +234,13 @@ async fn downloads_match_videos_by_position_so_fresh_links_keep_the_state() {
     );
     entry.apply_download(&DownloadRecord::new(
         0,
-        "https://cdn.example/a.mp4?sig=1",
+        video_core::Locator::Url("https://cdn.example/a.mp4?sig=1".into()),
         "a.mp4",
         1,
         "00",
     ));
     assert_eq!(entry.state, EntryState::Downloaded);
-    task.videos[0].url = "https://cdn.example/a.mp4?sig=2".into();
+    task.videos[0].locator = video_core::Locator::Url("https://cdn.example/a.mp4?sig=2".into());
     entry.apply_task(&task);
     assert_eq!(
         entry.state,

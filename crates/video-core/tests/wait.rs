@@ -96,6 +96,7 @@ async fn retry_after_delays_the_next_query() {
         scope: RateLimitScope::Requests,
         retry_after: Some(Duration::from_secs(30)),
         message: "slow down".into(),
+        details: video_core::ErrorDetails::none(),
     });
     let provider = Scripted::new()
         .query_answers([processing(), limited])
@@ -108,12 +109,7 @@ async fn retry_after_delays_the_next_query() {
 #[tokio::test(start_paused = true)]
 async fn transient_errors_are_retried_on_schedule() {
     let transient = || {
-        Err(VideoError::Provider {
-            code: "5001".into(),
-            message: "unavailable".into(),
-            request_id: None,
-            retryable: true,
-        })
+        Err(VideoError::provider("unavailable", true, video_core::ErrorDetails::none().code("5001")))
     };
     let provider = Scripted::new()
         .query_answers([
@@ -132,6 +128,7 @@ async fn transient_errors_are_retried_on_schedule() {
 async fn non_retryable_errors_end_the_wait_at_once() {
     let provider = Scripted::new().query_answers([Err(VideoError::Unauthorized {
         message: "bad key".into(),
+        details: video_core::ErrorDetails::none(),
     })]);
     let error = wait(&provider, &id(), &PollPolicy::default())
         .await
@@ -152,7 +149,7 @@ async fn a_failed_task_is_an_error_naming_it() {
         .await
         .unwrap_err();
     match error {
-        VideoError::TaskFailed { task_id, message } => {
+        VideoError::TaskFailed { task_id, message, .. } => {
             assert_eq!(task_id, id());
             assert_eq!(message, "scripted failure");
         }

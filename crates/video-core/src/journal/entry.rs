@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::VideoError;
 use crate::request::VideoRequest;
 use crate::save::IfExists;
-use crate::task::{Task, TaskId, TaskStatus, Video};
+use crate::task::{Locator, Task, TaskId, TaskStatus, Video};
 
 /// A journal entry's key.
 pub type EntryId = i64;
@@ -86,10 +86,13 @@ impl std::fmt::Display for EntryState {
 #[non_exhaustive]
 pub struct DownloadRecord {
     /// Which of the task's videos (its position in [`JournalEntry::videos`]). Records are
-    /// matched by position, not URL, because signed URLs change when a task is queried again.
+    /// matched by position, not locator, because signed URLs change when a task is queried
+    /// again.
     pub index: usize,
-    /// The URL it came from (a signed URL: a credential).
-    pub url: String,
+    /// Where it came from (a signed URL is a credential; read as `url` from journals of
+    /// earlier versions).
+    #[serde(alias = "url")]
+    pub locator: Locator,
     /// Where it was saved.
     pub path: PathBuf,
     /// Its size.
@@ -99,17 +102,17 @@ pub struct DownloadRecord {
 }
 
 impl DownloadRecord {
-    /// A record of video `index`, fetched from `url`, saved at `path`.
+    /// A record of video `index`, fetched from `locator`, saved at `path`.
     pub fn new(
         index: usize,
-        url: impl Into<String>,
+        locator: Locator,
         path: impl Into<PathBuf>,
         bytes: u64,
         sha256: impl Into<String>,
     ) -> Self {
         Self {
             index,
-            url: url.into(),
+            locator,
             path: path.into(),
             bytes,
             sha256: sha256.into(),
@@ -125,6 +128,10 @@ pub struct JournalEntry {
     pub id: EntryId,
     /// The provider's name.
     pub provider: String,
+    /// The model the provider value served, when it names one
+    /// ([`VideoProvider::model`](crate::VideoProvider::model)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
     /// The request as submitted.
     pub request: VideoRequest,
     /// Where it stands.
@@ -159,6 +166,7 @@ impl JournalEntry {
         Self {
             id,
             provider: provider.to_owned(),
+            model: None,
             request: request.clone(),
             state: EntryState::Submitting,
             task_id: None,

@@ -25,6 +25,9 @@ pub enum Event<'a> {
     Submitted(&'a Task),
     /// The task's status changed.
     StatusChanged(&'a Task),
+    /// The task's [`progress`](Task::progress) rose (reported only when the status stayed
+    /// the same; never lower than the last one reported).
+    Progress(&'a Task),
     /// A query failed in a way worth retrying; the next one comes after `pause`.
     QueryRetry {
         /// What went wrong.
@@ -51,6 +54,14 @@ pub enum Event<'a> {
         /// How long until the next attempt.
         pause: Duration,
     },
+    /// Video `video`'s link expired (`error`, or its `expires_at` passed when `error` is
+    /// `None`): the task is queried once more for a fresh one.
+    RefreshingLink {
+        /// Which video.
+        video: usize,
+        /// The download's error, when the link was tried.
+        error: Option<&'a VideoError>,
+    },
     /// Video `video` is saved.
     Saved {
         /// Which video.
@@ -72,7 +83,10 @@ impl Event<'_> {
     /// The task this event is about, when it carries one.
     pub fn task(&self) -> Option<&Task> {
         match self {
-            Self::Submitted(task) | Self::StatusChanged(task) | Self::Finished(task) => Some(task),
+            Self::Submitted(task)
+            | Self::StatusChanged(task)
+            | Self::Progress(task)
+            | Self::Finished(task) => Some(task),
             _ => None,
         }
     }

@@ -1,19 +1,79 @@
-//! [`Capabilities`] and [`ImageCapabilities`]: what a provider accepts, per mode.
+//! [`Capabilities`], [`Durations`] and [`ImageCapabilities`]: what a provider accepts, per
+//! mode.
 
 use serde::{Deserialize, Serialize};
 
 use crate::request::{AspectRatio, Quality};
+use crate::resolution::Resolution;
+
+/// The durations a provider takes, in whole seconds.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Durations {
+    /// Any duration (the provider decides).
+    #[default]
+    Any,
+    /// Exactly these.
+    OneOf(Vec<u32>),
+    /// Any whole number of seconds from `min` to `max`, inclusive.
+    Range {
+        /// The shortest.
+        min: u32,
+        /// The longest.
+        max: u32,
+    },
+}
+
+impl Durations {
+    /// Whether `seconds` is accepted.
+    pub fn accepts(&self, seconds: u32) -> bool {
+        match self {
+            Self::Any => true,
+            Self::OneOf(list) => list.contains(&seconds),
+            Self::Range { min, max } => (*min..=*max).contains(&seconds),
+        }
+    }
+
+    /// Every accepted duration, when there is a finite list (a range is listed in full).
+    pub fn listed(&self) -> Option<Vec<u32>> {
+        match self {
+            Self::Any => None,
+            Self::OneOf(list) => Some(list.clone()),
+            Self::Range { min, max } => Some((*min..=*max).collect()),
+        }
+    }
+}
+
+impl std::fmt::Display for Durations {
+    /// `any`, `5, 10` or `2–15`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Any => f.write_str("any"),
+            Self::OneOf(list) => {
+                let items: Vec<String> = list.iter().map(ToString::to_string).collect();
+                f.write_str(&items.join(", "))
+            }
+            Self::Range { min, max } => write!(f, "{min}–{max}"),
+        }
+    }
+}
 
 /// What a provider accepts. Construct with [`Capabilities::new`] and the `with_*` methods.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Capabilities {
-    /// Accepted durations in whole seconds; empty means any.
-    pub durations_secs: Vec<u32>,
+    /// Accepted durations.
+    pub durations: Durations,
     /// Accepted aspect ratios; empty means any.
     pub aspect_ratios: Vec<AspectRatio>,
+    /// Accepted resolutions (tiers and/or exact sizes); empty means the option is not
+    /// supported.
+    pub resolutions: Vec<Resolution>,
     /// Accepted quality tiers; empty means the option is not supported.
     pub qualities: Vec<Quality>,
+    /// The largest seed accepted; `None` means seeds are not supported.
+    pub max_seed: Option<u64>,
     /// Whether the sound option is supported.
     pub sound: bool,
     /// Whether `callback_url` is supported.
@@ -26,6 +86,8 @@ pub struct Capabilities {
     pub max_negative_prompt_chars: usize,
     /// Whether [`VideoProvider::long_wait`](crate::VideoProvider::long_wait) is implemented.
     pub long_wait: bool,
+    /// Whether tasks report [`progress`](crate::Task::progress) while rendering.
+    pub progress: bool,
     /// Whether the provider sends a request's [client reference](crate::VideoRequest::client_reference)
     /// with the submission and implements [`VideoProvider::find_by_reference`](crate::VideoProvider::find_by_reference): then an
     /// unknown submission outcome can be settled by looking the task up.
@@ -36,23 +98,54 @@ impl Capabilities {
     /// Capabilities accepting a prompt of up to `max_prompt_chars` characters and no options.
     pub fn new(max_prompt_chars: usize) -> Self {
         Self {
-            durations_secs: Vec::new(),
+            durations: Durations::Any,
             aspect_ratios: Vec::new(),
+            resolutions: Vec::new(),
             qualities: Vec::new(),
+            max_seed: None,
             sound: false,
             callbacks: false,
             image_to_video: None,
             max_prompt_chars,
             max_negative_prompt_chars: 0,
             long_wait: false,
+            progress: false,
             lookup_by_reference: false,
         }
     }
 
-    /// Sets the accepted durations.
+    /// Accepts exactly these durations.
     #[must_use]
     pub fn with_durations(mut self, seconds: impl IntoIterator<Item = u32>) -> Self {
-        self.durations_secs = seconds.into_iter().collect();
+        self.durations = Durations::OneOf(seconds.into_iter().collect());
+        self
+    }
+
+    /// Accepts any whole number of seconds from `min` to `max`.
+    #[must_use]
+    pub fn with_duration_range(mut self, min: u32, max: u32) -> Self {
+        self.durations = Durations::Range { min, max };
+        self
+    }
+
+    /// Sets the accepted resolutions.
+    #[must_use]
+    pub fn with_resolutions(mut self, resolutions: impl IntoIterator<Item = Resolution>) -> Self {
+        self.resolutions = resolutions.into_iter().collect();
+        self
+    }
+
+    /// Accepts seeds from 0 to `max`.
+    #[must_use]
+    pub fn with_seed(mut self, max: u64) -> Self {
+        self.max_seed = Some(max);
+        self
+    }
+
+    /// Sets whether tasks report progress.
+    #[must_use]
+    pub fn with_progress(mut self, reported: bool) -> Self {
+        self.progress = reported;
         self
     }
 

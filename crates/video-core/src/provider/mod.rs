@@ -9,7 +9,7 @@ pub mod sample;
 #[cfg_attr(docsrs, doc(cfg(feature = "testkit")))]
 pub mod testkit;
 
-pub use capabilities::{Capabilities, ImageCapabilities};
+pub use capabilities::{Capabilities, Durations, ImageCapabilities};
 
 pub use crate::download::VideoStream;
 pub use crate::error::{BoxError, EXCERPT_CHARS, excerpt};
@@ -40,17 +40,36 @@ use crate::task::{Task, TaskId};
 ///   reached_server: false }` or `RateLimited` only when no task can exist, and
 ///   [`VideoError::UnknownOutcome`] once the body may have been sent but no reply was read.
 /// - `task` is idempotent and returns [`VideoError::NotFound`] for an unknown id; an
-///   unrecognised status is [`crate::TaskStatus::Unknown`], not an error.
-/// - `download` streams a finished video without buffering it whole, reporting its length
-///   when known; an expired link is [`VideoError::LinkExpired`].
+///   unrecognised status is [`crate::TaskStatus::Unknown`], not an error. Statuses beyond
+///   the core set map onto it with the raw one kept in [`Task::raw_status`] (queued and
+///   throttled are `Submitted`, cancelled is `Failed`); [`Task::progress`] is set when the
+///   API reports one. A task that finished with every output filtered (a content policy
+///   removed the videos) is `Failed`, and [`failure_error`](Self::failure_error) makes it
+///   [`VideoError::ContentRejected`]: never `Succeeded` without videos.
+/// - A finished task's videos are [`crate::Locator`]s in the provider's own terms (a signed
+///   URL, a content endpoint, a file id), with `expires_at` when the API says; `download`
+///   resolves one into bytes at that moment (minting a fresh link where the API works that
+///   way), so a locator journaled or queued never goes stale. It streams without buffering
+///   the whole video, reporting its length when known. A link that no longer works is
+///   [`VideoError::LinkExpired`]: the pipeline then queries the task once more and retries
+///   that video with the fresh locator. A refusal of the credentials sent is an auth error,
+///   not `LinkExpired`.
 /// - Secrets (API keys, signed URLs' query strings) never appear in `Debug`, errors or logs.
 #[async_trait]
 pub trait VideoProvider: Send + Sync + std::fmt::Debug {
     /// A short, stable name, e.g. `kling-dmx` or `mock`.
     fn name(&self) -> &str;
 
-    /// What this provider accepts; [`crate::validate`] checks requests against it.
+    /// What this provider accepts; [`crate::validate`] checks requests against it. A
+    /// provider value is one model on one route, so these are that model's.
     fn capabilities(&self) -> &Capabilities;
+
+    /// The model this value serves (e.g. `kling-v2-6`), when the provider has several;
+    /// journaled beside [`name`](Self::name) so a later process builds the same one. The
+    /// default is `None`.
+    fn model(&self) -> Option<&str> {
+        None
+    }
 
     /// Validates and submits one request, returning the new task (usually `Submitted`).
     async fn submit(&self, request: &VideoRequest) -> Result<Task, VideoError>;
@@ -83,9 +102,7 @@ pub trait VideoProvider: Send + Sync + std::fmt::Debug {
         mode: Mode,
     ) -> Result<Option<Task>, VideoError> {
         let _ = (reference, mode);
-        Err(VideoError::Configuration {
-            message: format!("{} cannot find tasks by client reference", self.name()),
-        })
+        Err(VideoError::configuration(format!("{} cannot find tasks by client reference", self.name())))
     }
 
     /// The error a `Failed` task turns into when waited for. The default is
@@ -99,10 +116,11 @@ pub trait VideoProvider: Send + Sync + std::fmt::Debug {
 /// What [`VideoProvider::failure_error`] returns by default: [`VideoError::TaskFailed`] with
 /// the task's id and message (for implementations and mocks that keep the default).
 pub fn failed_task_error(task: &Task) -> VideoError {
-    VideoError::TaskFailed {
-        task_id: task.id.clone(),
-        message: task.status_message.clone().unwrap_or_default(),
-    }
+    VideoError::task_failed(
+        task.id.clone(),
+        task.status_message.clone().unwrap_or_default(),
+        crate::error::ErrorDetails::none(),
+    )
 }
 
 macro_rules! forward_provider {
@@ -114,6 +132,9 @@ macro_rules! forward_provider {
             }
             fn capabilities(&self) -> &Capabilities {
                 (**self).capabilities()
+            }
+            fn model(&self) -> Option<&str> {
+                (**self).model()
             }
             async fn submit(&self, request: &VideoRequest) -> Result<Task, VideoError> {
                 (**self).submit(request).await

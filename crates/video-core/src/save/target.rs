@@ -96,7 +96,7 @@ mod tests {
 
     fn reason(path: &Path, if_exists: IfExists) -> String {
         match check_output_path(path, if_exists) {
-            Err(VideoError::InvalidRequest { field, reason }) => {
+            Err(VideoError::InvalidRequest { field, reason, .. }) => {
                 assert_eq!(field, "output");
                 reason
             }

@@ -1,7 +1,7 @@
 //! The image-to-video rules: the provider offers the mode, takes each image in the form
 //! given, and the image fits its documented limits.
 
-use crate::error::VideoError;
+use crate::error::{Rule, VideoError};
 use crate::image::{Image, VideoInput};
 use crate::provider::ImageCapabilities;
 
@@ -18,7 +18,7 @@ pub(super) fn check(
         return Ok(());
     };
     let Some(capabilities) = capabilities else {
-        return Err(VideoError::invalid(
+        return Err(VideoError::unsupported(
             "first_frame",
             "image-to-video is not supported by this provider",
         ));
@@ -26,7 +26,7 @@ pub(super) fn check(
     check_image("first_frame", first_frame, capabilities)?;
     if let Some(last) = last_frame {
         if !capabilities.last_frame {
-            return Err(VideoError::invalid(
+            return Err(VideoError::unsupported(
                 "last_frame",
                 "is not supported by this provider (only a first frame)",
             ));
@@ -37,71 +37,88 @@ pub(super) fn check(
 }
 
 fn check_image(field: &str, image: &Image, caps: &ImageCapabilities) -> Result<(), VideoError> {
-    let invalid = |reason: String| VideoError::invalid(field, reason);
+    let invalid = |rule: Rule, reason: String| VideoError::invalid_by(field, rule, reason);
+    let form = |needed: &str| Rule::Form {
+        needed: needed.to_owned(),
+    };
     match image {
         Image::Url(url) => {
             if !caps.urls {
                 return Err(invalid(
+                    form("bytes"),
                     "is a URL, but this provider takes images as bytes: read the file with \
                      Image::from_file"
                         .to_owned(),
                 ));
             }
-            let parsed =
-                url::Url::parse(url).map_err(|_| invalid("is not an absolute URL".into()))?;
+            let format = |reason: &str| invalid(Rule::Format, reason.to_owned());
+            let parsed = url::Url::parse(url).map_err(|_| format("is not an absolute URL"))?;
             if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
-                return Err(invalid("must be an http or https URL with a host".into()));
+                return Err(format("must be an http or https URL with a host"));
             }
             Ok(())
         }
         Image::Inline { media_type, bytes } => {
             if !caps.inline {
                 return Err(invalid(
+                    form("url"),
                     "is image bytes, but this provider needs an image URL: upload the image \
                      where the provider can fetch it and pass its https URL"
                         .to_owned(),
                 ));
             }
-            check_inline(media_type, bytes.len() as u64, image.dimensions(), caps).map_err(invalid)
+            check_inline(media_type, bytes.len() as u64, image.dimensions(), caps)
+                .map_err(|(rule, reason)| invalid(rule, reason))
         }
     }
 }
 
-/// The limits of an inline image; the error is the reason.
+/// The limits of an inline image; the error is the rule and the reason.
 fn check_inline(
     media_type: &str,
     size: u64,
     dimensions: Option<(u64, u64)>,
     caps: &ImageCapabilities,
-) -> Result<(), String> {
+) -> Result<(), (Rule, String)> {
     if !caps.media_types.is_empty() && !caps.media_types.iter().any(|t| t == media_type) {
-        return Err(format!(
-            "is {media_type}; this provider takes {}",
-            caps.media_types.join(", ")
+        return Err((
+            Rule::OneOf {
+                allowed: caps.media_types.clone(),
+            },
+            format!(
+                "is {media_type}; this provider takes {}",
+                caps.media_types.join(", ")
+            ),
         ));
     }
     if let Some(max) = caps.max_bytes.filter(|&max| size > max) {
-        return Err(format!(
-            "is {size} bytes, over the provider's {max}-byte limit"
+        return Err((
+            Rule::TooLarge { max },
+            format!("is {size} bytes, over the provider's {max}-byte limit"),
         ));
     }
     let needs_size = caps.min_side_px.is_some() || caps.max_aspect_ratio.is_some();
     let Some((width, height)) = dimensions else {
         return if needs_size {
-            Err("has a header its size cannot be read from".to_owned())
+            Err((
+                Rule::Format,
+                "has a header its size cannot be read from".to_owned(),
+            ))
         } else {
             Ok(())
         };
     };
     if let Some(min) = caps.min_side_px.filter(|&min| width.min(height) < min) {
-        return Err(format!(
-            "is {width}×{height} px; each side must be at least {min} px"
+        return Err((
+            Rule::TooSmall { min },
+            format!("is {width}×{height} px; each side must be at least {min} px"),
         ));
     }
     let (long, short) = (width.max(height) as f64, width.min(height).max(1) as f64);
     if let Some(max) = caps.max_aspect_ratio.filter(|&max| long / short > max) {
-        return Err(format!(
-            "is {width}×{height} px, more elongated than {max}:1"
+        return Err((
+            Rule::Other,
+            format!("is {width}×{height} px, more elongated than {max}:1"),
         ));
     }
     Ok(())
@@ -130,7 +147,7 @@ mod tests {
 
     fn field(result: Result<(), VideoError>) -> String {
         match result {
-            Err(VideoError::InvalidRequest { field, reason }) => format!("{field}: {reason}"),
+            Err(VideoError::InvalidRequest { field, reason, .. }) => format!("{field}: {reason}"),
             other => panic!("{other:?}"),
         }
     }

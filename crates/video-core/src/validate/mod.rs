@@ -4,9 +4,9 @@ use std::fmt::Display;
 
 mod images;
 
-use crate::error::VideoError;
+use crate::error::{Rule, VideoError};
 use crate::image::VideoInput;
-use crate::provider::Capabilities;
+use crate::provider::{Capabilities, Durations};
 use crate::request::VideoRequest;
 
 /// Checks `request` against a provider's `capabilities`; the first broken rule is returned as
@@ -28,15 +28,13 @@ pub fn validate(request: &VideoRequest, capabilities: &Capabilities) -> Result<(
     check_prompt(request, capabilities)?;
     check_negative_prompt(request, capabilities)?;
     if let Some(seconds) = request.duration_secs {
-        check_listed(
-            "duration_secs",
-            &seconds,
-            &capabilities.durations_secs,
-            true,
-        )?;
+        check_duration(seconds, &capabilities.durations)?;
     }
     if let Some(ratio) = request.aspect_ratio {
         check_listed("aspect_ratio", &ratio, &capabilities.aspect_ratios, true)?;
+    }
+    if let Some(resolution) = request.resolution {
+        check_listed("resolution", &resolution, &capabilities.resolutions, false)?;
     }
     if let Some(quality) = request.quality {
         let qualities = match (&request.input, &capabilities.image_to_video) {
@@ -47,8 +45,11 @@ pub fn validate(request: &VideoRequest, capabilities: &Capabilities) -> Result<(
         };
         check_listed("quality", &quality, qualities, false)?;
     }
+    if let Some(seed) = request.seed {
+        check_seed(seed, capabilities.max_seed)?;
+    }
     if request.sound.is_some() && !capabilities.sound {
-        return Err(VideoError::invalid(
+        return Err(VideoError::unsupported(
             "sound",
             "is not supported by this provider",
         ));
@@ -63,13 +64,55 @@ pub fn validate(request: &VideoRequest, capabilities: &Capabilities) -> Result<(
     Ok(())
 }
 
+fn check_duration(seconds: u32, durations: &Durations) -> Result<(), VideoError> {
+    if durations.accepts(seconds) {
+        return Ok(());
+    }
+    let (rule, reason) = match durations {
+        Durations::Range { min, max } => (
+            Rule::Range {
+                min: u64::from(*min),
+                max: u64::from(*max),
+            },
+            format!("must be from {min} to {max} seconds (got {seconds})"),
+        ),
+        other => (
+            Rule::OneOf {
+                allowed: other
+                    .listed()
+                    .unwrap_or_default()
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect(),
+            },
+            format!("must be one of {other} (got {seconds})"),
+        ),
+    };
+    Err(VideoError::invalid_by("duration_secs", rule, reason))
+}
+
+fn check_seed(seed: u64, max: Option<u64>) -> Result<(), VideoError> {
+    match max {
+        None => Err(VideoError::unsupported(
+            "seed",
+            "is not supported by this provider",
+        )),
+        Some(max) if seed > max => Err(VideoError::invalid_by(
+            "seed",
+            Rule::Range { min: 0, max },
+            format!("must be at most {max} (got {seed})"),
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
 /// The longest client reference.
 const MAX_REFERENCE_CHARS: usize = 64;
 
 /// 1–64 characters of `A-Z a-z 0-9 - _ . :`, not all digits: safe in a URL path, a file
 /// name and a log line, and never mistaken for a provider's numeric task id.
 fn check_client_reference(reference: &str) -> Result<(), VideoError> {
-    let invalid = |reason: &str| VideoError::invalid("client_reference", reason);
+    let invalid = |reason: &str| VideoError::invalid_by("client_reference", Rule::Format, reason);
     if reference.is_empty() || reference.len() > MAX_REFERENCE_CHARS {
         return Err(invalid("must be 1 to 64 characters"));
     }
@@ -92,8 +135,9 @@ fn check_client_reference(reference: &str) -> Result<(), VideoError> {
 
 fn check_prompt(request: &VideoRequest, capabilities: &Capabilities) -> Result<(), VideoError> {
     if request.prompt.trim().is_empty() {
-        return Err(VideoError::invalid(
+        return Err(VideoError::invalid_by(
             "prompt",
+            Rule::Required,
             "must not be empty or whitespace",
         ));
     }
@@ -106,7 +150,7 @@ fn check_negative_prompt(
 ) -> Result<(), VideoError> {
     match request.negative_prompt.as_deref() {
         None | Some("") => Ok(()),
-        Some(_) if capabilities.max_negative_prompt_chars == 0 => Err(VideoError::invalid(
+        Some(_) if capabilities.max_negative_prompt_chars == 0 => Err(VideoError::unsupported(
             "negative_prompt",
             "is not supported by this provider",
         )),
@@ -121,8 +165,11 @@ fn check_negative_prompt(
 fn check_length(field: &str, text: &str, max_chars: usize) -> Result<(), VideoError> {
     let chars = text.chars().count();
     if chars > max_chars {
-        return Err(VideoError::invalid(
+        return Err(VideoError::invalid_by(
             field,
+            Rule::TooLong {
+                max: max_chars as u64,
+            },
             format!("must be at most {max_chars} characters (got {chars})"),
         ));
     }
@@ -140,31 +187,38 @@ fn check_listed<T: PartialEq + Display>(
         return Ok(());
     }
     if allowed.is_empty() {
-        return Err(VideoError::invalid(
+        return Err(VideoError::unsupported(
             field,
             "is not supported by this provider",
         ));
     }
     let list: Vec<String> = allowed.iter().map(ToString::to_string).collect();
-    Err(VideoError::invalid(
+    let reason = format!("must be one of {} (got {value})", list.join(", "));
+    Err(VideoError::invalid_by(
         field,
-        format!("must be one of {} (got {value})", list.join(", ")),
+        Rule::OneOf { allowed: list },
+        reason,
     ))
 }
 
 fn check_callback_url(raw: &str, capabilities: &Capabilities) -> Result<(), VideoError> {
     if !capabilities.callbacks {
-        return Err(VideoError::invalid(
+        return Err(VideoError::unsupported(
             "callback_url",
             "is not supported by this provider",
         ));
     }
     let parsed = url::Url::parse(raw).map_err(|error| {
-        VideoError::invalid("callback_url", format!("must be an absolute URL ({error})"))
+        VideoError::invalid_by(
+            "callback_url",
+            Rule::Format,
+            format!("must be an absolute URL ({error})"),
+        )
     })?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-        return Err(VideoError::invalid(
+        return Err(VideoError::invalid_by(
             "callback_url",
+            Rule::Format,
             "must be an absolute http or https URL with a host",
         ));
     }
@@ -319,6 +373,39 @@ mod tests {
             field_of(validate(&plain_http, &Capabilities::new(100))),
             "callback_url"
         );
+    }
+
+    #[test]
+    fn duration_ranges_resolutions_and_seeds_are_checked_with_their_rule() {
+        let caps = Capabilities::new(100)
+            .with_duration_range(2, 15)
+            .with_resolutions([crate::Resolution::P720, crate::Resolution::P1080])
+            .with_seed(4_294_967_295);
+        let ok = VideoRequest::builder("fox")
+            .duration_secs(15)
+            .resolution(crate::Resolution::P1080)
+            .seed(7)
+            .build();
+        assert!(validate(&ok, &caps).is_ok());
+        let long = VideoRequest::builder("fox").duration_secs(16).build();
+        let error = validate(&long, &caps).unwrap_err();
+        assert_eq!(error.rule(), Some(&Rule::Range { min: 2, max: 15 }));
+        assert!(error.to_string().contains("from 2 to 15 seconds (got 16)"), "{error}");
+        let res = VideoRequest::builder("fox").resolution(crate::Resolution::K4).build();
+        let error = validate(&res, &caps).unwrap_err();
+        assert_eq!(
+            error.rule(),
+            Some(&Rule::OneOf {
+                allowed: vec!["720p".into(), "1080p".into()]
+            })
+        );
+        let seed = VideoRequest::builder("fox").seed(1 << 40).build();
+        assert_eq!(field_of(validate(&seed, &caps)), "seed");
+        let unsupported = VideoRequest::builder("fox").seed(1).build();
+        let error = validate(&unsupported, &Capabilities::new(100)).unwrap_err();
+        assert_eq!(error.rule(), Some(&Rule::Unsupported));
+        let res = VideoRequest::builder("fox").resolution(crate::Resolution::P720).build();
+        assert_eq!(field_of(validate(&res, &Capabilities::new(100))), "resolution");
     }
 
     #[test]

@@ -44,6 +44,10 @@ pub struct Scripted {
     pub max_in_flight: AtomicUsize,
     pub submit_delay: Duration,
     pub query_delay: Duration,
+    /// Download answers in order (`true`: the link has expired); then every download works.
+    downloads: Mutex<VecDeque<bool>>,
+    /// The locators downloads were asked for, in order.
+    pub downloaded: Mutex<Vec<String>>,
 }
 
 impl Scripted {
@@ -61,7 +65,15 @@ impl Scripted {
             max_in_flight: AtomicUsize::new(0),
             submit_delay: Duration::ZERO,
             query_delay: Duration::ZERO,
+            downloads: Mutex::default(),
+            downloaded: Mutex::default(),
         }
+    }
+
+    /// The next downloads answer `LinkExpired` where `expired` says so.
+    pub fn download_answers(self, expired: impl IntoIterator<Item = bool>) -> Self {
+        self.downloads.lock().unwrap().extend(expired);
+        self
     }
 
     pub fn with_long_wait(mut self) -> Self {
@@ -152,7 +164,14 @@ impl VideoProvider for Scripted {
         }
     }
 
-    async fn download(&self, _video: &Video) -> Result<VideoStream, VideoError> {
+    async fn download(&self, video: &Video) -> Result<VideoStream, VideoError> {
+        self.downloaded
+            .lock()
+            .unwrap()
+            .push(video.url().unwrap_or_default().to_owned());
+        if self.downloads.lock().unwrap().pop_front() == Some(true) {
+            return Err(VideoError::LinkExpired { status: 403 });
+        }
         Ok(VideoStream::from_bytes(Bytes::from_static(
             b"\0\0\0\x1cftypisom",
         )))

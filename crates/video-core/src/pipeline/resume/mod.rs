@@ -229,9 +229,7 @@ impl<'a> Resume<'a> {
             });
         };
         let Some((provider, policy)) = self.providers.get(&entry.provider) else {
-            return Err(VideoError::Configuration {
-                message: format!("provider `{}` is not configured", entry.provider),
-            }
+            return Err(VideoError::configuration(format!("provider `{}` is not configured", entry.provider))
             .in_task(&id));
         };
         let entry = self.with_options(entry);

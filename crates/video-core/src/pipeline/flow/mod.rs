@@ -1,20 +1,20 @@
-//! The steps of one job, in order. Everything the pipeline does is here once.
+//! The steps of one job, in order. Everything the pipeline does is here once; saving the
+//! videos is in [`saving`].
+
+mod saving;
 
 use std::borrow::Cow;
 use std::future::Future;
-use std::path::Path;
 use std::pin::Pin;
 
 use super::destination::Target;
 use super::{Destination, Event, Generated, Pipeline, Submitted};
 use crate::error::VideoError;
-use crate::journal::{DownloadRecord, EntryId, JournalEntry, update_entry};
+use crate::journal::{EntryId, JournalEntry, update_entry};
 use crate::request::{VideoRequest, new_client_reference};
-use crate::retry::{retry_call, submit_with_retries};
-use crate::save::{
-    IfExists, SaveOptions, SavedVideo, check_output_path, remove_stale_parts, save_to_file,
-};
-use crate::task::{Task, TaskId, Video};
+use crate::retry::submit_with_retries;
+use crate::save::SavedVideo;
+use crate::task::{Task, TaskId};
 use crate::validate::validate;
 use crate::wait::{Poller, Start, outcome};
 
@@ -195,7 +195,9 @@ impl<'p, 'a> Flow<'p, 'a> {
         let Some(store) = self.pipeline.journal else {
             return Ok(None);
         };
-        let mut draft = JournalEntry::new(0, self.pipeline.provider.name(), request, None);
+        let provider = self.pipeline.provider;
+        let mut draft = JournalEntry::new(0, provider.name(), request, None);
+        draft.model = provider.model().map(str::to_owned);
         if let Some(Destination::File { path, if_exists }) = destination {
             draft.output = Some(path.clone());
             draft.if_exists = *if_exists;
@@ -325,10 +327,15 @@ impl<'p, 'a> Flow<'p, 'a> {
                 };
                 item.map_err(|error| error.in_task(poller.id()))?
             };
-            let report = !std::mem::take(&mut skip_first);
+            let first = std::mem::take(&mut skip_first);
+            let change = match (first, poller.status_changed()) {
+                (true, _) => Change::Known,
+                (false, true) => Change::Status,
+                (false, false) => Change::Progress,
+            };
             // Boxed (and bound first, so no temporary outlives the statement): the waiting
             // state, held by every waiting job, stays the poller's.
-            let observing = Box::pin(self.observed(task, entry, report));
+            let observing = Box::pin(self.observed(task, entry, change));
             let outcome = observing.await;
             if let Some(result) = outcome {
                 return result.map_err(|error| error.in_task(poller.id()));
@@ -342,121 +349,21 @@ impl<'p, 'a> Flow<'p, 'a> {
         &self,
         task: Task,
         entry: Option<EntryId>,
-        report: bool,
+        change: Change,
     ) -> Option<Result<Task, VideoError>> {
-        if report {
-            self.emit(&Event::StatusChanged(&task));
-            self.record(entry, |e| e.apply_task(&task)).await;
+        match change {
+            Change::Known => {}
+            Change::Status => {
+                self.emit(&Event::StatusChanged(&task));
+                self.record(entry, |e| e.apply_task(&task)).await;
+            }
+            // Progress is reported, not journaled: a journal write per percent buys nothing.
+            Change::Progress => self.emit(&Event::Progress(&task)),
         }
         if task.is_terminal() {
             self.emit(&Event::Finished(&task));
         }
         outcome(self.pipeline.provider, task)
-    }
-
-    /// Downloads each video to its file, recording each in the journal.
-    async fn save(
-        &self,
-        task: &Task,
-        target: &Target,
-        entry: Option<EntryId>,
-    ) -> Result<Vec<SavedVideo>, VideoError> {
-        let in_task = |error: VideoError| error.in_task(&task.id);
-        if task.videos.is_empty() {
-            return Err(in_task(VideoError::decode(
-                None,
-                "the task finished without a video",
-                b"",
-            )));
-        }
-        // The folder may have gone since the destination was checked or recorded.
-        check_output_path(&target.path, IfExists::KeepBoth).map_err(in_task)?;
-        let mut all = Vec::with_capacity(task.videos.len());
-        for (index, video) in task.videos.iter().enumerate() {
-            let path = target.video_path(index);
-            remove_stale_parts(&path);
-            let saved = self
-                .download(index, video, &path, target.if_exists)
-                .await
-                .map_err(in_task)?;
-            self.emit(&Event::Saved {
-                video: index,
-                saved: &saved,
-            });
-            self.record_download(entry, index, video, &saved)
-                .await
-                .map_err(in_task)?;
-            all.push(saved);
-        }
-        Ok(all)
-    }
-
-    /// One video to one file, retried on retryable errors per the policy.
-    async fn download(
-        &self,
-        index: usize,
-        video: &Video,
-        path: &Path,
-        if_exists: IfExists,
-    ) -> Result<SavedVideo, VideoError> {
-        let provider = self.pipeline.provider;
-        let attempt = || async move {
-            let stream = provider.download(video).await?;
-            // Hashed: the journal and the reports name each file by its SHA-256.
-            let options = SaveOptions::new()
-                .sha256(true)
-                .if_exists(if_exists)
-                .on_progress(|progress| {
-                    self.emit(&Event::Downloading {
-                        video: index,
-                        progress,
-                    });
-                });
-            save_to_file(stream, path, options).await
-        };
-        let notify = |error: &VideoError, pause| {
-            self.emit(&Event::DownloadRetry {
-                video: index,
-                error,
-                pause,
-            });
-        };
-        let policy = &self.pipeline.policy.download_retry;
-        retry_call(policy, attempt, VideoError::is_retryable, notify).await
-    }
-
-    /// Records a saved video; a failure here is an error that says where the video is.
-    async fn record_download(
-        &self,
-        entry: Option<EntryId>,
-        index: usize,
-        video: &Video,
-        saved: &SavedVideo,
-    ) -> Result<(), VideoError> {
-        let (Some(store), Some(entry)) = (self.pipeline.journal, entry) else {
-            return Ok(());
-        };
-        let record = DownloadRecord::new(
-            index,
-            video.url.clone(),
-            saved.path.clone(),
-            saved.bytes,
-            saved.sha256.clone().unwrap_or_default(),
-        );
-        update_entry(store, entry, |e| e.apply_download(&record))
-            .await
-            .map(drop)
-            .map_err(|error| VideoError::Journal {
-                message: format!(
-                    "the video was saved at {} ({} bytes, sha256 {}), but the journal could not \
-                     record it ({error}); resuming records it later (the video is fetched again \
-                     to check the file is the same, and the file is left as it is)",
-                    saved.path.display(),
-                    saved.bytes,
-                    record.sha256
-                ),
-                source: Some(Box::new(error)),
-            })
     }
 
     /// Applies a change to the entry; a failure is reported and logged, not returned, so it
@@ -508,6 +415,17 @@ impl<'p, 'a> Flow<'p, 'a> {
             tracing::warn!(entry, %error, "could not release the journal claim");
         }
     }
+}
+
+/// What a snapshot the wait returned brings.
+#[derive(Debug, Clone, Copy)]
+enum Change {
+    /// The snapshot of the submission's reply, already reported as `Submitted`.
+    Known,
+    /// A new status.
+    Status,
+    /// The same status, further along.
+    Progress,
 }
 
 /// `request` with a client reference: its own, else a fresh one.

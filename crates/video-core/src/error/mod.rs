@@ -1,5 +1,11 @@
 //! [`VideoError`], the one error type of the SDK, and the retry rules that come with it.
 
+mod details;
+mod excerpt;
+
+pub use details::{ErrorDetails, Rule};
+pub use excerpt::{EXCERPT_CHARS, excerpt};
+
 use std::error::Error as StdError;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
@@ -57,33 +63,61 @@ impl SubmissionAttempt {
 #[non_exhaustive]
 pub enum VideoError {
     /// The request breaks a rule; found locally before sending, or reported by the provider.
-    #[error("invalid request: `{field}` {reason}")]
+    #[error("invalid request: `{field}` {reason}{details}")]
     InvalidRequest {
         /// The offending field (`prompt`, `duration_secs`, ...).
         field: String,
-        /// The rule it breaks.
+        /// The rule it breaks, for programs.
+        rule: Rule,
+        /// The rule it breaks, for people.
         reason: String,
+        /// The provider's code and request id, when the provider refused it.
+        details: ErrorDetails,
     },
-    /// The API key is missing, wrong or revoked.
-    #[error("unauthorized: {message}")]
+    /// The API key is wrong, expired or revoked.
+    #[error("unauthorized: {message}{details}")]
     Unauthorized {
         /// The provider's explanation.
         message: String,
+        /// The provider's code and request id.
+        details: ErrorDetails,
+    },
+    /// No credentials are configured for a provider: set one of `env` (or pass them in code).
+    #[error("missing credentials for {provider}: set {}", env.join(" or "))]
+    MissingCredentials {
+        /// The provider.
+        provider: String,
+        /// The environment variables (or combinations, e.g. `KLING_ACCESS_KEY + KLING_SECRET_KEY`)
+        /// any one of which configures it.
+        env: Vec<String>,
+    },
+    /// Credentials would travel over plain http to a host that is not loopback: use https,
+    /// or allow it explicitly (`env`, or the builder's `allow_insecure_http`).
+    #[error("refusing to send credentials over plain http to {host}: use an https URL{}", env.as_ref().map(|env| format!(", or allow it with {env}=1")).unwrap_or_default())]
+    InsecureHttp {
+        /// The host the credentials would go to.
+        host: String,
+        /// The environment variable that allows it, when the provider has one.
+        env: Option<String>,
     },
     /// The key is valid but may not use this model or feature (or this IP is not allowed).
-    #[error("forbidden: {message}")]
+    #[error("forbidden: {message}{details}")]
     Forbidden {
         /// The provider's explanation.
         message: String,
+        /// The provider's code and request id.
+        details: ErrorDetails,
     },
     /// The account has no balance, is in arrears, or its resource pack is used up.
-    #[error("quota exceeded: {message}")]
+    #[error("quota exceeded: {message}{details}")]
     QuotaExceeded {
         /// The provider's explanation.
         message: String,
+        /// The provider's code and request id.
+        details: ErrorDetails,
     },
     /// Too many requests or too many running tasks; nothing was created.
-    #[error("rate limited ({scope:?}){}: {message}", retry_after.map(|d| format!(", retry after {d:?}")).unwrap_or_default())]
+    #[error("rate limited ({scope:?}){}: {message}{details}", retry_after.map(|d| format!(", retry after {d:?}")).unwrap_or_default())]
     RateLimited {
         /// Which limit was hit.
         scope: RateLimitScope,
@@ -91,21 +125,28 @@ pub enum VideoError {
         retry_after: Option<Duration>,
         /// The provider's explanation.
         message: String,
+        /// The provider's code and request id.
+        details: ErrorDetails,
     },
-    /// The prompt or the result was refused by a content-safety policy.
-    #[error("content rejected{}: {message}", task_id.as_ref().map(|id| format!(" (task {id})")).unwrap_or_default())]
+    /// The prompt, an input or the result was refused by a content-safety policy. Never
+    /// retried as it is.
+    #[error("content rejected{}: {message}{details}", task_id.as_ref().map(|id| format!(" (task {id})")).unwrap_or_default())]
     ContentRejected {
         /// The provider's explanation.
         message: String,
         /// The task, when it was created and then failed on content (it may be billed);
         /// `None` when the submission itself was refused.
         task_id: Option<TaskId>,
+        /// The provider's code (e.g. `1301`, `SAFETY.INPUT.TEXT`) and request id.
+        details: ErrorDetails,
     },
     /// The client is set up wrong: a bad base URL, an unknown model, no channel for a model.
-    #[error("configuration error: {message}")]
+    #[error("configuration error: {message}{details}")]
     Configuration {
         /// What is wrong.
         message: String,
+        /// The provider's code and request id, when a provider said so.
+        details: ErrorDetails,
     },
     /// The provider does not know this task.
     #[error("task {task_id} not found")]
@@ -114,26 +155,28 @@ pub enum VideoError {
         task_id: TaskId,
     },
     /// Any other error the provider reported.
-    #[error("provider error {code}: {message}{}", request_id.as_ref().map(|id| format!(" (request id {id})")).unwrap_or_default())]
+    #[error("provider error: {message}{details}")]
     Provider {
-        /// The provider's code, as text (numeric codes are converted).
-        code: String,
         /// The provider's message.
         message: String,
-        /// The provider's request id, for support tickets.
-        request_id: Option<String>,
         /// Whether the provider documents this error as transient.
         retryable: bool,
+        /// The provider's code (numeric codes as text), request id and HTTP status.
+        details: ErrorDetails,
     },
     /// The task ended `failed`.
-    #[error("task {task_id} failed: {message}")]
+    #[error("task {task_id} failed: {message}{details}")]
     TaskFailed {
         /// The failed task.
         task_id: TaskId,
         /// The provider's reason.
         message: String,
+        /// The provider's failure code, when it gives one.
+        details: ErrorDetails,
     },
-    /// A video link no longer works (HTTP 403/404/410); query the task again for a fresh one.
+    /// A video's link no longer works (HTTP 403/404/410 without credentials, or its
+    /// `expires_at` passed); query the task again for a fresh one (the pipeline does, once
+    /// per video).
     #[error("video link expired or revoked (HTTP {status})")]
     LinkExpired {
         /// The HTTP status the link answered with.
@@ -235,15 +278,65 @@ pub enum VideoError {
     },
 }
 
-/// Longest excerpt of a body kept in [`VideoError::Decode`].
-pub const EXCERPT_CHARS: usize = 200;
-
 impl VideoError {
     /// An [`InvalidRequest`](Self::InvalidRequest) error.
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self::invalid_by(field, Rule::Other, reason)
+    }
+
+    /// An [`InvalidRequest`](Self::InvalidRequest) error naming the rule broken.
+    ///
+    /// ```
+    /// use video_core::{Rule, VideoError};
+    /// let error = VideoError::invalid_by("resolution", Rule::Combination { with: "duration_secs".into() },
+    ///     "1080p is only offered at 6 s");
+    /// assert_eq!(error.rule(), Some(&Rule::Combination { with: "duration_secs".into() }));
+    /// ```
+    pub fn invalid_by(field: impl Into<String>, rule: Rule, reason: impl Into<String>) -> Self {
         Self::InvalidRequest {
             field: field.into(),
+            rule,
             reason: reason.into(),
+            details: ErrorDetails::none(),
+        }
+    }
+
+    /// An [`InvalidRequest`](Self::InvalidRequest) for a field this provider does not take.
+    pub fn unsupported(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self::invalid_by(field, Rule::Unsupported, reason)
+    }
+
+    /// An [`Unauthorized`](Self::Unauthorized) error.
+    pub fn unauthorized(message: impl Into<String>, details: ErrorDetails) -> Self {
+        Self::Unauthorized {
+            message: message.into(),
+            details,
+        }
+    }
+
+    /// A [`Configuration`](Self::Configuration) error found locally.
+    pub fn configuration(message: impl Into<String>) -> Self {
+        Self::Configuration {
+            message: message.into(),
+            details: ErrorDetails::none(),
+        }
+    }
+
+    /// A [`Provider`](Self::Provider) error.
+    pub fn provider(message: impl Into<String>, retryable: bool, details: ErrorDetails) -> Self {
+        Self::Provider {
+            message: message.into(),
+            retryable,
+            details,
+        }
+    }
+
+    /// A [`TaskFailed`](Self::TaskFailed) error.
+    pub fn task_failed(task_id: TaskId, message: impl Into<String>, details: ErrorDetails) -> Self {
+        Self::TaskFailed {
+            task_id,
+            message: message.into(),
+            details,
         }
     }
 
@@ -302,6 +395,8 @@ impl VideoError {
                 self,
                 Self::InvalidRequest { .. }
                     | Self::Unauthorized { .. }
+                    | Self::MissingCredentials { .. }
+                    | Self::InsecureHttp { .. }
                     | Self::Forbidden { .. }
                     | Self::QuotaExceeded { .. }
                     | Self::ContentRejected { .. }
@@ -327,6 +422,42 @@ impl VideoError {
             | Self::WaitTimeout { task_id, .. }
             | Self::InTask { task_id, .. } => Some(task_id),
             Self::ContentRejected { task_id, .. } => task_id.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// What the provider said besides the message (code, request id, HTTP status), for the
+    /// errors that come from a provider's answer.
+    pub fn details(&self) -> Option<&ErrorDetails> {
+        match self {
+            Self::InTask { source, .. } => source.details(),
+            Self::InvalidRequest { details, .. }
+            | Self::Unauthorized { details, .. }
+            | Self::Forbidden { details, .. }
+            | Self::QuotaExceeded { details, .. }
+            | Self::RateLimited { details, .. }
+            | Self::ContentRejected { details, .. }
+            | Self::Configuration { details, .. }
+            | Self::Provider { details, .. }
+            | Self::TaskFailed { details, .. } => Some(details),
+            _ => None,
+        }
+    }
+
+    /// The provider's error code, when it gave one (`"1303"`, `"moderation_blocked"`).
+    pub fn code(&self) -> Option<&str> {
+        self.details()?.code.as_deref()
+    }
+
+    /// The provider's id for the exchange, for support tickets.
+    pub fn request_id(&self) -> Option<&str> {
+        self.details()?.request_id.as_deref()
+    }
+
+    /// The rule an [`InvalidRequest`](Self::InvalidRequest) breaks.
+    pub fn rule(&self) -> Option<&Rule> {
+        match self.root() {
+            Self::InvalidRequest { rule, .. } => Some(rule),
             _ => None,
         }
     }
@@ -359,6 +490,8 @@ impl VideoError {
             Self::InTask { source, .. } => source.kind(),
             Self::InvalidRequest { .. } => "invalid_request",
             Self::Unauthorized { .. } => "unauthorized",
+            Self::MissingCredentials { .. } => "missing_credentials",
+            Self::InsecureHttp { .. } => "insecure_http",
             Self::Forbidden { .. } => "forbidden",
             Self::QuotaExceeded { .. } => "quota_exceeded",
             Self::RateLimited { .. } => "rate_limited",
@@ -382,43 +515,6 @@ impl VideoError {
     }
 }
 
-/// The first [`EXCERPT_CHARS`] characters of `body` as lossy UTF-8 on one line, with the
-/// query strings of any URLs in it replaced by `?…` (signed URLs are credentials).
-pub fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let head: String = text.chars().take(EXCERPT_CHARS).collect();
-    redact_query_strings(&head.split_whitespace().collect::<Vec<_>>().join(" "))
-}
-
-/// Replaces the query string of every `http(s)://` URL in `text` with `?…`.
-fn redact_query_strings(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find("http") {
-        let (before, from_url) = rest.split_at(start);
-        out.push_str(before);
-        if !(from_url.starts_with("http://") || from_url.starts_with("https://")) {
-            out.push_str("http");
-            rest = &from_url[4..];
-            continue;
-        }
-        let end = from_url
-            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | ','))
-            .unwrap_or(from_url.len());
-        let url = &from_url[..end];
-        match url.find('?') {
-            Some(query) => {
-                out.push_str(&url[..query]);
-                out.push_str("?…");
-            }
-            None => out.push_str(url),
-        }
-        rest = &from_url[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -428,6 +524,7 @@ mod tests {
             scope,
             retry_after: Some(Duration::from_secs(2)),
             message: "slow down".into(),
+            details: ErrorDetails::none(),
         }
     }
 
@@ -451,26 +548,20 @@ mod tests {
                 false,
             ),
             (
-                VideoError::Provider {
-                    code: "5001".into(),
-                    message: "busy".into(),
-                    request_id: None,
-                    retryable: true,
-                },
+                VideoError::provider("busy", true, ErrorDetails::none().code("5001")),
                 true,
                 false,
             ),
             (
                 VideoError::QuotaExceeded {
                     message: "pack used up".into(),
+                    details: ErrorDetails::none(),
                 },
                 false,
                 false,
             ),
             (
-                VideoError::Unauthorized {
-                    message: "bad key".into(),
-                },
+                VideoError::unauthorized("bad key", ErrorDetails::none()),
                 false,
                 false,
             ),
@@ -500,10 +591,16 @@ mod tests {
             VideoError::invalid("prompt", "empty"),
             VideoError::QuotaExceeded {
                 message: String::new(),
+                details: ErrorDetails::none(),
             },
             VideoError::ContentRejected {
                 message: String::new(),
                 task_id: None,
+                details: ErrorDetails::none(),
+            },
+            VideoError::MissingCredentials {
+                provider: "p".into(),
+                env: vec!["P_KEY".into()],
             },
             VideoError::transport(false, "refused"),
         ];
@@ -562,6 +659,32 @@ mod tests {
             "invalid request: `duration_secs` must be one of 5, 10 (got 7)"
         );
         assert_eq!(error.kind(), "invalid_request");
+        assert_eq!(error.rule(), Some(&Rule::Other));
+    }
+
+    #[test]
+    fn structured_details_are_fields_and_read_in_the_message() {
+        let error = VideoError::RateLimited {
+            scope: RateLimitScope::Concurrency,
+            retry_after: None,
+            message: "parallel task over resource pack limit".into(),
+            details: ErrorDetails::none()
+                .code("1303")
+                .request_id(Some("r-9".into())),
+        }
+        .in_task(&TaskId::new("7"));
+        assert_eq!(error.code(), Some("1303"));
+        assert_eq!(error.request_id(), Some("r-9"));
+        assert!(error.to_string().ends_with("(code 1303, request id r-9)"), "{error}");
+        let missing = VideoError::MissingCredentials {
+            provider: "kling".into(),
+            env: vec!["KLING_API_KEY".into(), "KLING_ACCESS_KEY + KLING_SECRET_KEY".into()],
+        };
+        assert_eq!(
+            missing.to_string(),
+            "missing credentials for kling: set KLING_API_KEY or KLING_ACCESS_KEY + KLING_SECRET_KEY"
+        );
+        assert_eq!(missing.details(), None);
     }
 }
 
@@ -583,10 +706,9 @@ mod in_task_tests {
             error.to_string(),
             "task 840: video link expired or revoked (HTTP 403)"
         );
-        let failed = VideoError::TaskFailed {
-            task_id: id.clone(),
-            message: "x".into(),
-        };
+        let failed = VideoError::task_failed(id.clone(), "x", ErrorDetails::none().code("F1"));
+        assert_eq!(failed.code(), Some("F1"));
+        assert_eq!(failed.to_string(), "task 840 failed: x (code F1)");
         assert!(
             matches!(failed.in_task(&id), VideoError::TaskFailed { .. }),
             "not wrapped twice"
