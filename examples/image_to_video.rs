@@ -159,7 +159,7 @@ mod tests {
             output: folder.join("never.mp4"),
         };
         match run(&args, Duration::from_millis(100), false).await {
-            Err(VideoError::InvalidRequest { field, reason }) => {
+            Err(VideoError::InvalidRequest { field, reason, .. }) => {
                 assert_eq!(field, "first_frame");
                 assert!(reason.contains("needs an image URL"), "{reason}");
             }

@@ -126,6 +126,7 @@ async fn run() -> Result<Vec<String>, VideoError> {
         kling_secret: WebhookSecret::parse(WEBHOOK_SECRET).map_err(|e| {
             VideoError::Configuration {
                 message: e.to_string(),
+                details: video_core::ErrorDetails::none(),
             }
         })?,
         snapshots: sender,

@@ -38,26 +38,26 @@ mod tests {
             (
                 VideoError::Unauthorized {
                     message: String::new(),
+                    details: video_core::ErrorDetails::none(),
                 },
                 3,
             ),
             (
                 VideoError::QuotaExceeded {
                     message: String::new(),
+                    details: video_core::ErrorDetails::none(),
                 },
                 3,
             ),
             (
-                VideoError::TaskFailed {
-                    task_id: "1".into(),
-                    message: String::new(),
-                },
+                VideoError::task_failed("1", String::new(), video_core::ErrorDetails::none()),
                 4,
             ),
             (
                 VideoError::ContentRejected {
                     message: String::new(),
                     task_id: None,
+                    details: video_core::ErrorDetails::none(),
                 },
                 4,
             ),

@@ -54,7 +54,7 @@ pub(crate) const PROVIDERS: &[ProviderSpec] = &[
             builder
                 .build()
                 .map(|client| Arc::new(client) as Arc<dyn VideoProvider>)
-                .map_err(|error| in_cli_terms(error, &DMX_TERMS))
+                .map_err(in_cli_terms)
         },
         policy: PollPolicy::default,
         real: true,
@@ -76,7 +76,7 @@ pub(crate) const PROVIDERS: &[ProviderSpec] = &[
             builder
                 .build()
                 .map(|client| Arc::new(client) as Arc<dyn VideoProvider>)
-                .map_err(|error| in_cli_terms(error, &KLING_TERMS))
+                .map_err(in_cli_terms)
         },
         policy: PollPolicy::default,
         real: true,
@@ -114,49 +114,26 @@ fn allow_insecure_http() -> bool {
     ALLOW_INSECURE_HTTP.load(std::sync::atomic::Ordering::Relaxed)
 }
 
-/// How a provider's configuration errors read in the command's terms.
-struct CliTerms {
-    /// The start of the library's "missing credentials" message.
-    missing: &'static str,
-    /// What to say instead.
-    set_credentials: &'static str,
-    /// The variable allowing plain http.
-    insecure_env: &'static str,
-}
-
-const DMX_TERMS: CliTerms = CliTerms {
-    missing: "missing API key",
-    set_credentials: "missing API key: set DMXAPI_API_KEY (and DMXAPI_BASE_URL for another \
-                      relay host), or choose another provider with --provider",
-    insecure_env: "DMXAPI_ALLOW_INSECURE_HTTP",
-};
-
-const KLING_TERMS: CliTerms = CliTerms {
-    missing: "missing Kling credentials",
-    set_credentials: "missing Kling credentials: set KLING_ACCESS_KEY and KLING_SECRET_KEY, or \
-                      KLING_API_KEY (KLING_BASE_URL for another host), or choose another \
-                      provider with --provider",
-    insecure_env: "KLING_ALLOW_INSECURE_HTTP",
-};
-
 /// A provider's configuration error, said with the command's options and environment
-/// variables instead of a library's method names.
-fn in_cli_terms(error: VideoError, terms: &CliTerms) -> VideoError {
-    let VideoError::Configuration { message } = &error else {
-        return error;
+/// variables: missing credentials name the variables to set (and `--provider`), plain http
+/// names `--allow-insecure-http` and the provider's variable.
+fn in_cli_terms(error: VideoError) -> VideoError {
+    let message = match &error {
+        VideoError::MissingCredentials { provider, env } => format!(
+            "missing credentials for {provider}: set {} (and its base-URL variable for another \
+             host), or choose another provider with --provider",
+            env.join(", or ")
+        ),
+        VideoError::InsecureHttp { host, env } => format!(
+            "refusing to send credentials over plain http to {host}, a non-loopback host: use an \
+             https base URL, or pass --allow-insecure-http{}",
+            env.as_ref()
+                .map(|env| format!(" (or set {env}=1)"))
+                .unwrap_or_default()
+        ),
+        _ => return error,
     };
-    let message = if message.starts_with(terms.missing) {
-        terms.set_credentials.to_owned()
-    } else if message.contains("plain http") {
-        format!(
-            "refusing to send credentials over plain http to a non-loopback host: use an https \
-             base URL, or pass --allow-insecure-http (or set {}=1)",
-            terms.insecure_env
-        )
-    } else {
-        return error;
-    };
-    VideoError::Configuration { message }
+    VideoError::configuration(message)
 }
 
 /// The provider called `name`.

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use video_core::journal::{DownloadRecord, JournalEntry, UnreadableEntry};
 use video_core::provider::unix_millis;
-use video_core::{Task, VideoError, redact_url};
+use video_core::{Task, VideoError};
 
 use crate::exit::exit_code;
 use crate::text::clean;
@@ -68,7 +68,7 @@ impl TaskReport {
                 .videos
                 .iter()
                 .map(|v| VideoReport {
-                    url: redact_url(&v.url),
+                    url: v.url_for_logs(),
                     ..VideoReport::default()
                 })
                 .collect(),
@@ -83,7 +83,7 @@ impl TaskReport {
             .iter()
             .enumerate()
             .map(|(index, video)| VideoReport {
-                url: redact_url(&video.url),
+                url: video.url_for_logs(),
                 ..entry
                     .download_of(index)
                     .map(saved_report)
@@ -118,7 +118,7 @@ impl TaskReport {
 
 fn saved_report(record: &DownloadRecord) -> VideoReport {
     VideoReport {
-        url: redact_url(&record.url),
+        url: record.locator.for_logs(),
         path: Some(record.path.display().to_string()),
         bytes: Some(record.bytes),
         sha256: Some(record.sha256.clone()),

@@ -120,9 +120,7 @@ impl FromStr for Resolution {
         if let Some(lines) = trimmed.strip_suffix('p') {
             return positive(lines).map(Self::lines_of).ok_or_else(invalid);
         }
-        let (width, height) = trimmed
-            .split_once(['x', '*'])
-            .ok_or_else(invalid)?;
+        let (width, height) = trimmed.split_once(['x', '*']).ok_or_else(invalid)?;
         match (positive(width), positive(height)) {
             (Some(width), Some(height)) => Ok(Self::size(width, height)),
             _ => Err(invalid()),
@@ -160,7 +158,10 @@ mod tests {
             let resolution: Resolution = text.parse().unwrap();
             assert_eq!(resolution.to_string(), shown);
             let json = serde_json::to_string(&resolution).unwrap();
-            assert_eq!(serde_json::from_str::<Resolution>(&json).unwrap(), resolution);
+            assert_eq!(
+                serde_json::from_str::<Resolution>(&json).unwrap(),
+                resolution
+            );
         }
         assert_eq!(Resolution::size(1920, 1080).lines(), 1080);
         assert_eq!(Resolution::P720.dimensions(), None);
@@ -168,7 +169,18 @@ mod tests {
 
     #[test]
     fn malformed_text_is_a_format_error() {
-        for bad in ["", "p", "0p", "720", "x720", "1280x", "1280x0", "hd", "-720p", "1280x720x2"] {
+        for bad in [
+            "",
+            "p",
+            "0p",
+            "720",
+            "x720",
+            "1280x",
+            "1280x0",
+            "hd",
+            "-720p",
+            "1280x720x2",
+        ] {
             let error = bad.parse::<Resolution>().unwrap_err();
             assert_eq!(error.rule(), Some(&Rule::Format), "{bad:?}");
         }

@@ -609,7 +609,10 @@ mod tests {
         let mut handle = Video::at(Locator::Provider("file/1768".into()));
         handle.expires_at = Some(unix_millis::from_millis(1_000));
         let value = serde_json::to_value(&handle).unwrap();
-        assert_eq!(value["locator"], serde_json::json!({"provider": "file/1768"}));
+        assert_eq!(
+            value["locator"],
+            serde_json::json!({"provider": "file/1768"})
+        );
         assert_eq!(serde_json::from_value::<Video>(value).unwrap(), handle);
         assert!(handle.is_expired_at(unix_millis::from_millis(1_000)));
         assert!(!handle.is_expired_at(unix_millis::from_millis(999)));

@@ -125,7 +125,11 @@ async fn ambiguous_submission_failures_are_never_retried() {
             attempt: Box::new(SubmissionAttempt::new("scripted", request())),
             source: "no reply".into(),
         }),
-        Err(VideoError::provider("server error", true, video_core::ErrorDetails::none().code("5000"))),
+        Err(VideoError::provider(
+            "server error",
+            true,
+            video_core::ErrorDetails::none().with_code("5000"),
+        )),
         Err(VideoError::QuotaExceeded {
             message: "pack used up".into(),
             details: video_core::ErrorDetails::none(),

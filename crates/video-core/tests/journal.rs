@@ -169,7 +169,11 @@ async fn only_proven_refusals_are_refused_everything_else_is_unknown() {
             EntryState::UnknownOutcome,
         ),
         (
-            VideoError::provider("server error", true, video_core::ErrorDetails::none().code("5000")),
+            VideoError::provider(
+                "server error",
+                true,
+                video_core::ErrorDetails::none().with_code("5000"),
+            ),
             EntryState::UnknownOutcome,
         ),
     ];

@@ -9,8 +9,7 @@ use std::time::{Duration, SystemTime};
 use common::{Scripted, task};
 use video_core::journal::{EntryState, MemoryStore, TaskStore};
 use video_core::{
-    Destination, Event, IfExists, Pipeline, PollPolicy, TaskStatus, Video, VideoError,
-    VideoRequest,
+    Destination, Event, IfExists, Pipeline, PollPolicy, TaskStatus, Video, VideoError, VideoRequest,
 };
 
 fn policy() -> PollPolicy {
@@ -55,7 +54,10 @@ async fn an_expired_link_is_refreshed_by_one_more_query_and_the_file_saved() {
     assert!(done.saved[0].path.exists());
     assert_eq!(
         *provider.downloaded.lock().unwrap(),
-        ["https://cdn.example/old.mp4", "https://cdn.example/fresh.mp4"]
+        [
+            "https://cdn.example/old.mp4",
+            "https://cdn.example/fresh.mp4"
+        ]
     );
     assert_eq!(*refreshed.lock().unwrap(), [(0, true)]);
     let entry = store.entry(done.entry.unwrap()).await.unwrap().unwrap();
@@ -86,7 +88,11 @@ async fn a_second_expiry_is_reported_with_the_task() {
         "{error:?}"
     );
     assert!(error.task_id().is_some(), "names the task");
-    assert_eq!(provider.downloaded.lock().unwrap().len(), 2, "once per video");
+    assert_eq!(
+        provider.downloaded.lock().unwrap().len(),
+        2,
+        "once per video"
+    );
 }
 
 #[tokio::test(start_paused = true)]

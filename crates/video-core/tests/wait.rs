@@ -109,7 +109,11 @@ async fn retry_after_delays_the_next_query() {
 #[tokio::test(start_paused = true)]
 async fn transient_errors_are_retried_on_schedule() {
     let transient = || {
-        Err(VideoError::provider("unavailable", true, video_core::ErrorDetails::none().code("5001")))
+        Err(VideoError::provider(
+            "unavailable",
+            true,
+            video_core::ErrorDetails::none().with_code("5001"),
+        ))
     };
     let provider = Scripted::new()
         .query_answers([
@@ -149,7 +153,9 @@ async fn a_failed_task_is_an_error_naming_it() {
         .await
         .unwrap_err();
     match error {
-        VideoError::TaskFailed { task_id, message, .. } => {
+        VideoError::TaskFailed {
+            task_id, message, ..
+        } => {
             assert_eq!(task_id, id());
             assert_eq!(message, "scripted failure");
         }

@@ -196,6 +196,7 @@ fn trimmed(key: &SecretString) -> SecretString {
 fn empty_key() -> VideoError {
     VideoError::Configuration {
         message: "the API key is empty".to_owned(),
+        details: video_core::ErrorDetails::none(),
     }
 }
 
@@ -205,6 +206,7 @@ fn header_value(text: &str) -> Result<HeaderValue, VideoError> {
     }
     let mut value = HeaderValue::from_str(text).map_err(|_| VideoError::Configuration {
         message: "the credentials contain characters not allowed in a header".to_owned(),
+        details: video_core::ErrorDetails::none(),
     })?;
     value.set_sensitive(true);
     Ok(value)

@@ -135,6 +135,7 @@ impl HttpClient {
     pub fn new(options: HttpOptions, auth: Auth) -> Result<Self, VideoError> {
         let config = |message: &str| VideoError::Configuration {
             message: message.to_owned(),
+            details: video_core::ErrorDetails::none(),
         };
         if options.max_in_flight == 0 || options.max_downloads_in_flight == 0 {
             return Err(config(
@@ -308,6 +309,7 @@ fn build(
         .build()
         .map_err(|error| VideoError::Configuration {
             message: format!("cannot build the HTTP client: {error}"),
+            details: video_core::ErrorDetails::none(),
         })
 }
 
@@ -336,6 +338,7 @@ fn check_not_redirected(response: &reqwest::Response, asked: &Url) -> Result<(),
                 host_of(asked),
                 status.as_u16()
             ),
+            details: video_core::ErrorDetails::none(),
         }),
     }
 }

@@ -22,6 +22,27 @@ use crate::errors::transport_error;
 use crate::options::DownloadLimits;
 use crate::url_policy::same_origin;
 
+/// The URL of a video whose locator is a link, for providers whose videos are all links.
+///
+/// # Errors
+/// [`VideoError::InvalidRequest`] for a provider reference (another provider's locator, or a
+/// journal edited by hand): this provider cannot resolve it.
+pub fn url_of(video: &video_core::Video) -> Result<&str, VideoError> {
+    video.url().ok_or_else(|| {
+        VideoError::invalid_by(
+            "video",
+            video_core::Rule::Form {
+                needed: "url".to_owned(),
+            },
+            format!(
+                "is {}, not a link: this provider's videos are links (was it made by another \
+                 provider?)",
+                video.locator.for_logs()
+            ),
+        )
+    })
+}
+
 /// Opens the video at `url` for reading, without buffering it.
 ///
 /// The URL must pass the client's [`crate::UrlPolicy`]. The GET carries no credentials,
@@ -76,12 +97,11 @@ pub async fn download(
             200..=299 => {}
             403 | 404 | 410 => return Err(VideoError::LinkExpired { status }),
             _ => {
-                return Err(VideoError::Provider {
-                    code: status.to_string(),
-                    message: format!("the video host answered HTTP {status}"),
-                    request_id: None,
-                    retryable: status >= 500 || status == 408 || status == 429,
-                });
+                return Err(VideoError::provider(
+                    format!("the video host answered HTTP {status}"),
+                    status >= 500 || status == 408 || status == 429,
+                    video_core::ErrorDetails::none().with_code(status.to_string()),
+                ));
             }
         }
         let length = response.content_length();

@@ -14,12 +14,11 @@ pub fn transport_error(error: reqwest::Error, started: Instant) -> VideoError {
     if error.is_redirect() {
         let reason = std::error::Error::source(&error)
             .map_or_else(|| error.to_string(), ToString::to_string);
-        VideoError::Provider {
-            code: "redirect".to_owned(),
-            message: format!("the link redirects badly: {reason}"),
-            request_id: None,
-            retryable: false,
-        }
+        VideoError::provider(
+            format!("the link redirects badly: {reason}"),
+            false,
+            video_core::ErrorDetails::none().with_code("redirect".to_owned()),
+        )
     } else if error.is_connect() {
         VideoError::transport(false, error)
     } else if error.is_timeout() {

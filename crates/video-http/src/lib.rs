@@ -36,7 +36,7 @@ mod url_policy;
 
 pub use auth::{Auth, MintToken, Token};
 pub use client::{Answer, ApiCall, HttpClient, Reply};
-pub use download::download;
+pub use download::{download, url_of};
 pub use errors::{submission_error, transport_error};
 pub use events::{Events, SseEvent};
 pub use options::{DEFAULT_MAX_REPLY_BYTES, DownloadLimits, HttpOptions};
@@ -49,6 +49,9 @@ pub use url_policy::{MAX_REDIRECTS, UrlPolicy, host_of, is_loopback, same_origin
 pub use reqwest;
 /// Re-exported so providers hold secrets in the same `secrecy` types.
 pub use secrecy;
+/// What every provider's wire layer shares (tolerant readers, error kinds, status defaults,
+/// submission-outcome rules), re-exported so a provider crate needs only `video-http`.
+pub use video_wire as wire;
 
 /// Records `value` as `field` of the current span — only when something listens at `INFO`
 /// or finer: looking the current span up costs more than the rest of a query's logging.

@@ -84,7 +84,7 @@ async fn api_calls_never_follow_a_redirect() {
         .await
         .unwrap_err();
     match error {
-        VideoError::Configuration { message } => {
+        VideoError::Configuration { message, .. } => {
             assert!(
                 message.contains("elsewhere.example") && message.contains("307"),
                 "{message}"

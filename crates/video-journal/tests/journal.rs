@@ -55,7 +55,7 @@ async fn entries_survive_reopening_and_keep_every_field() {
     assert_eq!(entry.output.as_deref(), Some(Path::new("fox.mp4")));
     let record = DownloadRecord::new(
         0,
-        entry.videos[0].url.clone(),
+        entry.videos[0].locator.clone(),
         "fox.mp4",
         42,
         "0".repeat(64),

@@ -362,7 +362,10 @@ impl VideoProvider for KlingDmxClient {
     }
 
     async fn download(&self, video: &Video) -> Result<VideoStream, VideoError> {
-        self.inner.http.download(&video.url, None).await
+        self.inner
+            .http
+            .download(video_http::url_of(video)?, None)
+            .await
     }
 
     /// The streaming query, held open until the task finishes or `min(timeout,

@@ -196,14 +196,14 @@ impl KlingDmxClientBuilder {
     pub fn build(self) -> Result<KlingDmxClient, VideoError> {
         let config = |message: &str| VideoError::Configuration {
             message: message.to_owned(),
+            details: video_core::ErrorDetails::none(),
         };
         let api_key = self
             .api_key
             .filter(|key| !key.expose_secret().trim().is_empty())
-            .ok_or_else(|| {
-                config(&format!(
-                    "missing API key: set {ENV_API_KEY} or call KlingDmxClientBuilder::api_key"
-                ))
+            .ok_or_else(|| VideoError::MissingCredentials {
+                provider: crate::PROVIDER_NAME.to_owned(),
+                env: vec![ENV_API_KEY.to_owned()],
             })?;
         let auth = Auth::raw_key(api_key)?;
         let endpoint = endpoint(&self.base_url)?;
@@ -211,11 +211,10 @@ impl KlingDmxClientBuilder {
             allow_insecure_http: self.http.allow_insecure_http,
         };
         if policy.check(&endpoint, "base_url").is_err() {
-            return Err(config(
-                "refusing to send the API key over plain http to a non-loopback host: use https, \
-                 or allow insecure http (KlingDmxClientBuilder::allow_insecure_http, or \
-                 DMXAPI_ALLOW_INSECURE_HTTP=1)",
-            ));
+            return Err(VideoError::InsecureHttp {
+                host: video_http::host_of(&endpoint),
+                env: Some(ENV_ALLOW_INSECURE_HTTP.to_owned()),
+            });
         }
         let models = [
             &self.submit_model,
@@ -264,26 +263,9 @@ impl fmt::Debug for KlingDmxClientBuilder {
 
 /// The API endpoint for a base URL: `<host root>/v1/responses`.
 pub(crate) fn endpoint(base: &str) -> Result<Url, VideoError> {
-    let invalid = |reason: String| VideoError::Configuration {
-        message: format!("invalid base URL: {reason}"),
-    };
-    let mut url = Url::parse(base.trim()).map_err(|error| invalid(error.to_string()))?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(invalid(
-            "must be an http or https URL with a host".to_owned(),
-        ));
-    }
-    let mut path = url.path().trim_end_matches('/').to_owned();
-    for suffix in ["/v1/responses", "/v1"] {
-        if let Some(stripped) = path.strip_suffix(suffix) {
-            path = stripped.trim_end_matches('/').to_owned();
-            break;
-        }
-    }
-    url.set_path(&format!("{path}/v1/responses"));
-    url.set_query(None);
-    url.set_fragment(None);
-    Ok(url)
+    let root = video_http::wire::host_root(base, &["/v1/responses", "/v1"])?;
+    root.join("v1/responses")
+        .map_err(|error| VideoError::configuration(format!("invalid base URL: {error}")))
 }
 
 #[cfg(test)]

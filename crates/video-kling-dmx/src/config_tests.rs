@@ -65,9 +65,7 @@ fn missing_or_empty_key_fails_without_leaking() {
         KlingDmxClientBuilder::new().api_key("   "),
     ] {
         match builder.build() {
-            Err(VideoError::Configuration { message }) => {
-                assert!(message.contains(ENV_API_KEY));
-            }
+            Err(VideoError::MissingCredentials { env, .. }) => assert_eq!(env, [ENV_API_KEY]),
             other => panic!("{other:?}"),
         }
     }
@@ -115,7 +113,10 @@ fn from_lookup_reads_key_and_base_url() {
     assert_eq!(client.endpoint(), "https://www.dmxapi.cn/v1/responses");
 
     let missing = KlingDmxClientBuilder::from_lookup(env(&[(ENV_API_KEY, "")])).build();
-    assert!(matches!(missing, Err(VideoError::Configuration { .. })));
+    assert!(matches!(
+        missing,
+        Err(VideoError::MissingCredentials { .. })
+    ));
 }
 
 #[test]

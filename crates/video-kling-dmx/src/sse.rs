@@ -60,12 +60,11 @@ pub(crate) async fn task_from_events(
                 return task_from_text(&text, id);
             }
             "error" | "response.failed" | "response.error" => {
-                return Err(VideoError::Provider {
-                    code: "stream_error".to_owned(),
-                    message: event_error_message(&payload, data),
-                    request_id: None,
-                    retryable: true,
-                });
+                return Err(VideoError::provider(
+                    event_error_message(&payload, data),
+                    true,
+                    video_core::ErrorDetails::none().with_code("stream_error".to_owned()),
+                ));
             }
             _ if payload.get("code").is_some() && payload.get("type").is_none() => {
                 // A Kling envelope sent as an event.
@@ -237,7 +236,7 @@ mod tests {
         assert_eq!(task.videos.len(), 1);
         let video = &task.videos[0];
         assert_eq!(
-            video.url,
+            video.url().unwrap(),
             "https://v4-fdl.kechuangai.com/ksc2/kdDWtKH8kEZgms9USQ.mp4?cacheKey=ChtzZWN1cml0eS5rbGluZy5t&x-kcdn-pid=112757"
         );
         assert_eq!(video.duration_secs, Some(5.041));

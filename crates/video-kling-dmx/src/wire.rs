@@ -9,7 +9,8 @@ use serde::de::value::MapAccessDeserializer;
 use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
-use video_kling_protocol::{TaskData, lenient};
+use video_http::wire::lenient;
+use video_kling_protocol::TaskData;
 
 /// The body of a submission (`fixtures/submit_request.json`).
 #[derive(Debug, Clone, PartialEq, Serialize)]

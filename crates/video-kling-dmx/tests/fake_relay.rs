@@ -113,7 +113,7 @@ async fn polling_by_default_and_one_streaming_request_with_the_long_wait() {
     let long = policy().with_long_wait(true);
     let done = generate(&client(&relay), &request, &long).await.unwrap();
     assert_eq!(done.status, TaskStatus::Succeeded);
-    assert!(done.videos[0].url.starts_with(relay.base_url()));
+    assert!(done.videos[0].url().unwrap().starts_with(relay.base_url()));
     let streamed = relay.counters();
     assert_eq!((streamed.queries, streamed.stream_queries), (1, 1));
 }
@@ -405,7 +405,7 @@ async fn range_requests_and_the_debug_endpoint() {
         .unwrap();
     let http = reqwest::Client::new();
     let part = http
-        .get(&task.videos[0].url)
+        .get(task.videos[0].url().unwrap())
         .header("Range", "bytes=4-7")
         .send()
         .await

@@ -109,7 +109,7 @@ async fn api_calls_never_follow_a_redirect_to_another_host() {
         .await
         .unwrap_err();
     match &error {
-        VideoError::Configuration { message } => {
+        VideoError::Configuration { message, .. } => {
             assert!(message.contains("localhost"), "names the target: {message}");
             assert!(message.contains("307"), "{message}");
         }

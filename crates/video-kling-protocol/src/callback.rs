@@ -6,8 +6,8 @@ use video_core::provider::unix_millis;
 use video_core::{Task, TaskStatus, Video, VideoError};
 
 use crate::envelope::Envelope;
-use crate::lenient;
 use crate::task::{TaskData, parse_seconds, task_from_data};
+use video_wire::lenient;
 
 /// Parses a callback (webhook) body into a task snapshot.
 ///
@@ -45,12 +45,13 @@ pub fn parse_callback(body: &[u8]) -> Result<Task, VideoError> {
         let envelope =
             Envelope::deserialize(&value).map_err(|_| bad("callback envelope is malformed"))?;
         if let Some(code) = envelope.code.filter(|code| *code != 0) {
-            return Err(VideoError::Provider {
-                code: code.to_string(),
-                message: envelope.message.unwrap_or_default(),
-                request_id: envelope.request_id,
-                retryable: false,
-            });
+            return Err(VideoError::provider(
+                envelope.message.unwrap_or_default(),
+                false,
+                video_core::ErrorDetails::none()
+                    .with_code(code.to_string())
+                    .with_request_id(envelope.request_id),
+            ));
         }
         let data = envelope
             .task()
@@ -125,7 +126,7 @@ impl NewStyle {
             .map(|out| {
                 let mut video = Video::new(out.url);
                 video.id = out.id;
-                video.watermark_url = out.watermark_url;
+                video.watermarked = out.watermark_url.map(video_core::Locator::Url);
                 video.duration_secs = out.duration.as_deref().and_then(parse_seconds);
                 video
             })
@@ -192,6 +193,6 @@ mod tests {
             );
         }
         let error = parse_callback(br#"{"code": 1201, "message": "bad", "data": {}}"#).unwrap_err();
-        assert!(matches!(error, VideoError::Provider { code, .. } if code == "1201"));
+        assert!(matches!(error, VideoError::Provider { .. }) && error.code() == Some("1201"));
     }
 }

@@ -1,42 +1,17 @@
-//! Kling's business error codes (`code` ≠ 0 in a reply) and the [`VideoError`] each means.
-//!
-//! Decided on the code, never on the HTTP status: a 429 can be money (1100–1102), a rate
-//! limit (1302) or a concurrency limit (1303). The table is data ([`KLING_CODES`]) read by
-//! one function ([`error_for`]); relays map their own statuses onto the same [`ErrorKind`]s.
+//! Kling's business error codes (`code` ≠ 0 in a reply) and the [`VideoError`] kind each
+//! means: data ([`KLING_CODES`]) read by `video-wire`'s one [`error_for`]. Decided on the code,
+//! never on the HTTP status: a 429 can be money (1100–1102), a rate limit (1302) or a
+//! concurrency limit (1303).
 
-use std::ops::RangeInclusive;
 use std::time::Duration;
 
-use video_core::{RateLimitScope, TaskId, VideoError};
-
-/// What an error means to a caller.
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[non_exhaustive]
-pub enum ErrorKind {
-    /// Credentials missing, wrong, expired or not yet valid (1000–1004).
-    Unauthorized,
-    /// Account abnormal, in arrears, resource pack used up (1100–1102): money, never retried.
-    Quota,
-    /// No permission for this API or model (1103), or the IP allow-list (1304).
-    Forbidden,
-    /// Invalid request parameters (1200–1201).
-    Invalid,
-    /// The request method or endpoint is wrong (1202): configuration.
-    Config,
-    /// 1203: an unknown model on a submission, an unknown task on a query.
-    UnknownResource,
-    /// Blocked by platform or content-safety policy (1300–1301).
-    Content,
-    /// A rate limit; the duration is a floor on `retry_after` (Kling 1302 asks for ≥ 1 s).
-    Rate(RateLimitScope, Option<Duration>),
-    /// A documented transient failure (5000–5002): retried.
-    Transient,
-    /// Anything else: a provider error that is not retried.
-    Other,
-}
+use video_core::RateLimitScope;
+#[cfg(test)]
+use video_core::{TaskId, VideoError};
+pub use video_wire::{Call, CodeTable, ErrorContext, ErrorKind, error_for};
 
 /// Kling's business codes.
-pub const KLING_CODES: &[(RangeInclusive<i64>, ErrorKind)] = &[
+pub const KLING_CODES: CodeTable = CodeTable(&[
     (1000..=1004, ErrorKind::Unauthorized),
     (1100..=1102, ErrorKind::Quota),
     (1103..=1103, ErrorKind::Forbidden),
@@ -54,145 +29,17 @@ pub const KLING_CODES: &[(RangeInclusive<i64>, ErrorKind)] = &[
     ),
     (1304..=1304, ErrorKind::Forbidden),
     (5000..=5002, ErrorKind::Transient),
-];
+]);
 
 /// The kind of a Kling code; unknown codes are [`ErrorKind::Other`].
 pub fn kind_of_code(code: i64) -> ErrorKind {
-    KLING_CODES
-        .iter()
-        .find(|(codes, _)| codes.contains(&code))
-        .map_or(ErrorKind::Other, |(_, kind)| *kind)
+    KLING_CODES.kind_of(code)
 }
 
 /// Whether a code says the credential was refused for its time (1003 not yet valid, 1004
 /// expired): a freshly minted token may succeed.
 pub fn is_token_time_error(code: i64) -> bool {
     matches!(code, 1003 | 1004)
-}
-
-/// Which call a reply answers; 1203 means different things for each.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Call {
-    /// A submission.
-    Submit,
-    /// A query for one task.
-    Query,
-}
-
-/// Everything an error may carry.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct ErrorContext<'a> {
-    /// The code as text (`"1303"`, or a relay's own code).
-    pub code: String,
-    /// The server's message (already scrubbed of secrets).
-    pub message: String,
-    /// The reply's request id, for support tickets.
-    pub request_id: Option<String>,
-    /// The parameter a relay names as invalid, if any.
-    pub param: Option<String>,
-    /// The parsed `Retry-After`, if any.
-    pub retry_after: Option<Duration>,
-    /// The call answered.
-    pub call: Call,
-    /// The task id a query asked for.
-    pub task_id: Option<&'a TaskId>,
-}
-
-impl<'a> ErrorContext<'a> {
-    /// A context for `call` with the code and message; the rest empty.
-    pub fn new(call: Call, code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            code: code.into(),
-            message: message.into(),
-            request_id: None,
-            param: None,
-            retry_after: None,
-            call,
-            task_id: None,
-        }
-    }
-
-    /// With the reply's request id.
-    #[must_use]
-    pub fn request_id(mut self, id: Option<String>) -> Self {
-        self.request_id = id.filter(|id| !id.trim().is_empty());
-        self
-    }
-
-    /// With the parsed `Retry-After`.
-    #[must_use]
-    pub fn retry_after(mut self, after: Option<Duration>) -> Self {
-        self.retry_after = after;
-        self
-    }
-
-    /// With the task id a query asked for.
-    #[must_use]
-    pub fn task_id(mut self, id: Option<&'a TaskId>) -> Self {
-        self.task_id = id;
-        self
-    }
-
-    /// With the parameter the server named.
-    #[must_use]
-    pub fn param(mut self, param: Option<String>) -> Self {
-        self.param = param.filter(|p| !p.trim().is_empty());
-        self
-    }
-}
-
-/// The error of one kind, described with its code and request id.
-pub fn error_for(kind: ErrorKind, context: ErrorContext<'_>) -> VideoError {
-    let described = describe(&context);
-    match kind {
-        ErrorKind::Unauthorized => VideoError::Unauthorized { message: described },
-        ErrorKind::Quota => VideoError::QuotaExceeded { message: described },
-        ErrorKind::Forbidden => VideoError::Forbidden { message: described },
-        ErrorKind::Invalid => VideoError::InvalidRequest {
-            field: invalid_field(context.param.as_deref(), &context.message),
-            reason: described,
-        },
-        ErrorKind::Config => VideoError::Configuration { message: described },
-        ErrorKind::UnknownResource => match (context.call, context.task_id) {
-            (Call::Query, Some(task_id)) => VideoError::NotFound {
-                task_id: task_id.clone(),
-            },
-            _ => VideoError::Configuration {
-                message: format!("{described}; check the model name"),
-            },
-        },
-        ErrorKind::Content => VideoError::ContentRejected {
-            message: described,
-            task_id: context.task_id.cloned(),
-        },
-        ErrorKind::Rate(scope, floor) => VideoError::RateLimited {
-            scope,
-            retry_after: match (context.retry_after, floor) {
-                (Some(after), Some(floor)) => Some(after.max(floor)),
-                (after, floor) => after.or(floor),
-            },
-            message: described,
-        },
-        ErrorKind::Transient | ErrorKind::Other => VideoError::Provider {
-            code: context.code,
-            message: context.message,
-            request_id: context.request_id,
-            retryable: kind == ErrorKind::Transient,
-        },
-    }
-}
-
-/// `message (code C, request id R)`, so support tickets have what they need.
-fn describe(context: &ErrorContext<'_>) -> String {
-    match &context.request_id {
-        Some(id) => format!(
-            "{} (code {}, request id {id})",
-            context.message, context.code
-        ),
-        None => format!("{} (code {})", context.message, context.code),
-    }
 }
 
 /// Wire names of request fields (Kling's and the relay's) → the names `VideoRequest` uses.
@@ -315,10 +162,7 @@ mod tests {
                 ..
             }
         ));
-        assert!(
-            unknown.to_string().contains("4242")
-                || matches!(unknown, VideoError::Provider { ref code, .. } if code == "4242")
-        );
+        assert_eq!(unknown.code(), Some("4242"));
     }
 
     #[test]

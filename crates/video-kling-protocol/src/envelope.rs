@@ -3,8 +3,8 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::lenient;
 use crate::task::TaskData;
+use video_wire::lenient;
 
 /// A reply: `code` 0 is success; otherwise `message` says why (and there is no `data`).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]

@@ -30,12 +30,10 @@ pub fn failure_error(task: &Task) -> VideoError {
         VideoError::ContentRejected {
             message,
             task_id: Some(task.id.clone()),
+            details: video_core::ErrorDetails::none(),
         }
     } else {
-        VideoError::TaskFailed {
-            task_id: task.id.clone(),
-            message,
-        }
+        VideoError::task_failed(task.id.clone(), message, video_core::ErrorDetails::none())
     }
 }
 

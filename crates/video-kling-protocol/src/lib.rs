@@ -16,14 +16,16 @@ pub mod codes;
 mod envelope;
 mod failure;
 pub mod jwt;
-pub mod lenient;
 mod mac;
 mod options;
 mod task;
 mod webhook;
 
 pub use callback::parse_callback;
-pub use codes::{Call, ErrorContext, ErrorKind, error_for, kind_of_code};
+pub use codes::{
+    Call, ErrorContext, ErrorKind, KLING_CODES, error_for, invalid_field, is_token_time_error,
+    kind_of_code,
+};
 pub use envelope::Envelope;
 pub use failure::{CONTENT_MARKERS, failure_error, is_content_rejection};
 pub use options::{MAX_VOICES, mode, sound, voice_ids};

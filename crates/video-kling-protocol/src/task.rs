@@ -5,7 +5,7 @@ use serde::Deserialize;
 use video_core::provider::unix_millis;
 use video_core::{Task, TaskStatus, Usage, Video};
 
-use crate::lenient;
+use video_wire::lenient;
 
 /// A task as Kling describes it (`data` of a create or query reply; the flat callback body).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -137,7 +137,10 @@ fn video(wire: WireVideo) -> Option<Video> {
     }
     let mut video = Video::new(wire.url);
     video.id = wire.id.filter(|id| !id.is_empty());
-    video.watermark_url = wire.watermark_url.filter(|url| !url.is_empty());
+    video.watermarked = wire
+        .watermark_url
+        .filter(|url| !url.is_empty())
+        .map(video_core::Locator::Url);
     video.duration_secs = wire.duration.as_deref().and_then(parse_seconds);
     Some(video)
 }
@@ -183,7 +186,7 @@ mod tests {
         assert_eq!(task.videos.len(), 1);
         let video = &task.videos[0];
         assert!(video.id.is_some());
-        assert!(video.watermark_url.is_some());
+        assert!(video.watermarked.is_some());
         assert!(video.duration_secs.is_some_and(|secs| secs > 0.0));
         assert!(task.usage.is_some_and(|usage| usage.charged.is_some()));
         assert!(

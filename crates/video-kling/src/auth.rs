@@ -88,6 +88,7 @@ pub fn mint_jwt(
     video_kling_protocol::jwt::sign_hs256(&claims, secret_key.as_bytes()).map_err(|_| {
         VideoError::Configuration {
             message: "could not encode the Kling JWT".to_owned(),
+            details: video_core::ErrorDetails::none(),
         }
     })
 }
@@ -154,6 +155,7 @@ pub(crate) fn auth(
 ) -> Result<Auth, VideoError> {
     let empty = |what: &str| VideoError::Configuration {
         message: format!("the Kling {what} is empty"),
+        details: video_core::ErrorDetails::none(),
     };
     match credentials {
         Credentials::ApiKey(key) => Auth::bearer(key),

@@ -188,6 +188,7 @@ impl VideoProvider for KlingClient {
                 .join(&format!("v1/videos/{route}"))
                 .map_err(|_| VideoError::Configuration {
                     message: "bad base URL".into(),
+                    details: video_core::ErrorDetails::none(),
                 })?;
             let attempt = self.attempt(request);
             let reply = self
@@ -246,7 +247,7 @@ impl VideoProvider for KlingClient {
         let span = tracing::info_span!("kling.download");
         self.inner
             .http
-            .download(&video.url, None)
+            .download(video_http::url_of(video)?, None)
             .instrument(span)
             .await
     }

@@ -100,7 +100,9 @@ impl KlingClientBuilder {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
-    pub(crate) fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
+    /// A builder configured from the variables `lookup` returns (what [`from_env`](Self::from_env)
+    /// reads from the process environment), so apps and tests can configure it from a map.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
         let set = |name| lookup(name).filter(|value: &String| !value.trim().is_empty());
         let mut builder = Self::new();
         match (set(ENV_ACCESS_KEY), set(ENV_SECRET_KEY), set(ENV_API_KEY)) {
@@ -198,21 +200,22 @@ impl KlingClientBuilder {
     /// non-loopback host without `allow_insecure_http`), the model name is empty, the token
     /// lifetime is not longer than the refresh margin, or the HTTP client cannot be built.
     pub fn build(self) -> Result<KlingClient, VideoError> {
-        let config = |message: String| VideoError::Configuration { message };
-        let credentials = self.credentials.ok_or_else(|| {
-            config(format!(
-                "missing Kling credentials: set {ENV_ACCESS_KEY} and {ENV_SECRET_KEY}, or \
-                 {ENV_API_KEY} (or call KlingClientBuilder::access_key / api_key)"
-            ))
-        })?;
+        let config = VideoError::configuration;
+        let credentials = self
+            .credentials
+            .ok_or_else(|| VideoError::MissingCredentials {
+                provider: crate::PROVIDER_NAME.to_owned(),
+                env: vec![
+                    format!("{ENV_ACCESS_KEY} + {ENV_SECRET_KEY}"),
+                    ENV_API_KEY.to_owned(),
+                ],
+            })?;
         if self.token_lifetime <= self.refresh_before + Duration::from_secs(5) {
-            return Err(config(
-                "the token lifetime must exceed the refresh margin".into(),
-            ));
+            return Err(config("the token lifetime must exceed the refresh margin"));
         }
         let model = self.model.trim();
         if model.is_empty() {
-            return Err(config("the model name must not be empty".into()));
+            return Err(config("the model name must not be empty"));
         }
         let minted = matches!(credentials, Credentials::AccessKey { .. });
         let auth = auth(
@@ -226,11 +229,10 @@ impl KlingClientBuilder {
             allow_insecure_http: self.http.allow_insecure_http,
         };
         if policy.check(&base, "base_url").is_err() {
-            return Err(config(format!(
-                "refusing to send Kling credentials over plain http to a non-loopback host: use \
-                 https, or allow insecure http (KlingClientBuilder::allow_insecure_http, or \
-                 {ENV_ALLOW_INSECURE_HTTP}=1)"
-            )));
+            return Err(VideoError::InsecureHttp {
+                host: video_http::host_of(&base),
+                env: Some(ENV_ALLOW_INSECURE_HTTP.to_owned()),
+            });
         }
         let spec = models::find(model)
             .copied()
@@ -265,21 +267,7 @@ impl fmt::Debug for KlingClientBuilder {
 
 /// The host root for a base URL, with a trailing `/` (paths are appended to it).
 pub(crate) fn base_url(base: &str) -> Result<Url, VideoError> {
-    let invalid = |reason: &str| VideoError::Configuration {
-        message: format!("invalid base URL: {reason}"),
-    };
-    let mut url = Url::parse(base.trim()).map_err(|_| invalid("not a URL"))?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(invalid("must be an http or https URL with a host"));
-    }
-    let mut path = url.path().trim_end_matches('/').to_owned();
-    if let Some(stripped) = path.strip_suffix("/v1") {
-        path = stripped.trim_end_matches('/').to_owned();
-    }
-    url.set_path(&format!("{path}/"));
-    url.set_query(None);
-    url.set_fragment(None);
-    Ok(url)
+    video_http::wire::host_root(base, &["/v1"])
 }
 
 #[cfg(test)]

@@ -144,7 +144,7 @@ mod tests {
     fn the_default_model_is_v2_6_with_its_documented_limits() {
         let spec = find("kling-v2-6").unwrap();
         let caps = spec.capabilities();
-        assert_eq!(caps.durations_secs, [5, 10]);
+        assert_eq!(caps.durations, video_core::Durations::OneOf(vec![5, 10]));
         assert!(caps.sound && caps.lookup_by_reference && caps.callbacks);
         let images = caps.image_to_video.unwrap();
         assert!(images.urls && images.inline && images.last_frame);

@@ -39,6 +39,7 @@ pub(crate) fn list_url(base: &Url, family: &str, page: u32, size: u32) -> Result
         base.join(&format!("v1/videos/{family}"))
             .map_err(|_| VideoError::Configuration {
                 message: "bad base URL".into(),
+                details: video_core::ErrorDetails::none(),
             })?;
     url.query_pairs_mut()
         .append_pair("pageNum", &page.to_string())

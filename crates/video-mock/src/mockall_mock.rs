@@ -83,6 +83,7 @@ impl MockVideoProvider {
         mock.expect_find_by_reference().returning(|_, _| {
             Err(VideoError::Configuration {
                 message: "the mock cannot find tasks by client reference".to_owned(),
+                details: video_core::ErrorDetails::none(),
             })
         });
         mock.expect_failure_error()

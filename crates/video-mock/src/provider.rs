@@ -24,7 +24,7 @@ pub const MOCK_EPOCH_MS: u64 = 1_768_358_000_000;
 #[non_exhaustive]
 pub enum MockCall {
     /// `submit` with this request (recorded even when invalid).
-    Submit(VideoRequest),
+    Submit(Box<VideoRequest>),
     /// `task` with this id.
     Task(TaskId),
     /// `download` of this URL.
@@ -191,6 +191,7 @@ impl MockProvider {
                 scope: RateLimitScope::Requests,
                 retry_after: Some(self.config().rate_limit_retry_after),
                 message: "mock rate limit".to_owned(),
+                details: video_core::ErrorDetails::none(),
             });
         }
         Ok(index)
@@ -316,7 +317,9 @@ impl VideoProvider for MockProvider {
     }
 
     async fn submit(&self, request: &VideoRequest) -> Result<Task, VideoError> {
-        self.state().calls.push(MockCall::Submit(request.clone()));
+        self.state()
+            .calls
+            .push(MockCall::Submit(Box::new(request.clone())));
         validate(request, self.capabilities())?;
         let index = self.admit()?;
         let (seq, outcome) = {
@@ -326,6 +329,7 @@ impl VideoProvider for MockProvider {
                     return Err(VideoError::ContentRejected {
                         message,
                         task_id: None,
+                        details: video_core::ErrorDetails::none(),
                     });
                 }
                 Outcome::Fail(message) => IdOutcome::Fail(register(&mut state, message)),
@@ -355,6 +359,7 @@ impl VideoProvider for MockProvider {
         if !self.capabilities().lookup_by_reference {
             return Err(VideoError::Configuration {
                 message: "this mock does not find tasks by client reference".to_owned(),
+                details: video_core::ErrorDetails::none(),
             });
         }
         let id = self.state().references.get(reference).cloned();
@@ -374,12 +379,11 @@ impl VideoProvider for MockProvider {
             state.calls.push(MockCall::Task(id.clone()));
             if state.transient_left > 0 {
                 state.transient_left -= 1;
-                return Err(VideoError::Provider {
-                    code: "mock_unavailable".to_owned(),
-                    message: "scripted transient error".to_owned(),
-                    request_id: None,
-                    retryable: true,
-                });
+                return Err(VideoError::provider(
+                    "scripted transient error".to_owned(),
+                    true,
+                    video_core::ErrorDetails::none().with_code("mock_unavailable".to_owned()),
+                ));
             }
         }
         let parsed: MockTaskId = id.as_str().parse().map_err(|()| VideoError::NotFound {
@@ -390,12 +394,12 @@ impl VideoProvider for MockProvider {
     }
 
     async fn download(&self, video: &Video) -> Result<VideoStream, VideoError> {
-        self.state()
-            .calls
-            .push(MockCall::Download(video.url.clone()));
+        self.state().calls.push(MockCall::Download(
+            video.url().unwrap_or_default().to_owned(),
+        ));
         let id = video
-            .url
-            .strip_prefix("mock://videos/")
+            .url()
+            .and_then(|url| url.strip_prefix("mock://videos/"))
             .and_then(|rest| rest.strip_suffix(".mp4"))
             .and_then(|id| id.parse::<MockTaskId>().ok())
             .ok_or(VideoError::LinkExpired { status: 404 })?;

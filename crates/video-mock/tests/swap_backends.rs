@@ -17,7 +17,7 @@ use video_mock::MockVideoProvider;
 async fn make_clip(provider: Arc<dyn VideoProvider>, prompt: &str) -> Result<String, VideoError> {
     let policy = PollPolicy::fixed(Duration::from_secs(1));
     let task = generate(provider.as_ref(), &VideoRequest::new(prompt), &policy).await?;
-    Ok(task.videos[0].url.clone())
+    Ok(task.videos[0].url().unwrap().to_owned())
 }
 
 #[cfg(feature = "mockall")]

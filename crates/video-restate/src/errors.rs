@@ -40,10 +40,8 @@ mod tests {
 
     #[test]
     fn final_errors_get_codes_and_keep_the_task_id() {
-        let failed = VideoError::TaskFailed {
-            task_id: "850".into(),
-            message: "risk control".into(),
-        };
+        let failed =
+            VideoError::task_failed("850", "risk control", video_core::ErrorDetails::none());
         let terminal = terminal(&failed);
         assert_eq!(terminal.code(), 422);
         assert!(terminal.message().contains("850") && terminal.message().contains("risk control"));

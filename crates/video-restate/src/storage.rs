@@ -45,6 +45,7 @@ impl fmt::Debug for Storage {
 fn config(message: impl Into<String>) -> VideoError {
     VideoError::Configuration {
         message: message.into(),
+        details: video_core::ErrorDetails::none(),
     }
 }
 

@@ -197,7 +197,7 @@ pub(crate) fn destination(output: Option<&Path>, force: bool) -> Destination {
 /// A refused existing file, said in CLI terms; `None` when the error says it well already.
 pub(crate) fn explained(error: &VideoError) -> Option<VideoError> {
     match error.root() {
-        VideoError::InvalidRequest { field, reason }
+        VideoError::InvalidRequest { field, reason, .. }
             if field == "first_frame" || field == "last_frame" =>
         {
             let flag = if field == "first_frame" {
@@ -211,7 +211,7 @@ pub(crate) fn explained(error: &VideoError) -> Option<VideoError> {
             );
             Some(in_task_of(error, VideoError::invalid(flag, reason)))
         }
-        VideoError::InvalidRequest { field, reason }
+        VideoError::InvalidRequest { field, reason, .. }
             if field == "output" && reason.contains("allow replacing it") =>
         {
             let reason = reason.replace("allow replacing it", "pass --force to replace it");

@@ -5,17 +5,16 @@
 use std::fmt;
 
 /// What the provider said about an error besides its message: its code, the id of the HTTP
-/// exchange (for support tickets) and the HTTP status. Every field is optional; errors found
-/// locally have none.
+/// exchange (for support tickets) and the HTTP status. Every part is optional; errors found
+/// locally have none (and then this costs one pointer, no allocation).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct ErrorDetails(Option<Box<Parts>>);
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct ErrorDetails {
-    /// The provider's own error code, as text (`"1303"`, `"invalid_api_key"`).
-    pub code: Option<String>,
-    /// The provider's id for the exchange (`request_id`, `x-request-id`, `Trace-Id`).
-    pub request_id: Option<String>,
-    /// The HTTP status of the answer, when there was one.
-    pub http_status: Option<u16>,
+struct Parts {
+    code: Option<String>,
+    request_id: Option<String>,
+    http_status: Option<u16>,
 }
 
 impl ErrorDetails {
@@ -24,30 +23,66 @@ impl ErrorDetails {
         Self::default()
     }
 
+    fn parts(&mut self) -> &mut Parts {
+        self.0.get_or_insert_with(Box::default)
+    }
+
     /// With the provider's code (blank codes count as none).
     #[must_use]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.code = Some(code.into()).filter(|code| !code.trim().is_empty());
+    pub fn with_code(mut self, code: impl Into<String>) -> Self {
+        let code = code.into();
+        if !code.trim().is_empty() {
+            self.parts().code = Some(code);
+        }
         self
     }
 
     /// With the exchange's request id (blank ids count as none).
     #[must_use]
-    pub fn request_id(mut self, id: Option<String>) -> Self {
-        self.request_id = id.filter(|id| !id.trim().is_empty());
+    pub fn with_request_id(mut self, id: Option<String>) -> Self {
+        if let Some(id) = id.filter(|id| !id.trim().is_empty()) {
+            self.parts().request_id = Some(id);
+        }
         self
     }
 
     /// With the HTTP status.
     #[must_use]
-    pub fn http_status(mut self, status: u16) -> Self {
-        self.http_status = Some(status);
+    pub fn with_http_status(mut self, status: u16) -> Self {
+        self.parts().http_status = Some(status);
         self
+    }
+
+    /// The provider's own error code, as text (`"1303"`, `"invalid_api_key"`).
+    pub fn code(&self) -> Option<&str> {
+        self.0.as_ref()?.code.as_deref()
+    }
+
+    /// The provider's id for the exchange (`request_id`, `x-request-id`, `Trace-Id`).
+    pub fn request_id(&self) -> Option<&str> {
+        self.0.as_ref()?.request_id.as_deref()
+    }
+
+    /// The HTTP status of the answer, when there was one.
+    pub fn http_status(&self) -> Option<u16> {
+        self.0.as_ref()?.http_status
     }
 
     /// Whether nothing is known.
     pub fn is_empty(&self) -> bool {
-        self.code.is_none() && self.request_id.is_none() && self.http_status.is_none()
+        self.0
+            .as_deref()
+            .is_none_or(|parts| *parts == Parts::default())
+    }
+}
+
+impl fmt::Debug for ErrorDetails {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ErrorDetails")
+            .field("code", &self.code())
+            .field("request_id", &self.request_id())
+            .field("http_status", &self.http_status())
+            .finish()
     }
 }
 
@@ -55,8 +90,8 @@ impl ErrorDetails {
 impl fmt::Display for ErrorDetails {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let parts: Vec<String> = [
-            self.code.as_ref().map(|code| format!("code {code}")),
-            self.request_id.as_ref().map(|id| format!("request id {id}")),
+            self.code().map(|code| format!("code {code}")),
+            self.request_id().map(|id| format!("request id {id}")),
         ]
         .into_iter()
         .flatten()
@@ -149,11 +184,13 @@ mod tests {
     #[test]
     fn details_read_as_a_suffix_and_skip_blanks() {
         let details = ErrorDetails::none()
-            .code("1303")
-            .request_id(Some("req-1".into()))
-            .http_status(429);
+            .with_code("1303")
+            .with_request_id(Some("req-1".into()))
+            .with_http_status(429);
         assert_eq!(details.to_string(), " (code 1303, request id req-1)");
-        let blank = ErrorDetails::none().code(" ").request_id(Some(String::new()));
+        let blank = ErrorDetails::none()
+            .with_code(" ")
+            .with_request_id(Some(String::new()));
         assert!(blank.is_empty());
         assert_eq!(blank.to_string(), "");
         assert_eq!(Rule::Combination { with: "x".into() }.name(), "combination");

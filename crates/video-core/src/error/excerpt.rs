@@ -39,4 +39,3 @@ fn redact_query_strings(text: &str) -> String {
     out.push_str(rest);
     out
 }
-

@@ -332,9 +332,13 @@ impl VideoError {
     }
 
     /// A [`TaskFailed`](Self::TaskFailed) error.
-    pub fn task_failed(task_id: TaskId, message: impl Into<String>, details: ErrorDetails) -> Self {
+    pub fn task_failed(
+        task_id: impl Into<TaskId>,
+        message: impl Into<String>,
+        details: ErrorDetails,
+    ) -> Self {
         Self::TaskFailed {
-            task_id,
+            task_id: task_id.into(),
             message: message.into(),
             details,
         }
@@ -446,12 +450,12 @@ impl VideoError {
 
     /// The provider's error code, when it gave one (`"1303"`, `"moderation_blocked"`).
     pub fn code(&self) -> Option<&str> {
-        self.details()?.code.as_deref()
+        self.details()?.code()
     }
 
     /// The provider's id for the exchange, for support tickets.
     pub fn request_id(&self) -> Option<&str> {
-        self.details()?.request_id.as_deref()
+        self.details()?.request_id()
     }
 
     /// The rule an [`InvalidRequest`](Self::InvalidRequest) breaks.
@@ -548,7 +552,7 @@ mod tests {
                 false,
             ),
             (
-                VideoError::provider("busy", true, ErrorDetails::none().code("5001")),
+                VideoError::provider("busy", true, ErrorDetails::none().with_code("5001")),
                 true,
                 false,
             ),
@@ -669,16 +673,22 @@ mod tests {
             retry_after: None,
             message: "parallel task over resource pack limit".into(),
             details: ErrorDetails::none()
-                .code("1303")
-                .request_id(Some("r-9".into())),
+                .with_code("1303")
+                .with_request_id(Some("r-9".into())),
         }
         .in_task(&TaskId::new("7"));
         assert_eq!(error.code(), Some("1303"));
         assert_eq!(error.request_id(), Some("r-9"));
-        assert!(error.to_string().ends_with("(code 1303, request id r-9)"), "{error}");
+        assert!(
+            error.to_string().ends_with("(code 1303, request id r-9)"),
+            "{error}"
+        );
         let missing = VideoError::MissingCredentials {
             provider: "kling".into(),
-            env: vec!["KLING_API_KEY".into(), "KLING_ACCESS_KEY + KLING_SECRET_KEY".into()],
+            env: vec![
+                "KLING_API_KEY".into(),
+                "KLING_ACCESS_KEY + KLING_SECRET_KEY".into(),
+            ],
         };
         assert_eq!(
             missing.to_string(),
@@ -706,7 +716,7 @@ mod in_task_tests {
             error.to_string(),
             "task 840: video link expired or revoked (HTTP 403)"
         );
-        let failed = VideoError::task_failed(id.clone(), "x", ErrorDetails::none().code("F1"));
+        let failed = VideoError::task_failed(id.clone(), "x", ErrorDetails::none().with_code("F1"));
         assert_eq!(failed.code(), Some("F1"));
         assert_eq!(failed.to_string(), "task 840 failed: x (code F1)");
         assert!(

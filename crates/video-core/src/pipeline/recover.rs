@@ -22,7 +22,10 @@ impl Flow<'_, '_> {
             });
         };
         if !provider.capabilities().lookup_by_reference {
-            return Err(VideoError::configuration(format!("{} cannot find tasks by client reference", provider.name())));
+            return Err(VideoError::configuration(format!(
+                "{} cannot find tasks by client reference",
+                provider.name()
+            )));
         }
         let mode = entry.request.mode();
         let call = || provider.find_by_reference(reference, mode);

@@ -102,7 +102,10 @@ pub trait VideoProvider: Send + Sync + std::fmt::Debug {
         mode: Mode,
     ) -> Result<Option<Task>, VideoError> {
         let _ = (reference, mode);
-        Err(VideoError::configuration(format!("{} cannot find tasks by client reference", self.name())))
+        Err(VideoError::configuration(format!(
+            "{} cannot find tasks by client reference",
+            self.name()
+        )))
     }
 
     /// The error a `Failed` task turns into when waited for. The default is

@@ -390,8 +390,13 @@ mod tests {
         let long = VideoRequest::builder("fox").duration_secs(16).build();
         let error = validate(&long, &caps).unwrap_err();
         assert_eq!(error.rule(), Some(&Rule::Range { min: 2, max: 15 }));
-        assert!(error.to_string().contains("from 2 to 15 seconds (got 16)"), "{error}");
-        let res = VideoRequest::builder("fox").resolution(crate::Resolution::K4).build();
+        assert!(
+            error.to_string().contains("from 2 to 15 seconds (got 16)"),
+            "{error}"
+        );
+        let res = VideoRequest::builder("fox")
+            .resolution(crate::Resolution::K4)
+            .build();
         let error = validate(&res, &caps).unwrap_err();
         assert_eq!(
             error.rule(),
@@ -404,8 +409,13 @@ mod tests {
         let unsupported = VideoRequest::builder("fox").seed(1).build();
         let error = validate(&unsupported, &Capabilities::new(100)).unwrap_err();
         assert_eq!(error.rule(), Some(&Rule::Unsupported));
-        let res = VideoRequest::builder("fox").resolution(crate::Resolution::P720).build();
-        assert_eq!(field_of(validate(&res, &Capabilities::new(100))), "resolution");
+        let res = VideoRequest::builder("fox")
+            .resolution(crate::Resolution::P720)
+            .build();
+        assert_eq!(
+            field_of(validate(&res, &Capabilities::new(100))),
+            "resolution"
+        );
     }
 
     #[test]

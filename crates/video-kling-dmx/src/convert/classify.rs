@@ -8,9 +8,9 @@
 use std::time::Duration;
 
 use video_core::{RateLimitScope, TaskId, VideoError};
+use video_http::wire::lenient;
 use video_kling_protocol::codes::ErrorKind as Kind;
-use video_kling_protocol::lenient;
-use video_kling_protocol::{ErrorContext, error_for, kind_of_code};
+use video_kling_protocol::{ErrorContext, error_for, invalid_field, kind_of_code};
 
 pub(crate) use video_kling_protocol::Call;
 
@@ -53,9 +53,11 @@ pub(crate) fn classify(
         .filter(|m| !m.trim().is_empty())
         .or_else(|| relay.message.clone().filter(|m| !m.trim().is_empty()));
     let context = |code: String, message: String| {
+        let field = invalid_field(relay.param.as_deref(), &message);
         ErrorContext::new(call, code, message)
             .request_id(envelope.request_id.clone())
-            .param(relay.param.clone())
+            .field(Some(field))
+            .http_status(status)
             .retry_after(retry_after)
             .task_id(task_id)
     };
@@ -133,10 +135,12 @@ fn not_json(status: u16, retry_after: Option<Duration>, body: &[u8]) -> VideoErr
                 "HTTP 429 with a non-JSON body: {}",
                 video_core::provider::excerpt(body)
             ),
+            details: video_core::ErrorDetails::none(),
         },
         404 => VideoError::Configuration {
             message: "HTTP 404 with a non-JSON body: no API at this URL; check the base URL"
                 .to_owned(),
+            details: video_core::ErrorDetails::none(),
         },
         // A proxy or gateway in front of the relay refused the call before it got through.
         401 => VideoError::Unauthorized {
@@ -144,12 +148,14 @@ fn not_json(status: u16, retry_after: Option<Duration>, body: &[u8]) -> VideoErr
                 "HTTP 401 with a non-JSON body (a proxy's page?): {}",
                 video_core::provider::excerpt(body)
             ),
+            details: video_core::ErrorDetails::none(),
         },
         403 => VideoError::Forbidden {
             message: format!(
                 "HTTP 403 with a non-JSON body (a proxy's page?): {}",
                 video_core::provider::excerpt(body)
             ),
+            details: video_core::ErrorDetails::none(),
         },
         _ => VideoError::decode(Some(status), "reply is not a JSON object", body),
     }

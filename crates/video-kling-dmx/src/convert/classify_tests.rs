@@ -191,10 +191,24 @@ fn details_are_kept() {
         &fixture("error_kling_1303_concurrency.json"),
         Call::Submit,
     ) {
-        VideoError::RateLimited { scope, message, .. } => {
-            assert_eq!(scope, RateLimitScope::Concurrency);
-            assert!(message.contains("parallel task over resource pack limit"));
-            assert!(message.contains("9d9d9d9d-1111-2222-3333-444444444444"));
+        error @ VideoError::RateLimited { .. } => {
+            assert!(matches!(
+                error,
+                VideoError::RateLimited {
+                    scope: RateLimitScope::Concurrency,
+                    ..
+                }
+            ));
+            assert!(
+                error
+                    .to_string()
+                    .contains("parallel task over resource pack limit")
+            );
+            assert_eq!(
+                error.request_id(),
+                Some("9d9d9d9d-1111-2222-3333-444444444444")
+            );
+            assert_eq!(error.code(), Some("1303"));
         }
         other => panic!("{other:?}"),
     }
@@ -207,21 +221,18 @@ fn details_are_kept() {
         other => panic!("{other:?}"),
     }
     match error(503, &kling(5001, "unavailable"), Call::Query) {
-        VideoError::Provider {
-            code,
-            message,
-            request_id,
-            retryable,
-        } => {
-            assert_eq!(code, "5001");
-            assert_eq!(message, "unavailable");
-            assert_eq!(request_id.as_deref(), Some("req-1"));
-            assert!(retryable);
+        error @ VideoError::Provider { .. } => {
+            assert_eq!(error.code(), Some("5001"));
+            assert_eq!(error.request_id(), Some("req-1"));
+            assert!(error.is_retryable());
+            assert!(
+                matches!(error, VideoError::Provider { ref message, .. } if message == "unavailable")
+            );
         }
         other => panic!("{other:?}"),
     }
     match error(500, &relay("", "oops"), Call::Query) {
-        VideoError::Provider { code, .. } => assert_eq!(code, "500"),
+        error @ VideoError::Provider { .. } => assert_eq!(error.code(), Some("500")),
         other => panic!("{other:?}"),
     }
     match error(404, &fixture("error_task_not_found.json"), Call::Query) {
@@ -238,13 +249,13 @@ fn details_are_kept() {
         other => panic!("{other:?}"),
     }
     match error(503, &fixture("error_relay_no_channel.json"), Call::Submit) {
-        VideoError::Configuration { message } => {
+        VideoError::Configuration { message, .. } => {
             assert!(message.contains("no available channel"));
         }
         other => panic!("{other:?}"),
     }
     match error(401, &fixture("error_relay_unauthorized.json"), Call::Submit) {
-        VideoError::Unauthorized { message } => assert!(message.contains("invalid token")),
+        VideoError::Unauthorized { message, .. } => assert!(message.contains("invalid token")),
         other => panic!("{other:?}"),
     }
 }

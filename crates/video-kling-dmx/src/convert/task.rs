@@ -73,9 +73,14 @@ mod tests {
         assert_eq!(task.videos.len(), 1);
         let video = &task.videos[0];
         assert_eq!(video.id.as_deref(), Some("840242794144206900"));
-        assert!(video.url.starts_with("https://v2-fdl.kechuangai.com/"));
+        assert!(
+            video
+                .url()
+                .unwrap()
+                .starts_with("https://v2-fdl.kechuangai.com/")
+        );
         assert_eq!(video.duration_secs, Some(5.041));
-        assert_eq!(video.watermark_url, None);
+        assert_eq!(video.watermarked, None);
     }
 
     #[test]
@@ -83,7 +88,8 @@ mod tests {
         let task = task("query_succeed_full.json");
         let video = &task.videos[0];
         assert_eq!(video.duration_secs, Some(10.041));
-        assert!(video.watermark_url.as_deref().unwrap().contains("/wm-"));
+        let watermarked = video.watermarked.as_ref().and_then(|w| w.url()).unwrap();
+        assert!(watermarked.contains("/wm-"));
         assert_eq!(task.usage, Some(Usage::new(None, Some("1".into()))));
         assert_eq!(task.client_reference.as_deref(), Some("order-2026-000123"));
         assert_eq!(

@@ -144,7 +144,10 @@ async fn queries_use_the_image_query_model_in_both_forms() {
         .unwrap();
     assert_eq!(streamed.status, TaskStatus::Succeeded);
     assert!(
-        streamed.videos[0].url.contains("pkey=AAXUWmCwX5Kl7Tzi"),
+        streamed.videos[0]
+            .url()
+            .unwrap()
+            .contains("pkey=AAXUWmCwX5Kl7Tzi"),
         "byte-exact URL"
     );
     assert_eq!(streamed.videos[0].duration_secs, Some(10.041));
@@ -244,7 +247,7 @@ async fn field_rules_are_checked_before_sending() {
     ];
     for (request, expected_field, words) in cases {
         match client.submit(&request).await {
-            Err(VideoError::InvalidRequest { field, reason }) => {
+            Err(VideoError::InvalidRequest { field, reason, .. }) => {
                 assert_eq!(field, expected_field, "{reason}");
                 assert!(reason.contains(words), "{reason}");
             }

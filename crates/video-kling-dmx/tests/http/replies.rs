@@ -107,7 +107,7 @@ async fn full_success_keeps_every_documented_field() {
         .unwrap();
     let video = &task.videos[0];
     assert_eq!(video.duration_secs, Some(10.041));
-    assert!(video.watermark_url.is_some());
+    assert!(video.watermarked.is_some());
     assert_eq!(video.id.as_deref(), Some("840242794144206900"));
     assert_eq!(task.client_reference.as_deref(), Some("order-2026-000123"));
     assert_eq!(task.usage, Some(Usage::new(None, Some("1".into()))));
@@ -417,7 +417,7 @@ async fn describes_itself_as_kling_v2_6() {
     let caps = client.capabilities();
     assert_eq!(caps.max_prompt_chars, 2500);
     assert_eq!(caps.max_negative_prompt_chars, 2500);
-    assert_eq!(caps.durations_secs, vec![5, 10]);
+    assert_eq!(caps.durations, video_core::Durations::OneOf(vec![5, 10]));
     assert_eq!(caps.aspect_ratios.len(), 3);
     assert_eq!(caps.qualities.len(), 2);
     assert!(caps.sound && caps.callbacks && caps.long_wait);

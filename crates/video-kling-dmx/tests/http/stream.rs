@@ -35,7 +35,8 @@ async fn completed_stream_is_a_succeeded_task() {
     let video = &task.videos[0];
     assert!(
         video
-            .url
+            .url()
+            .unwrap()
             .starts_with("https://v4-fdl.kechuangai.com/ksc2/kdDWtKH8kEZgms9USQ.mp4?")
     );
     assert_eq!(video.duration_secs, Some(5.041));

@@ -5,9 +5,9 @@
 use std::time::Duration;
 
 use video_core::{RateLimitScope, TaskId, VideoError};
+use video_http::wire::lenient;
 use video_kling_protocol::codes::{ErrorKind, is_token_time_error};
-use video_kling_protocol::lenient;
-use video_kling_protocol::{Call, Envelope, ErrorContext, error_for, kind_of_code};
+use video_kling_protocol::{Call, Envelope, ErrorContext, error_for, invalid_field, kind_of_code};
 
 /// Decides what a reply means. `Ok` is a `code: 0` envelope (what `data` holds is for the
 /// caller to check).
@@ -28,6 +28,8 @@ pub(crate) fn classify(
     let context = |code: String| {
         ErrorContext::new(call, code, message.clone())
             .request_id(envelope.request_id.clone())
+            .field(Some(invalid_field(None, &message)))
+            .http_status(status)
             .retry_after(retry_after)
             .task_id(task_id)
     };
@@ -73,23 +75,26 @@ fn not_json(status: u16, retry_after: Option<Duration>, body: &[u8]) -> VideoErr
             scope: RateLimitScope::Requests,
             retry_after,
             message: format!("HTTP 429 with a non-JSON body: {excerpt}"),
+            details: video_core::ErrorDetails::none(),
         },
         401 => VideoError::Unauthorized {
             message: format!("HTTP 401 with a non-JSON body (a proxy's page?): {excerpt}"),
+            details: video_core::ErrorDetails::none(),
         },
         403 => VideoError::Forbidden {
             message: format!("HTTP 403 with a non-JSON body (a proxy's page?): {excerpt}"),
+            details: video_core::ErrorDetails::none(),
         },
         404 => VideoError::Configuration {
             message: "HTTP 404 with a non-JSON body: no API at this URL; check the base URL"
                 .to_owned(),
+            details: video_core::ErrorDetails::none(),
         },
-        500..=599 => VideoError::Provider {
-            code: status.to_string(),
-            message: format!("HTTP {status} with a non-JSON body (a gateway?): {excerpt}"),
-            request_id: None,
-            retryable: true,
-        },
+        500..=599 => VideoError::provider(
+            format!("HTTP {status} with a non-JSON body (a gateway?): {excerpt}"),
+            true,
+            video_core::ErrorDetails::none().with_code(status.to_string()),
+        ),
         _ => VideoError::decode(Some(status), "reply is not a JSON object", body),
     }
 }
@@ -126,11 +131,18 @@ mod tests {
             })
         ));
         match at(400, "direct_error_400_1201.json", Call::Submit) {
-            Err(VideoError::InvalidRequest { field, reason }) => {
-                assert_eq!(field, "camera_control");
+            Err(error @ VideoError::InvalidRequest { .. }) => {
                 assert!(
-                    reason.contains("Cl68jmfO2ocAAAAAAKQIVw"),
-                    "request id kept: {reason}"
+                    matches!(&error, VideoError::InvalidRequest { field, .. } if field == "camera_control")
+                );
+                assert_eq!(
+                    error.request_id(),
+                    Some("Cl68jmfO2ocAAAAAAKQIVw"),
+                    "request id kept"
+                );
+                assert!(
+                    error.to_string().contains("Cl68jmfO2ocAAAAAAKQIVw"),
+                    "{error}"
                 );
             }
             other => panic!("{other:?}"),

@@ -101,11 +101,11 @@ async fn every_query_fixture_is_read_under_its_route() {
         if status == TaskStatus::Succeeded {
             let video = &task.videos[0];
             assert!(
-                video.url.contains("pkey=AAXUWmCwX5Kl7Tzi"),
+                video.url().unwrap().contains("pkey=AAXUWmCwX5Kl7Tzi"),
                 "byte-exact URL"
             );
             assert_eq!(video.duration_secs, Some(5.041));
-            assert!(video.watermark_url.is_some());
+            assert!(video.watermarked.is_some());
             assert_eq!(task.usage.as_ref().unwrap().charged.as_deref(), Some("5"));
         }
     }

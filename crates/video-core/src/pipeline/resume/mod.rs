@@ -229,7 +229,10 @@ impl<'a> Resume<'a> {
             });
         };
         let Some((provider, policy)) = self.providers.get(&entry.provider) else {
-            return Err(VideoError::configuration(format!("provider `{}` is not configured", entry.provider))
+            return Err(VideoError::configuration(format!(
+                "provider `{}` is not configured",
+                entry.provider
+            ))
             .in_task(&id));
         };
         let entry = self.with_options(entry);

@@ -200,7 +200,11 @@ pub async fn invalid_input_rejected_locally(target: &dyn Conformance) {
             VideoRequest::new("狐".repeat(caps.max_prompt_chars + 1)),
         ),
     ];
-    if let Some(max) = caps.durations.listed().and_then(|list| list.into_iter().max()) {
+    if let Some(max) = caps
+        .durations
+        .listed()
+        .and_then(|list| list.into_iter().max())
+    {
         let request = VideoRequest::builder("a fox")
             .duration_secs(max + 1)
             .build();

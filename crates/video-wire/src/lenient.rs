@@ -1,7 +1,7 @@
-//! Tolerant field readers for `#[serde(deserialize_with = ...)]`: Kling (and relays in front
-//! of it) send ids and numbers as strings or numbers, `null` for absent fields, and add
-//! fields over time. Each reader accepts every shape a field has been seen in and turns the
-//! rest into "absent" rather than failing the whole reply.
+//! Tolerant field readers for `#[serde(deserialize_with = ...)]`: providers (and relays in
+//! front of them) send ids and numbers as strings or numbers, `null` for absent fields, and
+//! add fields over time. Each reader accepts every shape a field has been seen in and turns
+//! the rest into "absent" rather than failing the whole reply.
 
 use std::marker::PhantomData;
 
@@ -121,6 +121,21 @@ pub fn i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
         Scalar::Text(text) => text.trim().parse().ok(),
         _ => None,
     })
+}
+
+/// A number given as a number or as text (`0.42`, `"42"`); anything else is absent.
+///
+/// # Errors
+/// As [`string`].
+pub fn f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    Ok(match scalar(d)? {
+        Scalar::Unsigned(number) => Some(number as f64),
+        Scalar::Signed(number) => Some(number as f64),
+        Scalar::Float(number) => Some(number),
+        Scalar::Text(text) => text.trim().parse().ok(),
+        _ => None,
+    }
+    .filter(|number: &f64| number.is_finite()))
 }
 
 /// A non-negative integer given as a number (a float is truncated) or as text.

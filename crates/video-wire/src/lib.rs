@@ -1,0 +1,28 @@
+//! # video-wire
+//!
+//! What every video provider's wire layer shares, with no HTTP client (so fakes and pure
+//! protocol crates can use it too); `video-http` re-exports it as `video_http::wire`. A
+//! provider crate adds only its facts: endpoints, wire types, conversions and a code table.
+//!
+//! - [`lenient`]: tolerant serde readers (ids as numbers or strings, `null` as absent,
+//!   objects and lists that may be anything) and [`lenient::object_body`].
+//! - [`kinds`]: what an error means ([`ErrorKind`]), what it carries ([`ErrorContext`]:
+//!   code, message, request id, field, `Retry-After`) and the one [`error_for`]; a
+//!   [`CodeTable`] maps a provider's codes onto kinds.
+//! - [`status`]: the default meaning of an HTTP status whose body says nothing more, and of
+//!   a reply that is not JSON at all (gateway pages).
+//! - [`outcome`]: the rules for "did a submission create a task?" ([`accepted`]) and for a
+//!   queried snapshot ([`queried`]).
+//! - [`body`]: a request's extra options merged into a body without overriding typed fields
+//!   ([`extras_without`]); base URLs normalised to a host root ([`host_root`]).
+
+pub mod body;
+pub mod kinds;
+pub mod lenient;
+pub mod outcome;
+pub mod status;
+
+pub use body::{extras_without, host_root};
+pub use kinds::{Call, CodeTable, ErrorContext, ErrorKind, error_for};
+pub use outcome::{accepted, check_task_id, queried};
+pub use status::{non_json_error, status_kind};
