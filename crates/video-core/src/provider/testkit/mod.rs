@@ -15,9 +15,11 @@
 //! only when the provider's capabilities offer them (image-to-video, a last frame, inline
 //! images), and otherwise check that they are refused before anything is sent.
 
+mod durable;
 mod images;
 mod lookup;
 
+pub use durable::{expired_link_is_refreshed, progress_never_goes_backwards, survives_serde};
 pub use images::image_to_video;
 pub use lookup::find_by_reference;
 
@@ -63,6 +65,18 @@ pub trait Conformance: Send + Sync {
     fn image_url(&self) -> String {
         "https://example.com/frames/first.jpg".to_owned()
     }
+
+    /// A well-formed task id the provider's server does not know (the default is an
+    /// 18-digit number; providers whose ids have another shape give one of theirs).
+    fn unknown_task_id(&self) -> TaskId {
+        TaskId::new("999999999999999999")
+    }
+
+    /// Makes the next video link the provider hands out expire before it is fetched, when
+    /// the harness can (true); the default cannot (false), and the refresh check is skipped.
+    async fn expire_next_link(&self) -> bool {
+        false
+    }
 }
 
 /// Runs every check in turn.
@@ -76,6 +90,9 @@ pub async fn run_all(target: &dyn Conformance) {
     throttling(target).await;
     images::image_to_video(target).await;
     lookup::find_by_reference(target).await;
+    durable::survives_serde(target).await;
+    durable::progress_never_goes_backwards(target).await;
+    durable::expired_link_is_refreshed(target).await;
 }
 
 /// A name and a sane capability description.
@@ -255,7 +272,7 @@ pub async fn failed_task(target: &dyn Conformance) {
 
 /// An unknown task id is `NotFound`, naming the id.
 pub async fn unknown_task_id(target: &dyn Conformance) {
-    let id = TaskId::new("999999999999999999");
+    let id = target.unknown_task_id();
     match target.provider().task(&id).await {
         Err(VideoError::NotFound { task_id }) => assert_eq!(task_id, id),
         other => panic!("an unknown task id must be NotFound, got {other:?}"),
