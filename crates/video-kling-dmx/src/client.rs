@@ -71,10 +71,13 @@ struct Form {
     unfinished_is_running: bool,
 }
 
+/// The model this provider serves through the relay.
+pub const MODEL: &str = "kling-v2-6";
+
 /// Kling v2.6's limits through the relay; the long wait is the streaming query.
 /// Image-to-video takes image URLs only (the relay documents no other form), an optional
 /// last frame, and only the `pro` tier.
-pub(crate) fn capabilities() -> Capabilities {
+pub fn capabilities() -> Capabilities {
     Capabilities::new(2500)
         .with_negative_prompt(2500)
         .with_durations([5, 10])
@@ -303,6 +306,10 @@ impl VideoProvider for KlingDmxClient {
 
     fn capabilities(&self) -> &Capabilities {
         &self.inner.capabilities
+    }
+
+    fn model(&self) -> Option<&str> {
+        Some(MODEL)
     }
 
     /// Validates, then sends one submission.

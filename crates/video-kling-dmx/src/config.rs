@@ -30,7 +30,13 @@ pub const ENV_ALLOW_INSECURE_HTTP: &str = "DMXAPI_ALLOW_INSECURE_HTTP";
 /// Whether the environment configures the relay: `DMXAPI_API_KEY` is set and not blank.
 /// (Tools choosing a provider ask this instead of reading the key themselves.)
 pub fn configured_in_env() -> bool {
-    std::env::var(ENV_API_KEY).is_ok_and(|key| !key.trim().is_empty())
+    configured_in(|name| std::env::var(name).ok())
+}
+
+/// Whether the variables `lookup` returns hold an API key (as [`configured_in_env`] does
+/// for the process environment).
+pub fn configured_in(lookup: impl Fn(&str) -> Option<String>) -> bool {
+    lookup(ENV_API_KEY).is_some_and(|key| !key.trim().is_empty())
 }
 
 /// Builds a [`KlingDmxClient`]; see [`KlingDmxClient::builder`].
@@ -106,7 +112,10 @@ impl KlingDmxClientBuilder {
 
     /// `from_env` with the variables read through `lookup` (testable without touching the
     /// process environment).
-    pub(crate) fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
+    /// A builder configured from the variables `lookup` returns (what
+    /// [`from_env`](Self::from_env) reads from the process environment), so apps and tests
+    /// can configure it from a map.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
         let set = |name| lookup(name).filter(|value: &String| !value.trim().is_empty());
         let mut builder = Self::new();
         if let Some(key) = set(ENV_API_KEY) {

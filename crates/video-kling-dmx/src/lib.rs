@@ -43,11 +43,11 @@ mod convert;
 mod sse;
 mod wire;
 
-pub use client::{KlingDmxClient, PROVIDER_NAME};
+pub use client::{KlingDmxClient, MODEL, PROVIDER_NAME, capabilities};
 pub use config::{
     DEFAULT_BASE_URL, DEFAULT_IMAGE_QUERY_MODEL, DEFAULT_IMAGE_SUBMIT_MODEL, DEFAULT_QUERY_MODEL,
     DEFAULT_SUBMIT_MODEL, ENV_ALLOW_INSECURE_HTTP, ENV_API_KEY, ENV_BASE_URL,
-    KlingDmxClientBuilder, QueryForm, configured_in_env,
+    KlingDmxClientBuilder, QueryForm, configured_in, configured_in_env,
 };
 pub use video_http::DEFAULT_MAX_REPLY_BYTES;
 /// Parses a callback body (the relay forwards Kling's; see [`video_kling_protocol::parse_callback`]).

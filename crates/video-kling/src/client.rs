@@ -167,6 +167,10 @@ impl VideoProvider for KlingClient {
         &self.inner.capabilities
     }
 
+    fn model(&self) -> Option<&str> {
+        Some(&self.inner.model_name)
+    }
+
     async fn submit(&self, request: &VideoRequest) -> Result<Task, VideoError> {
         let route = family(request.mode());
         let span = tracing::info_span!(

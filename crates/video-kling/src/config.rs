@@ -39,7 +39,13 @@ const DEFAULT_LOOKUP_PAGES: u32 = 2;
 /// Whether the environment configures Kling: an access key and secret key, or an API key,
 /// set and not blank.
 pub fn configured_in_env() -> bool {
-    let set = |name| std::env::var(name).is_ok_and(|value| !value.trim().is_empty());
+    configured_in(|name| std::env::var(name).ok())
+}
+
+/// Whether the variables `lookup` returns configure Kling credentials (as
+/// [`configured_in_env`] does for the process environment).
+pub fn configured_in(lookup: impl Fn(&str) -> Option<String>) -> bool {
+    let set = |name| lookup(name).is_some_and(|value| !value.trim().is_empty());
     (set(ENV_ACCESS_KEY) && set(ENV_SECRET_KEY)) || set(ENV_API_KEY)
 }
 

@@ -50,8 +50,9 @@ pub use auth::{Credentials, DEFAULT_REFRESH_BEFORE, DEFAULT_TOKEN_LIFETIME, mint
 pub use client::{KlingClient, PROVIDER_NAME};
 pub use config::{
     DEFAULT_BASE_URL, DEFAULT_MODEL, ENV_ACCESS_KEY, ENV_ALLOW_INSECURE_HTTP, ENV_API_KEY,
-    ENV_BASE_URL, ENV_MODEL, ENV_SECRET_KEY, KlingClientBuilder, configured_in_env,
+    ENV_BASE_URL, ENV_MODEL, ENV_SECRET_KEY, KlingClientBuilder, configured_in, configured_in_env,
 };
+pub use models::models;
 pub use options::{CameraAxis, CameraConfig, CameraControl, CameraMove, KlingRequestExt};
 pub use video_kling_protocol::{
     DEFAULT_WEBHOOK_TOLERANCE, WebhookError, WebhookHeaders, WebhookSecret, parse_callback,

@@ -90,6 +90,14 @@ const fn spec(
     }
 }
 
+/// Every model this client knows (newest first) with what it accepts.
+pub fn models() -> Vec<(&'static str, Capabilities)> {
+    MODELS
+        .iter()
+        .map(|spec| (spec.name, spec.capabilities()))
+        .collect()
+}
+
 /// The spec of `name`, if this client knows the model.
 pub(crate) fn find(name: &str) -> Option<&'static ModelSpec> {
     MODELS.iter().find(|spec| spec.name == name)

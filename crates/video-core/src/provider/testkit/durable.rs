@@ -20,7 +20,10 @@ pub async fn survives_serde(target: &dyn Conformance) {
         Err(error) => panic!("submit of a valid request failed: {error}"),
     };
     let id: TaskId = round_trip(&task.id);
-    assert_eq!(id, task.id, "a TaskId must survive serde unchanged (route included)");
+    assert_eq!(
+        id, task.id,
+        "a TaskId must survive serde unchanged (route included)"
+    );
     let done = match wait(provider, &id, &target.poll_policy()).await {
         Ok(done) => done,
         Err(error) => panic!("wait for {id} (read back from JSON) failed: {error}"),

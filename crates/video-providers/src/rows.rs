@@ -1,0 +1,31 @@
+//! The built-in rows, one per provider crate, each behind its cargo feature.
+
+use std::time::Duration;
+
+use crate::registry::ProviderRow;
+
+#[cfg(feature = "kling")]
+mod kling;
+#[cfg(feature = "kling-dmx")]
+mod kling_dmx;
+#[cfg(feature = "mock")]
+mod mock;
+
+/// The rows of the enabled features, paid providers first.
+pub(crate) fn builtin() -> Vec<ProviderRow> {
+    let mut rows = Vec::new();
+    #[cfg(feature = "kling-dmx")]
+    rows.push(kling_dmx::ROW);
+    #[cfg(feature = "kling")]
+    rows.push(kling::ROW);
+    #[cfg(feature = "mock")]
+    rows.push(mock::ROW);
+    rows
+}
+
+/// A duration in milliseconds from a variable.
+#[allow(dead_code)]
+pub(crate) fn millis(env: &dyn crate::Env, name: &str) -> Option<Duration> {
+    let millis = env.set(name)?.trim().parse().ok()?;
+    Some(Duration::from_millis(millis))
+}
