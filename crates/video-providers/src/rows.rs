@@ -13,14 +13,16 @@ mod mock;
 
 /// The rows of the enabled features, paid providers first.
 pub(crate) fn builtin() -> Vec<ProviderRow> {
-    let mut rows = Vec::new();
-    #[cfg(feature = "kling-dmx")]
-    rows.push(kling_dmx::ROW);
-    #[cfg(feature = "kling")]
-    rows.push(kling::ROW);
-    #[cfg(feature = "mock")]
-    rows.push(mock::ROW);
-    rows
+    [
+        #[cfg(feature = "kling-dmx")]
+        kling_dmx::ROW,
+        #[cfg(feature = "kling")]
+        kling::ROW,
+        #[cfg(feature = "mock")]
+        mock::ROW,
+    ]
+    .into_iter()
+    .collect()
 }
 
 /// A duration in milliseconds from a variable.
