@@ -1,12 +1,14 @@
 //! The auth seam: how a request is authorised is a value the HTTP layer applies, not code in
-//! a client. A raw key header (the DMXAPI relay), `Bearer` with a static key, or `Bearer`
-//! with a token minted by a callback and re-minted before it expires. Secrets stay in
-//! `secrecy` types, are marked sensitive in headers, and are scrubbed from every reply.
+//! a client. A raw key in `Authorization` (the DMXAPI relay), `Bearer` with a static key, a
+//! key in a named header (Azure's `api-key`, Google's `x-goog-api-key`), or `Bearer` with a
+//! token minted by a callback and re-minted before it expires. Secrets stay in `secrecy`
+//! types, are marked sensitive in headers, are never sent to another origin, and are
+//! scrubbed from every reply.
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use reqwest::header::HeaderValue;
+use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::time::Instant;
 use video_core::VideoError;
@@ -55,6 +57,7 @@ pub struct Auth {
 enum Kind {
     None,
     Header {
+        name: HeaderName,
         value: HeaderValue,
         scrubber: Arc<Scrubber>,
     },
@@ -87,9 +90,25 @@ impl Auth {
     /// [`VideoError::Configuration`] when the key is empty or not a valid header value (the
     /// message never contains it).
     pub fn raw_key(key: SecretString) -> Result<Self, VideoError> {
+        Self::named(AUTHORIZATION.as_str(), key)
+    }
+
+    /// The key itself as the value of header `name` (e.g. `api-key` for Azure OpenAI,
+    /// `x-goog-api-key` for Gemini).
+    ///
+    /// # Errors
+    /// As [`raw_key`](Self::raw_key); also for a name that is not a valid header name.
+    pub fn named(name: &str, key: SecretString) -> Result<Self, VideoError> {
+        let name = HeaderName::from_bytes(name.trim().as_bytes()).map_err(|_| {
+            VideoError::configuration(format!(
+                "`{}` is not a valid header name for the credentials",
+                name.escape_debug()
+            ))
+        })?;
         let key = trimmed(&key);
         let value = header_value(key.expose_secret())?;
         Ok(Self::from_kind(Kind::Header {
+            name,
             value,
             scrubber: Arc::new(Scrubber::new([key])),
         }))
@@ -106,6 +125,7 @@ impl Auth {
         }
         let value = header_value(&format!("Bearer {}", key.expose_secret()))?;
         Ok(Self::from_kind(Kind::Header {
+            name: AUTHORIZATION,
             value,
             scrubber: Arc::new(Scrubber::new([key])),
         }))
@@ -132,16 +152,25 @@ impl Auth {
         }
     }
 
-    /// The `Authorization` value for the next request (marked sensitive), if any.
+    /// The credential header for the next request (its value marked sensitive), if any.
     ///
     /// # Errors
     /// The minter's error when a token is needed and cannot be minted.
-    pub fn header(&self) -> Result<Option<HeaderValue>, VideoError> {
+    pub fn credential(&self) -> Result<Option<(HeaderName, HeaderValue)>, VideoError> {
         match self.kind.as_ref() {
             Kind::None => Ok(None),
-            Kind::Header { value, .. } => Ok(Some(value.clone())),
-            Kind::Minted(minted) => minted.header().map(Some),
+            Kind::Header { name, value, .. } => Ok(Some((name.clone(), value.clone()))),
+            Kind::Minted(minted) => minted.header().map(|value| Some((AUTHORIZATION, value))),
         }
+    }
+
+    /// The credential header's value for the next request, if any (see
+    /// [`credential`](Self::credential) for its name).
+    ///
+    /// # Errors
+    /// As [`credential`](Self::credential).
+    pub fn header(&self) -> Result<Option<HeaderValue>, VideoError> {
+        Ok(self.credential()?.map(|(_, value)| value))
     }
 
     /// Forgets a minted token, so the next request mints a fresh one (call it after the
@@ -216,7 +245,8 @@ impl std::fmt::Debug for Auth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let kind = match self.kind.as_ref() {
             Kind::None => "none",
-            Kind::Header { .. } => "key [redacted]",
+            Kind::Header { name, .. } if name == AUTHORIZATION => "key [redacted]",
+            Kind::Header { .. } => "named-header key [redacted]",
             Kind::Minted(_) => "minted token [redacted]",
         };
         f.debug_tuple("Auth").field(&kind).finish()
@@ -268,6 +298,14 @@ mod tests {
             );
         }
         assert!(Auth::none().header().unwrap().is_none());
+        let azure = Auth::named("api-key", SecretString::from("az-1".to_owned())).unwrap();
+        let (name, value) = azure.credential().unwrap().unwrap();
+        assert_eq!(
+            (name.as_str(), value.to_str().unwrap()),
+            ("api-key", "az-1")
+        );
+        assert!(value.is_sensitive() && !format!("{azure:?}").contains("az-1"));
+        assert!(Auth::named("bad name", SecretString::from("k".to_owned())).is_err());
     }
 
     #[tokio::test(start_paused = true)]

@@ -5,79 +5,24 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{
-    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, LOCATION, USER_AGENT,
-};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, LOCATION, USER_AGENT};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 use url::Url;
-use video_core::VideoError;
 use video_core::provider::VideoStream;
+use video_core::{SubmissionAttempt, VideoError};
 
 use crate::auth::Auth;
 use crate::body::{ReadError, read_capped, too_large};
+use crate::call::{ApiCall, Body};
 use crate::errors::transport_error;
 use crate::events::Events;
 use crate::options::HttpOptions;
 use crate::retry_after::retry_after;
 use crate::url_policy::{UrlPolicy, host_of};
 
-/// One API request: method, URL, optional JSON body, what to accept.
-#[derive(Debug)]
-#[non_exhaustive]
-pub struct ApiCall<'a> {
-    /// `GET` or `POST`.
-    pub method: reqwest::Method,
-    /// Where.
-    pub url: &'a Url,
-    /// A JSON body (sent with `Content-Type: application/json`).
-    pub body: Option<Vec<u8>>,
-    /// Ask for server-sent events instead of JSON.
-    pub events: bool,
-    /// The call's time limit (default: the options' `request_timeout`).
-    pub timeout: Option<Duration>,
-}
-
-impl<'a> ApiCall<'a> {
-    /// A `GET` of `url`.
-    pub fn get(url: &'a Url) -> Self {
-        Self {
-            method: reqwest::Method::GET,
-            url,
-            body: None,
-            events: false,
-            timeout: None,
-        }
-    }
-
-    /// A `POST` of the JSON `body` to `url`.
-    pub fn post(url: &'a Url, body: Vec<u8>) -> Self {
-        Self {
-            method: reqwest::Method::POST,
-            url,
-            body: Some(body),
-            events: false,
-            timeout: None,
-        }
-    }
-
-    /// Asks for server-sent events (`Accept: text/event-stream`).
-    #[must_use]
-    pub fn events(mut self) -> Self {
-        self.events = true;
-        self
-    }
-
-    /// Sets the call's time limit.
-    #[must_use]
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-}
-
-/// A reply read whole: status, `Retry-After`, and the body (within the cap, secrets
-/// scrubbed).
+/// A reply read whole: status, headers, `Retry-After`, and the body (within the cap,
+/// secrets scrubbed).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Reply {
@@ -85,6 +30,8 @@ pub struct Reply {
     pub status: u16,
     /// The `Retry-After` header, if any.
     pub retry_after: Option<Duration>,
+    /// The reply's headers (request ids, poll hints, content type).
+    pub headers: HeaderMap,
     /// The body.
     pub body: Bytes,
 }
@@ -95,8 +42,15 @@ impl Reply {
         Self {
             status,
             retry_after,
+            headers: HeaderMap::new(),
             body: body.into(),
         }
+    }
+
+    /// The value of header `name`, when present and text (scrubbed of secrets, like the
+    /// body).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
     }
 }
 
@@ -153,14 +107,13 @@ impl HttpClient {
         let user_agent = HeaderValue::from_str(&options.user_agent)
             .map_err(|_| config("the user agent is not a valid header value"))?;
         crate::tls::ensure_crypto_provider();
-        let policy = UrlPolicy {
-            allow_insecure_http: options.allow_insecure_http,
-        };
         let (api, download) = match &options.http_client {
             Some(client) => (client.clone(), client.clone()),
+            // Downloads follow redirects by hand (each hop checked, credentials kept on
+            // the API's origin), so neither client follows any on its own.
             None => (
                 build(&options, reqwest::redirect::Policy::none())?,
-                build(&options, policy.redirects())?,
+                build(&options, reqwest::redirect::Policy::none())?,
             ),
         };
         Ok(Self {
@@ -204,23 +157,26 @@ impl HttpClient {
     pub async fn call(&self, call: ApiCall<'_>) -> Result<Answer, VideoError> {
         let permit = self.acquire().await?;
         let started = Instant::now();
-        let api = call.url;
+        let api = call.full_url();
+        let max = call
+            .max_reply_bytes
+            .unwrap_or(self.inner.options.max_reply_bytes);
         let response = self
-            .request(call)?
+            .request(call, &api)?
             .send()
             .await
             .map_err(|error| transport_error(error, started))?;
-        check_not_redirected(&response, api)?;
+        check_not_redirected(&response, &api)?;
         let status = response.status().as_u16();
         if response.status().is_success() && is_event_stream(response.headers()) {
-            let max = self.inner.options.max_reply_bytes;
             let scrubber = self.inner.auth.scrubber();
             return Ok(Answer::Events(Events::new(
                 response, max, scrubber, permit, started,
             )));
         }
         let retry_after = retry_after(response.headers());
-        let body = match read_capped(response, self.inner.options.max_reply_bytes).await {
+        let headers = scrubbed_headers(response.headers(), &self.inner.auth.scrubber());
+        let body = match read_capped(response, max).await {
             Ok(body) => self.inner.auth.scrubber().bytes(body),
             Err(ReadError::TooLarge(limit)) => return Err(too_large("reply", limit)),
             Err(ReadError::Network(error)) => return Err(transport_error(error, started)),
@@ -229,27 +185,82 @@ impl HttpClient {
         Ok(Answer::Reply(Reply {
             status,
             retry_after,
+            headers,
             body,
         }))
     }
 
-    fn request(&self, call: ApiCall<'_>) -> Result<reqwest::RequestBuilder, VideoError> {
+    /// One call answered by a reply read whole (an event stream where none was asked for
+    /// is a [`VideoError::Decode`]).
+    ///
+    /// # Errors
+    /// As [`call`](Self::call).
+    pub async fn reply(&self, call: ApiCall<'_>) -> Result<Reply, VideoError> {
+        match self.call(call).await? {
+            Answer::Reply(reply) => {
+                crate::record_field("http_status", reply.status);
+                Ok(reply)
+            }
+            Answer::Events(events) => Err(VideoError::decode(
+                Some(events.status),
+                "an event stream where a reply was expected",
+                b"",
+            )),
+        }
+    }
+
+    /// A submission: [`reply`](Self::reply), with any failure that does not prove the
+    /// request unsent or refused turned into [`VideoError::UnknownOutcome`] for `attempt`
+    /// (a task may exist and be billed). Read the reply with
+    /// [`video_wire::accepted`](crate::wire::accepted).
+    ///
+    /// # Errors
+    /// A transport error proving nothing was sent, or [`VideoError::UnknownOutcome`].
+    pub async fn submit(
+        &self,
+        call: ApiCall<'_>,
+        attempt: &SubmissionAttempt,
+    ) -> Result<Reply, VideoError> {
+        self.reply(call).await.map_err(|error| {
+            tracing::warn!(%error, "submission failed");
+            crate::wire::outcome::unknown_unless_refused(error, attempt)
+        })
+    }
+
+    fn request(&self, call: ApiCall<'_>, url: &Url) -> Result<reqwest::RequestBuilder, VideoError> {
         const JSON: HeaderValue = HeaderValue::from_static("application/json");
         const EVENTS: HeaderValue = HeaderValue::from_static("text/event-stream");
         let inner = &self.inner;
         let mut request = inner
             .api
-            .request(call.method, call.url.clone())
+            .request(call.method.clone(), url.clone())
             .header(ACCEPT, if call.events { EVENTS } else { JSON })
             .header(USER_AGENT, inner.user_agent.clone())
             .timeout(call.timeout.unwrap_or(inner.options.request_timeout));
-        if let Some(value) = inner.auth.header()? {
-            request = request.header(AUTHORIZATION, value);
+        for (name, value) in call.checked_headers()? {
+            request = request.header(name, value);
         }
-        if let Some(body) = call.body {
-            request = request.header(CONTENT_TYPE, JSON).body(body);
+        if call.credentials
+            && let Some((name, value)) = inner.auth.credential()?
+        {
+            request = request.header(name, value);
         }
-        Ok(request)
+        Ok(match call.body {
+            Body::None => request,
+            Body::Json(body) => request.header(CONTENT_TYPE, JSON).body(body),
+            Body::Multipart(parts) => {
+                let (content_type, body) = parts.encode();
+                request.header(CONTENT_TYPE, content_type).body(body)
+            }
+            Body::Form(pairs) => {
+                let body = url::form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(&pairs)
+                    .finish();
+                request
+                    .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(body)
+            }
+        })
     }
 
     /// Opens a video for reading; see [`crate::download`]. `authenticated`: send the
@@ -341,6 +352,22 @@ fn check_not_redirected(response: &reqwest::Response, asked: &Url) -> Result<(),
             details: video_core::ErrorDetails::none(),
         }),
     }
+}
+
+/// The headers with every echo of a secret replaced (a server may echo the key in any of
+/// them).
+fn scrubbed_headers(headers: &HeaderMap, scrubber: &crate::scrub::Scrubber) -> HeaderMap {
+    let mut clean = headers.clone();
+    for value in clean.values_mut() {
+        let bytes = Bytes::copy_from_slice(value.as_bytes());
+        let scrubbed = scrubber.bytes(bytes.clone());
+        if scrubbed != bytes
+            && let Ok(replaced) = HeaderValue::from_bytes(&scrubbed)
+        {
+            *value = replaced;
+        }
+    }
+    clean
 }
 
 fn is_event_stream(headers: &HeaderMap) -> bool {

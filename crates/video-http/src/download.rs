@@ -7,20 +7,20 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures::{Stream, StreamExt};
-use reqwest::header::{AUTHORIZATION, USER_AGENT};
+use reqwest::header::{LOCATION, USER_AGENT};
 use tokio::sync::OwnedSemaphorePermit;
 use tokio::time::Instant;
 use tracing::Instrument;
 use tracing::field::Empty;
 use url::Url;
 use video_core::provider::VideoStream;
-use video_core::{VideoError, redact_url};
+use video_core::{ErrorDetails, VideoError, redact_url};
 
 use crate::body::too_large;
 use crate::client::HttpClient;
 use crate::errors::transport_error;
 use crate::options::DownloadLimits;
-use crate::url_policy::same_origin;
+use crate::url_policy::{MAX_REDIRECTS, same_origin};
 
 /// The URL of a video whose locator is a link, for providers whose videos are all links.
 ///
@@ -45,13 +45,18 @@ pub fn url_of(video: &video_core::Video) -> Result<&str, VideoError> {
 
 /// Opens the video at `url` for reading, without buffering it.
 ///
-/// The URL must pass the client's [`crate::UrlPolicy`]. The GET carries no credentials,
-/// unless `api` is given and the video is on the same origin as it (an authenticated
-/// download endpoint); redirects never carry them to another host. HTTP 403/404/410 is
-/// [`VideoError::LinkExpired`]; other non-2xx statuses are `Provider` errors (retryable for
-/// 5xx, 408, 429). The stream then holds the download rules: each chunk within the idle
-/// timeout (`request_timeout`), the minimum throughput over each window, the overall
-/// deadline scaled to the length, and the size cap. Errors never include the signed URL.
+/// The URL (and every redirect's) must pass the client's [`crate::UrlPolicy`]. The GET
+/// carries the client's credentials — in whatever header the [`crate::Auth`] puts them —
+/// only when `api` is given and the URL is on the same origin as it (an authenticated
+/// content endpoint); redirects are followed here, at most [`crate::MAX_REDIRECTS`], and
+/// a hop to another origin never carries a credential header of any name. Status meanings:
+/// 401/403 after sending credentials are [`VideoError::Unauthorized`] /
+/// [`VideoError::Forbidden`]; 401/403/404/410 otherwise (and 404/410 with credentials: the
+/// content is gone) are [`VideoError::LinkExpired`]; other non-2xx statuses are `Provider`
+/// errors (retryable for 5xx, 408, 429); a 2xx JSON body is not a video (a retryable
+/// `Decode`). The stream then holds the download rules: each chunk within the idle timeout
+/// (`request_timeout`), the minimum throughput over each window, the overall deadline
+/// scaled to the length, and the size cap. Errors never include the signed URL.
 ///
 /// # Errors
 /// As above; [`VideoError::InvalidRequest`] for a URL that fails the policy.
@@ -73,37 +78,10 @@ pub async fn download(
     async move {
         let permit = client.acquire_download().await?;
         let started = Instant::now();
-        let mut request = client
-            .download_client()
-            .get(parsed.clone())
-            .header(USER_AGENT, options.user_agent.as_str());
-        if api.is_some_and(|api| same_origin(api, &parsed))
-            && let Some(value) = client.auth().header()?
-        {
-            request = request.header(AUTHORIZATION, value);
-        }
-        let response = match tokio::time::timeout(options.request_timeout, request.send()).await {
-            Ok(Ok(response)) => response,
-            Ok(Err(error)) => return Err(transport_error(error, started)),
-            Err(_) => {
-                return Err(VideoError::Timeout {
-                    elapsed: started.elapsed(),
-                });
-            }
-        };
+        let (response, credentials) = follow(client, parsed, api, started).await?;
         let status = response.status().as_u16();
         crate::record_field("http_status", status);
-        match status {
-            200..=299 => {}
-            403 | 404 | 410 => return Err(VideoError::LinkExpired { status }),
-            _ => {
-                return Err(VideoError::provider(
-                    format!("the video host answered HTTP {status}"),
-                    status >= 500 || status == 408 || status == 429,
-                    video_core::ErrorDetails::none().with_code(status.to_string()),
-                ));
-            }
-        }
+        check_status(status, credentials, response.headers())?;
         let length = response.content_length();
         if let Some(length) = length {
             crate::record_field("content_length", length);
@@ -120,6 +98,119 @@ pub async fn download(
     }
     .instrument(span)
     .await
+}
+
+/// GETs `url`, following redirects by hand: each hop checked by the URL policy, and the
+/// credentials attached only to hops on the API's origin. Returns the final response and
+/// whether credentials went with it.
+async fn follow(
+    client: &HttpClient,
+    mut url: Url,
+    api: Option<&Url>,
+    started: Instant,
+) -> Result<(reqwest::Response, bool), VideoError> {
+    let options = client.options();
+    for _ in 0..=MAX_REDIRECTS {
+        let mut request = client
+            .download_client()
+            .get(url.clone())
+            .header(USER_AGENT, options.user_agent.as_str());
+        let credential = match api {
+            Some(api) if same_origin(api, &url) => client.auth().credential()?,
+            _ => None,
+        };
+        let credentials = credential.is_some();
+        if let Some((name, value)) = credential {
+            request = request.header(name, value);
+        }
+        let response = match tokio::time::timeout(options.request_timeout, request.send()).await {
+            Ok(Ok(response)) => response,
+            Ok(Err(error)) => return Err(transport_error(error, started)),
+            Err(_) => {
+                return Err(VideoError::Timeout {
+                    elapsed: started.elapsed(),
+                });
+            }
+        };
+        if response.url() != &url {
+            // A caller-supplied client followed a redirect on its own: it may have carried a
+            // credential header another origin must never see.
+            return Err(bad_redirect(
+                "the HTTP client followed a redirect itself; give one built with \
+                 reqwest::redirect::Policy::none()"
+                    .to_owned(),
+            ));
+        }
+        if !response.status().is_redirection() {
+            return Ok((response, credentials));
+        }
+        url = redirect_target(&response, &url)?;
+        client.url_policy().check(&url, "url").map_err(|_| {
+            bad_redirect("refusing a redirect to a plain-http, non-loopback URL".to_owned())
+        })?;
+    }
+    Err(bad_redirect(format!("more than {MAX_REDIRECTS} redirects")))
+}
+
+/// Where a redirect points (its `Location`, resolved against the URL asked).
+fn redirect_target(response: &reqwest::Response, asked: &Url) -> Result<Url, VideoError> {
+    response
+        .headers()
+        .get(LOCATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|location| asked.join(location).ok())
+        .ok_or_else(|| bad_redirect("a redirect without a usable Location".to_owned()))
+}
+
+fn bad_redirect(reason: String) -> VideoError {
+    VideoError::provider(
+        format!("the link redirects badly: {reason}"),
+        false,
+        ErrorDetails::none().with_code("redirect"),
+    )
+}
+
+/// What a download's status means, given whether credentials were sent.
+fn check_status(
+    status: u16,
+    credentials: bool,
+    headers: &reqwest::header::HeaderMap,
+) -> Result<(), VideoError> {
+    let details = ErrorDetails::none().with_http_status(status);
+    match (status, credentials) {
+        (200..=299, _) if is_json(headers) => Err(VideoError::decode(
+            Some(status),
+            "the video host answered JSON, not a video (not ready yet?)",
+            b"",
+        )),
+        (200..=299, _) => Ok(()),
+        (401, true) => Err(VideoError::unauthorized(
+            "the video host refused the credentials (HTTP 401)",
+            details,
+        )),
+        (403, true) => Err(VideoError::Forbidden {
+            message: "the video host refused the credentials (HTTP 403)".to_owned(),
+            details,
+        }),
+        (401 | 403 | 404 | 410, _) => Err(VideoError::LinkExpired { status }),
+        _ => Err(VideoError::provider(
+            format!("the video host answered HTTP {status}"),
+            status >= 500 || status == 408 || status == 429,
+            details.with_code(status.to_string()),
+        )),
+    }
+}
+
+fn is_json(headers: &reqwest::header::HeaderMap) -> bool {
+    headers
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| {
+            value
+                .trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
+        })
 }
 
 type Body = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;

@@ -22,10 +22,12 @@
 
 mod auth;
 mod body;
+mod call;
 mod client;
 mod download;
 mod errors;
 mod events;
+mod multipart;
 mod options;
 mod redact;
 mod retry_after;
@@ -35,10 +37,12 @@ mod tls;
 mod url_policy;
 
 pub use auth::{Auth, MintToken, Token};
-pub use client::{Answer, ApiCall, HttpClient, Reply};
+pub use call::{ApiCall, Body};
+pub use client::{Answer, HttpClient, Reply};
 pub use download::{download, url_of};
 pub use errors::{submission_error, transport_error};
 pub use events::{Events, SseEvent};
+pub use multipart::Multipart;
 pub use options::{DEFAULT_MAX_REPLY_BYTES, DownloadLimits, HttpOptions};
 pub use redact::{RedactedSecret, RedactedUrl};
 pub use retry_after::{MAX_RETRY_AFTER, parse_retry_after, retry_after};

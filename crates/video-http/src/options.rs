@@ -66,8 +66,10 @@ pub struct HttpOptions {
     pub max_reply_bytes: u64,
     /// Download deadlines, throughput and size.
     pub downloads: DownloadLimits,
-    /// A caller-supplied client (proxies, custom roots); it keeps its own connect timeout
-    /// and redirect policy.
+    /// A caller-supplied client (proxies, custom roots); it keeps its own connect timeout.
+    /// Build it with `reqwest::redirect::Policy::none()`: the SDK follows download
+    /// redirects itself (keeping credentials on the API's origin) and refuses a response
+    /// that came through a redirect the client followed.
     pub http_client: Option<reqwest::Client>,
 }
 

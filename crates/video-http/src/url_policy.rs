@@ -39,19 +39,6 @@ impl UrlPolicy {
             )),
         }
     }
-
-    /// The redirect policy of download requests: at most [`MAX_REDIRECTS`], each checked.
-    pub(crate) fn redirects(self) -> reqwest::redirect::Policy {
-        reqwest::redirect::Policy::custom(move |attempt| {
-            if attempt.previous().len() > MAX_REDIRECTS {
-                attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
-            } else if self.check(attempt.url(), "url").is_err() {
-                attempt.error("refusing a redirect to a plain-http, non-loopback URL")
-            } else {
-                attempt.follow()
-            }
-        })
-    }
 }
 
 /// Whether the URL's host is loopback (`localhost`, `127.0.0.0/8`, `::1`).
