@@ -1,5 +1,6 @@
 //! Transport failures classified once for every HTTP provider: whether the request may have
-//! reached the server decides whether a failed submission can be sent again.
+//! reached the server decides whether a failed submission can be sent again (the rule itself
+//! is [`crate::wire::outcome::unknown_unless_refused`]).
 
 use tokio::time::Instant;
 use video_core::VideoError;
@@ -27,18 +28,6 @@ pub fn transport_error(error: reqwest::Error, started: Instant) -> VideoError {
         }
     } else {
         VideoError::transport(true, error)
-    }
-}
-
-/// A submission's error: anything that does not prove the request unsent or refused may
-/// have created a task, so it becomes [`VideoError::UnknownOutcome`] for `attempt`.
-pub fn submission_error(error: VideoError, attempt: &video_core::SubmissionAttempt) -> VideoError {
-    if error.is_refused_submission() || matches!(error, VideoError::UnknownOutcome { .. }) {
-        return error;
-    }
-    VideoError::UnknownOutcome {
-        attempt: Box::new(attempt.clone()),
-        source: Box::new(error),
     }
 }
 
@@ -72,15 +61,8 @@ mod tests {
         assert!(!error.to_string().contains("SECRET"));
         let attempt = SubmissionAttempt::new("p", VideoRequest::new("a"));
         assert!(matches!(
-            submission_error(error, &attempt),
+            crate::wire::outcome::unknown_unless_refused(error, &attempt),
             VideoError::Transport { .. }
-        ));
-        let timeout = VideoError::Timeout {
-            elapsed: std::time::Duration::from_secs(1),
-        };
-        assert!(matches!(
-            submission_error(timeout, &attempt),
-            VideoError::UnknownOutcome { .. }
         ));
     }
 }

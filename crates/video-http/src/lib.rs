@@ -7,8 +7,8 @@
 //!   and downloads in flight, or a caller-supplied client; one attempt per [`ApiCall`].
 //! - [`Auth`]: the auth seam — a raw key header, `Bearer` with a static key, or `Bearer`
 //!   with a token minted by a [`MintToken`] and re-minted before it expires.
-//! - [`transport_error`] and [`submission_error`]: failures classified once (did the request
-//!   reach the server?).
+//! - [`transport_error`]: failures classified once (did the request reach the server?), and
+//!   [`HttpClient::submit`] for submissions (an unproven failure is an unknown outcome).
 //! - [`retry_after`]: `Retry-After` in seconds or as an HTTP date (`httpdate`).
 //! - [`UrlPolicy`]: `https`, plain http only to loopback unless allowed, capped redirects,
 //!   never credentials to another host; API calls never follow a redirect.
@@ -40,7 +40,7 @@ pub use auth::{Auth, MintToken, Token};
 pub use call::{ApiCall, Body};
 pub use client::{Answer, HttpClient, Reply};
 pub use download::{download, url_of};
-pub use errors::{submission_error, transport_error};
+pub use errors::transport_error;
 pub use events::{Events, SseEvent};
 pub use multipart::Multipart;
 pub use options::{DEFAULT_MAX_REPLY_BYTES, DownloadLimits, HttpOptions};

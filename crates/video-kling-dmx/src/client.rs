@@ -15,7 +15,8 @@ use video_core::{
     AspectRatio, Capabilities, ImageCapabilities, Mode, Quality, SubmissionAttempt, Task, TaskId,
     Video, VideoError, VideoProvider, VideoRequest, validate,
 };
-use video_http::{Answer, ApiCall, HttpClient, RedactedUrl, Reply, submission_error};
+use video_http::wire::{accepted, queried, query_routes};
+use video_http::{Answer, ApiCall, HttpClient, RedactedUrl, Reply};
 
 use crate::config::{KlingDmxClientBuilder, QueryForm};
 use crate::convert::{self, Call, Models, classify, submit_json, task_from_envelope};
@@ -122,30 +123,6 @@ impl KlingDmxClient {
         self.inner.endpoint.as_str()
     }
 
-    /// Sends a submission and reads its reply; any failure that does not prove the request
-    /// unsent or refused is `UnknownOutcome`.
-    async fn send_submission(
-        &self,
-        body: Vec<u8>,
-        attempt: &SubmissionAttempt,
-    ) -> Result<Reply, VideoError> {
-        let call = ApiCall::post(&self.inner.endpoint, body);
-        match self.inner.http.call(call).await {
-            Ok(Answer::Reply(reply)) => {
-                video_http::record_field("http_status", reply.status);
-                Ok(reply)
-            }
-            Ok(Answer::Events(_)) => Err(submission_error(
-                VideoError::decode(Some(200), "a submission answered with events", b""),
-                attempt,
-            )),
-            Err(error) => {
-                tracing::warn!(%error, "submission failed");
-                Err(submission_error(error, attempt))
-            }
-        }
-    }
-
     /// One query by the task's route; an id without a route (typed by a user) is tried as a
     /// text-to-video task, then as an image-to-video one, and comes back with the route that
     /// found it.
@@ -156,26 +133,15 @@ impl KlingDmxClient {
         let inner = &self.inner;
         let image = (&inner.image_query_model, self.form(true, purpose));
         let text = (&inner.query_model, self.form(false, purpose));
-        match id.route() {
-            Some(IMAGE_ROUTE) => self.query_model(id, image.0, image.1).await,
-            Some(_) => self.query_model(id, text.0, text.1).await,
-            None => {
-                let as_text = id.clone().with_route(TEXT_ROUTE);
-                match self.query_model(&as_text, text.0, text.1).await {
-                    Err(VideoError::NotFound { .. }) => {
-                        // Only a found image-to-video task changes the answer: any failure of
-                        // the second try leaves it "not found".
-                        let as_image = id.clone().with_route(IMAGE_ROUTE);
-                        self.query_model(&as_image, image.0, image.1)
-                            .await
-                            .map_err(|_| VideoError::NotFound {
-                                task_id: id.clone(),
-                            })
-                    }
-                    other => other,
-                }
-            }
-        }
+        query_routes(id, &[TEXT_ROUTE, IMAGE_ROUTE], |routed| async move {
+            let (model, form) = if routed.route() == Some(IMAGE_ROUTE) {
+                image
+            } else {
+                text
+            };
+            self.query_model(&routed, model, form).await
+        })
+        .await
     }
 
     /// How a query of a task of this mode is made: the long wait always streams; a snapshot
@@ -237,65 +203,28 @@ impl KlingDmxClient {
         if let Some(request_id) = &task.request_id {
             video_http::record_field("request_id", request_id.as_str());
         }
-        Ok(with_asked_id(task, id))
+        tracing::debug!(status = %task.status, "queried");
+        Ok(queried(task, id))
     }
 }
 
-/// The snapshot under the id (and route) that was asked for; a reply naming another id is
-/// logged (Debug-escaped: a hostile id cannot drive the log).
-fn with_asked_id(mut task: Task, id: &TaskId) -> Task {
-    if !task.id.same_raw_id(id) {
-        tracing::warn!(reported = ?task.id.as_str(), "the reply names another task id");
-    }
-    task.id = id.clone();
-    tracing::debug!(status = %task.status, "queried");
-    task
-}
-
-/// What a submission's reply means. Refusals are classified by the error table; a reply
-/// after which the task may exist without us knowing its id is `UnknownOutcome`: a 2xx that
-/// is not the protocol's, a gateway timeout (504/524: the relay gave up waiting for Kling),
-/// an acceptance without data, or a malformed task id.
+/// What a submission's reply means: the error table for refusals; under the money rules of
+/// [`video_http::wire::accepted`] everything else that is not an accepted task with a sound
+/// id is an unknown outcome (a 2xx that is not the protocol's, a gateway timeout, an
+/// acceptance without data).
 fn submission_outcome(reply: &Reply, attempt: &SubmissionAttempt) -> Result<Task, VideoError> {
-    let status = reply.status;
-    let envelope = match classify(status, reply.retry_after, &reply.body, Call::Submit, None) {
-        Ok(envelope) => envelope,
-        Err(error @ VideoError::Decode { .. }) if (200..300).contains(&status) => {
-            tracing::warn!(%error, "submission accepted with an unreadable reply");
-            return Err(unknown_outcome(attempt, error.into()));
-        }
-        Err(error) if matches!(status, 504 | 524) => {
-            tracing::warn!(%error, "gateway timeout on a submission; outcome unknown");
-            return Err(unknown_outcome(attempt, error.into()));
-        }
-        Err(error) => {
-            tracing::info!(%error, "submission refused");
-            return Err(error);
-        }
-    };
-    let task = task_from_envelope(envelope)
-        .ok_or_else(|| unknown_outcome(attempt, "accepted without data".into()))?;
-    if !task.id.is_well_formed() {
-        let reason = format!(
-            "accepted with a malformed task id ({} bytes; empty, over {} bytes, or with control \
-             characters)",
-            task.id.as_str().len(),
-            TaskId::MAX_LEN
-        );
-        tracing::warn!(%reason, "submission outcome unknown");
-        return Err(unknown_outcome(attempt, reason.into()));
-    }
-    Ok(task)
-}
-
-fn unknown_outcome(
-    attempt: &SubmissionAttempt,
-    source: video_core::provider::BoxError,
-) -> VideoError {
-    VideoError::UnknownOutcome {
-        attempt: Box::new(attempt.clone()),
-        source,
-    }
+    let read = classify(
+        reply.status,
+        reply.retry_after,
+        &reply.body,
+        Call::Submit,
+        None,
+    )
+    .and_then(|envelope| {
+        task_from_envelope(envelope)
+            .ok_or_else(|| VideoError::decode(Some(reply.status), "accepted without data", b""))
+    });
+    accepted(read, attempt)
 }
 
 #[async_trait]
@@ -340,7 +269,8 @@ impl VideoProvider for KlingDmxClient {
         );
         async move {
             let attempt = SubmissionAttempt::new(PROVIDER_NAME, request.clone());
-            let reply = self.send_submission(body, &attempt).await?;
+            let call = ApiCall::post(&self.inner.endpoint, body);
+            let reply = self.inner.http.submit(call, &attempt).await?;
             let mut task = submission_outcome(&reply, &attempt)?;
             task.id = task.id.with_route(route);
             let span = tracing::Span::current();

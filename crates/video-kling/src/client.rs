@@ -15,7 +15,9 @@ use video_core::{
     Capabilities, Mode, SubmissionAttempt, Task, TaskId, Video, VideoError, VideoProvider,
     VideoRequest, validate,
 };
-use video_http::{Answer, ApiCall, HttpClient, Reply, submission_error};
+use video_http::wire::outcome::unknown_unless_refused;
+use video_http::wire::{accepted, check_task_id, queried, query_routes};
+use video_http::{ApiCall, HttpClient, Reply};
 use video_kling_protocol::{Call, Envelope, task_from_data};
 
 use crate::config::KlingClientBuilder;
@@ -92,27 +94,12 @@ impl KlingClient {
         &self,
         call: impl Fn() -> ApiCall<'u>,
     ) -> Result<Reply, VideoError> {
-        let reply = self.reply(call()).await?;
+        let reply = self.inner.http.reply(call()).await?;
         if self.inner.minted && token_time_refusal(reply.status, &reply.body) {
             tracing::info!("the token was refused for its time; minting a fresh one");
             self.inner.http.auth().invalidate();
-            return self.reply(call()).await;
+            return self.inner.http.reply(call()).await;
         }
-        Ok(reply)
-    }
-
-    async fn reply(&self, call: ApiCall<'_>) -> Result<Reply, VideoError> {
-        let reply = match self.inner.http.call(call).await? {
-            Answer::Reply(reply) => reply,
-            Answer::Events(_) => {
-                return Err(VideoError::decode(
-                    Some(200),
-                    "unexpected event stream",
-                    b"",
-                ));
-            }
-        };
-        video_http::record_field("http_status", reply.status);
         Ok(reply)
     }
 
@@ -128,12 +115,7 @@ impl KlingClient {
             Some(id),
         )?;
         let task = task_of(envelope, Some(reply.status))?;
-        if task.id.as_str() != id.as_str() {
-            tracing::warn!(reported = ?task.id.as_str(), "the reply names another task id");
-        }
-        let mut task = task;
-        task.id = id.clone().with_route(route);
-        Ok(task)
+        Ok(queried(task, &id.clone().with_route(route)))
     }
 
     fn attempt(&self, request: &VideoRequest) -> SubmissionAttempt {
@@ -147,13 +129,7 @@ pub(crate) fn task_of(envelope: Envelope, status: Option<u16>) -> Result<Task, V
         .task()
         .ok_or_else(|| VideoError::decode(status, "code 0 without a task in data", b""))?;
     let task = task_from_data(data, envelope.request_id);
-    if !task.id.is_well_formed() {
-        return Err(VideoError::decode(
-            status,
-            "the reply's task id is malformed",
-            b"",
-        ));
-    }
+    check_task_id(&task.id)?;
     Ok(task)
 }
 
@@ -198,17 +174,16 @@ impl VideoProvider for KlingClient {
             let reply = self
                 .exchange(|| ApiCall::post(&url, body.clone()))
                 .await
-                .map_err(|error| submission_error(error, &attempt))?;
-            let envelope = classify(
+                .map_err(|error| unknown_unless_refused(error, &attempt))?;
+            let read = classify(
                 reply.status,
                 reply.retry_after,
                 &reply.body,
                 Call::Submit,
                 None,
             )
-            .map_err(|error| submission_error(error, &attempt))?;
-            let mut task = task_of(envelope, Some(reply.status))
-                .map_err(|error| submission_error(error, &attempt))?;
+            .and_then(|envelope| task_of(envelope, Some(reply.status)));
+            let mut task = accepted(read, &attempt)?;
             task.id = task.id.with_route(route);
             if task.client_reference.is_none() {
                 task.client_reference.clone_from(&request.client_reference);
@@ -229,20 +204,11 @@ impl VideoProvider for KlingClient {
             task_id = %id,
             http_status = Empty,
         );
-        async {
-            match id.route() {
-                Some(route) => self.query(id, family_of(route)).await,
-                None => match self.query(id, family(Mode::TextToVideo)).await {
-                    Err(VideoError::NotFound { .. }) => self
-                        .query(id, family(Mode::ImageToVideo))
-                        .await
-                        .map_err(|_| VideoError::NotFound {
-                            task_id: id.clone(),
-                        }),
-                    other => other,
-                },
-            }
-        }
+        let routes = [family(Mode::TextToVideo), family(Mode::ImageToVideo)];
+        query_routes(id, &routes, |routed| async move {
+            let route = family_of(routed.route().unwrap_or_default());
+            self.query(&routed, route).await
+        })
         .instrument(span)
         .await
     }

@@ -6,24 +6,37 @@ use serde_json::{Map, Value};
 use url::Url;
 use video_core::{VideoError, VideoRequest};
 
-/// The request's extra options without the keys in `reserved` (the provider's typed fields
-/// and keys it sets itself): typed fields win, so extras cannot bypass validation. Each
-/// dropped key is logged.
+/// The request's extra options to pass through: without the keys in `reserved` (the
+/// provider's typed fields and keys it sets itself: typed fields win, so extras cannot
+/// bypass validation; each one dropped is logged) and without the keys in `consumed`
+/// (options the provider reads into typed fields itself, e.g. `cfg_scale`).
 ///
 /// ```
 /// use serde_json::json;
 /// use video_core::VideoRequest;
-/// let request = VideoRequest::builder("fox").extra("cfg_scale", json!(0.5)).extra("model", json!("x")).build();
-/// let extras = video_wire::extras_without(&request, &["model", "prompt"]);
+/// let request = VideoRequest::builder("fox")
+///     .extra("cfg_scale", json!(0.5))
+///     .extra("model", json!("x"))
+///     .extra("style", json!("anime"))
+///     .build();
+/// let extras = video_wire::extras_without(&request, &["model", "prompt"], &["cfg_scale"]);
 /// assert_eq!(extras.len(), 1);
-/// assert_eq!(extras["cfg_scale"], json!(0.5));
+/// assert_eq!(extras["style"], json!("anime"));
 /// ```
-pub fn extras_without(request: &VideoRequest, reserved: &[&str]) -> Map<String, Value> {
+pub fn extras_without(
+    request: &VideoRequest,
+    reserved: &[&str],
+    consumed: &[&str],
+) -> Map<String, Value> {
     request
         .extra
         .iter()
         .filter(|(key, _)| {
-            let owned = reserved.contains(&key.as_str());
+            let key = key.as_str();
+            if consumed.contains(&key) {
+                return false;
+            }
+            let owned = reserved.contains(&key);
             if owned {
                 tracing::warn!(option = ?key, "extra option names a field the provider sets; dropped");
             }

@@ -24,5 +24,5 @@ pub mod status;
 
 pub use body::{extras_without, host_root};
 pub use kinds::{Call, CodeTable, ErrorContext, ErrorKind, error_for};
-pub use outcome::{accepted, check_task_id, queried};
-pub use status::{non_json_error, status_kind};
+pub use outcome::{accepted, check_task_id, queried, query_routes};
+pub use status::{json_reply, non_json_error, status_kind};

@@ -63,6 +63,39 @@ pub fn queried(mut task: Task, asked: &TaskId) -> Task {
     task
 }
 
+/// Queries task `id` by its route, or — an id without one, typed by a user — by each of
+/// `routes` in turn: the first answer that is not [`VideoError::NotFound`] wins, and the
+/// snapshot comes back under the id with the route that found it. `query` is called with
+/// the id carrying the route to ask.
+///
+/// # Errors
+/// The routed query's error; for a bare id, [`VideoError::NotFound`] naming it when no route
+/// knows it (a failure of a later route leaves it "not found").
+pub async fn query_routes<F, Fut>(
+    id: &TaskId,
+    routes: &[&str],
+    query: F,
+) -> Result<Task, VideoError>
+where
+    F: Fn(TaskId) -> Fut,
+    Fut: std::future::Future<Output = Result<Task, VideoError>>,
+{
+    if id.route().is_some() {
+        return query(id.clone()).await;
+    }
+    for (index, route) in routes.iter().enumerate() {
+        match query(id.clone().with_route(*route)).await {
+            Err(VideoError::NotFound { .. }) => {}
+            // Only a found task changes the answer once the first route said "not found".
+            Err(_) if index > 0 => {}
+            other => return other,
+        }
+    }
+    Err(VideoError::NotFound {
+        task_id: id.clone(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,22 @@ use video_core::{ErrorDetails, RateLimitScope, VideoError};
 
 use crate::kinds::ErrorKind;
 
+/// A reply body that must be a JSON object, read straight into `T`; anything else is the
+/// error it means: not JSON at all as [`non_json_error`] says for its status, an object `T`
+/// rejects as a [`VideoError::Decode`] naming where it failed.
+///
+/// # Errors
+/// As above.
+pub fn json_reply<T: serde::de::DeserializeOwned>(
+    status: u16,
+    retry_after: Option<Duration>,
+    body: &[u8],
+) -> Result<T, VideoError> {
+    crate::lenient::object_body(body).map_err(|error| {
+        error.into_error(status, body, || non_json_error(status, retry_after, body))
+    })
+}
+
 /// The kind of an error answered with HTTP `status` and no code of its own: 400/413/422
 /// invalid, 401 unauthorized, 402 quota, 403 forbidden, 404 unknown resource, 408 and 5xx
 /// transient, 429 a request-rate limit, anything else [`ErrorKind::Other`].

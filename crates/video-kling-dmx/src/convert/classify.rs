@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use video_core::{RateLimitScope, TaskId, VideoError};
-use video_http::wire::lenient;
+use video_http::wire::json_reply;
 use video_kling_protocol::codes::ErrorKind as Kind;
 use video_kling_protocol::{ErrorContext, error_for, invalid_field, kind_of_code};
 
@@ -41,8 +41,7 @@ pub(crate) fn classify(
 ) -> Result<Envelope, VideoError> {
     // Straight into the typed envelope (every field is lenient, so this fails only for a
     // body that is not a JSON object, or a `data` object that is not a task).
-    let envelope: Envelope = lenient::object_body(body)
-        .map_err(|error| error.into_error(status, body, || not_json(status, retry_after, body)))?;
+    let envelope: Envelope = json_reply(status, retry_after, body)?;
     let relay = envelope.error.clone().unwrap_or_default();
     let kling_code = envelope
         .code
@@ -122,43 +121,6 @@ fn relay_kind(status: u16, code: Option<&str>, message: &str) -> Kind {
 /// `dmxapi_kling_error_1303` → 1303: the relay's way of wrapping a Kling code.
 fn wrapped_kling_code(code: &str) -> Option<i64> {
     code.strip_prefix("dmxapi_kling_error_")?.parse().ok()
-}
-
-/// A body that is not a JSON object: a gateway page, an empty body, ...
-fn not_json(status: u16, retry_after: Option<Duration>, body: &[u8]) -> VideoError {
-    match status {
-        // A throttling front refused it before the relay saw it: nothing was created.
-        429 => VideoError::RateLimited {
-            scope: RateLimitScope::Requests,
-            retry_after,
-            message: format!(
-                "HTTP 429 with a non-JSON body: {}",
-                video_core::provider::excerpt(body)
-            ),
-            details: video_core::ErrorDetails::none(),
-        },
-        404 => VideoError::Configuration {
-            message: "HTTP 404 with a non-JSON body: no API at this URL; check the base URL"
-                .to_owned(),
-            details: video_core::ErrorDetails::none(),
-        },
-        // A proxy or gateway in front of the relay refused the call before it got through.
-        401 => VideoError::Unauthorized {
-            message: format!(
-                "HTTP 401 with a non-JSON body (a proxy's page?): {}",
-                video_core::provider::excerpt(body)
-            ),
-            details: video_core::ErrorDetails::none(),
-        },
-        403 => VideoError::Forbidden {
-            message: format!(
-                "HTTP 403 with a non-JSON body (a proxy's page?): {}",
-                video_core::provider::excerpt(body)
-            ),
-            details: video_core::ErrorDetails::none(),
-        },
-        _ => VideoError::decode(Some(status), "reply is not a JSON object", body),
-    }
 }
 
 #[cfg(test)]

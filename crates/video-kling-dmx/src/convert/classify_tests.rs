@@ -125,7 +125,7 @@ fn table() -> Vec<Row> {
         row("relay 418", 418, None, relay("teapot", "odd"), Q, "provider", false, false, None),
         row("relay error with HTTP 200", 200, None, relay("weird", "odd"), Q, "provider", false, false, None),
         // Not what the protocol says.
-        row("gateway html 502", 502, None, f("error_gateway.html"), Q, "decode", true, false, None),
+        row("gateway html 502", 502, None, f("error_gateway.html"), Q, "provider", true, false, None),
         row("empty body 200", 200, None, Vec::new(), Q, "decode", true, false, None),
         row("json array", 200, None, b"[1,2]".to_vec(), Q, "decode", true, false, None),
         row("empty object 200", 200, None, b"{}".to_vec(), Q, "decode", true, false, None),
@@ -240,11 +240,10 @@ fn details_are_kept() {
         other => panic!("{other:?}"),
     }
     match error(502, &fixture("error_gateway.html"), Call::Query) {
-        VideoError::Decode {
-            status, excerpt, ..
-        } => {
-            assert_eq!(status, Some(502));
-            assert!(excerpt.contains("502 Bad Gateway"));
+        error @ VideoError::Provider { .. } => {
+            assert_eq!(error.details().and_then(|d| d.http_status()), Some(502));
+            assert!(error.is_retryable(), "a gateway's page is transient");
+            assert!(error.to_string().contains("502 Bad Gateway"), "{error}");
         }
         other => panic!("{other:?}"),
     }

@@ -1,8 +1,10 @@
 //! [`VideoRequest`] → the submission body: [`SubmitBody`] for text-to-video,
 //! [`ImageSubmitBody`] for image-to-video.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 use video_core::{Image, Quality, Sound, VideoError, VideoInput, VideoRequest};
+
+use video_http::wire::extras_without;
 
 use crate::wire::{IMAGE_SUBMIT_KEYS, ImageSubmitBody, SUBMIT_KEYS, SubmitBody, VoiceRef};
 
@@ -56,9 +58,8 @@ fn image_body(
     last: Option<&Image>,
     model: &str,
 ) -> Result<ImageSubmitBody, VideoError> {
-    let mut extra = extras(request, &IMAGE_SUBMIT_KEYS);
+    let extra = extras_without(request, &IMAGE_SUBMIT_KEYS, &["voice_list"]);
     let voice_list = request.extra.get("voice_list").map(voices).transpose()?;
-    extra.remove("voice_list");
     Ok(ImageSubmitBody {
         model: model.to_owned(),
         input: request.prompt.clone(),
@@ -89,23 +90,6 @@ fn voices(value: &Value) -> Result<Vec<VoiceRef>, VideoError> {
         .collect())
 }
 
-/// The extra options, without those named like a typed field (typed fields win and the
-/// extras cannot bypass validation).
-fn extras(request: &VideoRequest, owned: &[&str]) -> Map<String, Value> {
-    request
-        .extra
-        .iter()
-        .filter(|(key, _)| {
-            let reserved = owned.contains(&key.as_str()) && key.as_str() != "voice_list";
-            if reserved {
-                tracing::warn!(option = %key, "extra option names a typed field; dropped");
-            }
-            !reserved
-        })
-        .map(|(key, value)| (key.clone(), value.clone()))
-        .collect()
-}
-
 pub(crate) use video_kling_protocol::{mode, sound};
 
 /// The submission body for `request`, rendered by `model`.
@@ -114,7 +98,7 @@ pub(crate) use video_kling_protocol::{mode, sound};
 /// those named like a typed field (`model`, `input`, `duration`, ...): typed fields win and
 /// the extras cannot bypass validation.
 pub(crate) fn submit_body(request: &VideoRequest, model: &str) -> SubmitBody {
-    let extra = extras(request, &SUBMIT_KEYS);
+    let extra = extras_without(request, &SUBMIT_KEYS, &[]);
     SubmitBody {
         model: model.to_owned(),
         input: request.prompt.clone(),

@@ -57,7 +57,7 @@ async fn errors_hide_the_key_even_when_the_relay_echoes_it() {
     assert!(error.to_string().contains("[redacted]"));
     assert_hidden(&error);
     let error = client.task(&TaskId::new(TASK_ID)).await.unwrap_err();
-    assert!(matches!(error, VideoError::Decode { .. }), "{error:?}");
+    assert!(matches!(error, VideoError::Provider { .. }), "{error:?}");
     assert_hidden(&error);
 }
 

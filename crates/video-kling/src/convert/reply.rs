@@ -4,9 +4,9 @@
 
 use std::time::Duration;
 
-use video_core::{RateLimitScope, TaskId, VideoError};
-use video_http::wire::lenient;
-use video_kling_protocol::codes::{ErrorKind, is_token_time_error};
+use video_core::{TaskId, VideoError};
+use video_http::wire::json_reply;
+use video_kling_protocol::codes::is_token_time_error;
 use video_kling_protocol::{Call, Envelope, ErrorContext, error_for, invalid_field, kind_of_code};
 
 /// Decides what a reply means. `Ok` is a `code: 0` envelope (what `data` holds is for the
@@ -18,8 +18,7 @@ pub(crate) fn classify(
     call: Call,
     task_id: Option<&TaskId>,
 ) -> Result<Envelope, VideoError> {
-    let envelope: Envelope = lenient::object_body(body)
-        .map_err(|error| error.into_error(status, body, || not_json(status, retry_after, body)))?;
+    let envelope: Envelope = json_reply(status, retry_after, body)?;
     let message = envelope
         .message
         .clone()
@@ -39,7 +38,10 @@ pub(crate) fn classify(
         None if (200..300).contains(&status) => {
             Err(VideoError::decode(Some(status), "reply has no code", body))
         }
-        None => Err(error_for(status_kind(status), context(status.to_string()))),
+        None => Err(error_for(
+            video_http::wire::status_kind(status),
+            context(status.to_string()),
+        )),
     }
 }
 
@@ -53,55 +55,10 @@ pub(crate) fn token_time_refusal(status: u16, body: &[u8]) -> bool {
             .is_some_and(is_token_time_error)
 }
 
-/// A JSON error body without a code, by HTTP status.
-fn status_kind(status: u16) -> ErrorKind {
-    match status {
-        400 | 413 | 422 => ErrorKind::Invalid,
-        401 => ErrorKind::Unauthorized,
-        403 => ErrorKind::Forbidden,
-        404 => ErrorKind::UnknownResource,
-        429 => ErrorKind::Rate(RateLimitScope::Requests, None),
-        500..=599 => ErrorKind::Transient,
-        _ => ErrorKind::Other,
-    }
-}
-
-/// A body that is not a JSON object: a gateway or proxy page, an empty body.
-fn not_json(status: u16, retry_after: Option<Duration>, body: &[u8]) -> VideoError {
-    let excerpt = video_core::provider::excerpt(body);
-    match status {
-        // A throttling front refused it before Kling saw it: nothing was created.
-        429 => VideoError::RateLimited {
-            scope: RateLimitScope::Requests,
-            retry_after,
-            message: format!("HTTP 429 with a non-JSON body: {excerpt}"),
-            details: video_core::ErrorDetails::none(),
-        },
-        401 => VideoError::Unauthorized {
-            message: format!("HTTP 401 with a non-JSON body (a proxy's page?): {excerpt}"),
-            details: video_core::ErrorDetails::none(),
-        },
-        403 => VideoError::Forbidden {
-            message: format!("HTTP 403 with a non-JSON body (a proxy's page?): {excerpt}"),
-            details: video_core::ErrorDetails::none(),
-        },
-        404 => VideoError::Configuration {
-            message: "HTTP 404 with a non-JSON body: no API at this URL; check the base URL"
-                .to_owned(),
-            details: video_core::ErrorDetails::none(),
-        },
-        500..=599 => VideoError::provider(
-            format!("HTTP {status} with a non-JSON body (a gateway?): {excerpt}"),
-            true,
-            video_core::ErrorDetails::none().with_code(status.to_string()),
-        ),
-        _ => VideoError::decode(Some(status), "reply is not a JSON object", body),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use video_core::RateLimitScope;
 
     fn fixture(name: &str) -> Vec<u8> {
         let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));

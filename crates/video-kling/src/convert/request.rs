@@ -39,7 +39,7 @@ pub(crate) fn create_body(
         duration: request.duration_secs.map(|secs| secs.to_string()),
         callback_url: request.callback_url.clone(),
         external_task_id: request.client_reference.clone(),
-        extra: passthrough(&request.extra),
+        extra: passthrough(request),
         ..CreateBody::default()
     };
     let last_frame = match &request.input {
@@ -165,19 +165,14 @@ fn watermark(request: &VideoRequest) -> Result<Option<Value>, VideoError> {
 }
 
 /// The extra options that are not typed fields (those are read above or dropped).
-fn passthrough(extra: &Map<String, Value>) -> Map<String, Value> {
-    extra
+fn passthrough(request: &VideoRequest) -> Map<String, Value> {
+    let reserved: Vec<&str> = CREATE_KEYS
         .iter()
-        .filter(|(key, _)| {
-            let typed = CREATE_KEYS.contains(&key.as_str());
-            let reserved = RESERVED_KEYS.contains(&key.as_str());
-            if reserved || (typed && !OPTION_KEYS.contains(&key.as_str())) {
-                tracing::warn!(option = %key, "extra option names a typed field; dropped");
-            }
-            !typed && !reserved
-        })
-        .map(|(key, value)| (key.clone(), value.clone()))
-        .collect()
+        .chain(&RESERVED_KEYS)
+        .copied()
+        .filter(|key| !OPTION_KEYS.contains(key))
+        .collect();
+    video_http::wire::extras_without(request, &reserved, &OPTION_KEYS)
 }
 
 /// Typed fields that arrive as extra options (read by the functions above).
