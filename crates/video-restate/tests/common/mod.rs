@@ -25,19 +25,38 @@ fn http() -> reqwest::Client {
         .unwrap()
 }
 
-/// The restate-server binary: `RESTATE_SERVER_BIN`, else installed by the script.
+/// The restate-server binary: `RESTATE_SERVER_BIN`, else installed by the script — once per
+/// test process (the script's own lock covers several processes).
 fn server_binary() -> PathBuf {
-    if let Ok(path) = std::env::var("RESTATE_SERVER_BIN") {
-        return PathBuf::from(path);
-    }
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/restate-server.sh");
-    let out = Command::new("bash").arg(&script).output().unwrap();
+    static BINARY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BINARY
+        .get_or_init(|| {
+            if let Ok(path) = std::env::var("RESTATE_SERVER_BIN") {
+                return PathBuf::from(path);
+            }
+            install_restate_server(&[])
+        })
+        .clone()
+}
+
+/// Runs scripts/restate-server.sh with `env` added and returns the binary's path.
+pub fn install_restate_server(env: &[(&str, &str)]) -> PathBuf {
+    let out = Command::new("bash")
+        .arg(script())
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
     assert!(
         out.status.success(),
         "cannot install restate-server: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
+}
+
+/// scripts/restate-server.sh.
+pub fn script() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/restate-server.sh")
 }
 
 /// A running restate-server; killed on drop.
