@@ -21,10 +21,13 @@ Exit codes:
 #[derive(Debug, Parser)]
 #[command(name = "video", version, after_help = EXIT_CODES)]
 pub(crate) struct Cli {
-    /// Backend: `kling`, `kling-dmx` or `mock` (default: the one provider configured in the
-    /// environment, else the mock). `video providers` lists them.
+    /// Backend (default: the one provider configured in the environment, else the mock).
+    /// `video providers` lists them.
     #[arg(long, global = true, value_name = "NAME")]
     pub(crate) provider: Option<String>,
+    /// The provider's model (default: the provider's). `video models` lists them.
+    #[arg(long, global = true, value_name = "MODEL")]
+    pub(crate) model: Option<String>,
     /// The task journal (default: $VIDEO_JOURNAL, else the platform data folder).
     #[arg(long, global = true, value_name = "PATH")]
     pub(crate) journal: Option<PathBuf>,
@@ -35,7 +38,7 @@ pub(crate) struct Cli {
     #[arg(long, short, global = true)]
     pub(crate) quiet: bool,
     /// Allow plain http to a non-loopback API host or video host (the key would travel
-    /// unencrypted); also `DMXAPI_ALLOW_INSECURE_HTTP=1`.
+    /// unencrypted); also each provider's `*_ALLOW_INSECURE_HTTP=1` (`video providers`).
     #[arg(long, global = true)]
     pub(crate) allow_insecure_http: bool,
     /// What to do.
@@ -78,12 +81,32 @@ pub(crate) enum Command {
     },
     /// List the journal, newest first.
     Tasks,
+    /// Settle by hand a submission whose outcome is unknown (the provider cannot look tasks
+    /// up): you found its task in the provider's console (`--created TASK_ID`; `video
+    /// resume` then finishes it), or it created none (`--not-created`; never resubmitted).
+    Resolve(ResolveArgs),
     /// List the providers, how each is configured, and which one is used.
     Providers,
+    /// List every provider's models with what each accepts.
+    Models,
     /// Finish every unfinished task in the journal: wait, then download. Submissions whose
     /// reply was lost are looked up by their client reference where the provider can (found:
     /// finished; absent after the grace period: reported as not created).
     Resume(ResumeArgs),
+}
+
+/// Options of `resolve`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("answer").required(true).args(["created", "not_created"])))]
+pub(crate) struct ResolveArgs {
+    /// The journal entry: its number (`video tasks` shows it) or its client reference.
+    pub(crate) entry: String,
+    /// The submission created this task (its id as the provider's console shows it).
+    #[arg(long, value_name = "TASK_ID")]
+    pub(crate) created: Option<String>,
+    /// The submission created no task.
+    #[arg(long)]
+    pub(crate) not_created: bool,
 }
 
 /// Options of `resume`.

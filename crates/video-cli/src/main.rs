@@ -4,6 +4,7 @@ mod cli;
 mod commands;
 mod exit;
 mod interrupt;
+mod output;
 mod progress;
 mod providers;
 mod report;
@@ -16,14 +17,16 @@ use clap::Parser;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // First: from here on a signal ends the process in every phase.
+    let mut stop = interrupt::watch();
     let cli = cli::Cli::parse();
     progress::set_quiet(cli.quiet);
-    providers::set_allow_insecure_http(cli.allow_insecure_http);
+    interrupt::set_json(cli.json);
     interrupt::set_resume_command(cli.journal.as_deref());
     let code = tokio::select! {
         code = commands::run(&cli) => code,
         // Dropping the command removes its partial files and releases its journal claims.
-        signal = interrupt::signalled() => interrupt::report(signal),
+        signal = stop.signalled() => interrupt::report(signal),
     };
     ExitCode::from(code)
 }

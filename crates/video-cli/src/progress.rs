@@ -10,6 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use video_core::journal::EntryId;
 use video_core::{Event, Observer, TaskId};
 
+use crate::output::{err, out};
 use crate::setup::bars_enabled;
 use crate::text::clean;
 
@@ -163,13 +164,13 @@ impl Reporter {
     }
 
     fn note(&self, line: &str) {
-        self.spinner.suspend(|| eprintln!("{line}"));
+        self.spinner.suspend(|| err!("{line}"));
     }
 
     /// A progress line, when progress is shown as lines.
     fn line(&self, line: impl FnOnce() -> String) {
         if mode() == Mode::Lines {
-            eprintln!("{}", line());
+            err!("{}", line());
         }
     }
 }
@@ -184,9 +185,9 @@ impl Observer for Reporter {
                 set_current_task(&task.id);
                 let id = clean(task.id.as_str());
                 if self.json {
-                    self.spinner.suspend(|| eprintln!("task id: {id}"));
+                    self.spinner.suspend(|| err!("task id: {id}"));
                 } else {
-                    self.spinner.suspend(|| println!("task id: {id}"));
+                    self.spinner.suspend(|| out!("task id: {id}"));
                     *ID_SHOWN.lock().unwrap_or_else(PoisonError::into_inner) =
                         Some(task.id.to_string());
                 }

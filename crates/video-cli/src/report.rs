@@ -6,17 +6,24 @@ use video_core::provider::unix_millis;
 use video_core::{Task, VideoError};
 
 use crate::exit::exit_code;
+use crate::output::{err, out};
 use crate::text::clean;
 
 /// A task as reported by every command.
 #[derive(Debug, Default, Serialize)]
 pub(crate) struct TaskReport {
+    /// The journal entry's number (what `video resolve` takes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) entry: Option<i64>,
     pub(crate) task_id: Option<String>,
     pub(crate) status: Option<String>,
     pub(crate) message: Option<String>,
     pub(crate) videos: Vec<VideoReport>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) state: Option<String>,
+    /// The submission never left this machine (a `refused` entry nobody refused).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) never_sent: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) prompt: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -91,11 +98,13 @@ impl TaskReport {
             })
             .collect();
         Self {
+            entry: Some(entry.id),
             task_id: entry.task_id.as_ref().map(ToString::to_string),
             status: entry.status.as_ref().map(ToString::to_string),
             message: entry.message.clone(),
             videos,
             state: Some(entry.state.to_string()),
+            never_sent: entry.never_sent(),
             prompt: Some(entry.request.prompt.clone()),
             provider: Some(entry.provider.clone()),
             created_at: Some(unix_millis::to_millis(entry.created_at)),
@@ -137,8 +146,8 @@ pub(crate) fn print_task(report: &TaskReport, json: bool) {
     let status = report.status.as_deref().unwrap_or("unknown");
     match &report.task_id {
         // The id was printed the moment the task was accepted: do not repeat it.
-        Some(id) if crate::progress::id_shown(id) => println!("{}", clean(status)),
-        Some(id) => println!("task {}: {}", clean(id), clean(status)),
+        Some(id) if crate::progress::id_shown(id) => out!("{}", clean(status)),
+        Some(id) => out!("task {}: {}", clean(id), clean(status)),
         None => {}
     }
     if let Some(line) = report
@@ -146,7 +155,7 @@ pub(crate) fn print_task(report: &TaskReport, json: bool) {
         .as_deref()
         .and_then(|state| explain_state(state, report))
     {
-        println!("  journal: {line}");
+        out!("  journal: {line}");
     }
     let error_text = report
         .error
@@ -158,12 +167,12 @@ pub(crate) fn print_task(report: &TaskReport, json: bool) {
         .as_deref()
         .filter(|m| !m.trim().is_empty() && !error_text.contains(m.trim()))
     {
-        println!("  provider says: {}", clean(message));
+        out!("  provider says: {}", clean(message));
     }
     for video in &report.videos {
         match (&video.path, video.bytes) {
-            (Some(path), Some(bytes)) => println!("  saved: {} ({bytes} bytes)", clean(path)),
-            _ => println!("  video: {}", clean(&video.url)),
+            (Some(path), Some(bytes)) => out!("  saved: {} ({bytes} bytes)", clean(path)),
+            _ => out!("  video: {}", clean(&video.url)),
         }
     }
     print_error(report);
@@ -179,6 +188,9 @@ fn explain_state(state: &str, report: &TaskReport) -> Option<String> {
         )),
         "submitting" => Some("the process stopped while sending; the outcome is unknown".into()),
         "unknown-outcome" => Some("the submission's outcome is unknown (no reply)".into()),
+        "refused" if report.never_sent => {
+            Some("not sent: the connection could not be made; no task was created".into())
+        }
         "refused" => Some("refused by the provider; no task was created".into()),
         _ => None,
     }
@@ -189,11 +201,20 @@ fn print_hint(report: &TaskReport) {
     let Some(error) = &report.error else {
         return;
     };
-    if error.kind == "wait_timeout" {
-        eprintln!(
-            "hint: the task goes on at the provider; `{}` finishes it",
-            crate::interrupt::resume_command()
-        );
+    let resume = crate::interrupt::resume_command();
+    match error.kind {
+        "wait_timeout" => err!("hint: the task goes on at the provider; `{resume}` finishes it"),
+        "unknown_outcome" => {
+            let entry = report
+                .entry
+                .map_or_else(|| "ENTRY".to_owned(), |id| id.to_string());
+            err!(
+                "hint: `{resume}` settles it where the provider can look tasks up; otherwise \
+                 check the provider's console and run `video resolve {entry} --created \
+                 TASK_ID` or `video resolve {entry} --not-created`"
+            );
+        }
+        _ => {}
     }
 }
 
@@ -204,9 +225,9 @@ pub(crate) fn print_batch_line(line: usize, report: &TaskReport, json: bool) {
         match serde_json::to_value(report) {
             Ok(mut value) => {
                 value["line"] = serde_json::json!(line);
-                println!("{value}");
+                out!("{value}");
             }
-            Err(error) => eprintln!("error: cannot encode the report: {error}"),
+            Err(error) => err!("error: cannot encode the report: {error}"),
         }
         return;
     }
@@ -222,7 +243,7 @@ pub(crate) fn print_batch_line(line: usize, report: &TaskReport, json: bool) {
         },
         (None, None) => report.status.clone().unwrap_or_default(),
     };
-    println!("#{line} task {id} {outcome}");
+    out!("#{line} task {id} {outcome}");
 }
 
 /// Prints many reports and the journal rows that could not be read: `{"tasks": [...],
@@ -245,9 +266,14 @@ pub(crate) fn print_tasks(
         return;
     }
     if reports.is_empty() && unreadable.is_empty() {
-        println!("{when_empty}");
+        out!("{when_empty}");
     } else if !reports.is_empty() {
-        println!("{:<16} {:<24} PROMPT", "STATE (journal)", "TASK");
+        out!(
+            "{:<6} {:<16} {:<24} PROMPT",
+            "ENTRY",
+            "STATE (journal)",
+            "TASK"
+        );
     }
     for report in reports {
         let id = report.task_id.as_deref().unwrap_or("-");
@@ -259,7 +285,12 @@ pub(crate) fn print_tasks(
             .chars()
             .take(48)
             .collect();
-        println!("{state:<16} {:<24} {}", clean(id), clean(&prompt));
+        let entry = report.entry.map(|n| n.to_string()).unwrap_or_default();
+        out!(
+            "{entry:<6} {state:<16} {:<24} {}",
+            clean(id),
+            clean(&prompt)
+        );
         if let Some(request) = &report.request {
             print_request(report, request);
         }
@@ -283,7 +314,7 @@ fn unreadable_lines(rows: &[UnreadableEntry]) -> Vec<String> {
 
 fn print_unreadable(lines: Vec<String>) {
     for line in lines {
-        eprintln!("{line}");
+        err!("{line}");
     }
 }
 
@@ -294,11 +325,11 @@ fn print_request(report: &TaskReport, request: &video_core::VideoRequest) {
         .map(|millis| httpdate::fmt_http_date(unix_millis::from_millis(millis)))
         .unwrap_or_else(|| "at an unknown time".to_owned());
     let provider = report.provider.as_deref().unwrap_or("the provider");
-    println!("  sent {sent} to {}", clean(provider));
-    println!("  prompt: {}", clean(&request.prompt));
+    out!("  sent {sent} to {}", clean(provider));
+    out!("  prompt: {}", clean(&request.prompt));
     let options = request_options(request);
     if !options.is_empty() {
-        println!("  options: {options}");
+        out!("  options: {options}");
     }
 }
 
@@ -328,16 +359,16 @@ fn print_error(report: &TaskReport) {
         let message = clean(&error.message);
         match &report.task_id {
             Some(id) if !message.contains(id.as_str()) => {
-                eprintln!("error: {message} (task id {})", clean(id));
+                err!("error: {message} (task id {})", clean(id));
             }
-            _ => eprintln!("error: {message}"),
+            _ => err!("error: {message}"),
         }
     }
 }
 
 fn print_json(value: &impl Serialize) {
     match serde_json::to_string(value) {
-        Ok(text) => println!("{text}"),
-        Err(error) => eprintln!("error: cannot encode the report: {error}"),
+        Ok(text) => out!("{text}"),
+        Err(error) => err!("error: cannot encode the report: {error}"),
     }
 }

@@ -52,27 +52,16 @@ impl Image {
     }
 
     /// Reads an image file (at most `max_bytes`, e.g. [`DEFAULT_MAX_IMAGE_BYTES`]); its
-    /// type is sniffed from its bytes, not its extension.
+    /// type is sniffed from its bytes, not its extension. Only a regular file is read: a
+    /// named pipe, a device or a folder is refused before it is opened for reading (a pipe
+    /// with no writer would block forever), and the file is opened without blocking and
+    /// checked again, so one swapped in meanwhile is refused too.
     ///
     /// # Errors
-    /// [`VideoError::InvalidRequest`] (field `image`) when the file is too large or not an
-    /// image; [`VideoError::Io`] when it cannot be read.
+    /// [`VideoError::InvalidRequest`] (field `image`) when the file is not a regular file,
+    /// too large or not an image; [`VideoError::Io`] when it cannot be read.
     pub fn from_file(path: &Path, max_bytes: u64) -> Result<Self, VideoError> {
-        let io = |source| VideoError::Io {
-            path: path.to_owned(),
-            source,
-        };
-        let size = std::fs::metadata(path).map_err(io)?.len();
-        if size > max_bytes {
-            return Err(VideoError::invalid(
-                "image",
-                format!(
-                    "`{}` is {size} bytes, over the {max_bytes}-byte limit",
-                    path.display()
-                ),
-            ));
-        }
-        let bytes = std::fs::read(path).map_err(io)?;
+        let bytes = read_regular_file(path, max_bytes)?;
         Self::from_bytes(bytes).map_err(|_| {
             VideoError::invalid(
                 "image",
@@ -197,6 +186,72 @@ impl fmt::Display for Mode {
             Self::ImageToVideo => "image-to-video",
         })
     }
+}
+
+/// The bytes of the regular file at `path`, at most `max_bytes`.
+fn read_regular_file(path: &Path, max_bytes: u64) -> Result<Vec<u8>, VideoError> {
+    use std::io::Read;
+    let io = |source| VideoError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let not_regular = || {
+        VideoError::invalid_by(
+            "image",
+            crate::error::Rule::Format,
+            format!(
+                "`{}` is not a regular file (a pipe, a device or a folder): give an image file",
+                path.display()
+            ),
+        )
+    };
+    if !std::fs::metadata(path).map_err(io)?.is_file() {
+        return Err(not_regular());
+    }
+    let file = open_without_blocking(path).map_err(io)?;
+    let metadata = file.metadata().map_err(io)?;
+    if !metadata.is_file() {
+        return Err(not_regular());
+    }
+    if metadata.len() > max_bytes {
+        return Err(VideoError::invalid_by(
+            "image",
+            crate::error::Rule::TooLarge { max: max_bytes },
+            format!(
+                "`{}` is {} bytes, over the {max_bytes}-byte limit",
+                path.display(),
+                metadata.len()
+            ),
+        ));
+    }
+    let mut bytes = Vec::new();
+    file.take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(VideoError::invalid_by(
+            "image",
+            crate::error::Rule::TooLarge { max: max_bytes },
+            format!("`{}` grew past the {max_bytes}-byte limit", path.display()),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Opens `path` for reading without blocking in `open` (a FIFO swapped in after the check).
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        const O_NONBLOCK: i32 = 0o4000;
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        const O_NONBLOCK: i32 = 0x0004;
+        options.custom_flags(O_NONBLOCK);
+    }
+    options.open(path)
 }
 
 #[cfg(test)]

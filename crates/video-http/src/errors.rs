@@ -8,9 +8,11 @@ use video_core::VideoError;
 /// The error a failed exchange means. A connection that could not be made (DNS, refused,
 /// TLS handshake) is `Transport { reached_server: false }`: nothing was sent. A timeout is
 /// `Timeout`; a refused redirect (downloads) is a non-retryable `Provider` error; anything
-/// else (reset, a body cut off) is `Transport { reached_server: true }`. The URL is dropped
-/// from the error (a signed link is a credential).
+/// else (reset, a body cut off) is `Transport { reached_server: true }`. The message names
+/// the host (`host:port`, never the path or query: a signed link is a credential) and the
+/// root cause (e.g. "connection refused"), not only reqwest's "error sending request".
 pub fn transport_error(error: reqwest::Error, started: Instant) -> VideoError {
+    let host = error.url().map(crate::url_policy::host_of);
     let error = error.without_url();
     if error.is_redirect() {
         let reason = std::error::Error::source(&error)
@@ -20,15 +22,52 @@ pub fn transport_error(error: reqwest::Error, started: Instant) -> VideoError {
             false,
             video_core::ErrorDetails::none().with_code("redirect".to_owned()),
         )
-    } else if error.is_connect() {
-        VideoError::transport(false, error)
-    } else if error.is_timeout() {
+    } else if error.is_timeout() && !error.is_connect() {
         VideoError::Timeout {
             elapsed: started.elapsed(),
         }
     } else {
-        VideoError::transport(true, error)
+        let sent = !error.is_connect();
+        let cause = TransportCause::new(host, sent, &error);
+        VideoError::transport(sent, cause)
     }
+}
+
+/// A transport failure as people read it: which host, what happened, and why.
+#[derive(Debug)]
+pub(crate) struct TransportCause {
+    message: String,
+}
+
+impl TransportCause {
+    fn new(host: Option<String>, sent: bool, error: &reqwest::Error) -> Self {
+        let what = match (sent, host) {
+            (false, Some(host)) => format!("could not connect to {host}"),
+            (false, None) => "could not connect".to_owned(),
+            (true, Some(host)) => format!("the exchange with {host} broke off"),
+            (true, None) => "the exchange broke off".to_owned(),
+        };
+        Self {
+            message: format!("{what}: {}", root_cause(error)),
+        }
+    }
+}
+
+impl std::fmt::Display for TransportCause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for TransportCause {}
+
+/// The innermost cause's text (e.g. `Connection refused (os error 111)`), else the error's.
+fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = error;
+    while let Some(source) = cause.source() {
+        cause = source;
+    }
+    cause.to_string()
 }
 
 #[cfg(test)]
@@ -58,7 +97,13 @@ mod tests {
             ),
             "{error}"
         );
-        assert!(!error.to_string().contains("SECRET"));
+        let shown = error.to_string();
+        assert!(!shown.contains("SECRET"), "{shown}");
+        assert!(
+            shown.contains(&format!("could not connect to 127.0.0.1:{port}"))
+                && shown.to_lowercase().contains("refused"),
+            "names the host and the cause: {shown}"
+        );
         let attempt = SubmissionAttempt::new("p", VideoRequest::new("a"));
         assert!(matches!(
             crate::wire::outcome::unknown_unless_refused(error, &attempt),

@@ -241,6 +241,18 @@ impl VideoProvider for KlingDmxClient {
         Some(MODEL)
     }
 
+    /// The capability check, then the relay body's own rules (voices, typed options): every
+    /// refusal `submit` would make locally.
+    fn validate(&self, request: &VideoRequest) -> Result<(), VideoError> {
+        validate(request, &self.inner.capabilities)?;
+        let inner = &self.inner;
+        let models = Models {
+            text: &inner.submit_model,
+            image: &inner.image_submit_model,
+        };
+        submit_json(request, models).map(drop)
+    }
+
     /// Validates, then sends one submission.
     ///
     /// A connection that could not be made is `Transport { reached_server: false }`; any

@@ -147,6 +147,14 @@ impl VideoProvider for KlingClient {
         Some(&self.inner.model_name)
     }
 
+    /// The capability check, then the model's own rules on Kling's typed options
+    /// (`cfg_scale`, `camera_control`, voices, image-to-video without an aspect ratio): every
+    /// refusal `submit` would make locally, made before any journal entry is written.
+    fn validate(&self, request: &VideoRequest) -> Result<(), VideoError> {
+        validate(request, self.capabilities())?;
+        create_body(request, &self.inner.model_name, &self.inner.model).map(drop)
+    }
+
     async fn submit(&self, request: &VideoRequest) -> Result<Task, VideoError> {
         let route = family(request.mode());
         let span = tracing::info_span!(

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use restate_sdk::prelude::*;
-use video_core::{PollPolicy, TaskStatus, VideoProvider, VideoRequest, validate};
+use video_core::{PollPolicy, TaskStatus, VideoProvider, VideoRequest};
 
 use crate::errors::terminal;
 use crate::job::{JobRequest, JobResult, JobStatus, Phase};
@@ -102,7 +102,7 @@ impl VideoJob {
             ..JobStatus::default()
         };
         ctx.set(STATUS, Json(status.clone()));
-        if let Err(error) = validate(&request, self.steps.provider.capabilities()) {
+        if let Err(error) = self.steps.provider.validate(&request) {
             return Err(fail(&ctx, &mut status, terminal(&error)));
         }
         let submitted = submit(&ctx, &self.steps, &request).await;

@@ -57,7 +57,9 @@ async fn parallel_installs_install_once_and_all_get_a_finished_binary() {
     );
     let registry = MockServer::start().await;
     Mock::given(method("GET"))
-        .and(path(format!("/@restatedev/{package}/-/{package}-{VERSION}.tgz")))
+        .and(path(format!(
+            "/@restatedev/{package}/-/{package}-{VERSION}.tgz"
+        )))
         .respond_with(ResponseTemplate::new(200).set_body_bytes(bytes))
         .mount(&registry)
         .await;
@@ -116,7 +118,12 @@ async fn parallel_installs_install_once_and_all_get_a_finished_binary() {
     let leftovers: Vec<_> = std::fs::read_dir(&target)
         .unwrap()
         .filter_map(Result::ok)
-        .filter(|entry| entry.file_name().to_string_lossy().starts_with(".restate-server"))
+        .filter(|entry| {
+            entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with(".restate-server")
+        })
         .collect();
     assert!(leftovers.is_empty(), "no staging folder left behind");
 }

@@ -13,6 +13,7 @@ use video_core::{Destination, Event, Generated, Job, Pipeline, TaskId, VideoErro
 
 use crate::cli::{BatchArgs, Cli, OnOff, QualityArg, SubmitArgs};
 use crate::commands::{destination, entry_report, explained, request};
+use crate::output::err;
 use crate::progress::line_mode;
 use crate::providers::{build, choose};
 use crate::report::{ErrorReport, TaskReport, print_batch_line};
@@ -73,7 +74,7 @@ pub(crate) async fn batch(cli: &Cli, args: &BatchArgs) -> u8 {
 async fn run(cli: &Cli, args: &BatchArgs) -> Result<u8, VideoError> {
     let lines = read_lines(&args.file)?;
     let spec = choose(cli.provider.as_deref())?;
-    let (provider, policy) = build(spec, &args.wait)?;
+    let (provider, policy) = build(spec, cli, None, &args.wait)?;
     let journal = journal(cli)?;
     let folder = args
         .output_dir
@@ -211,15 +212,15 @@ fn hear(heard: &Mutex<Heard>, job: usize, line: usize, event: &Event<'_>) {
         Event::Submitted(task) => {
             heard.ids.insert(job, task.id.clone());
             if line_mode() {
-                eprintln!("#{line} submitted: task {}", clean(task.id.as_str()));
+                err!("#{line} submitted: task {}", clean(task.id.as_str()));
             }
         }
         Event::StatusChanged(task) if line_mode() => {
-            eprintln!("#{line} status: {}", task.status);
+            err!("#{line} status: {}", task.status);
         }
         Event::Saved { saved, .. } if line_mode() => {
             let path = saved.path.display().to_string();
-            eprintln!("#{line} saved: {} ({} bytes)", clean(&path), saved.bytes);
+            err!("#{line} saved: {} ({} bytes)", clean(&path), saved.bytes);
         }
         Event::SubmitRetry { error, pause }
         | Event::QueryRetry { error, pause }
@@ -227,7 +228,7 @@ fn hear(heard: &Mutex<Heard>, job: usize, line: usize, event: &Event<'_>) {
             if line_mode() =>
         {
             let error = error.to_string();
-            eprintln!("#{line} retrying in {pause:.1?}: {}", clean(&error));
+            err!("#{line} retrying in {pause:.1?}: {}", clean(&error));
         }
         _ => {}
     }

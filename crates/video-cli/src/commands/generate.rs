@@ -28,7 +28,7 @@ async fn run(cli: &Cli, args: &SubmitArgs, wait: &WaitArgs, to_the_end: bool) ->
     let prepared = (|| {
         let request = request(args)?;
         let spec = choose(cli.provider.as_deref())?;
-        let (provider, policy) = build(spec, wait)?;
+        let (provider, policy) = build(spec, cli, None, wait)?;
         Ok::<_, VideoError>((request, provider, policy, journal(cli)?))
     })();
     let (request, provider, policy, journal) = match prepared {

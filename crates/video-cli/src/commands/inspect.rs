@@ -35,7 +35,8 @@ async fn context(cli: &Cli, raw: &str, wait: &WaitArgs) -> Result<Context, Video
         (None, Some(entry)) => find(&entry.provider)?,
         (None, None) => choose(None)?,
     };
-    let (provider, policy) = build(spec, wait)?;
+    let model = entry.as_ref().and_then(|e| e.model.as_deref());
+    let (provider, policy) = build(spec, cli, model, wait)?;
     let id = entry
         .as_ref()
         .and_then(|e| e.task_id.clone())
@@ -114,6 +115,18 @@ pub(crate) async fn download(
     output: Option<&Path>,
     force: bool,
 ) -> TaskReport {
+    // A file in the way is refused before anything is asked or fetched.
+    if let Some(path) = output {
+        let if_exists = if force {
+            video_core::IfExists::Replace
+        } else {
+            video_core::IfExists::Fail
+        };
+        if let Err(error) = video_core::check_output_path(path, if_exists) {
+            let shown = explained(&error).unwrap_or(error);
+            return id_only(raw).with_error(&shown);
+        }
+    }
     let cx = match context(cli, raw, &WaitArgs::default()).await {
         Ok(cx) => cx,
         Err(error) => return id_only(raw).with_error(&error),

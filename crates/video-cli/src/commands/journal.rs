@@ -53,16 +53,16 @@ fn providers_for(
     cli: &Cli,
     wait: &WaitArgs,
 ) -> (Providers, Vec<(String, VideoError)>) {
-    let names: BTreeSet<&str> = entries
+    let wanted: BTreeSet<(&str, Option<&str>)> = entries
         .iter()
         .filter(|e| e.state.is_resumable() || e.state.needs_attention())
-        .map(|e| e.provider.as_str())
+        .map(|e| (e.provider.as_str(), e.model.as_deref()))
         .collect();
     let mut providers = Providers::new();
     let mut unavailable = Vec::new();
-    for name in names {
+    for (name, model) in wanted {
         let spec = find(cli.provider.as_deref().unwrap_or(name));
-        match spec.and_then(|spec| build(spec, wait)) {
+        match spec.and_then(|spec| build(spec, cli, model, wait)) {
             Ok((provider, policy)) if provider.name() == name => {
                 providers.insert(provider, policy);
             }
@@ -116,7 +116,9 @@ fn unresolved(entry: &JournalEntry) -> TaskReport {
     } else {
         format!(
             "not resubmitted: the submission may have created a billed task ({why}). Look for \
-             this prompt in the provider's task list; if no task was created, submit it again"
+             this prompt in the provider's task list, then `video resolve {} --created TASK_ID` \
+             (resume then finishes it) or `video resolve {} --not-created`",
+            entry.id, entry.id
         )
     };
     report.message = Some(message.clone());

@@ -4,17 +4,18 @@ mod batch;
 mod generate;
 mod inspect;
 mod journal;
+mod listing;
+mod resolve;
 
 use std::path::Path;
 
 use video_core::journal::{EntryId, TaskStore, UnreadableEntry};
 use video_core::{
     AspectRatio, DEFAULT_MAX_IMAGE_BYTES, Destination, ExtraOptions, IfExists, Image, Quality,
-    Sound, VideoError, VideoRequest,
+    Rule, Sound, VideoError, VideoRequest,
 };
 
 use crate::cli::{Cli, Command, OnOff, QualityArg, SubmitArgs};
-use crate::providers::PROVIDERS;
 use crate::report::{TaskReport, print_task, print_tasks};
 
 /// Runs the command, prints its report and returns the exit code.
@@ -30,8 +31,13 @@ pub(crate) async fn run(cli: &Cli) -> u8 {
             inspect::download(cli, id, output.as_deref(), *force).await,
         ),
         Command::Tasks => many(cli, journal::tasks(cli).await, "no tasks in the journal"),
+        Command::Resolve(args) => single(cli, resolve::resolve(cli, args).await),
         Command::Providers => {
-            print_providers(cli.json);
+            listing::providers(cli.json);
+            0
+        }
+        Command::Models => {
+            listing::models(cli.json);
             0
         }
         Command::Resume(args) => many(cli, journal::resume(cli, args).await, "nothing to resume"),
@@ -59,32 +65,6 @@ fn many(cli: &Cli, result: Result<Listed, VideoError>, when_empty: &str) -> u8 {
                 .unwrap_or(u8::from(!unreadable.is_empty()))
         }
         Err(error) => single(cli, TaskReport::default().with_error(&error)),
-    }
-}
-
-fn print_providers(json: bool) {
-    if json {
-        let rows: Vec<_> = PROVIDERS
-            .iter()
-            .map(|spec| {
-                serde_json::json!({
-                    "name": spec.name, "about": spec.about, "environment": spec.env,
-                    "options": spec.options, "configured": (spec.configured)(),
-                })
-            })
-            .collect();
-        println!("{}", serde_json::json!({ "providers": rows }));
-        return;
-    }
-    for spec in PROVIDERS {
-        let state = if (spec.configured)() {
-            "configured"
-        } else {
-            "not configured"
-        };
-        println!("{:<10} {} ({state})", spec.name, spec.about);
-        println!("           environment: {}", spec.env);
-        println!("           --option: {}", spec.options);
     }
 }
 
@@ -194,33 +174,47 @@ pub(crate) fn destination(output: Option<&Path>, force: bool) -> Destination {
     }
 }
 
-/// A refused existing file, said in CLI terms; `None` when the error says it well already.
+/// An error said in the command's terms (its flags), decided on the error's field and
+/// [`Rule`], never on its text; `None` when the error says it well already.
 pub(crate) fn explained(error: &VideoError) -> Option<VideoError> {
-    match error.root() {
-        VideoError::InvalidRequest { field, reason, .. }
-            if field == "first_frame" || field == "last_frame" =>
+    let root = error.root();
+    match (root, root.rule()) {
+        (VideoError::InvalidRequest { field, .. }, Some(Rule::Form { needed }))
+            if (field == "first_frame" || field == "last_frame") && needed == "url" =>
         {
             let flag = if field == "first_frame" {
                 "--image"
             } else {
                 "--last-frame"
             };
-            let reason = reason.replace("is image bytes", "is a local file").replace(
-                "pass its https URL",
-                &format!("pass that https:// URL to {flag}"),
+            let reason = format!(
+                "is a local file, but this provider needs an image URL: upload the image where \
+                 the provider can fetch it and pass that https:// URL to {flag}"
             );
-            Some(in_task_of(error, VideoError::invalid(flag, reason)))
-        }
-        VideoError::InvalidRequest { field, reason, .. }
-            if field == "output" && reason.contains("allow replacing it") =>
-        {
-            let reason = reason.replace("allow replacing it", "pass --force to replace it");
             Some(in_task_of(
                 error,
-                VideoError::invalid(field.clone(), reason),
+                VideoError::invalid_by(
+                    flag,
+                    Rule::Form {
+                        needed: needed.clone(),
+                    },
+                    reason,
+                ),
             ))
         }
-        VideoError::Io { source, path } if source.kind() == std::io::ErrorKind::AlreadyExists => {
+        (VideoError::InvalidRequest { field, reason, .. }, Some(Rule::Combination { with }))
+            if field == "output" && with == "if_exists" =>
+        {
+            let rule = Rule::Combination { with: with.clone() };
+            let reason = format!("{reason}: pass --force to replace it");
+            Some(in_task_of(
+                error,
+                VideoError::invalid_by("output", rule, reason),
+            ))
+        }
+        (VideoError::Io { source, path }, _)
+            if source.kind() == std::io::ErrorKind::AlreadyExists =>
+        {
             let reason = format!(
                 "`{}` already holds a different file: pass --force to replace it, or \
                  `video download ID --output OTHER_PATH`",

@@ -38,6 +38,9 @@ pub enum EntryState {
     Failed,
     /// Every video is saved.
     Downloaded,
+    /// Settled by hand as never created (the user checked the provider's console): nothing
+    /// is left to do and it is never resubmitted.
+    Dismissed,
 }
 
 impl EntryState {
@@ -52,6 +55,7 @@ impl EntryState {
             Self::Succeeded => "succeeded",
             Self::Failed => "failed",
             Self::Downloaded => "downloaded",
+            Self::Dismissed => "dismissed",
         }
     }
 
@@ -142,6 +146,10 @@ pub struct JournalEntry {
     pub status: Option<TaskStatus>,
     /// The provider's last status message, or the submission error.
     pub message: Option<String>,
+    /// The submission error's kind ([`VideoError::kind`]), when a submission failed: a
+    /// `refused` entry whose kind is `transport` was never sent at all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_kind: Option<String>,
     /// The finished videos.
     pub videos: Vec<Video>,
     /// Where the caller wants the (first) video saved.
@@ -172,6 +180,7 @@ impl JournalEntry {
             task_id: None,
             status: None,
             message: None,
+            error_kind: None,
             videos: Vec::new(),
             output: output.map(Path::to_path_buf),
             if_exists: IfExists::default(),
@@ -197,7 +206,14 @@ impl JournalEntry {
             EntryState::UnknownOutcome
         };
         self.message = Some(error.to_string());
+        self.error_kind = Some(error.kind().to_owned());
         self.updated_at = SystemTime::now();
+    }
+
+    /// Whether the submission never left this machine (the connection could not be made):
+    /// refused, but not by the provider.
+    pub fn never_sent(&self) -> bool {
+        self.state == EntryState::Refused && self.error_kind.as_deref() == Some("transport")
     }
 
     /// Records that the provider has no task with this entry's client reference.
@@ -208,6 +224,30 @@ impl JournalEntry {
              billed); resubmit it explicitly to try again",
             self.request.client_reference.as_deref().unwrap_or("(none)")
         ));
+        self.updated_at = SystemTime::now();
+    }
+
+    /// Records a person's answer for an entry whose outcome was unknown: the provider did
+    /// create `task_id` (found in its console). The entry becomes `submitted`, so resuming
+    /// waits for the task and saves its videos.
+    pub fn apply_resolved_created(&mut self, task_id: TaskId) {
+        self.message = Some(format!(
+            "resolved by hand at {}: the submission created task {task_id}",
+            crate::task::utc_text(SystemTime::now())
+        ));
+        self.task_id = Some(task_id);
+        self.state = EntryState::Submitted;
+        self.updated_at = SystemTime::now();
+    }
+
+    /// Records a person's answer for an entry whose outcome was unknown: no task was
+    /// created. The entry is `dismissed`: nothing left to do, never resubmitted.
+    pub fn apply_dismissed(&mut self) {
+        self.message = Some(format!(
+            "resolved by hand at {}: the submission created no task",
+            crate::task::utc_text(SystemTime::now())
+        ));
+        self.state = EntryState::Dismissed;
         self.updated_at = SystemTime::now();
     }
 

@@ -32,8 +32,10 @@ use crate::task::{Task, TaskId};
 /// lives once in this crate and works through this trait.
 ///
 /// # The contract an implementor keeps
-/// - **`submit` validates first**: it calls [`crate::validate`] with its own capabilities and
-///   returns [`VideoError::InvalidRequest`] before anything is sent.
+/// - **`submit` validates first**: it calls [`validate`](Self::validate) and returns
+///   [`VideoError::InvalidRequest`] before anything is sent. The pipeline calls `validate`
+///   too, before it writes the journal entry, so a request the provider would refuse
+///   locally never leaves a journal row.
 /// - **One attempt per call.** A provider never retries on its own; it classifies each
 ///   failure precisely so core can (see [`VideoError::is_retryable`]). Above all, a failed
 ///   `submit` says whether the request may have reached the server: `Transport {
@@ -69,6 +71,16 @@ pub trait VideoProvider: Send + Sync + std::fmt::Debug {
     /// default is `None`.
     fn model(&self) -> Option<&str> {
         None
+    }
+
+    /// Every local check of `request`, without sending anything: the default is
+    /// [`crate::validate`] against [`capabilities`](Self::capabilities); a provider with
+    /// rules across fields ("1080p only at 6 s") or typed options checks those too.
+    ///
+    /// # Errors
+    /// [`VideoError::InvalidRequest`] naming the field and the [`crate::Rule`].
+    fn validate(&self, request: &VideoRequest) -> Result<(), VideoError> {
+        crate::validate(request, self.capabilities())
     }
 
     /// Validates and submits one request, returning the new task (usually `Submitted`).
@@ -138,6 +150,9 @@ macro_rules! forward_provider {
             }
             fn model(&self) -> Option<&str> {
                 (**self).model()
+            }
+            fn validate(&self, request: &VideoRequest) -> Result<(), VideoError> {
+                (**self).validate(request)
             }
             async fn submit(&self, request: &VideoRequest) -> Result<Task, VideoError> {
                 (**self).submit(request).await

@@ -44,9 +44,13 @@ pub fn check_output_path(path: &Path, if_exists: IfExists) -> Result<(), VideoEr
             return Err(invalid(format!("`{shown}` is a special file")));
         }
         Ok(_) if if_exists == IfExists::Fail => {
-            return Err(invalid(format!(
-                "`{shown}` already exists (choose another path, or allow replacing it)"
-            )));
+            return Err(VideoError::invalid_by(
+                "output",
+                crate::error::Rule::Combination {
+                    with: "if_exists".to_owned(),
+                },
+                format!("`{shown}` already exists (choose another path, or allow replacing it)"),
+            ));
         }
         _ => {}
     }

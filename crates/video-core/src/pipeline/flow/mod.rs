@@ -15,7 +15,6 @@ use crate::request::{VideoRequest, new_client_reference};
 use crate::retry::submit_with_retries;
 use crate::save::SavedVideo;
 use crate::task::{Task, TaskId};
-use crate::validate::validate;
 use crate::wait::{Poller, Start, outcome};
 
 /// One job of a pipeline; `index` is its position in a batch (0 alone).
@@ -153,7 +152,7 @@ impl<'p, 'a> Flow<'p, 'a> {
         let pipeline = self.pipeline;
         let provider = pipeline.provider;
         let request = &with_client_reference(request);
-        validate(request, provider.capabilities())?;
+        provider.validate(request)?;
         let destination = self.destination().map(Destination::absolute).transpose()?;
         if let Some(destination) = &destination {
             destination.check()?;

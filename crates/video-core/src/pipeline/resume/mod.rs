@@ -16,7 +16,8 @@ use crate::save::IfExists;
 /// The providers a journal's entries may name, each with the policy to wait for its tasks.
 #[derive(Debug, Clone, Default)]
 pub struct Providers {
-    by_name: BTreeMap<String, (Arc<dyn VideoProvider>, PollPolicy)>,
+    /// Keyed by name and model (a provider value is one model on one route).
+    by_name: BTreeMap<(String, Option<String>), (Arc<dyn VideoProvider>, PollPolicy)>,
 }
 
 impl Providers {
@@ -25,7 +26,8 @@ impl Providers {
         Self::default()
     }
 
-    /// Adds `provider` (under its [`VideoProvider::name`]) with the policy for its tasks.
+    /// Adds `provider` (under its [`VideoProvider::name`] and
+    /// [`VideoProvider::model`]) with the policy for its tasks.
     #[must_use]
     pub fn with(mut self, provider: Arc<dyn VideoProvider>, policy: PollPolicy) -> Self {
         self.insert(provider, policy);
@@ -34,14 +36,29 @@ impl Providers {
 
     /// Adds `provider` with the policy for its tasks.
     pub fn insert(&mut self, provider: Arc<dyn VideoProvider>, policy: PollPolicy) {
-        self.by_name
-            .insert(provider.name().to_owned(), (provider, policy));
+        let key = (
+            provider.name().to_owned(),
+            provider.model().map(str::to_owned),
+        );
+        self.by_name.insert(key, (provider, policy));
     }
 
-    /// The provider called `name`, with its policy.
-    pub fn get(&self, name: &str) -> Option<(&Arc<dyn VideoProvider>, &PollPolicy)> {
+    /// The provider called `name` serving `model`, with its policy; without an exact match,
+    /// one called `name` serving any model (queries and downloads do not depend on it).
+    pub fn get(
+        &self,
+        name: &str,
+        model: Option<&str>,
+    ) -> Option<(&Arc<dyn VideoProvider>, &PollPolicy)> {
+        let exact = (name.to_owned(), model.map(str::to_owned));
         self.by_name
-            .get(name)
+            .get(&exact)
+            .or_else(|| {
+                self.by_name
+                    .iter()
+                    .find(|((known, _), _)| known == name)
+                    .map(|(_, value)| value)
+            })
             .map(|(provider, policy)| (provider, policy))
     }
 }
@@ -228,7 +245,8 @@ impl<'a> Resume<'a> {
                 source: None,
             });
         };
-        let Some((provider, policy)) = self.providers.get(&entry.provider) else {
+        let Some((provider, policy)) = self.providers.get(&entry.provider, entry.model.as_deref())
+        else {
             return Err(VideoError::configuration(format!(
                 "provider `{}` is not configured",
                 entry.provider

@@ -12,9 +12,13 @@ use crate::pipeline::Pipeline;
 impl Resume<'_> {
     /// Settles one entry that needs attention, if its provider can look tasks up.
     pub(super) async fn settle(&self, entry: JournalEntry) -> Result<Option<Resumed>, VideoError> {
-        let lookup = self.providers.get(&entry.provider).filter(|(provider, _)| {
-            provider.capabilities().lookup_by_reference && entry.request.client_reference.is_some()
-        });
+        let lookup = self
+            .providers
+            .get(&entry.provider, entry.model.as_deref())
+            .filter(|(provider, _)| {
+                provider.capabilities().lookup_by_reference
+                    && entry.request.client_reference.is_some()
+            });
         let Some((provider, policy)) = lookup else {
             return Ok(Some(Resumed::Unresolved(Box::new(entry))));
         };
