@@ -296,3 +296,44 @@ async fn wait_for(mut done: impl FnMut() -> bool) -> bool {
     }
     false
 }
+
+/// Item 12: a Kling server echoing the token `\u`-escaped or split into its segments gets
+/// nothing onto stderr, into `--json` output or into the journal.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_echoed_token_in_any_form_reaches_no_output_and_no_journal() {
+    use video_fake::EchoForm;
+    for form in [EchoForm::Escaped, EchoForm::Split, EchoForm::Earlier] {
+        let fake = relay(
+            50,
+            Faults::default()
+                .with_echoed_key_as(form)
+                .with_expired_tokens(1),
+        )
+        .await;
+        let scratch = Scratch::new().kling(
+            fake.base_url(),
+            fake.kling_access_key(),
+            fake.kling_secret_key(),
+        );
+        let out = scratch.run(&["--json", "generate", "a fox [fail]"]).await;
+        assert_ne!(code(&out), 0, "{}", stderr(&out));
+        let journal =
+            String::from_utf8_lossy(&std::fs::read(scratch.journal()).unwrap()).into_owned();
+        let shown = format!(
+            "{} {} {journal}",
+            String::from_utf8_lossy(&out.stdout),
+            stderr(&out)
+        );
+        assert!(
+            shown.contains("[redacted]"),
+            "{form:?}: the echo was scrubbed: {shown}"
+        );
+        assert!(!shown.contains(fake.kling_secret_key()), "{form:?}");
+        for credential in fake.credentials_seen() {
+            let token = credential.trim_start_matches("Bearer ");
+            for secret in token.split('.').chain([token]) {
+                assert!(!shown.contains(secret), "{form:?} leaked {secret}: {shown}");
+            }
+        }
+    }
+}

@@ -172,6 +172,8 @@ pub struct Faults {
     /// Echo the caller's key in replies: in task messages, error messages and the streaming
     /// query's text (a relay that logs too much into its answers).
     pub echo_key: bool,
+    /// The form the echoed credential takes (raw by default).
+    pub echo_form: crate::EchoForm,
     /// Answer every API request with `307 Temporary Redirect` to this base URL (another host
     /// that would receive the prompt and hand back a task id of its own).
     pub redirect_api_to: Option<String>,
@@ -260,6 +262,15 @@ impl Faults {
     #[must_use]
     pub fn with_echoed_key(mut self) -> Self {
         self.echo_key = true;
+        self
+    }
+
+    /// Echo the caller's credential in replies in `form` (escaped, split into a JWT's
+    /// segments, or an earlier token).
+    #[must_use]
+    pub fn with_echoed_key_as(mut self, form: crate::EchoForm) -> Self {
+        self.echo_key = true;
+        self.echo_form = form;
         self
     }
 

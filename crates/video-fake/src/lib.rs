@@ -24,6 +24,7 @@
 
 mod config;
 pub mod dmx;
+mod echo;
 mod engine;
 mod faults;
 pub mod kling;
@@ -34,6 +35,7 @@ pub use config::{
     DEFAULT_KLING_SECRET_KEY, FakeRelayConfig, Faults, RateLimitFault,
 };
 pub use dmx::FakeRelay;
+pub use echo::EchoForm;
 
 /// The running fake server by its general name: both fronts listen on it.
 pub type FakeServer = FakeRelay;

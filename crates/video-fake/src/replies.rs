@@ -44,7 +44,7 @@ pub(crate) fn task_object(state: &Engine, task: &FakeTask, now: Instant) -> Valu
     let mut object = json!({
         "task_id": task.id,
         "task_status": stage.as_str(),
-        "task_status_msg": status_message(state, stage),
+        "task_status_msg": status_message(stage),
         "task_info": task_info(task),
         "created_at": task.created_ms,
         "updated_at": task.updated_ms(now, render),
@@ -70,17 +70,13 @@ fn task_info(task: &FakeTask) -> Value {
     }
 }
 
-/// The task's message: the failure reason, or empty; with the key appended when the relay
-/// echoes it.
-fn status_message(state: &Engine, stage: Stage) -> String {
-    let base = if stage == Stage::Failed {
-        FAILURE_MESSAGE
+/// The task's message: the failure reason, or empty (the echo fault appends the credential
+/// in `crate::echo`).
+fn status_message(stage: Stage) -> String {
+    if stage == Stage::Failed {
+        FAILURE_MESSAGE.to_owned()
     } else {
-        ""
-    };
-    match state.echoed_key() {
-        Some(key) => format!("{base} (token {key})").trim_start().to_owned(),
-        None => base.to_owned(),
+        String::new()
     }
 }
 

@@ -48,6 +48,10 @@ pub trait MintToken: Send + Sync + std::fmt::Debug {
     }
 }
 
+/// How many minted tokens are remembered for scrubbing. Tokens are minted about twice an
+/// hour (and after a refusal), so this covers days of a process; the oldest has long expired.
+const REMEMBERED_TOKENS: usize = 512;
+
 /// How requests are authorised. Cheap to clone; clones share a minted token.
 #[derive(Clone)]
 pub struct Auth {
@@ -73,8 +77,9 @@ struct Minted {
 #[derive(Default)]
 struct Cached {
     token: Option<(HeaderValue, Instant)>,
-    /// The token before the current one: it may still be valid for a while.
-    previous: Option<SecretString>,
+    /// Every token minted so far in this process (the newest [`REMEMBERED_TOKENS`]): an
+    /// earlier one may still be valid, and a server may echo it long after.
+    minted: std::collections::VecDeque<SecretString>,
     scrubber: Arc<Scrubber>,
 }
 
@@ -140,7 +145,7 @@ impl Auth {
             refresh_before,
             cached: Mutex::new(Cached {
                 token: None,
-                previous: None,
+                minted: std::collections::VecDeque::new(),
                 scrubber,
             }),
         }))
@@ -206,10 +211,12 @@ impl Minted {
         }
         let token = self.minter.mint()?;
         let value = header_value(&format!("Bearer {}", token.value.expose_secret()))?;
+        if cached.minted.len() == REMEMBERED_TOKENS {
+            cached.minted.pop_front();
+        }
+        cached.minted.push_back(token.value);
         let mut secrets = self.minter.secrets();
-        secrets.extend(cached.previous.take());
-        secrets.push(token.value.clone());
-        cached.previous = Some(token.value);
+        secrets.extend(cached.minted.iter().cloned());
         cached.scrubber = Arc::new(Scrubber::new(secrets));
         cached.token = Some((value.clone(), now + token.valid_for));
         tracing::debug!(valid_for = ?token.valid_for, "minted a token");
@@ -325,6 +332,6 @@ mod tests {
         assert_eq!(text(auth.header().unwrap()), "Bearer tok-3");
         assert_eq!(counting.minted.load(Ordering::SeqCst), 3);
         let scrubbed = auth.scrubber().text("tok-3 access-key tok-2 tok-1");
-        assert_eq!(scrubbed, "[redacted] [redacted] [redacted] tok-1");
+        assert_eq!(scrubbed, "[redacted] [redacted] [redacted] [redacted]");
     }
 }

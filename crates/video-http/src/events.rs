@@ -46,7 +46,7 @@ impl Events {
             let _held = &permit;
             match item {
                 Ok(event) => Ok(SseEvent {
-                    data: scrubber.text(&event.data).into_owned(),
+                    data: scrubber.json_text(&event.data),
                     event: scrubber.text(&event.event).into_owned(),
                 }),
                 Err(EventStreamError::Transport(CapError::TooLarge(limit))) => {

@@ -1,89 +1,175 @@
 //! [`Scrubber`]: removes echoes of secrets from everything read off the network, before it
 //! can reach an error, a log, a journal or a terminal.
+//!
+//! A server can echo a secret in more than one form: the raw bytes, the same text with JSON
+//! `\u` escapes (valid JSON for the same string), or a JWT cut into its segments. So a body
+//! is scrubbed twice: first its raw bytes, then — when it has escapes and is JSON — every
+//! decoded string and key, the body written out again only when something was removed. Each
+//! segment of a JWT-shaped secret is a secret of its own.
 
 use std::borrow::Cow;
 
+use aho_corasick::{AhoCorasick, MatchKind};
 use bytes::Bytes;
 use secrecy::{ExposeSecret, SecretString};
+use serde_json::Value;
 
 /// What an echoed secret is replaced with.
 pub const REDACTED: &str = "[redacted]";
 
-/// Replaces every occurrence of a set of secrets (API keys, tokens) in bodies and texts.
+/// JWT segments shorter than this are not treated as secrets of their own (too likely to
+/// occur by chance; a real segment is far longer).
+const MIN_SEGMENT: usize = 12;
+
+/// Replaces every occurrence of a set of secrets (API keys, tokens, the segments of each
+/// token) in bodies and texts, in one pass over the input whatever the number of secrets.
 #[derive(Default)]
 pub struct Scrubber {
-    secrets: Vec<SecretString>,
+    needles: Option<AhoCorasick>,
+    count: usize,
 }
 
 impl Scrubber {
-    /// A scrubber for `secrets` (empty ones are ignored).
+    /// A scrubber for `secrets` (empty ones are ignored; a JWT-shaped secret also adds each
+    /// of its three segments).
     pub fn new(secrets: impl IntoIterator<Item = SecretString>) -> Self {
-        Self {
-            secrets: secrets
-                .into_iter()
-                .filter(|secret| !secret.expose_secret().is_empty())
-                .collect(),
+        let mut needles: Vec<String> = Vec::new();
+        for secret in secrets {
+            add_needles(&mut needles, secret.expose_secret());
         }
+        needles.sort_unstable();
+        needles.dedup();
+        let count = needles.len();
+        let needles = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&needles)
+            .ok()
+            .filter(|_| count > 0);
+        Self { needles, count }
     }
 
-    /// `body` with every echo of a secret replaced; the same buffer when there is none.
-    pub fn bytes(&self, mut body: Bytes) -> Bytes {
-        for secret in &self.secrets {
-            body = replace_bytes(body, secret.expose_secret().as_bytes());
+    /// `body` with every echo of a secret replaced, in raw or JSON-escaped form; the same
+    /// buffer when there is none.
+    pub fn bytes(&self, body: Bytes) -> Bytes {
+        let Some(needles) = &self.needles else {
+            return body;
+        };
+        let body = if needles.is_match(body.as_ref()) {
+            Bytes::from(needles.replace_all_bytes(&body, &self.replacements()))
+        } else {
+            body
+        };
+        if memchr::memchr(b'\\', &body).is_none() {
+            return body;
         }
-        body
+        let Ok(mut value) = serde_json::from_slice::<Value>(&body) else {
+            return body;
+        };
+        if self.scrub_value(&mut value) {
+            serde_json::to_vec(&value).map_or(body, Bytes::from)
+        } else {
+            body
+        }
     }
 
     /// `text` with every echo of a secret replaced.
     pub fn text<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        let mut text = Cow::Borrowed(text);
-        for secret in &self.secrets {
-            let secret = secret.expose_secret();
-            if text.contains(secret) {
-                text = Cow::Owned(text.replace(secret, REDACTED));
+        match &self.needles {
+            Some(needles) if needles.is_match(text) => {
+                Cow::Owned(needles.replace_all(text, &self.replacements()))
             }
+            _ => Cow::Borrowed(text),
         }
-        text
+    }
+
+    /// `text` that may be JSON (an event's data) scrubbed as [`bytes`](Self::bytes) does:
+    /// raw echoes, then escaped ones in decoded strings.
+    pub fn json_text(&self, text: &str) -> String {
+        let clean = self.bytes(Bytes::copy_from_slice(text.as_bytes()));
+        String::from_utf8_lossy(&clean).into_owned()
+    }
+
+    fn replacements(&self) -> Vec<&'static str> {
+        vec![REDACTED; self.count]
+    }
+
+    /// Scrubs every string and key in `value`; whether anything was replaced.
+    fn scrub_value(&self, value: &mut Value) -> bool {
+        match value {
+            Value::String(text) => self.scrub_string(text),
+            Value::Array(items) => items
+                .iter_mut()
+                .fold(false, |changed, item| self.scrub_value(item) | changed),
+            Value::Object(map) => {
+                let mut changed = false;
+                let old = std::mem::take(map);
+                for (mut key, mut item) in old {
+                    changed |= self.scrub_string(&mut key);
+                    changed |= self.scrub_value(&mut item);
+                    map.insert(key, item);
+                }
+                changed
+            }
+            Value::Null | Value::Bool(_) | Value::Number(_) => false,
+        }
+    }
+
+    fn scrub_string(&self, text: &mut String) -> bool {
+        match self.text(text) {
+            Cow::Owned(clean) => {
+                *text = clean;
+                true
+            }
+            Cow::Borrowed(_) => false,
+        }
+    }
+}
+
+/// `secret` and, when it is shaped like a JWT, each of its segments.
+fn add_needles(needles: &mut Vec<String>, secret: &str) {
+    if secret.is_empty() {
+        return;
+    }
+    needles.push(secret.to_owned());
+    let bare = secret.strip_prefix("Bearer ").unwrap_or(secret);
+    let segments: Vec<&str> = bare.split('.').collect();
+    if segments.len() == 3 {
+        needles.extend(
+            segments
+                .into_iter()
+                .filter(|segment| segment.len() >= MIN_SEGMENT)
+                .map(str::to_owned),
+        );
     }
 }
 
 impl std::fmt::Debug for Scrubber {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Scrubber")
-            .field("secrets", &self.secrets.len())
+            .field("secrets", &self.count)
             .finish()
     }
-}
-
-fn replace_bytes(body: Bytes, key: &[u8]) -> Bytes {
-    if key.is_empty() || find(&body, key).is_none() {
-        return body;
-    }
-    let mut out = Vec::with_capacity(body.len());
-    let mut rest: &[u8] = &body;
-    while let Some(at) = find(rest, key) {
-        out.extend_from_slice(&rest[..at]);
-        out.extend_from_slice(REDACTED.as_bytes());
-        rest = &rest[at + key.len()..];
-    }
-    out.extend_from_slice(rest);
-    Bytes::from(out)
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    memchr::memmem::find(haystack, needle)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJBSy0xMjMifQ.c2lnbmF0dXJlLWJ5dGVz";
+
     fn scrubber() -> Scrubber {
         Scrubber::new([
             SecretString::from("sk-SECRET".to_owned()),
             SecretString::from("tok-2".to_owned()),
+            SecretString::from(JWT.to_owned()),
             SecretString::from(String::new()),
         ])
+    }
+
+    fn escaped(text: &str) -> String {
+        text.chars()
+            .map(|c| format!("\\u{:04x}", c as u32))
+            .collect()
     }
 
     #[test]
@@ -98,9 +184,55 @@ mod tests {
     }
 
     #[test]
+    fn escaped_echoes_are_found_after_decoding_in_values_and_keys() {
+        let body = format!(
+            r#"{{"message":"bad token Bearer {}","{}":1,"n":850000000000000000}}"#,
+            escaped(JWT),
+            escaped("sk-SECRET")
+        );
+        let clean = scrubber().bytes(Bytes::from(body));
+        let value: Value = serde_json::from_slice(&clean).unwrap();
+        assert_eq!(value["message"], "bad token Bearer [redacted]");
+        assert_eq!(value["[redacted]"], 1);
+        assert_eq!(value["n"], 850_000_000_000_000_000_u64, "numbers kept");
+    }
+
+    #[test]
+    fn the_segments_of_a_token_are_secrets_of_their_own() {
+        let parts: Vec<&str> = JWT.split('.').collect();
+        let body = format!(
+            r#"{{"payload":"{}","signature":"{}"}}"#,
+            parts[1],
+            escaped(parts[2])
+        );
+        let clean = scrubber().bytes(Bytes::from(body));
+        let text = String::from_utf8_lossy(&clean);
+        assert!(
+            !text.contains(parts[1]) && !text.contains(parts[2]),
+            "{text}"
+        );
+        assert!(!text.contains("\\u"), "{text}");
+    }
+
+    #[test]
+    fn bodies_without_secrets_are_untouched() {
+        let body = Bytes::from_static(br#"{"message":"caf\u00e9"}"#);
+        assert_eq!(scrubber().bytes(body.clone()), body, "not rewritten");
+        let html = Bytes::from_static(b"<p>a \\ b sk-SECRET</p>");
+        assert_eq!(
+            scrubber().bytes(html),
+            Bytes::from_static(b"<p>a \\ b [redacted]</p>")
+        );
+    }
+
+    #[test]
     fn no_secrets_scrub_nothing() {
         let empty = Scrubber::default();
         assert_eq!(empty.text("sk-SECRET"), "sk-SECRET");
+        assert_eq!(
+            empty.bytes(Bytes::from_static(b"sk-SECRET")),
+            Bytes::from_static(b"sk-SECRET")
+        );
         assert!(!format!("{:?}", scrubber()).contains("SECRET"));
     }
 }

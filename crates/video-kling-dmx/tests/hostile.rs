@@ -97,6 +97,36 @@ async fn a_key_echoed_in_json_replies_never_reaches_the_task() {
 }
 
 #[tokio::test]
+async fn a_key_echoed_raw_or_escaped_never_reaches_an_error_or_a_task() {
+    use video_fake::{EchoForm, RateLimitFault};
+    for form in [EchoForm::Raw, EchoForm::Escaped, EchoForm::Split] {
+        let faults = Faults::default()
+            .with_echoed_key_as(form)
+            .with_rate_limit(RateLimitFault::first(1302, 1));
+        let relay = relay(faults).await;
+        let client = builder(&relay).build().unwrap();
+        let refused = client
+            .submit(&VideoRequest::new("a fox"))
+            .await
+            .unwrap_err();
+        let failed = generate(&client, &VideoRequest::new("a fox [fail]"), &policy())
+            .await
+            .unwrap_err();
+        let task = generate(&client, &VideoRequest::new("a fox"), &policy())
+            .await
+            .unwrap();
+        let text = format!(
+            "{} {} {task:?} {}",
+            shown(&refused),
+            shown(&failed),
+            serde_json::to_string(&task).unwrap()
+        );
+        assert!(!text.contains(KEY), "{form:?} leaked: {text}");
+        assert!(text.contains("[redacted]"), "{form:?}: {text}");
+    }
+}
+
+#[tokio::test]
 async fn api_calls_never_follow_a_redirect_to_another_host() {
     let other = FakeRelay::start(FakeRelayConfig::default().with_key(""))
         .await

@@ -35,20 +35,13 @@ pub(crate) async fn responses(
     if let Some(refusal) = before_auth(&state, "/v1/responses").await {
         return refusal;
     }
-    let faults = &state.config.faults;
     let sent_key = headers
         .get(header::AUTHORIZATION)
         .map(HeaderValue::as_bytes);
     let open = state.config.key.is_empty();
     if !open && sent_key != Some(state.config.key.as_bytes()) {
-        let message = match sent_key {
-            Some(key) if faults.echo_key => {
-                format!("invalid token {}", String::from_utf8_lossy(key))
-            }
-            _ => "invalid token".to_owned(),
-        };
         AtomicCounters::bump(&state.counters.auth_failures);
-        return relay_error(StatusCode::UNAUTHORIZED, &message, "invalid_api_key");
+        return relay_error(StatusCode::UNAUTHORIZED, "invalid token", "invalid_api_key");
     }
     if let Some(failure) = after_auth(&state) {
         return failure;

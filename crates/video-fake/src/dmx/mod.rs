@@ -59,6 +59,10 @@ impl FakeRelay {
             .merge(crate::kling::routes())
             .route("/videos/{file}", get(video::video))
             .route("/debug/counters", get(counters))
+            .layer(axum::middleware::from_fn_with_state(
+                Arc::clone(&state),
+                crate::echo::layer,
+            ))
             .with_state(Arc::clone(&state));
         let server = tokio::spawn(async move {
             if let Err(error) = axum::serve(listener, app).await {
@@ -75,6 +79,12 @@ impl FakeRelay {
     /// The base URL to give a client: `http://127.0.0.1:{port}` (the host root).
     pub fn base_url(&self) -> &str {
         &self.state.base_url
+    }
+
+    /// Every distinct credential header value requests carried so far (the first 64), oldest
+    /// first: what a test checks never reached an output.
+    pub fn credentials_seen(&self) -> Vec<String> {
+        self.state.seen.all()
     }
 
     /// The address it listens on.

@@ -194,6 +194,8 @@ pub(crate) struct Engine {
     dropped_creates_left: AtomicU32,
     expired_tokens_left: AtomicU32,
     pub(crate) http: reqwest::Client,
+    /// The credentials requests carried (for the echo fault and for tests).
+    pub(crate) seen: crate::echo::Seen,
 }
 
 impl Engine {
@@ -214,6 +216,7 @@ impl Engine {
             dropped_creates_left: AtomicU32::new(dropped),
             expired_tokens_left: AtomicU32::new(expired),
             http: callback_client(),
+            seen: crate::echo::Seen::default(),
         }
     }
 

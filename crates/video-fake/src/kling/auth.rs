@@ -30,37 +30,30 @@ fn verdict(state: &Engine, headers: &HeaderMap) -> Result<(), (i64, String)> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Err((1001, "Authorization header is empty".into()));
     };
-    let echo = |text: &str| {
-        if config.faults.echo_key {
-            format!("{text}: {}", String::from_utf8_lossy(value.as_bytes()))
-        } else {
-            text.to_owned()
-        }
-    };
     let Some(credential) = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")) else {
-        return Err((1002, echo("Authorization is invalid")));
+        return Err((1002, "Authorization is invalid".to_owned()));
     };
     if state.take_expired_token() {
         AtomicCounters::bump(&state.counters.faults_injected);
-        return Err((1004, echo("token expired")));
+        return Err((1004, "token expired".to_owned()));
     }
     if credential == config.kling_api_key {
         return Ok(());
     }
     if credential.matches('.').count() != 2 {
-        return Err((1000, echo("authentication failed")));
+        return Err((1000, "authentication failed".to_owned()));
     }
     let claims = verify_jwt(credential, &config.kling_secret_key)
-        .ok_or_else(|| (1002, echo("Authorization is invalid: bad token")))?;
+        .ok_or_else(|| (1002, "Authorization is invalid: bad token".to_owned()))?;
     if claims.iss != config.kling_access_key {
-        return Err((1000, echo("authentication failed: unknown access key")));
+        return Err((1000, "authentication failed: unknown access key".to_owned()));
     }
     let now = unix_seconds();
     if now < claims.nbf {
-        return Err((1003, echo("token not yet valid")));
+        return Err((1003, "token not yet valid".to_owned()));
     }
     if now >= claims.exp {
-        return Err((1004, echo("token expired")));
+        return Err((1004, "token expired".to_owned()));
     }
     Ok(())
 }
