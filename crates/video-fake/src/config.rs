@@ -199,6 +199,12 @@ pub struct Faults {
     /// Hold each accepted submission's reply this long after the task is created (a window
     /// in which to kill the client: the task exists, the client has not heard of it).
     pub create_reply_delay: Duration,
+    /// Answer a query for an unknown id with another task (the newest, its reference
+    /// stripped) instead of "not found": a lookup that must not adopt it.
+    pub mismatched_lookups: bool,
+    /// Answer every list page, whatever its number, with a full page of other tasks (the
+    /// same ones each time): a list that never ends and repeats itself.
+    pub endless_list_pages: bool,
 }
 
 impl Faults {
@@ -327,6 +333,20 @@ impl Faults {
     #[must_use]
     pub fn with_expired_tokens(mut self, count: u32) -> Self {
         self.expired_tokens = count;
+        self
+    }
+
+    /// Answer queries for unknown ids with another task (see [`Faults::mismatched_lookups`]).
+    #[must_use]
+    pub fn with_mismatched_lookups(mut self) -> Self {
+        self.mismatched_lookups = true;
+        self
+    }
+
+    /// Answer every list page with the same full page (see [`Faults::endless_list_pages`]).
+    #[must_use]
+    pub fn with_endless_list_pages(mut self) -> Self {
+        self.endless_list_pages = true;
         self
     }
 

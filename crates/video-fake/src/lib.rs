@@ -27,6 +27,8 @@ pub mod dmx;
 mod echo;
 mod engine;
 mod faults;
+#[cfg(feature = "hostile")]
+pub mod hostile;
 pub mod kling;
 mod replies;
 

@@ -30,7 +30,16 @@ pub(crate) async fn find(
             return Ok(found);
         }
     }
-    Ok(None)
+    // Every page read was full: the task may be on the next. Not found is not proven.
+    Err(VideoError::provider(
+        format!(
+            "no task with reference `{}` in the newest {pages} full pages of the task list; \
+             more pages exist, so it may still exist",
+            reference.escape_debug()
+        ),
+        false,
+        video_core::ErrorDetails::none(),
+    ))
 }
 
 /// `GET /v1/videos/<family>/<reference>`: the task, or `None` on "not found".
@@ -55,10 +64,12 @@ async fn by_path(
         Err(error) => return Err(error),
     };
     let task = task_of(envelope, Some(reply.status))?;
-    match task.client_reference.as_deref() {
-        // Found under the reference, but it names another: not ours.
-        Some(other) if other != reference => Ok(None),
-        _ => Ok(Some(adopted(task, route, reference))),
+    // Adopted only when the reply names the reference: a task naming another, or none at
+    // all, is not proven ours (the list is read next).
+    if task.client_reference.as_deref() == Some(reference) {
+        Ok(Some(adopted(task, route, reference)))
+    } else {
+        Ok(None)
     }
 }
 

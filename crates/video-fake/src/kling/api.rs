@@ -142,7 +142,10 @@ pub(crate) async fn query(
     if kind == TaskKind::Image {
         AtomicCounters::bump(&state.counters.image_queries);
     }
-    let Some(task) = state.task_by_any_id(kind, &id) else {
+    let Some(task) = state
+        .task_by_any_id(kind, &id)
+        .or_else(|| mismatched(&state, kind))
+    else {
         return kling_error(StatusCode::NOT_FOUND, 1203, "task not found");
     };
     if task.id != id {
@@ -186,6 +189,14 @@ pub(crate) async fn list(
         );
     };
     let now = Instant::now();
+    if state.config.faults.endless_list_pages {
+        AtomicCounters::bump(&state.counters.faults_injected);
+        let tasks = (0..size).map(filler_task).collect();
+        return reply(
+            &state,
+            &envelope(Value::Array(tasks), request_id("list/endless")),
+        );
+    }
     let tasks: Vec<Value> = state
         .list(kind, page, size)
         .iter()
@@ -195,4 +206,27 @@ pub(crate) async fn list(
         &state,
         &envelope(Value::Array(tasks), request_id(&format!("list/{page}"))),
     )
+}
+
+/// With the mismatched-lookups fault: the newest task of `kind`, its reference stripped.
+fn mismatched(state: &Engine, kind: TaskKind) -> Option<crate::engine::FakeTask> {
+    if !state.config.faults.mismatched_lookups {
+        return None;
+    }
+    AtomicCounters::bump(&state.counters.faults_injected);
+    let mut task = state.list(kind, 1, 1).into_iter().next()?;
+    task.external_id = None;
+    Some(task)
+}
+
+/// A task on an endless list page: someone else's, finished long ago.
+fn filler_task(number: usize) -> Value {
+    json!({
+        "task_id": format!("9{number:017}"),
+        "task_status": "succeed",
+        "task_status_msg": "",
+        "task_info": { "external_task_id": format!("someone-else-{number}") },
+        "created_at": 1_700_000_000_000_u64,
+        "updated_at": 1_700_000_000_000_u64,
+    })
 }
