@@ -202,6 +202,10 @@ pub struct Faults {
     /// Answer a query for an unknown id with another task (the newest, its reference
     /// stripped) instead of "not found": a lookup that must not adopt it.
     pub mismatched_lookups: bool,
+    /// The first this many video links minted (each reply that shows a finished task mints
+    /// its own) answer 403 for good (signed links that expired while queued); a client that
+    /// queries the task again gets a fresh link that works.
+    pub expired_first_links: u32,
     /// Answer every list page, whatever its number, with a full page of other tasks (the
     /// same ones each time): a list that never ends and repeats itself.
     pub endless_list_pages: bool,
@@ -333,6 +337,13 @@ impl Faults {
     #[must_use]
     pub fn with_expired_tokens(mut self, count: u32) -> Self {
         self.expired_tokens = count;
+        self
+    }
+
+    /// Expire the first `count` video links minted (see [`Faults::expired_first_links`]).
+    #[must_use]
+    pub fn with_expired_first_links(mut self, count: u32) -> Self {
+        self.expired_first_links = count;
         self
     }
 

@@ -25,7 +25,11 @@ pub(crate) fn request_id(seed: &str) -> String {
 
 /// The signed-looking URL the relay serves a task's video at.
 pub(crate) fn video_url(state: &Engine, task: &FakeTask) -> String {
-    let query = format!("cacheKey=fake{}&x-kcdn-pid=112757", state.config.seed);
+    let query = format!(
+        "cacheKey=fake{}&x-kcdn-pid=112757&link={}",
+        state.config.seed,
+        state.mint_link()
+    );
     let Ok(mut url) = url::Url::parse(&state.base_url) else {
         return format!("{}/videos/{}.mp4?{query}", state.base_url, task.id);
     };

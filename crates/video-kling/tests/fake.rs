@@ -219,3 +219,35 @@ async fn hostile_faults_are_handled() {
     assert!(format!("{error}").contains("redirect"), "{error}");
     assert_eq!(other.counters().submissions_received, 0);
 }
+
+#[tokio::test]
+async fn a_link_that_expired_while_queued_is_refreshed_and_the_file_saved() {
+    // The first link the fake mints answers 403 for good: the pipeline queries the task once
+    // more and saves from the fresh link.
+    let fake = start(Faults::default().with_expired_first_links(1)).await;
+    let client = builder(&fake).build().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let refreshed = std::sync::atomic::AtomicUsize::new(0);
+    let done = video_core::Pipeline::new(&client)
+        .policy(policy())
+        .save(video_core::Destination::folder(dir.path()))
+        .on_event(|event| {
+            if matches!(event, video_core::Event::RefreshingLink { .. }) {
+                refreshed.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+        })
+        .generate(&VideoRequest::new("a fox"))
+        .await
+        .unwrap();
+    assert_eq!(done.saved.len(), 1);
+    assert_eq!(
+        std::fs::metadata(&done.saved[0].path).unwrap().len(),
+        32 * 1024
+    );
+    assert_eq!(refreshed.into_inner(), 1);
+    assert_eq!(
+        fake.counters().faults_injected,
+        1,
+        "the expired link was met"
+    );
+}

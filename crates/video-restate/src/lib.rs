@@ -43,7 +43,7 @@ mod storage;
 mod workflow;
 
 pub use job::{JobRequest, JobResult, JobStatus, Phase};
-pub use providers::{PROVIDERS, provider_from_env};
+pub use providers::{provider_from, provider_from_env, provider_names};
 /// Re-exported so an app serves the workflow with the same SDK version.
 pub use restate_sdk;
 pub use storage::{SavedObject, Storage};

@@ -24,6 +24,13 @@ pub(crate) struct Submitted {
     pub(crate) replied_at_ms: f64,
 }
 
+/// One download's result: saved, or the link had expired.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) enum Saved {
+    Object(SavedObject),
+    LinkExpired(String),
+}
+
 /// One query's result: a snapshot, or a retryable failure to note and wait past.
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) enum Query {
@@ -88,11 +95,41 @@ impl Steps {
         }
     }
 
-    /// Downloads one video into the storage as `name`.
-    pub(crate) async fn save(&self, video: &Video, name: &str) -> HandlerResult<Json<SavedObject>> {
-        let stream = self.provider.download(video).await.map_err(to_handler)?;
-        let saved = self.storage.save(name, stream).await.map_err(to_handler)?;
-        Ok(Json(saved))
+    /// Downloads one video into the storage as `name`; an expired link is a result (the
+    /// workflow queries the task again for a fresh one), not an error.
+    pub(crate) async fn save(&self, video: &Video, name: &str) -> HandlerResult<Json<Saved>> {
+        let saved = async {
+            let stream = self.provider.download(video).await?;
+            self.storage.save(name, stream).await
+        }
+        .await;
+        match saved {
+            Ok(saved) => Ok(Json(Saved::Object(saved))),
+            Err(error @ VideoError::LinkExpired { .. }) => {
+                Ok(Json(Saved::LinkExpired(error.to_string())))
+            }
+            Err(error) => Err(to_handler(error)),
+        }
+    }
+
+    /// Queries task `id` again for a fresh link to its video `index` (after an expired one).
+    pub(crate) async fn refresh(&self, id: &TaskId, index: usize) -> HandlerResult<Json<Video>> {
+        let task = self
+            .provider
+            .task(id)
+            .await
+            .map_err(|error| to_handler(error.in_task(id)))?;
+        match task.videos.into_iter().nth(index) {
+            Some(video) => Ok(Json(video)),
+            None => {
+                let gone = VideoError::provider(
+                    format!("task {id}: video {index} is gone when queried again"),
+                    false,
+                    video_core::ErrorDetails::none(),
+                );
+                Err(terminal(&gone).into())
+            }
+        }
     }
 }
 

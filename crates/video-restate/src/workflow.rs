@@ -11,7 +11,7 @@ use video_core::{PollPolicy, TaskStatus, VideoProvider, VideoRequest};
 
 use crate::errors::terminal;
 use crate::job::{JobRequest, JobResult, JobStatus, Phase};
-use crate::steps::{Query, Steps, Submitted};
+use crate::steps::{Query, Saved, Steps, Submitted};
 use crate::storage::{SavedObject, Storage};
 
 /// State key of the job's [`JobStatus`].
@@ -36,6 +36,11 @@ impl VideoJob {
             policy,
             callback_base: None,
         }
+    }
+
+    /// The name of the provider the jobs go to.
+    pub fn provider_name(&self) -> &str {
+        self.steps.provider.name()
     }
 
     /// Asks the provider to call back (where it can) at `<ingress>/VideoJob/<job id>/callback`,
@@ -135,9 +140,8 @@ impl VideoJob {
             } else {
                 format!("{key}.{index}.mp4")
             };
-            let saved = save(&ctx, &self.steps, video, &name).await;
-            match saved {
-                Ok(Json(saved)) => status.saved.push(saved),
+            match self.save_video(&ctx, &task.id, index, video, &name).await {
+                Ok(saved) => status.saved.push(saved),
                 Err(error) => return Err(fail(&ctx, &mut status, error)),
             }
             ctx.set(STATUS, Json(status.clone()));
@@ -185,6 +189,36 @@ impl VideoJob {
 }
 
 impl VideoJob {
+    /// Saves video `index` of task `id`; when its link has expired, queries the task once
+    /// more (a step) and saves from the fresh link — once per video: a second expiry ends the
+    /// job.
+    async fn save_video(
+        &self,
+        ctx: &WorkflowContext<'_>,
+        id: &video_core::TaskId,
+        index: usize,
+        video: &video_core::Video,
+        name: &str,
+    ) -> Result<SavedObject, TerminalError> {
+        let steps = &self.steps;
+        let expired = match save(ctx, steps, video, name).await? {
+            Json(Saved::Object(saved)) => return Ok(saved),
+            Json(Saved::LinkExpired(message)) => message,
+        };
+        tracing::info!(task_id = %id, index, %expired, "link expired; querying the task again");
+        let fresh = ctx
+            .run(|| async move { steps.refresh(id, index).await })
+            .name("refresh-link")
+            .await?;
+        match save(ctx, steps, &fresh.0, name).await? {
+            Json(Saved::Object(saved)) => Ok(saved),
+            Json(Saved::LinkExpired(message)) => Err(TerminalError::new_with_code(
+                410,
+                format!("task {id}: the link expired again after querying the task: {message}"),
+            )),
+        }
+    }
+
     /// Waits on durable timers (and callbacks) until the task ends; each query is a step.
     async fn wait(
         &self,
@@ -273,7 +307,7 @@ async fn save(
     steps: &Steps,
     video: &video_core::Video,
     name: &str,
-) -> Result<Json<SavedObject>, TerminalError> {
+) -> Result<Json<Saved>, TerminalError> {
     ctx.run(|| async move { steps.save(video, name).await })
         .name("download")
         .retry_policy(

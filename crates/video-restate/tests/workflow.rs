@@ -106,6 +106,27 @@ async fn a_job_finishes_with_a_playable_file_with_either_provider() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_link_that_expired_while_queued_is_refreshed_by_querying_again() {
+    // The first link the fake mints answers 403 for good; the workflow queries the task once
+    // more (a journaled step) and saves from the fresh link.
+    let fake = fake(300, Faults::default().with_expired_first_links(1)).await;
+    let fleet = fleet(&fake, "kling", 100).await;
+    fleet
+        .restate
+        .submit("job-expired-1", json!({"prompt": "a red fox"}))
+        .await;
+    let (code, result) = fleet.restate.attach("job-expired-1").await;
+    assert_eq!(code, 200, "{result}");
+    check_saved(&result, fleet.output.path());
+    assert_eq!(
+        fake.counters().faults_injected,
+        1,
+        "one expired link was met"
+    );
+    assert_eq!(fake.counters().submissions_accepted, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_worker_killed_mid_wait_and_restarted_finishes_its_jobs() {
     let fake = fake(3000, Faults::default()).await;
     let mut fleet = fleet(&fake, "kling", 200).await;

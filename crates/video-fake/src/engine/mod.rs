@@ -193,6 +193,8 @@ pub(crate) struct Engine {
     forced_refusals: AtomicU32,
     dropped_creates_left: AtomicU32,
     expired_tokens_left: AtomicU32,
+    /// The number the next video link gets (each reply mints its own links).
+    links_minted: AtomicU64,
     pub(crate) http: reqwest::Client,
     /// The credentials requests carried (for the echo fault and for tests).
     pub(crate) seen: crate::echo::Seen,
@@ -215,6 +217,7 @@ impl Engine {
             forced_refusals: AtomicU32::new(0),
             dropped_creates_left: AtomicU32::new(dropped),
             expired_tokens_left: AtomicU32::new(expired),
+            links_minted: AtomicU64::new(0),
             http: callback_client(),
             seen: crate::echo::Seen::default(),
         }
@@ -336,6 +339,21 @@ impl Engine {
     /// Takes one scripted dropped create reply, if any are left.
     pub(crate) fn take_dropped_create(&self) -> bool {
         take_one(&self.dropped_creates_left)
+    }
+
+    /// A number for a new video link.
+    pub(crate) fn mint_link(&self) -> u64 {
+        self.links_minted.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Whether link number `link` is one of the first ones, which expire (a fault).
+    pub(crate) fn is_expired_link(&self, link: Option<u64>) -> bool {
+        let dead =
+            link.is_some_and(|link| link < u64::from(self.config.faults.expired_first_links));
+        if dead {
+            AtomicCounters::bump(&self.counters.faults_injected);
+        }
+        dead
     }
 
     /// Takes one scripted token expiry, if any are left.

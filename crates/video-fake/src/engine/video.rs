@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
@@ -21,6 +21,7 @@ const CHUNK: usize = 64 * 1024;
 pub(crate) async fn video(
     State(state): State<Arc<Engine>>,
     Path(file): Path<String>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
     AtomicCounters::bump(&state.counters.downloads);
@@ -31,7 +32,9 @@ pub(crate) async fn video(
     let Some(task) = finished else {
         return cdn_error(StatusCode::NOT_FOUND, "NoSuchKey");
     };
-    if state.roll(state.config.faults.expired_link_rate) {
+    if state.is_expired_link(link_number(query.as_deref()))
+        || state.roll(state.config.faults.expired_link_rate)
+    {
         return cdn_error(StatusCode::FORBIDDEN, "AccessDenied: signature expired");
     }
     let seed = state.config.seed ^ task.number;
@@ -170,4 +173,11 @@ mod tests {
         assert_eq!(range("bytes=5-2", 1000), None);
         assert_eq!(range("items=0-1", 1000), None);
     }
+}
+
+/// The `link` number of a video URL's query, if any.
+fn link_number(query: Option<&str>) -> Option<u64> {
+    url::form_urlencoded::parse(query?.as_bytes())
+        .find(|(key, _)| key == "link")
+        .and_then(|(_, value)| value.parse().ok())
 }

@@ -8,15 +8,20 @@ use std::time::Duration;
 
 use clap::Parser;
 use restate_sdk::prelude::*;
-use video_restate::{Storage, VideoJob, provider_from_env};
+use video_providers::{Choice, ProcessEnv, Registry};
+use video_restate::{Storage, VideoJob, provider_from};
 
 /// Serve the VideoJob workflow (Restate) for one provider.
 #[derive(Debug, Parser)]
 #[command(name = "video-worker", version)]
 struct Args {
-    /// `kling`, `kling-dmx` or `mock` (environment as for the `video` command).
-    #[arg(long, default_value = "kling")]
-    provider: String,
+    /// The provider (`video providers` lists them), configured from the same environment as
+    /// the `video` command. Default: the one paid provider the environment configures.
+    #[arg(long)]
+    provider: Option<String>,
+    /// The provider's model (`video models` lists them). Default: the provider's own.
+    #[arg(long)]
+    model: Option<String>,
     /// The address Restate reaches this worker at (HTTP/2 cleartext).
     #[arg(long, default_value = "127.0.0.1:9080")]
     listen: SocketAddr,
@@ -60,7 +65,9 @@ async fn main() -> ExitCode {
     eprintln!(
         "video-worker: serving VideoJob ({}) at http://{}; register it: curl -X POST \
          <admin>/deployments -H 'content-type: application/json' -d '{{\"uri\":\"http://{}\"}}'",
-        args.provider, args.listen, args.listen
+        job.provider_name(),
+        args.listen,
+        args.listen
     );
     HttpServer::new(Endpoint::builder().bind(job).build())
         .serve_with_cancel(listener, shutdown())
@@ -69,7 +76,31 @@ async fn main() -> ExitCode {
 }
 
 fn build(args: &Args) -> Result<VideoJob, video_core::VideoError> {
-    let (provider, mut policy) = provider_from_env(&args.provider, args.allow_insecure_http)?;
+    let registry = Registry::builtin();
+    let name = match registry.choose(args.provider.as_deref(), &ProcessEnv)? {
+        Choice::Named(row) | Choice::Configured(row) => row.name,
+        Choice::Fallback(_) => {
+            return Err(video_core::VideoError::invalid(
+                "provider",
+                format!(
+                    "no provider is configured; pass --provider (one of: {})",
+                    registry.names().join(", ")
+                ),
+            ));
+        }
+        _ => {
+            return Err(video_core::VideoError::invalid(
+                "provider",
+                "pass --provider",
+            ));
+        }
+    };
+    let (provider, mut policy) = provider_from(
+        &registry,
+        name,
+        args.model.as_deref(),
+        args.allow_insecure_http,
+    )?;
     if let Some(millis) = args.poll_ms {
         let interval = Duration::from_millis(millis);
         policy = policy
