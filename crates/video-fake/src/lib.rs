@@ -30,6 +30,7 @@ mod faults;
 #[cfg(feature = "hostile")]
 pub mod hostile;
 pub mod kling;
+mod openai;
 mod replies;
 
 pub use config::{

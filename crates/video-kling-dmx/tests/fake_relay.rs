@@ -78,6 +78,11 @@ impl Conformance for Harness {
     fn poll_policy(&self) -> PollPolicy {
         policy().with_long_wait(self.long_wait)
     }
+
+    async fn expire_next_link(&self) -> bool {
+        self.relay.expire_next_downloads(1);
+        true
+    }
 }
 
 #[tokio::test]

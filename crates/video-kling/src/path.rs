@@ -18,19 +18,7 @@ pub(crate) fn family(mode: Mode) -> &'static str {
 /// # Errors
 /// [`VideoError::InvalidRequest`] (field `task_id`) for an empty id or one that is only dots.
 pub(crate) fn task_url(base: &Url, family: &str, id: &str) -> Result<Url, VideoError> {
-    if id.is_empty() || id.chars().all(|c| c == '.') {
-        return Err(VideoError::invalid("task_id", "is not a usable id"));
-    }
-    let mut encoded = String::with_capacity(id.len());
-    for byte in id.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            encoded.push(char::from(byte));
-        } else {
-            encoded.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    base.join(&format!("v1/videos/{family}/{encoded}"))
-        .map_err(|_| VideoError::invalid("task_id", "is not a usable id"))
+    video_http::wire::endpoint(base, &["v1", "videos", family, id])
 }
 
 /// `<base>v1/videos/<family>?pageNum=<page>&pageSize=<size>`.

@@ -72,6 +72,11 @@ impl Conformance for Harness {
     fn poll_policy(&self) -> PollPolicy {
         policy()
     }
+
+    async fn expire_next_link(&self) -> bool {
+        self.fake.expire_next_downloads(1);
+        true
+    }
 }
 
 #[tokio::test]

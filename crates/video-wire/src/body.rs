@@ -109,3 +109,48 @@ mod tests {
         }
     }
 }
+
+/// `base` with `segments` appended, each percent-encoded as exactly one path segment: a
+/// hostile id like `../../x` or `a/b?c` cannot move the request elsewhere.
+///
+/// ```
+/// let base = url::Url::parse("https://api.example/v1/").unwrap();
+/// let url = video_wire::endpoint(&base, &["videos", "../../x", "content"]).unwrap();
+/// assert_eq!(url.as_str(), "https://api.example/v1/videos/..%2F..%2Fx/content");
+/// ```
+///
+/// # Errors
+/// [`VideoError::InvalidRequest`] (field `task_id`) for an empty segment or one that is only
+/// dots (which a server would read as a path step).
+pub fn endpoint(base: &Url, segments: &[&str]) -> Result<Url, VideoError> {
+    let mut url = base.clone();
+    if segments
+        .iter()
+        .any(|s| s.is_empty() || s.chars().all(|c| c == '.'))
+    {
+        return Err(VideoError::invalid("task_id", "is not a usable id"));
+    }
+    let mut path = url
+        .path_segments_mut()
+        .map_err(|()| VideoError::configuration("the base URL cannot take a path"))?;
+    path.pop_if_empty().extend(segments);
+    drop(path);
+    Ok(url)
+}
+
+#[cfg(test)]
+mod endpoint_tests {
+    use super::*;
+
+    #[test]
+    fn ids_stay_one_segment_and_dot_ids_are_refused() {
+        let base = Url::parse("https://api.example/proxy/").unwrap();
+        let url = endpoint(&base, &["v1", "videos", "a/b?c#d"]).unwrap();
+        assert_eq!(
+            url.as_str(),
+            "https://api.example/proxy/v1/videos/a%2Fb%3Fc%23d"
+        );
+        assert!(endpoint(&base, &["videos", ".."]).is_err());
+        assert!(endpoint(&base, &["videos", ""]).is_err());
+    }
+}

@@ -34,6 +34,21 @@ pub enum ErrorKind {
     Other,
 }
 
+/// A provider's textual error codes (`invalid_api_key`, `moderation_blocked`) mapped onto
+/// kinds; matched exactly.
+#[derive(Debug, Clone, Copy)]
+pub struct NamedCodes(pub &'static [(&'static str, ErrorKind)]);
+
+impl NamedCodes {
+    /// The kind of `code`, when the table names it.
+    pub fn kind_of(&self, code: &str) -> Option<ErrorKind> {
+        self.0
+            .iter()
+            .find(|(name, _)| *name == code)
+            .map(|(_, kind)| *kind)
+    }
+}
+
 /// A provider's business codes mapped onto kinds: ranges of codes, each with its kind.
 #[derive(Debug, Clone, Copy)]
 pub struct CodeTable(pub &'static [(RangeInclusive<i64>, ErrorKind)]);

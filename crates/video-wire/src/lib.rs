@@ -22,7 +22,7 @@ pub mod lenient;
 pub mod outcome;
 pub mod status;
 
-pub use body::{extras_without, host_root};
-pub use kinds::{Call, CodeTable, ErrorContext, ErrorKind, error_for};
+pub use body::{endpoint, extras_without, host_root};
+pub use kinds::{Call, CodeTable, ErrorContext, ErrorKind, NamedCodes, error_for};
 pub use outcome::{accepted, check_task_id, queried, query_routes};
 pub use status::{json_reply, non_json_error, status_kind};

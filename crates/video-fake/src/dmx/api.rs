@@ -102,6 +102,7 @@ fn submit(
         duration_secs: fields.duration_secs,
         callback_url: fields.callback_url,
         external_id: None,
+        id_of: crate::engine::decimal_id,
     });
     let Some(task) = created else {
         return kling_error(StatusCode::BAD_REQUEST, 1201, "duplicate task");

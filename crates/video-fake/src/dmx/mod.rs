@@ -57,6 +57,7 @@ impl FakeRelay {
         let app = Router::new()
             .route("/v1/responses", post(api::responses))
             .merge(crate::kling::routes())
+            .merge(crate::openai::routes())
             .route("/videos/{file}", get(video::video))
             .route("/debug/counters", get(counters))
             .layer(axum::middleware::from_fn_with_state(
@@ -85,6 +86,18 @@ impl FakeRelay {
     /// first: what a test checks never reached an output.
     pub fn credentials_seen(&self) -> Vec<String> {
         self.state.seen.all()
+    }
+
+    /// Answers the next `count` video downloads (any front) as expired (403 from the CDN,
+    /// 410 from a content route); a client that queries the task again gets a working one.
+    pub fn expire_next_downloads(&self, count: u32) {
+        self.state.expire_next(count);
+    }
+
+    /// The base URL of the OpenAI-videos-shaped front (`…/openai/v1`; `Bearer` with
+    /// [`key`](Self::key)).
+    pub fn openai_base_url(&self) -> String {
+        format!("{}/openai/v1", self.state.base_url)
     }
 
     /// The address it listens on.

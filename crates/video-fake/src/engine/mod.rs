@@ -57,6 +57,13 @@ pub(crate) struct NewTask {
     pub(crate) callback_url: Option<String>,
     /// The caller's id for the task (Kling's `external_task_id`), unique among all tasks.
     pub(crate) external_id: Option<String>,
+    /// How the front writes the task's number as its id (each front owns its id format).
+    pub(crate) id_of: fn(u64) -> String,
+}
+
+/// Kling's id format: the number in decimal.
+pub(crate) fn decimal_id(number: u64) -> String {
+    number.to_string()
 }
 
 /// One task the relay accepted.
@@ -193,6 +200,8 @@ pub(crate) struct Engine {
     forced_refusals: AtomicU32,
     dropped_creates_left: AtomicU32,
     expired_tokens_left: AtomicU32,
+    /// Downloads still to refuse as expired ([`crate::FakeRelay::expire_next_downloads`]).
+    expire_next_left: AtomicU32,
     /// The number the next video link gets (each reply mints its own links).
     links_minted: AtomicU64,
     pub(crate) http: reqwest::Client,
@@ -218,6 +227,7 @@ impl Engine {
             dropped_creates_left: AtomicU32::new(dropped),
             expired_tokens_left: AtomicU32::new(expired),
             links_minted: AtomicU64::new(0),
+            expire_next_left: AtomicU32::new(0),
             http: callback_client(),
             seen: crate::echo::Seen::default(),
         }
@@ -294,7 +304,7 @@ impl Engine {
             .fetch_add(1, Ordering::Relaxed);
         let prefix = self.config.faults.task_id_prefix.as_deref().unwrap_or("");
         let task = FakeTask {
-            id: format!("{prefix}{}", FIRST_TASK_ID + seq),
+            id: format!("{prefix}{}", (new.id_of)(FIRST_TASK_ID + seq)),
             number: FIRST_TASK_ID + seq,
             kind: new.kind,
             started: Instant::now(),
@@ -339,6 +349,20 @@ impl Engine {
     /// Takes one scripted dropped create reply, if any are left.
     pub(crate) fn take_dropped_create(&self) -> bool {
         take_one(&self.dropped_creates_left)
+    }
+
+    /// Refuses the next `count` downloads as expired.
+    pub(crate) fn expire_next(&self, count: u32) {
+        self.expire_next_left.store(count, Ordering::SeqCst);
+    }
+
+    /// Takes one scripted download expiry, if any are left.
+    pub(crate) fn take_expire_next(&self) -> bool {
+        let taken = take_one(&self.expire_next_left);
+        if taken {
+            AtomicCounters::bump(&self.counters.faults_injected);
+        }
+        taken
     }
 
     /// A number for a new video link.

@@ -33,10 +33,17 @@ pub(crate) async fn video(
         return cdn_error(StatusCode::NOT_FOUND, "NoSuchKey");
     };
     if state.is_expired_link(link_number(query.as_deref()))
+        || state.take_expire_next()
         || state.roll(state.config.faults.expired_link_rate)
     {
         return cdn_error(StatusCode::FORBIDDEN, "AccessDenied: signature expired");
     }
+    serve(&state, &task, &headers)
+}
+
+/// The bytes of `task`'s video (a front's content route calls this once it has checked the
+/// request its own way): `Range`, truncation and drip-feed faults applied.
+pub(crate) fn serve(state: &Engine, task: &super::FakeTask, headers: &HeaderMap) -> Response {
     let seed = state.config.seed ^ task.number;
     let sample = Arc::new(SampleMp4::new(state.config.video_bytes, seed));
     let total = sample.len();

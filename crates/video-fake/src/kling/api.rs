@@ -100,6 +100,7 @@ fn accept(state: &Arc<Engine>, kind: TaskKind, create: Create) -> Response {
         duration_secs: create.duration_secs,
         callback_url: create.callback_url,
         external_id: create.external_id,
+        id_of: crate::engine::decimal_id,
     });
     let Some(task) = created else {
         return kling_error(

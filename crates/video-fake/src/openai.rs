@@ -1,0 +1,272 @@
+//! A small OpenAI-videos-shaped front (`../shared/protocol/openai-videos.md`) on the shared
+//! engine, under `/openai/v1`: `POST /videos` (JSON or multipart), `GET /videos/{id}` (status
+//! and percent progress, `expires_at` once completed) and the authenticated content route
+//! `GET /videos/{id}/content`. It owns its id format (`video_<hex>`), its auth (`Bearer` with
+//! the relay's key) and its error envelope. It exists so a provider of another shape can be
+//! tested end to end; the shared faults that are not Kling-specific apply (latency, a proxy's
+//! page, redirects, echoes, huge replies, drip-feeds, hostile id prefixes).
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use bytes::Bytes;
+use serde_json::{Value, json};
+use tokio::time::Instant;
+
+use crate::engine::{AtomicCounters, Engine, FakeTask, NewTask, Stage, TaskKind};
+use crate::faults::before_auth;
+
+/// How long a completed video's content stays downloadable.
+const RETENTION: Duration = Duration::from_secs(3600);
+
+/// The front's routes (mounted under `/openai/v1`).
+pub(crate) fn routes() -> Router<Arc<Engine>> {
+    Router::new()
+        .route("/openai/v1/videos", post(create))
+        .route("/openai/v1/videos/{id}", get(retrieve))
+        .route("/openai/v1/videos/{id}/content", get(content))
+}
+
+fn error(status: StatusCode, kind: &str, code: &str, message: &str) -> Response {
+    let body = json!({"error": {"message": message, "type": kind, "param": null, "code": code}});
+    (status, axum::Json(body)).into_response()
+}
+
+/// Faults, then `Authorization: Bearer <key>`.
+async fn admit(state: &Engine, headers: &HeaderMap, path: &str) -> Result<(), Response> {
+    if let Some(refusal) = before_auth(state, path).await {
+        return Err(refusal);
+    }
+    let sent = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok());
+    if sent == Some(format!("Bearer {}", state.config.key).as_str()) {
+        return Ok(());
+    }
+    AtomicCounters::bump(&state.counters.auth_failures);
+    let message = "Incorrect API key provided";
+    Err(error(
+        StatusCode::UNAUTHORIZED,
+        "invalid_request_error",
+        "invalid_api_key",
+        message,
+    ))
+}
+
+/// `POST /videos`: JSON or multipart fields `prompt`, `model`, `seconds`, `size`.
+async fn create(State(state): State<Arc<Engine>>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Err(refusal) = admit(&state, &headers, "/openai/v1/videos").await {
+        return refusal;
+    }
+    AtomicCounters::bump(&state.counters.submissions_received);
+    let Some(fields) = fields(&headers, &body) else {
+        let message = "the body is neither JSON nor multipart form data";
+        return error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request_error",
+            "invalid_body",
+            message,
+        );
+    };
+    let text = |name: &str| fields.get(name).and_then(Value::as_str).map(str::to_owned);
+    let Some(prompt) = text("prompt").filter(|prompt| !prompt.trim().is_empty()) else {
+        let message = "Missing required parameter: 'prompt'.";
+        return error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request_error",
+            "missing",
+            message,
+        );
+    };
+    let seconds = text("seconds").unwrap_or_else(|| "4".to_owned());
+    let Some(duration_secs) = ["4", "8", "12"]
+        .contains(&seconds.as_str())
+        .then(|| seconds.parse::<u64>().ok())
+        .flatten()
+    else {
+        let message = "Invalid value for 'seconds': expected one of '4', '8', '12'.";
+        return error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request_error",
+            "invalid_value",
+            message,
+        );
+    };
+    if state.rate_limit_hit() || state.take_forced_refusal() {
+        let message = "Too many running tasks";
+        return error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "requests",
+            "rate_limit_exceeded",
+            message,
+        );
+    }
+    let fails = prompt.contains(state.config.fail_marker.as_str());
+    let created = state.create_task(NewTask {
+        kind: TaskKind::Text,
+        fails,
+        duration_secs,
+        callback_url: None,
+        external_id: None,
+        id_of: |number| format!("video_{number:x}"),
+    });
+    let Some(task) = created else {
+        return error(
+            StatusCode::CONFLICT,
+            "invalid_request_error",
+            "duplicate",
+            "duplicate",
+        );
+    };
+    let model = text("model").unwrap_or_else(|| "sora-2".to_owned());
+    let size = text("size").unwrap_or_else(|| "720x1280".to_owned());
+    let mut object = video_object(&state, &task, task.started);
+    object["model"] = json!(model);
+    object["size"] = json!(size);
+    object["prompt"] = json!(prompt);
+    (StatusCode::OK, axum::Json(object)).into_response()
+}
+
+/// `GET /videos/{id}`.
+async fn retrieve(
+    State(state): State<Arc<Engine>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(refusal) = admit(&state, &headers, "/openai/v1/videos/{id}").await {
+        return refusal;
+    }
+    AtomicCounters::bump(&state.counters.queries);
+    match state.task(&id) {
+        Some(task) => axum::Json(video_object(&state, &task, Instant::now())).into_response(),
+        None => not_found(&id),
+    }
+}
+
+/// `GET /videos/{id}/content`: the MP4, with the key (an authenticated content route).
+async fn content(
+    State(state): State<Arc<Engine>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(refusal) = admit(&state, &headers, "/openai/v1/videos/{id}/content").await {
+        return refusal;
+    }
+    AtomicCounters::bump(&state.counters.downloads);
+    if state.take_expire_next() {
+        let message = "The video's assets have expired";
+        return error(
+            StatusCode::GONE,
+            "invalid_request_error",
+            "expired",
+            message,
+        );
+    }
+    let render = state.config.render_time;
+    match state.task(&id) {
+        Some(task) if task.stage_at(Instant::now(), render) == Stage::Succeed => {
+            crate::engine::video::serve(&state, &task, &headers)
+        }
+        Some(_) => {
+            let message = "Video is not ready yet";
+            error(
+                StatusCode::CONFLICT,
+                "invalid_request_error",
+                "not_ready",
+                message,
+            )
+        }
+        None => not_found(&id),
+    }
+}
+
+fn not_found(id: &str) -> Response {
+    let message = format!("Video with id '{id}' not found.");
+    error(
+        StatusCode::NOT_FOUND,
+        "invalid_request_error",
+        "not_found",
+        &message,
+    )
+}
+
+/// The `video` object at `now`.
+fn video_object(state: &Engine, task: &FakeTask, now: Instant) -> Value {
+    let render = state.config.render_time;
+    let stage = task.stage_at(now, render);
+    let elapsed = now.saturating_duration_since(task.started).as_secs_f64();
+    let percent = (elapsed / render.as_secs_f64().max(0.001) * 100.0).clamp(0.0, 99.0);
+    let created = task.created_ms / 1000;
+    let (status, progress) = match stage {
+        Stage::Submitted => ("queued", 0.0),
+        Stage::Processing => ("in_progress", percent),
+        Stage::Succeed => ("completed", 100.0),
+        Stage::Failed => ("failed", percent),
+    };
+    let done_at = unix_now();
+    let finished = matches!(stage, Stage::Succeed);
+    let problem = matches!(stage, Stage::Failed).then(|| {
+        json!({"code": "moderation_blocked",
+               "message": "Your request was blocked by our moderation system."})
+    });
+    json!({
+        "id": task.id, "object": "video", "model": "sora-2", "status": status,
+        "progress": progress.floor() as u64, "created_at": created,
+        "completed_at": finished.then_some(done_at),
+        "expires_at": finished.then_some(done_at + RETENTION.as_secs()),
+        "prompt": null, "size": "720x1280", "seconds": task.duration_secs.to_string(),
+        "remixed_from_video_id": null, "error": problem,
+    })
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs())
+}
+
+/// The create's fields from a JSON object or a multipart form (text parts only; a file part
+/// is recorded as `true`).
+fn fields(headers: &HeaderMap, body: &[u8]) -> Option<serde_json::Map<String, Value>> {
+    let kind = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    if let Some(boundary) = kind.split("boundary=").nth(1) {
+        return multipart_fields(body, boundary.trim_matches('"'));
+    }
+    match serde_json::from_slice(body) {
+        Ok(Value::Object(map)) => Some(map),
+        _ => None,
+    }
+}
+
+fn multipart_fields(body: &[u8], boundary: &str) -> Option<serde_json::Map<String, Value>> {
+    let text = String::from_utf8_lossy(body);
+    let mut fields = serde_json::Map::new();
+    for part in text.split(&format!("--{boundary}")).skip(1) {
+        let Some((head, value)) = part.split_once("\r\n\r\n") else {
+            continue;
+        };
+        let Some(name) = head
+            .split("name=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+        else {
+            continue;
+        };
+        let value = value.strip_suffix("\r\n").unwrap_or(value);
+        let field = if head.contains("filename=") {
+            Value::Bool(true)
+        } else {
+            Value::String(value.to_owned())
+        };
+        fields.insert(name.to_owned(), field);
+    }
+    (!fields.is_empty()).then_some(fields)
+}
