@@ -1,6 +1,7 @@
-//! Progress on stderr: with `indicatif` (a spinner while waiting, a byte bar while
-//! downloading) when stderr is a terminal; otherwise plain lines at each step that takes
-//! time (each status change, each retry with its reason and pause, each file saved);
+//! Progress on stderr: with `indicatif` (a spinner with the provider's percent while
+//! waiting, a byte bar while downloading) when stderr is a terminal; otherwise plain lines at
+//! each step that takes time (each status change and percent reported, each retry with its
+//! reason and pause, each refreshed link, each file saved);
 //! nothing with `--quiet`.
 
 use std::sync::{Mutex, PoisonError};
@@ -197,6 +198,16 @@ impl Observer for Reporter {
                 let id = clean(task.id.as_str());
                 self.spinner.set_message(format!("{id} {}", task.status));
                 self.line(|| format!("status: {}", task.status));
+            }
+            Event::Progress(task) => {
+                let id = clean(task.id.as_str());
+                let percent = task.progress.unwrap_or(0);
+                self.spinner
+                    .set_message(format!("{id} {} {percent}%", task.status));
+                self.line(|| format!("progress: {percent}%"));
+            }
+            Event::RefreshingLink { video, .. } => {
+                self.line(|| format!("video {video}: the link expired; querying the task again"));
             }
             Event::Finished(task) => {
                 let id = clean(task.id.as_str());
