@@ -162,6 +162,13 @@ fn cdn_error(status: StatusCode, code: &str) -> Response {
     (status, [(header::CONTENT_TYPE, "application/xml")], body).into_response()
 }
 
+/// The `link` number of a video URL's query, if any.
+fn link_number(query: Option<&str>) -> Option<u64> {
+    url::form_urlencoded::parse(query?.as_bytes())
+        .find(|(key, _)| key == "link")
+        .and_then(|(_, value)| value.parse().ok())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,11 +187,4 @@ mod tests {
         assert_eq!(range("bytes=5-2", 1000), None);
         assert_eq!(range("items=0-1", 1000), None);
     }
-}
-
-/// The `link` number of a video URL's query, if any.
-fn link_number(query: Option<&str>) -> Option<u64> {
-    url::form_urlencoded::parse(query?.as_bytes())
-        .find(|(key, _)| key == "link")
-        .and_then(|(_, value)| value.parse().ok())
 }

@@ -32,7 +32,9 @@ pub(crate) fn task_of(object: VideoObject) -> Task {
     let time = |secs: Option<u64>| secs.map(|s| UNIX_EPOCH + Duration::from_secs(s));
     let mut task = Task::new(TaskId::new(&object.id), status.clone());
     task.raw_status = Some(object.status);
-    object.progress.map(|p| task.set_progress(p, false));
+    if let Some(percent) = object.progress {
+        task.set_progress(percent, false);
+    }
     task.created_at = time(object.created_at);
     task.status_message = object.error.and_then(|error| error.message);
     if status == TaskStatus::Succeeded {

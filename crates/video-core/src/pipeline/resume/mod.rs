@@ -13,11 +13,14 @@ use crate::policy::PollPolicy;
 use crate::provider::VideoProvider;
 use crate::save::IfExists;
 
+/// A provider's name and the model it serves.
+type ProviderKey = (String, Option<String>);
+
 /// The providers a journal's entries may name, each with the policy to wait for its tasks.
 #[derive(Debug, Clone, Default)]
 pub struct Providers {
     /// Keyed by name and model (a provider value is one model on one route).
-    by_name: BTreeMap<(String, Option<String>), (Arc<dyn VideoProvider>, PollPolicy)>,
+    by_name: BTreeMap<ProviderKey, (Arc<dyn VideoProvider>, PollPolicy)>,
 }
 
 impl Providers {
