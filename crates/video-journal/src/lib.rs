@@ -19,6 +19,7 @@
 //! ```
 
 mod claims;
+mod requests;
 mod schema;
 mod store;
 

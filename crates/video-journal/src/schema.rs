@@ -4,8 +4,10 @@ use rusqlite::Connection;
 
 /// The schema version this crate writes (`PRAGMA user_version`). Version 1 (release 0.1)
 /// had no claims table and no application id; version 2 stored task ids as plain strings
-/// only. Older journals are migrated when opened; newer ones are refused.
-pub const SCHEMA_VERSION: i64 = 3;
+/// only; version 3 wrote the whole request (inline images included) into every entry on
+/// every change, and video URLs where 4 has locators. Older journals are migrated when
+/// opened; newer ones are refused.
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// The SQLite `application_id` that marks a file as a video journal ("VDJL").
 pub const APPLICATION_ID: i32 = 0x5644_4A4C;
@@ -110,12 +112,15 @@ pub(crate) fn prepare(conn: &Connection, busy: std::time::Duration) -> Result<()
     Ok(())
 }
 
-/// Creates or upgrades the schema to [`SCHEMA_VERSION`] in one transaction. Version 3
-/// rewrites every readable entry in the current format (task handles with their route,
-/// provider-neutral usage fields), so an older program reading it fails on the version, not
-/// on a field it does not know.
+/// Creates or upgrades the schema to [`SCHEMA_VERSION`] in one transaction, rewriting every
+/// readable entry in the current format (task handles with their route, provider-neutral
+/// usage fields, locators; the request moved to its own table, inline images to `blobs`), so
+/// an older program reading it fails on the version, not on a field it does not know.
 fn migrate(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch(&format!("BEGIN IMMEDIATE; {CREATE_V1} {UPGRADE_TO_V2}"))?;
+    conn.execute_batch(&format!(
+        "BEGIN IMMEDIATE; {CREATE_V1} {UPGRADE_TO_V2} {}",
+        crate::requests::CREATE_V4
+    ))?;
     let rewritten = rewrite_entries(conn).and_then(|()| {
         conn.execute_batch(&format!(
             "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {SCHEMA_VERSION}; \
@@ -132,7 +137,9 @@ fn migrate(conn: &Connection) -> rusqlite::Result<()> {
 /// when listed).
 fn rewrite_entries(conn: &Connection) -> rusqlite::Result<()> {
     let rows: Vec<(i64, String)> = {
-        let mut statement = conn.prepare("SELECT id, entry FROM entries")?;
+        let mut statement = conn.prepare(
+            "SELECT id, entry FROM entries WHERE id NOT IN (SELECT entry_id FROM requests)",
+        )?;
         let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
@@ -140,9 +147,8 @@ fn rewrite_entries(conn: &Connection) -> rusqlite::Result<()> {
         let Ok(entry) = serde_json::from_str::<video_core::journal::JournalEntry>(&text) else {
             continue;
         };
-        let Ok(current) = serde_json::to_string(&entry) else {
-            continue;
-        };
+        crate::requests::store(conn, id, &entry.request)?;
+        let current = crate::requests::entry_json(&entry)?;
         conn.execute(
             "UPDATE entries SET entry = ?2 WHERE id = ?1",
             rusqlite::params![id, current],

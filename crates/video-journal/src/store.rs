@@ -11,6 +11,7 @@ use video_core::provider::unix_millis;
 use video_core::{TaskId, VideoError};
 
 use crate::claims::{self, Owner};
+use crate::requests;
 use crate::schema::prepare;
 
 /// How many times a write that found the journal locked is tried (each attempt waits up to
@@ -219,23 +220,35 @@ fn journal_error(
     }
 }
 
-fn to_json(entry: &JournalEntry) -> rusqlite::Result<String> {
-    serde_json::to_string(entry).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+/// The columns every read selects: the entry and its stored request.
+const SELECT: &str =
+    "SELECT e.id, e.entry, r.request FROM entries e LEFT JOIN requests r ON r.entry_id = e.id";
+
+/// One row as read: its id, the entry's text, its request's text.
+type RawRow = (EntryId, rusqlite::Result<String>, Option<String>);
+
+fn raw_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
+    Ok((row.get(0)?, row.get(1), row.get(2)?))
 }
 
-/// An entry from its row's id and JSON text.
-fn parse_entry(id: EntryId, text: &str) -> Result<JournalEntry, serde_json::Error> {
-    let mut entry: JournalEntry = serde_json::from_str(text)?;
-    entry.id = id;
-    Ok(entry)
-}
-
-fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<JournalEntry> {
-    let id: EntryId = row.get(0)?;
-    let text: String = row.get(1)?;
-    parse_entry(id, &text).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e))
-    })
+/// The one entry `sql` (a [`SELECT`] with a condition on `?1`) finds.
+fn one_entry(
+    conn: &Connection,
+    sql: &str,
+    key: &dyn rusqlite::ToSql,
+) -> rusqlite::Result<Option<JournalEntry>> {
+    let Some((id, entry, request)) = conn.query_row(sql, [key], raw_row).optional()? else {
+        return Ok(None);
+    };
+    requests::assemble(conn, id, &entry?, request.as_deref())
+        .map(Some)
+        .map_err(|message| {
+            rusqlite::Error::FromSqlConversionFailure(
+                1,
+                rusqlite::types::Type::Text,
+                message.into(),
+            )
+        })
 }
 
 fn millis(time: std::time::SystemTime) -> i64 {
@@ -251,25 +264,22 @@ fn save_entry(conn: &Connection, entry: &JournalEntry) -> rusqlite::Result<usize
             entry.state.as_str(),
             entry.task_id.as_ref().map(TaskId::as_str),
             millis(entry.updated_at),
-            to_json(entry)?,
+            requests::entry_json(entry)?,
         ],
     )
 }
 
 /// Every row, newest first, each parsed on its own.
 fn list(conn: &Connection) -> rusqlite::Result<Listing> {
-    let mut statement = conn.prepare("SELECT id, entry FROM entries ORDER BY id DESC")?;
-    let rows = statement.query_map([], |row| {
-        let id: EntryId = row.get(0)?;
-        let text: rusqlite::Result<String> = row.get(1);
-        Ok((id, text))
-    })?;
+    let mut statement = conn.prepare(&format!("{SELECT} ORDER BY e.id DESC"))?;
+    let rows: Vec<RawRow> = statement
+        .query_map([], raw_row)?
+        .collect::<rusqlite::Result<_>>()?;
     let mut listing = Listing::default();
-    for row in rows {
-        let (id, text) = row?;
+    for (id, text, request) in rows {
         match text
             .map_err(|e| e.to_string())
-            .and_then(|text| parse_entry(id, &text).map_err(|e| e.to_string()))
+            .and_then(|text| requests::assemble(conn, id, &text, request.as_deref()))
         {
             Ok(entry) => listing.entries.push(entry),
             Err(error) => listing.unreadable.push(UnreadableEntry::new(id, error)),
@@ -295,6 +305,7 @@ impl TaskStore for SqliteJournal {
                 )?;
                 entry.id = tx.last_insert_rowid();
                 save_entry(&tx, &entry)?;
+                requests::store(&tx, entry.id, &entry.request)?;
                 claims::write_claim(&tx, entry.id, &owner, std::time::SystemTime::now() + lease)?;
                 tx.commit()?;
                 Ok(entry.id)
@@ -305,15 +316,8 @@ impl TaskStore for SqliteJournal {
     }
 
     async fn entry(&self, id: EntryId) -> Result<Option<JournalEntry>, VideoError> {
-        self.with_conn(move |conn| {
-            conn.query_row(
-                "SELECT id, entry FROM entries WHERE id = ?1",
-                [id],
-                from_row,
-            )
-            .optional()
-        })
-        .await
+        self.with_conn(move |conn| one_entry(conn, &format!("{SELECT} WHERE e.id = ?1"), &id))
+            .await
     }
 
     async fn save(&self, entry: &JournalEntry) -> Result<(), VideoError> {
@@ -332,12 +336,8 @@ impl TaskStore for SqliteJournal {
     async fn find_task(&self, task_id: &TaskId) -> Result<Option<JournalEntry>, VideoError> {
         let task_id = task_id.as_str().to_owned();
         self.with_conn(move |conn| {
-            conn.query_row(
-                "SELECT id, entry FROM entries WHERE task_id = ?1 ORDER BY id DESC LIMIT 1",
-                [&task_id],
-                from_row,
-            )
-            .optional()
+            let sql = format!("{SELECT} WHERE e.task_id = ?1 ORDER BY e.id DESC LIMIT 1");
+            one_entry(conn, &sql, &task_id)
         })
         .await
     }

@@ -401,3 +401,94 @@ async fn a_locked_journal_is_waited_for_then_reported() {
     assert!(matches!(error, VideoError::Journal { .. }), "{error:?}");
     assert!(error.to_string().contains("locked"), "{error}");
 }
+
+/// A request with an inline first frame (PNG signature plus filler: only the sniffed type
+/// matters to the journal).
+fn request_with_frame(prompt: &str) -> VideoRequest {
+    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    bytes.extend(std::iter::repeat_n(7_u8, 64 * 1024));
+    let frame = video_core::Image::from_bytes(bytes).unwrap();
+    VideoRequest::builder(prompt).image(frame).build()
+}
+
+fn count(path: &Path, table: &str) -> i64 {
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+        .unwrap()
+}
+
+fn longest_entry_text(path: &Path) -> usize {
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .query_row("SELECT max(length(entry)) FROM entries", [], |r| r.get(0))
+        .map(|n: i64| usize::try_from(n).unwrap())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_request_is_stored_once_and_an_inline_image_once_by_digest() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.sqlite3");
+    let journal = SqliteJournal::open(&path).unwrap();
+    let (first, second) = (request_with_frame("a fox"), request_with_frame("a hare"));
+    let mut ids = Vec::new();
+    for request in [&first, &second] {
+        let entry = JournalEntry::new(0, "kling", request, None);
+        let id = journal.begin(&entry).await.unwrap();
+        for status in [TaskStatus::Submitted, TaskStatus::Processing] {
+            update_entry(&journal, id, |e| {
+                e.apply_task(&Task::new("840", status.clone()))
+            })
+            .await
+            .unwrap();
+        }
+        ids.push(id);
+    }
+    assert_eq!(count(&path, "blobs"), 1, "the same frame is stored once");
+    assert_eq!(count(&path, "requests"), 2);
+    assert!(
+        longest_entry_text(&path) < 2048,
+        "status changes rewrite the entry without its request or image"
+    );
+    let again = SqliteJournal::open(&path).unwrap();
+    assert_eq!(again.entry(ids[0]).await.unwrap().unwrap().request, first);
+    let listed = again.entries().await.unwrap();
+    assert_eq!(
+        listed.entries[0].request, second,
+        "newest first, image restored"
+    );
+    let found = again.find_task(&TaskId::new("840")).await.unwrap().unwrap();
+    assert_eq!(found.request, second);
+}
+
+#[tokio::test]
+async fn a_schema_3_journal_is_migrated_with_its_requests_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v3.sqlite3");
+    write_schema_2_journal(&path);
+    let request = request_with_frame("a fox");
+    let old = serde_json::json!({
+        "id": 2, "provider": "kling", "request": request, "state": "submitted",
+        "task_id": "841", "status": "processing", "message": null, "videos": [],
+        "output": null, "downloads": [], "created_at": 1, "updated_at": 1,
+    });
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute(
+        "INSERT INTO entries (provider, state, task_id, created_at, updated_at, entry) VALUES ('kling', 'submitted', '841', 1, 1, ?1)",
+        [old.to_string()],
+    )
+    .unwrap();
+    conn.execute_batch("PRAGMA user_version = 3;").unwrap();
+    drop(conn);
+    let journal = SqliteJournal::open(&path).unwrap();
+    let entry = journal
+        .find_task(&TaskId::new("841"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(entry.request, request);
+    assert_eq!(journal.entries().await.unwrap().entries.len(), 2);
+    assert_eq!(count(&path, "blobs"), 1);
+    assert!(longest_entry_text(&path) < 2048, "requests moved out");
+}
