@@ -8,10 +8,11 @@
 //! KLING_ACCESS_KEY=... KLING_SECRET_KEY=... cargo run --example quickstart -- --provider kling
 //! ```
 //!
-//! `--provider kling-dmx` (the default) uses Kling v2.6 through DMXAPI when `DMXAPI_API_KEY`
-//! is set; `--provider kling` uses Kling's own API when `KLING_ACCESS_KEY` and
-//! `KLING_SECRET_KEY` (or `KLING_API_KEY`) are set. Without credentials it starts the fake
-//! server in-process and runs the real HTTP client against it, so the default run exercises
+//! The provider is built through the registry (`video-providers`), as the `video` command
+//! builds it: `--provider kling-dmx` (the default) uses Kling v2.6 through DMXAPI when
+//! `DMXAPI_API_KEY` is set; `--provider kling` uses Kling's own API when `KLING_ACCESS_KEY`
+//! and `KLING_SECRET_KEY` (or `KLING_API_KEY`) are set. Without credentials it starts the fake
+//! server in-process and builds the same provider aimed at it, so the default run exercises
 //! the real code path. Prints the task id the moment
 //! it is known, each status change and the saved path; on failure prints one line to stderr
 //! (with the task id if one was created) and exits 1.
@@ -24,10 +25,8 @@ use std::time::Duration;
 use video_core::{
     Destination, Event, IfExists, Pipeline, PollPolicy, VideoError, VideoProvider, VideoRequest,
 };
-use video_fake::FakeRelay;
-use video_kling::KlingClient;
-use video_kling_dmx::{ENV_API_KEY, KlingDmxClient};
-use video_mock::MockProvider;
+use video_fake::{FakeRelay, FakeRelayConfig};
+use video_providers::{ProcessEnv, Registry, Settings, VarMap};
 
 const PROMPT: &str = "a red fox running through fresh snow, golden hour, cinematic";
 
@@ -67,43 +66,39 @@ async fn main() -> ExitCode {
 
 type Backend = (Arc<dyn VideoProvider>, PollPolicy, Option<FakeRelay>);
 
-/// The real service when its credentials are set; else its fake (or the mock).
+/// The provider called `name`, built through the registry: from the environment when its
+/// credentials are set; else aimed at the fake server started in-process (the mock needs
+/// nothing).
 async fn backend(name: &str) -> Result<Backend, VideoError> {
-    match name {
-        "mock" => {
-            println!("backend: in-process mock");
-            let mock = MockProvider::builder()
-                .render_time(Duration::from_secs(2))
-                .build();
-            Ok((Arc::new(mock), fast_policy(), None))
-        }
-        "kling" if video_kling::configured_in_env() => {
-            let client = KlingClient::from_env()?;
-            println!("backend: Kling's own API at {}", client.base_url());
-            Ok((Arc::new(client), PollPolicy::default(), None))
-        }
-        "kling" => {
-            let (client, fake) = video_examples::fake_kling_client(Duration::from_secs(2)).await?;
-            println!(
-                "backend: the fake's Kling front at {} (no Kling credentials set), real HTTP client",
-                fake.base_url()
-            );
-            Ok((Arc::new(client), fast_policy(), Some(fake)))
-        }
-        _ if video_kling_dmx::configured_in_env() => {
-            let client = KlingDmxClient::from_env()?;
-            println!("backend: Kling v2.6 via DMXAPI at {}", client.endpoint());
-            Ok((Arc::new(client), PollPolicy::default(), None))
-        }
-        _ => {
-            let (client, relay) = video_examples::fake_relay_client(Duration::from_secs(2)).await?;
-            println!(
-                "backend: fake relay at {} (no {ENV_API_KEY} set), real HTTP client",
-                relay.base_url()
-            );
-            Ok((Arc::new(client), fast_policy(), Some(relay)))
-        }
+    let registry = Registry::builtin();
+    let row = registry.find(name)?;
+    if (row.configured)(&ProcessEnv) {
+        let built = registry.build(name, &Settings::new(&ProcessEnv))?;
+        println!(
+            "backend: {name} ({}), configured from the environment",
+            row.about
+        );
+        return Ok((built.provider, built.policy, None));
     }
+    let fake =
+        FakeRelay::start(FakeRelayConfig::default().with_render_time(Duration::from_secs(2)))
+            .await
+            .map_err(|error| {
+                VideoError::configuration(format!("cannot start the fake: {error}"))
+            })?;
+    let env = VarMap::new()
+        .with("DMXAPI_BASE_URL", fake.base_url())
+        .with("DMXAPI_API_KEY", fake.key())
+        .with("KLING_BASE_URL", fake.base_url())
+        .with("KLING_ACCESS_KEY", fake.kling_access_key())
+        .with("KLING_SECRET_KEY", fake.kling_secret_key())
+        .with("VIDEO_MOCK_RENDER_MS", "2000");
+    let built = registry.build(name, &Settings::new(&env))?;
+    println!(
+        "backend: {name} against the fake at {} (no credentials set), real HTTP client",
+        fake.base_url()
+    );
+    Ok((built.provider, fast_policy(), Some(fake)))
 }
 
 /// Polls every 250 ms: the fake backends render in seconds, not minutes.
@@ -157,9 +152,10 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
             "--mock" => options.provider = "mock".to_owned(),
             "--provider" => {
                 let name = args.next().ok_or("--provider needs a name")?;
-                if !matches!(name.as_str(), "kling-dmx" | "kling" | "mock") {
+                if Registry::builtin().find(&name).is_err() {
                     return Err(format!(
-                        "unknown provider `{name}` (kling-dmx, kling, mock)"
+                        "unknown provider `{name}` ({})",
+                        Registry::builtin().names().join(", ")
                     ));
                 }
                 options.provider = name;
