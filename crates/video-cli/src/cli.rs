@@ -137,14 +137,14 @@ pub(crate) struct SubmitArgs {
     #[arg(long)]
     pub(crate) negative_prompt: Option<String>,
     /// Image-to-video: the first frame, as an http(s) URL or a local image file (sent inline
-    /// where the provider takes image bytes; kling-dmx needs a URL).
+    /// where the provider takes image bytes; refused before sending where it needs a URL).
     #[arg(long, value_name = "URL|PATH")]
     pub(crate) image: Option<String>,
     /// Image-to-video: the last frame (needs `--image`), as a URL or a local file.
     #[arg(long, value_name = "URL|PATH", requires = "image")]
     pub(crate) last_frame: Option<String>,
-    /// Quality tier: `standard` or `high` (Kling: `std` 720p, `pro` 1080p; both spellings
-    /// accepted).
+    /// Quality tier: `standard` or `high`, the provider's two tiers (`std` and `pro` are
+    /// accepted too; `video models` lists each model's).
     #[arg(long, visible_alias = "mode", value_enum)]
     pub(crate) quality: Option<QualityArg>,
     /// Frame shape as WIDTH:HEIGHT (checked against the provider's list, e.g. 16:9, 9:16,
@@ -205,8 +205,8 @@ pub(crate) struct GenerateArgs {
 /// How to wait.
 #[derive(Debug, Default, Args)]
 pub(crate) struct WaitArgs {
-    /// Wait in one long request instead of polling, where the provider offers it (kling-dmx:
-    /// the streaming query).
+    /// Wait in one long request instead of polling, where the provider offers it (`video
+    /// models` says which do).
     #[arg(long)]
     pub(crate) stream: bool,
     /// Give up waiting after this many seconds, at most a week (the task goes on; `video
@@ -215,13 +215,13 @@ pub(crate) struct WaitArgs {
     pub(crate) timeout: Option<u64>,
 }
 
-/// Quality tiers, with Kling's names as aliases.
+/// Quality tiers, with `std` and `pro` as aliases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum QualityArg {
-    /// The provider's standard tier (Kling `std`, 720p).
+    /// The provider's standard tier.
     #[value(alias = "std")]
     Standard,
-    /// The provider's high tier (Kling `pro`, 1080p).
+    /// The provider's high tier.
     #[value(alias = "pro")]
     High,
 }

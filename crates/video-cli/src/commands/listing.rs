@@ -95,7 +95,7 @@ pub(crate) fn models(json: bool) {
     }
 }
 
-/// `5, 10 s · 16:9 9:16 · standard high · sound · image` for a model.
+/// `5, 10 s · 16:9 9:16 · standard high · sound · image · long wait` for a model.
 fn summary(caps: &Capabilities) -> String {
     let mut parts = vec![format!("{} s", caps.durations)];
     let list = |items: Vec<String>| items.join(" ");
@@ -121,5 +121,18 @@ fn summary(caps: &Capabilities) -> String {
         let last = if images.last_frame { "+last" } else { "" };
         parts.push(format!("image{last}"));
     }
+    let flags = [
+        (caps.max_seed.is_some(), "seed"),
+        (caps.progress, "progress"),
+        (caps.long_wait, "long wait"),
+        (caps.lookup_by_reference, "lookup"),
+        (caps.callbacks, "callbacks"),
+    ];
+    parts.extend(
+        flags
+            .into_iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, name)| name.to_owned()),
+    );
     parts.join(" · ")
 }
