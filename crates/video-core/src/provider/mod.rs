@@ -86,7 +86,11 @@ pub trait VideoProvider: Send + Sync + std::fmt::Debug {
     /// Validates and submits one request, returning the new task (usually `Submitted`).
     async fn submit(&self, request: &VideoRequest) -> Result<Task, VideoError>;
 
-    /// The task's current state (one query).
+    /// The task's current state (one query), its status mapped as [`crate::TaskStatus`]
+    /// says (the provider's own kept in [`Task::raw_status`]). A task that finished with
+    /// every output filtered by a content policy is `Failed`, never `Succeeded` without
+    /// videos, and its [`failure_error`](Self::failure_error) a
+    /// [`VideoError::ContentRejected`].
     async fn task(&self, id: &TaskId) -> Result<Task, VideoError>;
 
     /// Opens a finished video as a byte stream.
