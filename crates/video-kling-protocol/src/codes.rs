@@ -1,7 +1,7 @@
-//! Kling's business error codes (`code` ≠ 0 in a reply) and the [`VideoError`] kind each
-//! means: data ([`KLING_CODES`]) read by `video-wire`'s one [`error_for`]. Decided on the code,
-//! never on the HTTP status: a 429 can be money (1100–1102), a rate limit (1302) or a
-//! concurrency limit (1303).
+//! Kling's business error codes (`code` ≠ 0 in a reply) and the
+//! [`video_core::VideoError`] kind each means: data ([`KLING_CODES`]) read by `video-wire`'s
+//! one [`error_for`]. Decided on the code, never on the HTTP status: a 429 can be money
+//! (1100–1102), a rate limit (1302) or a concurrency limit (1303).
 
 use std::time::Duration;
 
