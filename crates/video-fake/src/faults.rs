@@ -1,11 +1,40 @@
 //! Faults every front injects the same way: latency, a proxy's auth page, a redirect,
-//! gateway pages and server errors, rate and concurrency limits, unknown codes.
+//! gateway pages and server errors, rate and concurrency limits, unknown codes. What a fault
+//! means is shared ([`Refusal`]); how it is written is the front's ([`ErrorShape`]).
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 
 use crate::engine::{AtomicCounters, Engine};
 use crate::replies::{auth_page, gateway_page, kling_error, redirect};
+
+/// What a shared fault refuses a call with, before a front writes it in its own shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// A transient server failure (HTTP 500).
+    ServerError,
+    /// A request-rate limit (HTTP 429).
+    RateLimited,
+    /// Too many running tasks (HTTP 429).
+    Concurrency,
+    /// A business code this client has never seen, with HTTP 200.
+    UnknownCode(i64),
+}
+
+/// How a front writes a [`Refusal`]: its status, its error body.
+pub(crate) type ErrorShape = fn(StatusCode, Refusal, &str) -> Response;
+
+/// Kling's shape (`{code, message, request_id}`), for the relay and Kling fronts: 5000 for a
+/// server error, 1302 for a rate limit, 1303 for concurrency, the code itself otherwise.
+pub(crate) fn kling_shape(status: StatusCode, refusal: Refusal, message: &str) -> Response {
+    let code = match refusal {
+        Refusal::ServerError => 5000,
+        Refusal::RateLimited => 1302,
+        Refusal::Concurrency => 1303,
+        Refusal::UnknownCode(code) => code,
+    };
+    kling_error(status, code, message)
+}
 
 /// Faults applied before credentials are checked: latency, then a proxy's page or a
 /// redirect of the call to `path` on another host.
@@ -24,15 +53,15 @@ pub(crate) async fn before_auth(state: &Engine, path: &str) -> Option<Response> 
 }
 
 /// Faults applied to an authenticated call: a gateway page or a server error (code 5000).
-pub(crate) fn after_auth(state: &Engine) -> Option<Response> {
+pub(crate) fn after_auth(state: &Engine, shape: ErrorShape) -> Option<Response> {
     let faults = &state.config.faults;
     if state.roll(faults.gateway_page_rate) {
         return Some(gateway_page());
     }
     if state.roll(faults.server_error_rate) {
-        return Some(kling_error(
+        return Some(shape(
             StatusCode::INTERNAL_SERVER_ERROR,
-            5000,
+            Refusal::ServerError,
             "internal server error",
         ));
     }
@@ -41,36 +70,36 @@ pub(crate) fn after_auth(state: &Engine) -> Option<Response> {
 
 /// Refusals of a valid submission before a task is created: rate and concurrency limits,
 /// then an unknown business code.
-pub(crate) fn refuse_submission(state: &Engine) -> Option<Response> {
-    if let Some(refusal) = rate_limited(state) {
+pub(crate) fn refuse_submission(state: &Engine, shape: ErrorShape) -> Option<Response> {
+    if let Some(refusal) = rate_limited(state, shape) {
         return Some(refusal);
     }
     let code = state.config.faults.unknown_submit_code?;
     AtomicCounters::bump(&state.counters.faults_injected);
-    Some(kling_error(
+    Some(shape(
         StatusCode::OK,
-        code,
+        Refusal::UnknownCode(code),
         "an error this client has never seen",
     ))
 }
 
 /// A 429 refusal when a rate or concurrency limit applies.
-fn rate_limited(state: &Engine) -> Option<Response> {
+fn rate_limited(state: &Engine, shape: ErrorShape) -> Option<Response> {
     let faults = &state.config.faults;
     let concurrency_message = "parallel task over resource pack limit";
     if state.take_forced_refusal() {
-        return Some(kling_error(
+        return Some(shape(
             StatusCode::TOO_MANY_REQUESTS,
-            1303,
+            Refusal::Concurrency,
             concurrency_message,
         ));
     }
     if let Some(limit) = faults.max_running_tasks
         && state.running_tasks() >= limit
     {
-        return Some(kling_error(
+        return Some(shape(
             StatusCode::TOO_MANY_REQUESTS,
-            1303,
+            Refusal::Concurrency,
             concurrency_message,
         ));
     }
@@ -83,11 +112,12 @@ fn rate_limited(state: &Engine) -> Option<Response> {
     } else {
         "rate limit exceeded, please try again later"
     };
-    let mut response = kling_error(
-        StatusCode::TOO_MANY_REQUESTS,
-        i64::from(fault.code),
-        message,
-    );
+    let refusal = if fault.code == 1303 {
+        Refusal::Concurrency
+    } else {
+        Refusal::RateLimited
+    };
+    let mut response = shape(StatusCode::TOO_MANY_REQUESTS, refusal, message);
     if let Some(seconds) = fault.retry_after_secs {
         response
             .headers_mut()

@@ -3,8 +3,9 @@
 //! and percent progress, `expires_at` once completed) and the authenticated content route
 //! `GET /videos/{id}/content`. It owns its id format (`video_<hex>`), its auth (`Bearer` with
 //! the relay's key) and its error envelope. It exists so a provider of another shape can be
-//! tested end to end; the shared faults that are not Kling-specific apply (latency, a proxy's
-//! page, redirects, echoes, huge replies, drip-feeds, hostile id prefixes).
+//! tested end to end; the shared faults apply, written in this front's envelope (latency, a
+//! proxy's page, redirects, gateway pages, server errors, rate and concurrency limits,
+//! echoes, drip-feeds, hostile id prefixes, expired downloads).
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -19,7 +20,8 @@ use serde_json::{Value, json};
 use tokio::time::Instant;
 
 use crate::engine::{AtomicCounters, Engine, FakeTask, NewTask, Stage, TaskKind};
-use crate::faults::before_auth;
+use crate::faults::{Refusal, after_auth, before_auth, refuse_submission};
+use crate::replies::reply;
 
 /// How long a completed video's content stays downloadable.
 const RETENTION: Duration = Duration::from_secs(3600);
@@ -33,8 +35,19 @@ pub(crate) fn routes() -> Router<Arc<Engine>> {
 }
 
 fn error(status: StatusCode, kind: &str, code: &str, message: &str) -> Response {
+    let code = (!code.is_empty()).then_some(code);
     let body = json!({"error": {"message": message, "type": kind, "param": null, "code": code}});
     (status, axum::Json(body)).into_response()
+}
+
+/// The shared faults in this front's error envelope.
+fn openai_shape(status: StatusCode, refusal: Refusal, message: &str) -> Response {
+    match refusal {
+        Refusal::ServerError => error(status, "server_error", "server_error", message),
+        Refusal::RateLimited => error(status, "requests", "rate_limit_exceeded", message),
+        Refusal::Concurrency => error(status, "video_generation_user_error", "", message),
+        Refusal::UnknownCode(code) => error(status, "unknown", &code.to_string(), message),
+    }
 }
 
 /// Faults, then `Authorization: Bearer <key>`.
@@ -46,7 +59,7 @@ async fn admit(state: &Engine, headers: &HeaderMap, path: &str) -> Result<(), Re
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok());
     if sent == Some(format!("Bearer {}", state.config.key).as_str()) {
-        return Ok(());
+        return after_auth(state, openai_shape).map_or(Ok(()), Err);
     }
     AtomicCounters::bump(&state.counters.auth_failures);
     let message = "Incorrect API key provided";
@@ -97,14 +110,8 @@ async fn create(State(state): State<Arc<Engine>>, headers: HeaderMap, body: Byte
             message,
         );
     };
-    if state.rate_limit_hit() || state.take_forced_refusal() {
-        let message = "Too many running tasks";
-        return error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "requests",
-            "rate_limit_exceeded",
-            message,
-        );
+    if let Some(refusal) = refuse_submission(&state, openai_shape) {
+        return refusal;
     }
     let fails = prompt.contains(state.config.fail_marker.as_str());
     let created = state.create_task(NewTask {
@@ -129,7 +136,7 @@ async fn create(State(state): State<Arc<Engine>>, headers: HeaderMap, body: Byte
     object["model"] = json!(model);
     object["size"] = json!(size);
     object["prompt"] = json!(prompt);
-    (StatusCode::OK, axum::Json(object)).into_response()
+    reply(&state, &object)
 }
 
 /// `GET /videos/{id}`.
@@ -143,7 +150,7 @@ async fn retrieve(
     }
     AtomicCounters::bump(&state.counters.queries);
     match state.task(&id) {
-        Some(task) => axum::Json(video_object(&state, &task, Instant::now())).into_response(),
+        Some(task) => reply(&state, &video_object(&state, &task, Instant::now())),
         None => not_found(&id),
     }
 }

@@ -187,13 +187,19 @@ impl HostileTarget for Hostile {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_third_provider_survives_the_echo_and_redirect_checks() {
+async fn the_third_provider_survives_the_hostile_checks() {
     use video_fake::EchoForm;
     use video_fake::hostile::{
         a_redirect_to_another_host_is_refused, echoed_credentials_are_never_shown,
+        hostile_ids_are_opaque_or_refused, huge_replies_are_cut_at_the_cap,
     };
-    for form in [EchoForm::Raw, EchoForm::Escaped] {
+    for form in [EchoForm::Raw, EchoForm::Escaped, EchoForm::Earlier] {
         echoed_credentials_are_never_shown(&Hostile, form).await;
     }
+    hostile_ids_are_opaque_or_refused(&Hostile).await;
+    // Its default 4 MiB cap, under the fake's 8 MiB reply.
+    huge_replies_are_cut_at_the_cap(&Hostile).await;
     a_redirect_to_another_host_is_refused(&Hostile).await;
+    // Not run: the drip-fed download (this test-only provider has no download limits to set;
+    // video-http's own tests cover the rule) and the lookup checks (it has no lookup).
 }

@@ -14,7 +14,7 @@ use super::sse::stream_reply;
 use super::validate::{SubmitFields, validate_image_submission, validate_submission};
 use crate::engine::callback::spawn_callbacks;
 use crate::engine::{AtomicCounters, Engine, NewTask, TaskKind};
-use crate::faults::{after_auth, before_auth, refuse_submission};
+use crate::faults::{after_auth, before_auth, kling_shape, refuse_submission};
 use crate::replies::{cut_off, envelope, kling_error, reply, request_id, task_object};
 
 /// Submission models the relay routes to Kling text-to-video.
@@ -43,7 +43,7 @@ pub(crate) async fn responses(
         AtomicCounters::bump(&state.counters.auth_failures);
         return relay_error(StatusCode::UNAUTHORIZED, "invalid token", "invalid_api_key");
     }
-    if let Some(failure) = after_auth(&state) {
+    if let Some(failure) = after_auth(&state, kling_shape) {
         return failure;
     }
     let Ok(request) = serde_json::from_slice::<Value>(&body) else {
@@ -89,7 +89,7 @@ fn submit(
         Ok(fields) => fields,
         Err(message) => return kling_error(StatusCode::BAD_REQUEST, 1201, &message),
     };
-    if let Some(refusal) = refuse_submission(state) {
+    if let Some(refusal) = refuse_submission(state, kling_shape) {
         return refusal;
     }
     let fails = fields.prompt.contains(state.config.fail_marker.as_str());

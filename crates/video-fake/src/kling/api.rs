@@ -16,7 +16,7 @@ use super::auth;
 use super::validate::{Create, validate};
 use crate::engine::callback::spawn_callbacks;
 use crate::engine::{AtomicCounters, Engine, NewTask, TaskKind};
-use crate::faults::{after_auth, before_auth, refuse_submission};
+use crate::faults::{after_auth, before_auth, kling_shape, refuse_submission};
 use crate::replies::{cut_off, envelope, kling_error, reply, request_id, task_object};
 
 /// The task kind of an endpoint family.
@@ -38,7 +38,7 @@ async fn admit(
 ) -> Result<TaskKind, Box<Response>> {
     let refused = match before_auth(state, path).await {
         Some(refusal) => Some(refusal),
-        None => auth::refusal(state, headers).or_else(|| after_auth(state)),
+        None => auth::refusal(state, headers).or_else(|| after_auth(state, kling_shape)),
     };
     if let Some(refusal) = refused {
         return Err(Box::new(refusal));
@@ -77,7 +77,7 @@ pub(crate) async fn create(
         Err((1203, message)) => return kling_error(StatusCode::NOT_FOUND, 1203, &message),
         Err((code, message)) => return kling_error(StatusCode::BAD_REQUEST, code, &message),
     };
-    if let Some(refusal) = refuse_submission(&state) {
+    if let Some(refusal) = refuse_submission(&state, kling_shape) {
         return refusal;
     }
     let response = accept(&state, kind, create);
