@@ -42,10 +42,10 @@ async fn main() -> ExitCode {
 /// Generates one video per prompt against an in-process fake relay; returns one line per
 /// prompt, in completion order.
 async fn run(prompts: &[&str], render: Duration) -> Result<Vec<String>, VideoError> {
-    let (client, relay) = video_examples::fake_relay_client(render).await?;
+    let (provider, relay) = video_examples::fake_provider("kling-dmx", render).await?;
     // Every task id, by job, the moment the provider accepts the job.
     let ids: Mutex<BTreeMap<usize, TaskId>> = Mutex::new(BTreeMap::new());
-    let pipeline = Pipeline::new(&client)
+    let pipeline = Pipeline::new(provider.as_ref())
         .policy(PollPolicy::fixed(Duration::from_millis(100)))
         .on_job_event(|job, event| {
             if let (Event::Submitted(task), Ok(mut ids)) = (event, ids.lock()) {

@@ -21,7 +21,10 @@ use video_core::{
     DEFAULT_MAX_IMAGE_BYTES, Destination, Event, Image, Pipeline, PollPolicy, VideoError,
     VideoProvider, VideoRequest,
 };
-use video_kling_dmx::KlingDmxClient;
+use video_providers::{Registry, Settings};
+
+/// The relay's Kling: it takes image URLs only, so a local file is refused before sending.
+const PROVIDER: &str = "kling-dmx";
 
 const FIRST_FRAME: &str = "https://images.example.com/astronaut-seated.jpg";
 
@@ -94,13 +97,17 @@ async fn run(args: &Args, render: Duration, live: bool) -> Result<PathBuf, Video
     .duration_secs(5)
     .build();
 
+    // Built through the registry, as the `video` command builds it.
     let _relay; // kept alive for the whole run when used
     let client = if live {
-        KlingDmxClient::from_env()?
+        let env = video_providers::ProcessEnv;
+        Registry::builtin()
+            .build(PROVIDER, &Settings::new(&env))?
+            .provider
     } else {
-        let (client, relay) = video_examples::fake_relay_client(render).await?;
+        let (provider, relay) = video_examples::fake_provider(PROVIDER, render).await?;
         _relay = relay;
-        client
+        provider
     };
     if let Some(images) = &client.capabilities().image_to_video {
         eprintln!(

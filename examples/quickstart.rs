@@ -25,8 +25,8 @@ use std::time::Duration;
 use video_core::{
     Destination, Event, IfExists, Pipeline, PollPolicy, VideoError, VideoProvider, VideoRequest,
 };
-use video_fake::{FakeRelay, FakeRelayConfig};
-use video_providers::{ProcessEnv, Registry, Settings, VarMap};
+use video_fake::FakeRelay;
+use video_providers::{ProcessEnv, Registry, Settings};
 
 const PROMPT: &str = "a red fox running through fresh snow, golden hour, cinematic";
 
@@ -80,25 +80,12 @@ async fn backend(name: &str) -> Result<Backend, VideoError> {
         );
         return Ok((built.provider, built.policy, None));
     }
-    let fake =
-        FakeRelay::start(FakeRelayConfig::default().with_render_time(Duration::from_secs(2)))
-            .await
-            .map_err(|error| {
-                VideoError::configuration(format!("cannot start the fake: {error}"))
-            })?;
-    let env = VarMap::new()
-        .with("DMXAPI_BASE_URL", fake.base_url())
-        .with("DMXAPI_API_KEY", fake.key())
-        .with("KLING_BASE_URL", fake.base_url())
-        .with("KLING_ACCESS_KEY", fake.kling_access_key())
-        .with("KLING_SECRET_KEY", fake.kling_secret_key())
-        .with("VIDEO_MOCK_RENDER_MS", "2000");
-    let built = registry.build(name, &Settings::new(&env))?;
+    let (provider, fake) = video_examples::fake_provider(name, Duration::from_secs(2)).await?;
     println!(
         "backend: {name} against the fake at {} (no credentials set), real HTTP client",
         fake.base_url()
     );
-    Ok((built.provider, fast_policy(), Some(fake)))
+    Ok((provider, fast_policy(), Some(fake)))
 }
 
 /// Polls every 250 ms: the fake backends render in seconds, not minutes.

@@ -6,43 +6,36 @@
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use video_core::VideoError;
+use video_core::{VideoError, VideoProvider};
 use video_fake::{FakeRelay, FakeRelayConfig};
-use video_kling_dmx::KlingDmxClient;
+use video_providers::{Registry, Settings, VarMap};
 
-/// Starts the fake relay in-process (tasks finish after `render`) and a real
-/// [`KlingDmxClient`] aimed at it. Keep the relay alive as long as the client is used.
+/// Starts the fake server in-process (tasks finish after `render`) and builds provider
+/// `name` through the registry, configured for the fake (its relay key, Kling key pair and
+/// base URL), exactly as an app builds it from its environment. Keep the server alive as
+/// long as the provider is used.
 ///
 /// # Errors
-/// [`VideoError::Io`] when no loopback port can be bound; the client's build errors.
-pub async fn fake_relay_client(
+/// [`VideoError::Io`] when no loopback port can be bound; an unknown name; the provider's
+/// build errors.
+pub async fn fake_provider(
+    name: &str,
     render: Duration,
-) -> Result<(KlingDmxClient, FakeRelay), VideoError> {
-    let relay = start_fake(render).await?;
-    let client = KlingDmxClient::builder()
-        .api_key(relay.key())
-        .base_url(relay.base_url())
-        .build()?;
-    Ok((client, relay))
-}
-
-/// Starts the fake server in-process (tasks finish after `render`) and a real
-/// [`video_kling::KlingClient`] aimed at its Kling front, signing its tokens with the
-/// fake's access key pair. Keep the server alive as long as the client is used.
-///
-/// # Errors
-/// As [`fake_relay_client`].
-pub async fn fake_kling_client(
-    render: Duration,
-) -> Result<(video_kling::KlingClient, FakeRelay), VideoError> {
+) -> Result<(Arc<dyn VideoProvider>, FakeRelay), VideoError> {
     let fake = start_fake(render).await?;
-    let client = video_kling::KlingClient::builder()
-        .access_key(fake.kling_access_key(), fake.kling_secret_key())
-        .base_url(fake.base_url())
-        .build()?;
-    Ok((client, fake))
+    let millis = render.as_millis().to_string();
+    let env = VarMap::new()
+        .with("DMXAPI_BASE_URL", fake.base_url())
+        .with("DMXAPI_API_KEY", fake.key())
+        .with("KLING_BASE_URL", fake.base_url())
+        .with("KLING_ACCESS_KEY", fake.kling_access_key())
+        .with("KLING_SECRET_KEY", fake.kling_secret_key())
+        .with("VIDEO_MOCK_RENDER_MS", millis);
+    let built = Registry::builtin().build(name, &Settings::new(&env))?;
+    Ok((built.provider, fake))
 }
 
 /// The fake server on a free loopback port, tasks finishing after `render`.
