@@ -61,13 +61,13 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!("http://{}", args.listen);
+    // The address it really listens on (`--listen 127.0.0.1:0` picks a free port).
+    let address = listener.local_addr().unwrap_or(args.listen);
+    println!("http://{address}");
     eprintln!(
-        "video-worker: serving VideoJob ({}) at http://{}; register it: curl -X POST \
-         <admin>/deployments -H 'content-type: application/json' -d '{{\"uri\":\"http://{}\"}}'",
+        "video-worker: serving VideoJob ({}) at http://{address}; register it: curl -X POST \
+         <admin>/deployments -H 'content-type: application/json' -d '{{\"uri\":\"http://{address}\"}}'",
         job.provider_name(),
-        args.listen,
-        args.listen
     );
     HttpServer::new(Endpoint::builder().bind(job).build())
         .serve_with_cancel(listener, shutdown())

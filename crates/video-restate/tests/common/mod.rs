@@ -11,10 +11,20 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use tempfile::TempDir;
 
-/// A free loopback port (bound and released).
+/// A free loopback port for a server another process binds: random in 20000–32767, below
+/// Linux's ephemeral range (so no outgoing connection of a busy machine takes it between this
+/// check and the server's bind), and bindable now. A server that still loses its port to
+/// another process is started again on others ([`Restate::start`]).
 pub fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
+    use std::hash::{BuildHasher, RandomState};
+    let random = RandomState::new();
+    for attempt in 0_u64.. {
+        let port = 20_000 + u16::try_from(random.hash_one(attempt) % 12_768).unwrap();
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    unreachable!("the loop only ends by returning")
 }
 
 fn http() -> reqwest::Client {
@@ -69,7 +79,19 @@ pub struct Restate {
 }
 
 impl Restate {
+    /// Starts a server; one that exits or never becomes healthy (a port taken meanwhile by
+    /// another process) is killed and started again on other ports, up to four times.
     pub async fn start() -> Self {
+        for attempt in 1..=4 {
+            if let Some(server) = Self::try_start().await {
+                return server;
+            }
+            eprintln!("restate-server attempt {attempt} did not come up; trying other ports");
+        }
+        panic!("restate-server did not become healthy in four attempts");
+    }
+
+    async fn try_start() -> Option<Self> {
         let dir = tempfile::Builder::new()
             .prefix("rs")
             .tempdir_in("/tmp")
@@ -98,13 +120,17 @@ impl Restate {
             admin: format!("http://127.0.0.1:{admin}"),
             client: http(),
         };
-        server.wait_healthy().await;
-        server
+        let mut server = server;
+        server.wait_healthy().await.then_some(server)
     }
 
-    async fn wait_healthy(&self) {
+    /// Whether both endpoints answer within a minute while the process runs.
+    async fn wait_healthy(&mut self) -> bool {
         let deadline = Instant::now() + Duration::from_secs(60);
         while Instant::now() < deadline {
+            if !matches!(self.child.try_wait(), Ok(None)) {
+                return false;
+            }
             let admin = self
                 .client
                 .get(format!("{}/health", self.admin))
@@ -118,11 +144,11 @@ impl Restate {
             if admin.is_ok_and(|r| r.status().is_success())
                 && ingress.is_ok_and(|r| r.status().is_success())
             {
-                return;
+                return matches!(self.child.try_wait(), Ok(None));
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!("restate-server did not become healthy");
+        false
     }
 
     /// Registers a worker (retried until it answers).
@@ -231,34 +257,44 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// Starts a worker on `port` with `args` and `env`, and waits until it listens.
+    /// Starts a worker on `port` with `args` and `env`, and waits until it listens; one that
+    /// exits at once (its port taken meanwhile by another process) is started again on
+    /// another free port, up to four times.
     pub async fn start(port: u16, args: &[&str], env: &[(String, String)]) -> Self {
-        let mut worker = Self {
-            child: spawn(port, args, env),
-            port,
-            args: args.iter().map(|a| (*a).to_owned()).collect(),
-            env: env.to_vec(),
-        };
-        worker.wait_listening().await;
-        worker
+        let mut port = port;
+        for _ in 0..4 {
+            let mut worker = Self {
+                child: spawn(port, args, env),
+                port,
+                args: args.iter().map(|a| (*a).to_owned()).collect(),
+                env: env.to_vec(),
+            };
+            if worker.wait_listening().await {
+                return worker;
+            }
+            port = free_port();
+        }
+        panic!("video-worker did not start in four attempts");
     }
 
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
 
-    async fn wait_listening(&mut self) {
+    /// Whether it listens within 30 s (false when it exited first).
+    async fn wait_listening(&mut self) -> bool {
         let deadline = Instant::now() + Duration::from_secs(30);
         while tokio::net::TcpStream::connect(("127.0.0.1", self.port))
             .await
             .is_err()
         {
             assert!(Instant::now() < deadline, "video-worker did not start");
-            if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("video-worker exited: {status}");
+            if !matches!(self.child.try_wait(), Ok(None)) {
+                return false;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+        matches!(self.child.try_wait(), Ok(None))
     }
 
     /// SIGKILL: no clean shutdown, no flushed state.
@@ -271,7 +307,7 @@ impl Worker {
     pub async fn restart(&mut self) {
         let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
         self.child = spawn(self.port, &args, &self.env);
-        self.wait_listening().await;
+        assert!(self.wait_listening().await, "video-worker did not restart");
     }
 }
 
