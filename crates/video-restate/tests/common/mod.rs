@@ -121,7 +121,17 @@ impl Restate {
             client: http(),
         };
         let mut server = server;
-        server.wait_healthy().await.then_some(server)
+        if server.wait_healthy().await {
+            return Some(server);
+        }
+        let log =
+            std::fs::read_to_string(server._dir.path().join("server.log")).unwrap_or_default();
+        let tail: Vec<&str> = log.lines().rev().take(15).collect();
+        eprintln!(
+            "restate-server log (last lines, newest first):\n{}",
+            tail.join("\n")
+        );
+        None
     }
 
     /// Whether both endpoints answer within a minute while the process runs.
