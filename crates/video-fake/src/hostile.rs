@@ -79,8 +79,9 @@ pub async fn run_all(target: &dyn HostileTarget) {
     endless_list_pages_are_not_an_absence(target).await;
 }
 
-/// An error with its sources, as a caller could print it.
-fn shown(error: &VideoError) -> String {
+/// An error with its `Debug` form and every source, as a caller could print or log it: what
+/// the echo checks search for secrets.
+pub fn shown(error: &VideoError) -> String {
     use std::error::Error;
     let mut text = format!("{error} | {error:?}");
     let mut source = error.source();

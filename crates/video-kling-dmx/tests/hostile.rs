@@ -10,6 +10,7 @@ use video_core::{
     PollPolicy, RetryPolicy, SaveOptions, TaskId, VideoError, VideoProvider, VideoRequest,
     download_to_file, generate, wait,
 };
+use video_fake::hostile::shown;
 use video_fake::{FakeRelay, FakeRelayConfig, Faults};
 use video_kling_dmx::{KlingDmxClient, KlingDmxClientBuilder};
 
@@ -40,17 +41,6 @@ fn builder(relay: &FakeRelay) -> KlingDmxClientBuilder {
         .api_key(KEY)
         .base_url(relay.base_url())
         .request_timeout(Duration::from_secs(5))
-}
-
-fn shown(error: &VideoError) -> String {
-    use std::error::Error;
-    let mut text = format!("{error} | {error:?}");
-    let mut source = error.source();
-    while let Some(inner) = source {
-        text.push_str(&format!(" | {inner}"));
-        source = inner.source();
-    }
-    text
 }
 
 #[tokio::test]

@@ -10,6 +10,7 @@ use std::time::Duration;
 use video_core::{
     Mode, PollPolicy, RetryPolicy, VideoError, VideoProvider, VideoRequest, generate,
 };
+use video_fake::hostile::shown;
 use video_fake::{EchoForm, FakeRelay, FakeRelayConfig, Faults, RateLimitFault};
 use video_kling::{KlingClient, KlingClientBuilder};
 
@@ -47,17 +48,6 @@ fn base(fake: &FakeRelay) -> KlingClientBuilder {
         .request_timeout(Duration::from_secs(5))
 }
 
-fn error_text(error: &VideoError) -> String {
-    use std::error::Error;
-    let mut text = format!("{error} | {error:?}");
-    let mut source = error.source();
-    while let Some(inner) = source {
-        text.push_str(&format!(" | {inner}"));
-        source = inner.source();
-    }
-    text
-}
-
 /// Create (refused, echoing), query (a failed task's message, echoing) and lookup (the same
 /// task found by its reference): everything a caller could print.
 async fn everything_shown(client: &KlingClient) -> String {
@@ -65,7 +55,7 @@ async fn everything_shown(client: &KlingClient) -> String {
         .submit(&VideoRequest::new("a fox"))
         .await
         .unwrap_err();
-    let mut shown = error_text(&refused);
+    let mut text = shown(&refused);
     let request = VideoRequest::builder("a fox [fail]")
         .client_reference("echo-order-1")
         .build();
@@ -77,17 +67,17 @@ async fn everything_shown(client: &KlingClient) -> String {
         ),
         "{failed:?}"
     );
-    shown.push_str(&error_text(&failed));
+    text.push_str(&shown(&failed));
     let found = client
         .find_by_reference("echo-order-1", Mode::TextToVideo)
         .await
         .unwrap()
         .expect("the task is found by its reference");
-    shown.push_str(&format!(
+    text.push_str(&format!(
         " | {found:?} | {}",
         serde_json::to_string(&found).unwrap()
     ));
-    shown
+    text
 }
 
 /// Everything that must never be shown: each credential the fake saw, its token, and each
