@@ -55,7 +55,12 @@ impl Scrubber {
             return body;
         };
         let body = if needles.is_match(body.as_ref()) {
-            Bytes::from(needles.replace_all_bytes(&body, &self.replacements()))
+            let mut clean = Vec::with_capacity(body.len());
+            needles.replace_all_with_bytes(&body, &mut clean, |_, _, out| {
+                out.extend_from_slice(REDACTED.as_bytes());
+                true
+            });
+            Bytes::from(clean)
         } else {
             body
         };
@@ -76,7 +81,12 @@ impl Scrubber {
     pub fn text<'a>(&self, text: &'a str) -> Cow<'a, str> {
         match &self.needles {
             Some(needles) if needles.is_match(text) => {
-                Cow::Owned(needles.replace_all(text, &self.replacements()))
+                let mut clean = String::with_capacity(text.len());
+                needles.replace_all_with(text, &mut clean, |_, _, out| {
+                    out.push_str(REDACTED);
+                    true
+                });
+                Cow::Owned(clean)
             }
             _ => Cow::Borrowed(text),
         }
@@ -87,10 +97,6 @@ impl Scrubber {
     pub fn json_text(&self, text: &str) -> String {
         let clean = self.bytes(Bytes::copy_from_slice(text.as_bytes()));
         String::from_utf8_lossy(&clean).into_owned()
-    }
-
-    fn replacements(&self) -> Vec<&'static str> {
-        vec![REDACTED; self.count]
     }
 
     /// Scrubs every string and key in `value`; whether anything was replaced.
