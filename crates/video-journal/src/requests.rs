@@ -53,52 +53,52 @@ pub(crate) fn store(
     Ok(())
 }
 
-/// Replaces every `{"inline": {"media_type", "bytes": base64}}` under `value` by its digest.
-fn move_images_out(conn: &Connection, value: &mut Value) -> rusqlite::Result<()> {
+/// Calls `visit` on every inline image (the map inside `{"inline": {...}}`) under `value`.
+fn each_inline<E>(
+    value: &mut Value,
+    visit: &mut impl FnMut(&mut Map<String, Value>) -> Result<(), E>,
+) -> Result<(), E> {
     match value {
-        Value::Object(map) => {
-            if let Some(Value::Object(inline)) = map.get_mut("inline")
-                && let Some(Value::String(encoded)) = inline.get("bytes")
-            {
-                let bytes = base64::engine::general_purpose::STANDARD
-                    .decode(encoded.trim())
-                    .map_err(to_sql_error)?;
-                let digest = hex(&Sha256::digest(&bytes));
-                conn.execute(
-                    "INSERT OR IGNORE INTO blobs (sha256, bytes) VALUES (?1, ?2)",
-                    params![digest, bytes],
-                )?;
-                inline.remove("bytes");
-                inline.insert("sha256".to_owned(), Value::String(digest));
-                return Ok(());
-            }
-            map.values_mut()
-                .try_for_each(|item| move_images_out(conn, item))
-        }
+        Value::Object(map) => match map.get_mut("inline") {
+            Some(Value::Object(inline)) => visit(inline),
+            _ => map
+                .values_mut()
+                .try_for_each(|item| each_inline(item, visit)),
+        },
         Value::Array(items) => items
             .iter_mut()
-            .try_for_each(|item| move_images_out(conn, item)),
+            .try_for_each(|item| each_inline(item, visit)),
         _ => Ok(()),
     }
 }
 
+/// Replaces every inline image's base64 `bytes` under `value` by its digest, the bytes going
+/// to `blobs`.
+fn move_images_out(conn: &Connection, value: &mut Value) -> rusqlite::Result<()> {
+    each_inline(value, &mut |inline| {
+        let Some(Value::String(encoded)) = inline.get("bytes") else {
+            return Ok(());
+        };
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(encoded.trim())
+            .map_err(to_sql_error)?;
+        let digest = hex(&Sha256::digest(&bytes));
+        conn.execute(
+            "INSERT OR IGNORE INTO blobs (sha256, bytes) VALUES (?1, ?2)",
+            params![digest, bytes],
+        )?;
+        inline.remove("bytes");
+        inline.insert("sha256".to_owned(), Value::String(digest));
+        Ok(())
+    })
+}
+
 /// Puts the bytes of every image stored by digest back under `value`.
 fn bring_images_back(conn: &Connection, value: &mut Value) -> Result<(), String> {
-    match value {
-        Value::Object(map) => {
-            if let Some(Value::Object(inline)) = map.get_mut("inline")
-                && let Some(Value::String(digest)) = inline.remove("sha256")
-            {
-                return restore(conn, inline, &digest);
-            }
-            map.values_mut()
-                .try_for_each(|item| bring_images_back(conn, item))
-        }
-        Value::Array(items) => items
-            .iter_mut()
-            .try_for_each(|item| bring_images_back(conn, item)),
+    each_inline(value, &mut |inline| match inline.remove("sha256") {
+        Some(Value::String(digest)) => restore(conn, inline, &digest),
         _ => Ok(()),
-    }
+    })
 }
 
 fn restore(conn: &Connection, inline: &mut Map<String, Value>, digest: &str) -> Result<(), String> {
