@@ -24,7 +24,7 @@ use crate::config::KlingClientBuilder;
 use crate::convert::{classify, create_body, token_time_refusal};
 use crate::lookup;
 use crate::models::ModelSpec;
-use crate::path::{family, task_url};
+use crate::path::{family, family_url, task_url};
 
 /// The name this provider reports.
 pub const PROVIDER_NAME: &str = "kling";
@@ -170,14 +170,7 @@ impl VideoProvider for KlingClient {
             let body = create_body(request, &self.inner.model_name, &self.inner.model)?;
             let body = serde_json::to_vec(&body)
                 .map_err(|error| VideoError::invalid("extra", error.to_string()))?;
-            let url = self
-                .inner
-                .base
-                .join(&format!("v1/videos/{route}"))
-                .map_err(|_| VideoError::Configuration {
-                    message: "bad base URL".into(),
-                    details: video_core::ErrorDetails::none(),
-                })?;
+            let url = family_url(&self.inner.base, route)?;
             let attempt = self.attempt(request);
             let reply = self
                 .exchange(|| ApiCall::post(&url, body.clone()))

@@ -21,14 +21,17 @@ pub(crate) fn task_url(base: &Url, family: &str, id: &str) -> Result<Url, VideoE
     video_http::wire::endpoint(base, &["v1", "videos", family, id])
 }
 
+/// `<base>v1/videos/<family>`: where tasks of a family are created and listed.
+///
+/// # Errors
+/// [`VideoError::Configuration`] for a base URL that cannot take a path.
+pub(crate) fn family_url(base: &Url, family: &str) -> Result<Url, VideoError> {
+    video_http::wire::endpoint(base, &["v1", "videos", family])
+}
+
 /// `<base>v1/videos/<family>?pageNum=<page>&pageSize=<size>`.
 pub(crate) fn list_url(base: &Url, family: &str, page: u32, size: u32) -> Result<Url, VideoError> {
-    let mut url =
-        base.join(&format!("v1/videos/{family}"))
-            .map_err(|_| VideoError::Configuration {
-                message: "bad base URL".into(),
-                details: video_core::ErrorDetails::none(),
-            })?;
+    let mut url = family_url(base, family)?;
     url.query_pairs_mut()
         .append_pair("pageNum", &page.to_string())
         .append_pair("pageSize", &size.to_string());
