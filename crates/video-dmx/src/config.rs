@@ -1,0 +1,196 @@
+//! [`DmxBuilder`]: the relay's configuration (key, base URL, timeouts, HTTP options) and
+//! the model to serve; `from_env` reads `DMXAPI_API_KEY` and `DMXAPI_BASE_URL`, the same
+//! variables `video-kling-dmx` reads, so one key configures every family.
+
+use std::fmt;
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+use url::Url;
+use video_core::VideoError;
+use video_http::{Auth, HttpClient, HttpOptions, RedactedSecret, UrlPolicy};
+
+use crate::provider::{DmxProvider, Inner};
+
+/// The relay's host root (`.com` accounts: `https://www.dmxapi.com`).
+pub const DEFAULT_BASE_URL: &str = "https://www.dmxapi.cn";
+/// Environment variable holding the relay key (an empty value counts as missing).
+pub const ENV_API_KEY: &str = "DMXAPI_API_KEY";
+/// Environment variable holding the base URL (optional; the host root).
+pub const ENV_BASE_URL: &str = "DMXAPI_BASE_URL";
+/// Environment variable allowing plain http to a non-loopback host (`1` or `true`).
+pub const ENV_ALLOW_INSECURE_HTTP: &str = "DMXAPI_ALLOW_INSECURE_HTTP";
+/// The model served when none is named.
+pub const DEFAULT_MODEL: &str = "doubao-seedance-2-0-260128";
+/// The provider name every family reports (the model tells them apart).
+pub const PROVIDER_NAME: &str = "dmx";
+
+/// Whether the variables `lookup` returns hold a relay key.
+pub fn configured_in(lookup: impl Fn(&str) -> Option<String>) -> bool {
+    lookup(ENV_API_KEY).is_some_and(|key| !key.trim().is_empty())
+}
+
+/// The relay's one endpoint for a base URL: `<host root>/v1/responses` (a trailing `/`,
+/// `/v1` or `/v1/responses` on the base is tolerated).
+///
+/// # Errors
+/// [`VideoError::Configuration`] for a base that is not an http(s) URL.
+pub fn endpoint(base: &str) -> Result<Url, VideoError> {
+    let root = video_http::wire::host_root(base, &["/v1/responses", "/v1"])?;
+    root.join("v1/responses")
+        .map_err(|error| VideoError::configuration(format!("invalid base URL: {error}")))
+}
+
+/// Builds a [`DmxProvider`] for one model.
+///
+/// ```
+/// use video_core::VideoProvider;
+/// use video_dmx::DmxProvider;
+///
+/// let seedance = DmxProvider::builder()
+///     .api_key("sk-example")
+///     .model("doubao-seedance-2-0-fast-260128")
+///     .build()?;
+/// assert_eq!(seedance.model(), Some("doubao-seedance-2-0-fast-260128"));
+/// assert_eq!(seedance.endpoint(), "https://www.dmxapi.cn/v1/responses");
+/// # Ok::<(), video_core::VideoError>(())
+/// ```
+#[must_use]
+pub struct DmxBuilder {
+    api_key: Option<SecretString>,
+    base_url: String,
+    model: String,
+    snapshot_window: Duration,
+    stream_timeout: Duration,
+    http: HttpOptions,
+}
+
+impl Default for DmxBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl DmxBuilder {
+    /// Every default, no key.
+    pub fn new() -> Self {
+        Self {
+            api_key: None,
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            model: DEFAULT_MODEL.to_owned(),
+            snapshot_window: Duration::from_secs(15),
+            stream_timeout: Duration::from_secs(20 * 60),
+            http: HttpOptions::new(concat!("video-dmx/", env!("CARGO_PKG_VERSION"))),
+        }
+    }
+
+    /// Configured from the process environment (see [`from_lookup`](Self::from_lookup)).
+    pub fn from_env() -> Self {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Configured from the variables `lookup` returns: `DMXAPI_API_KEY`,
+    /// `DMXAPI_BASE_URL`, `DMXAPI_ALLOW_INSECURE_HTTP` (empty values count as unset).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
+        let set = |name| lookup(name).filter(|value: &String| !value.trim().is_empty());
+        let mut builder = Self::new();
+        if let Some(key) = set(ENV_API_KEY) {
+            builder = builder.api_key(key);
+        }
+        if let Some(base) = set(ENV_BASE_URL) {
+            builder = builder.base_url(&base);
+        }
+        if set(ENV_ALLOW_INSECURE_HTTP).is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes")) {
+            builder = builder.allow_insecure_http(true);
+        }
+        builder
+    }
+
+    /// The relay key, sent as the raw `Authorization` header (never printed).
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(SecretString::from(key.into()));
+        self
+    }
+
+    /// The host root (default `https://www.dmxapi.cn`).
+    pub fn base_url(mut self, url: &str) -> Self {
+        self.base_url = url.to_owned();
+        self
+    }
+
+    /// The submit model, as the relay's pages name it (see [`crate::models`]).
+    pub fn model(mut self, model: impl Into<String>) -> Self {
+        self.model = model.into();
+        self
+    }
+
+    /// How long a snapshot made with a streaming query stays open (default 15 s): a stream
+    /// that has not completed by then means the task is still rendering.
+    pub fn snapshot_window(mut self, window: Duration) -> Self {
+        self.snapshot_window = window;
+        self
+    }
+
+    /// The limit of one long wait on a streaming family (default 20 minutes).
+    pub fn stream_timeout(mut self, timeout: Duration) -> Self {
+        self.stream_timeout = timeout;
+        self
+    }
+
+    video_http::http_option_setters!(http);
+
+    /// Checks the options and builds the provider.
+    ///
+    /// # Errors
+    /// [`VideoError::MissingCredentials`] without a key; [`VideoError::InsecureHttp`] for
+    /// plain http to a non-loopback host not allowed; [`VideoError::InvalidRequest`] (field
+    /// `model`, the known names) for a model the relay table does not list;
+    /// [`VideoError::Configuration`] for a bad base URL or a zero window.
+    pub fn build(self) -> Result<DmxProvider, VideoError> {
+        let row = crate::models::find(&self.model)?;
+        let api_key = self
+            .api_key
+            .filter(|key| !key.expose_secret().trim().is_empty())
+            .ok_or_else(|| VideoError::MissingCredentials {
+                provider: PROVIDER_NAME.to_owned(),
+                env: vec![ENV_API_KEY.to_owned()],
+            })?;
+        let endpoint = endpoint(&self.base_url)?;
+        let policy = UrlPolicy {
+            allow_insecure_http: self.http.allow_insecure_http,
+        };
+        if policy.check(&endpoint, "base_url").is_err() {
+            return Err(VideoError::InsecureHttp {
+                host: video_http::host_of(&endpoint),
+                env: Some(ENV_ALLOW_INSECURE_HTTP.to_owned()),
+            });
+        }
+        if self.snapshot_window.is_zero() {
+            return Err(VideoError::configuration(
+                "the snapshot window must not be 0",
+            ));
+        }
+        let http = HttpClient::new(self.http, Auth::raw_key(api_key)?)?;
+        Ok(DmxProvider::from_inner(Inner {
+            http,
+            endpoint,
+            row: *row,
+            capabilities: (row.capabilities)(),
+            snapshot_window: self.snapshot_window,
+            stream_timeout: self.stream_timeout,
+        }))
+    }
+}
+
+impl fmt::Debug for DmxBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DmxBuilder")
+            .field("api_key", &RedactedSecret(self.api_key.is_some()))
+            .field("base_url", &self.base_url)
+            .field("model", &self.model)
+            .field("snapshot_window", &self.snapshot_window)
+            .field("stream_timeout", &self.stream_timeout)
+            .field("http", &self.http)
+            .finish()
+    }
+}

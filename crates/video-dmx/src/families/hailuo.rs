@@ -1,0 +1,278 @@
+//! MiniMax Hailuo (`MiniMax-Hailuo-2.3`, `-2.3-Fast`, `-02` → `MiniMax-Hailuo-query`, then
+//! `MiniMax-Hailuo-get` for the link): MiniMax's own flat objects, `base_resp` codes, and a
+//! `file_id` whose short-lived link is minted only when the video is downloaded (the
+//! locator is `MiniMax-Hailuo-get/<file_id>`, never a link). Notes:
+//! `protocol/dmx-minimax-hailuo.md`.
+
+use serde_json::{Value, json};
+use video_core::{
+    Capabilities, ImageCapabilities, Locator, RateLimitScope, Resolution, Task, TaskId, TaskStatus,
+    Video, VideoError, VideoInput, VideoRequest,
+};
+use video_http::wire::{CodeTable, ErrorKind};
+
+use super::{InlineForm, failed, image_value, reason, snapshot};
+use crate::envelope::text_at;
+use crate::family::{Family, LinkStep, Payload, VendorError};
+
+/// The Hailuo family.
+#[derive(Debug, Clone, Copy)]
+pub struct Hailuo;
+
+/// The family value the model table points at.
+pub static HAILUO: Hailuo = Hailuo;
+
+/// The link step (`MiniMax-Hailuo-get`).
+#[derive(Debug, Clone, Copy)]
+pub struct HailuoLink;
+
+/// The link step value.
+pub static HAILUO_LINK: HailuoLink = HailuoLink;
+
+/// MiniMax's `base_resp.status_code`s (sent with HTTP 200): 1002 and 1039 rate limits,
+/// 1004 and 2049 authentication, 1008 balance, 1026/1027 content policy, 2013 parameters,
+/// 1000/1001/1013 transient.
+pub const MINIMAX_CODES: CodeTable = CodeTable(&[
+    (1000..=1001, ErrorKind::Transient),
+    (1002..=1002, ErrorKind::Rate(RateLimitScope::Requests, None)),
+    (1004..=1004, ErrorKind::Unauthorized),
+    (1008..=1008, ErrorKind::Quota),
+    (1013..=1013, ErrorKind::Transient),
+    (1026..=1027, ErrorKind::Content),
+    (1039..=1039, ErrorKind::Rate(RateLimitScope::Requests, None)),
+    (2013..=2013, ErrorKind::Invalid),
+    (2049..=2049, ErrorKind::Unauthorized),
+]);
+
+/// MiniMax's task statuses, compared without case: `Preparing`/`Queueing` waiting,
+/// `Processing` rendering, `Success`, `Fail` (an older page writes `Failed`).
+pub fn minimax_status(raw: &str) -> TaskStatus {
+    match raw.to_ascii_lowercase().as_str() {
+        "preparing" | "queueing" | "queued" => TaskStatus::Submitted,
+        "processing" => TaskStatus::Processing,
+        "success" => TaskStatus::Succeeded,
+        "fail" | "failed" => TaskStatus::Failed,
+        _ => TaskStatus::Unknown(raw.to_owned()),
+    }
+}
+
+const FAST: &str = "MiniMax-Hailuo-2.3-Fast";
+const HAILUO_02: &str = "MiniMax-Hailuo-02";
+
+/// What `model` accepts: 6 or 10 s; 768P and 1080P (02 image-to-video also 512P); a first
+/// frame (02 also a last one) as a URL or inline.
+pub(crate) fn capabilities(model: &str) -> Capabilities {
+    let mut resolutions = vec![Resolution::P768, Resolution::P1080];
+    if model == HAILUO_02 {
+        resolutions.insert(0, Resolution::P512);
+    }
+    Capabilities::new(2000)
+        .with_durations([6, 10])
+        .with_resolutions(resolutions)
+        .with_image_to_video(
+            ImageCapabilities::urls_and_inline().with_last_frame(model == HAILUO_02),
+        )
+}
+
+impl Family for Hailuo {
+    fn name(&self) -> &'static str {
+        "hailuo"
+    }
+
+    fn route(&self) -> &'static str {
+        "MiniMax-Hailuo-query"
+    }
+
+    /// The rules across fields: 2.3-Fast animates an image only; 1080P only at 6 s; 10 s
+    /// only at 768P or 512P; 512P only for 02 from a first frame alone; no aspect ratio
+    /// (fixed, or the image's).
+    fn check(&self, model: &str, request: &VideoRequest) -> Result<(), VideoError> {
+        let lines = request.resolution.map_or(768, Resolution::lines);
+        let seconds = request.duration_secs.unwrap_or(6);
+        let last_frame = matches!(
+            &request.input,
+            VideoInput::Image {
+                last_frame: Some(_),
+                ..
+            }
+        );
+        let refuse = |field, reason: &str| Err(VideoError::invalid(field, reason.to_owned()));
+        if model == FAST && request.input.is_text() {
+            return refuse("image", "MiniMax-Hailuo-2.3-Fast animates an image only");
+        }
+        if lines == 1080 && seconds != 6 {
+            return refuse("resolution", "1080P is offered at 6 s only");
+        }
+        if lines == 512 && (request.input.is_text() || last_frame) {
+            return refuse(
+                "resolution",
+                "512P is for image-to-video from a first frame",
+            );
+        }
+        if request.aspect_ratio.is_some() {
+            return refuse("aspect_ratio", "Hailuo's frame is fixed, or the image's");
+        }
+        Ok(())
+    }
+
+    fn submit_body(&self, _model: &str, request: &VideoRequest) -> Result<Value, VideoError> {
+        let mut body = json!({ "input": request.prompt });
+        if let Some(seconds) = request.duration_secs {
+            body["duration"] = json!(seconds);
+        }
+        if let Some(resolution) = request.resolution {
+            body["resolution"] = json!(format!("{}P", resolution.lines()));
+        }
+        if let VideoInput::Image {
+            first_frame,
+            last_frame,
+        } = &request.input
+        {
+            body["first_frame_image"] = json!(image_value(first_frame, InlineForm::DataUrl));
+            if let Some(last) = last_frame {
+                body["last_frame_image"] = json!(image_value(last, InlineForm::DataUrl));
+            }
+        }
+        Ok(body)
+    }
+
+    fn submitted_id(&self, reply: &Value) -> Option<String> {
+        text_at(reply, &["/task_id"])
+    }
+
+    fn query_input(&self, id: &str) -> Value {
+        json!({ "task_id": id })
+    }
+
+    fn task(&self, reply: Payload<'_>, id: &TaskId) -> Result<Task, VideoError> {
+        let Payload::Json(object) = reply else {
+            return Err(VideoError::decode(
+                Some(200),
+                "a stream where JSON was expected",
+                b"",
+            ));
+        };
+        let raw = text_at(object, &["/status"]).unwrap_or_default();
+        let status = minimax_status(&raw);
+        Ok(match status {
+            TaskStatus::Succeeded => {
+                let file = text_at(object, &["/file_id"]).ok_or_else(|| {
+                    VideoError::decode(Some(200), "Success without a file_id", b"")
+                })?;
+                let mut task = snapshot(id, status, &raw);
+                let locator = format!("{}/{file}", HAILUO_LINK.model());
+                task.videos.push(Video::at(Locator::Provider(locator)));
+                task
+            }
+            TaskStatus::Failed => {
+                let code = text_at(object, &["/base_resp/status_code"]).filter(|c| c != "0");
+                let message = text_at(object, &["/base_resp/status_msg"]);
+                failed(id, &raw, reason(code, message).or(Some(raw.clone())))
+            }
+            other => snapshot(id, other, &raw),
+        })
+    }
+
+    /// A non-zero `base_resp.status_code` is an error whatever the HTTP status — except on
+    /// a query reply that reports a failed task (its code is the failure's reason).
+    fn vendor_error(&self, body: &Value) -> Option<VendorError> {
+        let code = body.pointer("/base_resp/status_code")?.as_i64()?;
+        let task_failed = text_at(body, &["/status"])
+            .is_some_and(|raw| minimax_status(&raw) == TaskStatus::Failed);
+        (code != 0 && !task_failed).then(|| VendorError {
+            kind: MINIMAX_CODES.kind_of(code),
+            code: code.to_string(),
+            message: text_at(body, &["/base_resp/status_msg"])
+                .unwrap_or_else(|| format!("MiniMax error {code}")),
+        })
+    }
+
+    fn is_content_failure(&self, message: &str) -> bool {
+        message.starts_with("1026") || message.starts_with("1027") || message.contains("sensitive")
+    }
+
+    fn link_step(&self) -> Option<&'static dyn LinkStep> {
+        Some(&HAILUO_LINK)
+    }
+}
+
+impl LinkStep for HailuoLink {
+    fn model(&self) -> &'static str {
+        "MiniMax-Hailuo-get"
+    }
+
+    /// The file id as the documented example writes it: a string (the reply's number is
+    /// read as text, never through a float).
+    fn input(&self, reference: &str) -> Value {
+        json!({ "file_id": reference })
+    }
+
+    fn link(&self, reply: &Value) -> Option<String> {
+        text_at(reply, &["/file/download_url"])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::reply_of;
+
+    #[test]
+    fn the_three_steps_read_the_documented_replies() {
+        let id = TaskId::new("418192546140443");
+        let reply = reply_of("dmx-minimax-hailuo_submit_reply");
+        assert_eq!(HAILUO.submitted_id(&reply).as_deref(), Some(id.as_str()));
+        let read = |name: &str| HAILUO.task(Payload::Json(&reply_of(name)), &id).unwrap();
+        let done = read("dmx-minimax-hailuo_query_reply_success");
+        assert_eq!(
+            done.videos[0].locator.provider_ref(),
+            Some("MiniMax-Hailuo-get/418201399554182")
+        );
+        assert_eq!(
+            read("dmx-minimax-hailuo_query_reply_processing").status,
+            TaskStatus::Processing
+        );
+        let fail = reply_of("dmx-minimax-hailuo_query_reply_fail");
+        assert!(
+            HAILUO.vendor_error(&fail).is_none(),
+            "a failed task is not an error"
+        );
+        let failed = read("dmx-minimax-hailuo_query_reply_fail");
+        assert!(HAILUO.is_content_failure(failed.status_message.as_deref().unwrap()));
+        let link = HAILUO_LINK
+            .link(&reply_of("dmx-minimax-hailuo_get_reply"))
+            .unwrap();
+        assert!(link.starts_with("https://public-cdn-video-data-algeng"));
+        let refused = json!({"base_resp": {"status_code": 1004, "status_msg": "auth"}});
+        assert_eq!(
+            HAILUO.vendor_error(&refused).unwrap().kind,
+            ErrorKind::Unauthorized
+        );
+    }
+
+    #[test]
+    fn the_cross_field_rules_hold() {
+        let text = |seconds, resolution| {
+            VideoRequest::builder("x")
+                .duration_secs(seconds)
+                .resolution(resolution)
+                .build()
+        };
+        assert!(
+            HAILUO
+                .check("MiniMax-Hailuo-2.3", &text(6, Resolution::P1080))
+                .is_ok()
+        );
+        assert!(
+            HAILUO
+                .check("MiniMax-Hailuo-2.3", &text(10, Resolution::P1080))
+                .is_err()
+        );
+        assert!(
+            HAILUO
+                .check("MiniMax-Hailuo-02", &text(6, Resolution::P512))
+                .is_err()
+        );
+        assert!(HAILUO.check(FAST, &text(6, Resolution::P768)).is_err());
+    }
+}

@@ -1,0 +1,78 @@
+//! One module per vendor family: its submit body, its reply readers, its code table. Each
+//! is mostly data and mapping; the relay's mechanics are in [`crate::DmxProvider`].
+
+mod hailuo;
+mod kling_v3;
+mod seedance;
+mod vidu;
+mod wan;
+
+pub use hailuo::{HAILUO, HAILUO_LINK, Hailuo, HailuoLink, MINIMAX_CODES, minimax_status};
+pub use kling_v3::{KLING_V3, KlingV3};
+pub use seedance::{SEEDANCE, Seedance};
+pub use vidu::{VIDU, Vidu};
+pub use wan::{WAN, Wan};
+
+use video_core::{Image, Task, TaskId, TaskStatus, Video, VideoError};
+
+/// How a family takes an inline image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum InlineForm {
+    /// `data:<type>;base64,<bytes>` (Ark, MiniMax, Vidu, DashScope).
+    DataUrl,
+    /// Bare base64 (Kling).
+    Base64,
+}
+
+/// An image as a family sends it: its URL, or its bytes in the family's inline form.
+pub(crate) fn image_value(image: &Image, form: InlineForm) -> String {
+    match image {
+        Image::Url(url) => url.clone(),
+        Image::Inline { media_type, .. } => {
+            let base64 = image.base64().unwrap_or_default();
+            match form {
+                InlineForm::DataUrl => format!("data:{media_type};base64,{base64}"),
+                InlineForm::Base64 => base64,
+            }
+        }
+        _ => String::new(),
+    }
+}
+
+/// A failure message with its code in front (`1027: output sensitive`), either part
+/// optional.
+pub(crate) fn reason(code: Option<String>, message: Option<String>) -> Option<String> {
+    match (code, message) {
+        (Some(code), Some(message)) => Some(format!("{code}: {message}")),
+        (code, message) => code.or(message),
+    }
+}
+
+/// A snapshot with `status` (the raw one kept) and, when it failed, `message`.
+pub(crate) fn snapshot(id: &TaskId, status: TaskStatus, raw: &str) -> Task {
+    let mut task = Task::new(id.clone(), status);
+    task.raw_status = Some(raw.to_owned());
+    task
+}
+
+/// A succeeded snapshot with one video at `url`, or a decode error when the reply says
+/// succeeded without a video.
+pub(crate) fn succeeded(id: &TaskId, raw: &str, url: Option<String>) -> Result<Task, VideoError> {
+    let url = url.ok_or_else(|| VideoError::decode(Some(200), "succeeded without a video", b""))?;
+    let mut task = snapshot(id, TaskStatus::Succeeded, raw);
+    task.videos.push(Video::new(url));
+    Ok(task)
+}
+
+/// A failed snapshot with `message`.
+pub(crate) fn failed(id: &TaskId, raw: &str, message: Option<String>) -> Task {
+    let mut task = snapshot(id, TaskStatus::Failed, raw);
+    task.status_message = message;
+    task
+}
+
+pub(crate) use hailuo::capabilities as hailuo_capabilities;
+pub(crate) use kling_v3::{OLD_ROUTE as KLING_V3_OLD_ROUTE, capabilities as kling_v3_capabilities};
+pub(crate) use seedance::capabilities as seedance_capabilities;
+pub(crate) use vidu::capabilities as vidu_capabilities;
+pub(crate) use wan::capabilities as wan_capabilities;

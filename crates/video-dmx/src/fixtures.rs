@@ -1,0 +1,35 @@
+//! The protocol notes' fixtures (`tests/data/dmx-*.json`), for unit tests.
+
+use serde_json::Value;
+
+fn fixture(name: &str) -> Value {
+    let path = format!("{}/tests/data/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// A request fixture's body.
+pub(crate) fn body_of(name: &str) -> Value {
+    fixture(name)["request"]["body"].clone()
+}
+
+/// A response fixture's body.
+pub(crate) fn reply_of(name: &str) -> Value {
+    fixture(name)["response"]["body"].clone()
+}
+
+/// A streamed response fixture's events, as `(event, data)`.
+pub(crate) fn events_of(name: &str) -> Vec<(String, String)> {
+    let fixture = fixture(name);
+    let events = fixture["response"]["sse_events"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    events
+        .iter()
+        .map(|event| {
+            let name = event["event"].as_str().unwrap_or_default().to_owned();
+            (name, event["data"].as_str().unwrap_or_default().to_owned())
+        })
+        .collect()
+}
