@@ -22,9 +22,13 @@ const RELAY_STATUSES: &[(u16, ErrorKind)] = &[
     (429, ErrorKind::Rate(RateLimitScope::Requests, None)),
 ];
 
-/// The kind of a relay error answered with `status` and (maybe) `code`: the table, then a
-/// missing channel or model is configuration, other 5xx transient.
-pub fn relay_kind(status: u16, code: Option<&str>, message: &str) -> ErrorKind {
+/// The kind of a relay error answered to `call` with `status` and (maybe) `code`: a JSON
+/// 404 to a query is an unknown task (a wrong base URL answers with a page, not JSON); then
+/// the table; then a missing channel or model is configuration, other 5xx transient.
+pub fn relay_kind(call: Call, status: u16, code: Option<&str>, message: &str) -> ErrorKind {
+    if status == 404 && call == Call::Query {
+        return ErrorKind::UnknownResource;
+    }
     if let Some((_, kind)) = RELAY_STATUSES.iter().find(|(s, _)| *s == status) {
         return *kind;
     }
@@ -74,7 +78,7 @@ pub fn read_reply(
         None if success => Ok(body),
         error => {
             let (code, message, param) = relay_error_fields(error, reply.status);
-            let kind = relay_kind(reply.status, Some(&code), &message);
+            let kind = relay_kind(call, reply.status, Some(&code), &message);
             Err(error_for(kind, context(code, message).field(param)))
         }
     }

@@ -47,6 +47,9 @@ pub struct FakeRelayConfig {
     /// Signs the Kling front's callbacks (`whsec_<base64>`, Standard Webhooks); `None`
     /// sends them unsigned.
     pub webhook_secret: Option<String>,
+    /// How long a short-lived download link (the relay's `MiniMax-Hailuo-get`) works
+    /// after it is minted; later downloads are refused as expired (403).
+    pub link_lifetime: Duration,
 }
 
 impl Default for FakeRelayConfig {
@@ -64,6 +67,7 @@ impl Default for FakeRelayConfig {
             kling_secret_key: DEFAULT_KLING_SECRET_KEY.to_owned(),
             kling_api_key: DEFAULT_KLING_API_KEY.to_owned(),
             webhook_secret: None,
+            link_lifetime: Duration::from_secs(600),
         }
     }
 }
@@ -137,6 +141,13 @@ impl FakeRelayConfig {
     #[must_use]
     pub fn with_kling_api_key(mut self, key: impl Into<String>) -> Self {
         self.kling_api_key = key.into();
+        self
+    }
+
+    /// How long short-lived download links work (see [`FakeRelayConfig::link_lifetime`]).
+    #[must_use]
+    pub fn with_link_lifetime(mut self, lifetime: Duration) -> Self {
+        self.link_lifetime = lifetime;
         self
     }
 

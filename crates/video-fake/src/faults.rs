@@ -19,6 +19,8 @@ pub(crate) enum Refusal {
     Concurrency,
     /// A business code this client has never seen, with HTTP 200.
     UnknownCode(i64),
+    /// Invalid parameters (HTTP 400, or the front's own way).
+    Invalid,
 }
 
 /// How a front writes a [`Refusal`]: its status, its error body.
@@ -32,6 +34,7 @@ pub(crate) fn kling_shape(status: StatusCode, refusal: Refusal, message: &str) -
         Refusal::RateLimited => 1302,
         Refusal::Concurrency => 1303,
         Refusal::UnknownCode(code) => code,
+        Refusal::Invalid => 1201,
     };
     kling_error(status, code, message)
 }

@@ -47,6 +47,7 @@ fn openai_shape(status: StatusCode, refusal: Refusal, message: &str) -> Response
         Refusal::RateLimited => error(status, "requests", "rate_limit_exceeded", message),
         Refusal::Concurrency => error(status, "video_generation_user_error", "", message),
         Refusal::UnknownCode(code) => error(status, "unknown", &code.to_string(), message),
+        Refusal::Invalid => error(status, "invalid_request_error", "invalid_value", message),
     }
 }
 

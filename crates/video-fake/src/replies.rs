@@ -23,12 +23,16 @@ pub(crate) fn request_id(seed: &str) -> String {
     format!("fake-{hash:016x}")
 }
 
-/// The signed-looking URL the relay serves a task's video at.
+/// The signed-looking URL the relay serves a task's video at (a new link each time).
 pub(crate) fn video_url(state: &Engine, task: &FakeTask) -> String {
+    link_url(state, task, state.mint_link())
+}
+
+/// The URL of `task`'s video as link number `link`.
+pub(crate) fn link_url(state: &Engine, task: &FakeTask, link: u64) -> String {
     let query = format!(
-        "cacheKey=fake{}&x-kcdn-pid=112757&link={}",
-        state.config.seed,
-        state.mint_link()
+        "cacheKey=fake{}&x-kcdn-pid=112757&link={link}",
+        state.config.seed
     );
     let Ok(mut url) = url::Url::parse(&state.base_url) else {
         return format!("{}/videos/{}.mp4?{query}", state.base_url, task.id);

@@ -164,6 +164,9 @@ fn from_text(text: &str, completed: bool, id: &TaskId) -> Task {
     if !urls.is_empty() {
         let mut task = snapshot(id, TaskStatus::Succeeded, "success");
         task.videos = urls.into_iter().map(Video::new).collect();
+        if let Some(percent) = last_percent(text) {
+            task.set_progress(percent, false);
+        }
         return task;
     }
     if completed && !text.trim().is_empty() && !text.contains("当前进度") {

@@ -9,6 +9,7 @@ use bytes::Bytes;
 use serde_json::Value;
 use tokio::time::Instant;
 
+use super::families;
 use super::replies::{relay_error, submit_reply};
 use super::sse::stream_reply;
 use super::validate::{SubmitFields, validate_image_submission, validate_submission};
@@ -43,20 +44,21 @@ pub(crate) async fn responses(
         AtomicCounters::bump(&state.counters.auth_failures);
         return relay_error(StatusCode::UNAUTHORIZED, "invalid token", "invalid_api_key");
     }
-    if let Some(failure) = after_auth(&state, kling_shape) {
+    let request = serde_json::from_slice::<Value>(&body).unwrap_or(Value::Null);
+    let model = request
+        .get("model")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if let Some(failure) = after_auth(&state, families::shape_of(model)) {
         return failure;
     }
-    let Ok(request) = serde_json::from_slice::<Value>(&body) else {
+    if !request.is_object() {
         return relay_error(
             StatusCode::BAD_REQUEST,
             "request body is not valid JSON",
             "invalid_request",
         );
-    };
-    let model = request
-        .get("model")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
+    }
     if SUBMIT_MODELS.contains(&model) || model == IMAGE_SUBMIT_MODEL {
         let validate = if model == IMAGE_SUBMIT_MODEL {
             validate_image_submission
@@ -73,6 +75,17 @@ pub(crate) async fn responses(
         query(&state, &request, TaskKind::Text)
     } else if model == IMAGE_QUERY_MODEL {
         query(&state, &request, TaskKind::Image)
+    } else if let Some(front) = families::by_submit_model(model) {
+        let response = families::submit(&state, &request, front, model);
+        let delay = state.config.faults.create_reply_delay;
+        if !delay.is_zero() && response.status().is_success() {
+            tokio::time::sleep(delay).await;
+        }
+        response
+    } else if let Some(front) = families::by_query_model(model) {
+        families::query(&state, &request, front)
+    } else if model == families::HAILUO_LINK_MODEL {
+        families::mint_hailuo_link(&state, &request)
     } else {
         let message = format!("no available channel for model {model} under group default");
         relay_error(StatusCode::SERVICE_UNAVAILABLE, &message, "model_not_found")

@@ -20,8 +20,9 @@
 //! the protocol notes, independent of the client's wire types.
 
 mod api;
+pub(crate) mod families;
 mod replies;
-mod sse;
+pub(crate) mod sse;
 mod validate;
 
 use std::net::SocketAddr;

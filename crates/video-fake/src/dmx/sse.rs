@@ -20,14 +20,51 @@ enum Step {
     Done,
 }
 
-/// `response.created`, `response.in_progress` every `stream_interval` until the task ends,
-/// then `response.output_text.delta`, `response.completed` and `data: [DONE]`.
+/// How a family words its stream: the first event, an event every `stream_interval` while
+/// the task renders (given its percent done), and the final events.
+#[derive(Debug)]
+pub(crate) struct StreamWords {
+    pub(crate) created: fn(&FakeTask) -> Bytes,
+    pub(crate) progress: fn(&FakeTask, u8) -> Bytes,
+    pub(crate) completion: fn(&Engine, &FakeTask) -> Bytes,
+}
+
+/// Kling v2.6's: `response.created`, `response.in_progress` until the task ends, then
+/// `response.output_text.delta`, `response.completed` and `data: [DONE]`.
+static KLING_WORDS: StreamWords = StreamWords {
+    created: |task| {
+        let response_id = format!("resp_{}", task.id);
+        event(
+            "response.created",
+            &in_progress("response.created", &response_id),
+        )
+    },
+    progress: |task, _| {
+        let response_id = format!("resp_{}", task.id);
+        event(
+            "response.in_progress",
+            &in_progress("response.in_progress", &response_id),
+        )
+    },
+    completion: |state, task| completion(state, task, &format!("resp_{}", task.id)),
+};
+
+/// The Kling v2.6 stream, held open until the task ends.
 pub(crate) fn stream_reply(state: Arc<Engine>, task: FakeTask) -> Response {
+    stream_with(state, task, &KLING_WORDS)
+}
+
+/// A stream in `words`, held open until the task ends.
+pub(crate) fn stream_with(
+    state: Arc<Engine>,
+    task: FakeTask,
+    words: &'static StreamWords,
+) -> Response {
     let huge = state.config.faults.huge_reply_bytes;
     let events = futures::stream::unfold(Step::Created, move |step| {
         let state = Arc::clone(&state);
         let task = task.clone();
-        async move { next_events(&state, &task, step).await }
+        async move { next_events(&state, &task, step, words).await }
     });
     let body = if huge > 0 {
         // One endless-looking event first: a `data:` line of `huge` bytes.
@@ -52,16 +89,10 @@ async fn next_events(
     state: &Engine,
     task: &FakeTask,
     step: Step,
+    words: &StreamWords,
 ) -> Option<(Result<Bytes, std::io::Error>, Step)> {
-    let response_id = format!("resp_{}", task.id);
     match step {
-        Step::Created => {
-            let created = event(
-                "response.created",
-                &in_progress("response.created", &response_id),
-            );
-            Some((Ok(created), Step::Waiting))
-        }
+        Step::Created => Some((Ok((words.created)(task)), Step::Waiting)),
         Step::Waiting => {
             let render = state.config.render_time;
             if !task.stage_at(Instant::now(), render).is_final() {
@@ -69,14 +100,13 @@ async fn next_events(
                 let tick = Instant::now() + state.config.stream_interval;
                 tokio::time::sleep_until(tick.min(finish)).await;
             }
-            if task.stage_at(Instant::now(), render).is_final() {
-                Some((Ok(completion(state, task, &response_id)), Step::Done))
+            let now = Instant::now();
+            if task.stage_at(now, render).is_final() {
+                Some((Ok((words.completion)(state, task)), Step::Done))
             } else {
-                let progress = event(
-                    "response.in_progress",
-                    &in_progress("response.in_progress", &response_id),
-                );
-                Some((Ok(progress), Step::Waiting))
+                let elapsed = now.saturating_duration_since(task.started).as_secs_f64();
+                let percent = (elapsed / render.as_secs_f64().max(1e-9) * 100.0).min(99.0) as u8;
+                Some((Ok((words.progress)(task, percent)), Step::Waiting))
             }
         }
         Step::Done => None,
@@ -119,10 +149,10 @@ fn completion(state: &Engine, task: &FakeTask, response_id: &str) -> Bytes {
     Bytes::from(out)
 }
 
-fn event(kind: &str, data: &Value) -> Bytes {
+pub(crate) fn event(kind: &str, data: &Value) -> Bytes {
     Bytes::from(event_text(kind, data))
 }
 
-fn event_text(kind: &str, data: &Value) -> String {
+pub(crate) fn event_text(kind: &str, data: &Value) -> String {
     format!("event: {kind}\ndata: {data}\n\n")
 }

@@ -41,11 +41,13 @@ impl Stage {
     }
 }
 
-/// Text-to-video or image-to-video: fronts query each kind its own way.
+/// Text-to-video or image-to-video (Kling's fronts query each kind its own way), or a task
+/// of one of the relay's other families (queried by that family's query model).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TaskKind {
     Text,
     Image,
+    Relay(crate::dmx::families::RelayFamily),
 }
 
 /// What a front asks the engine to create.
@@ -204,6 +206,8 @@ pub(crate) struct Engine {
     expire_next_left: AtomicU32,
     /// The number the next video link gets (each reply mints its own links).
     links_minted: AtomicU64,
+    /// When each short-lived link was minted (MiniMax's), by link number.
+    short_links: Mutex<HashMap<u64, Instant>>,
     pub(crate) http: reqwest::Client,
     /// The credentials requests carried (for the echo fault and for tests).
     pub(crate) seen: crate::echo::Seen,
@@ -227,6 +231,7 @@ impl Engine {
             dropped_creates_left: AtomicU32::new(dropped),
             expired_tokens_left: AtomicU32::new(expired),
             links_minted: AtomicU64::new(0),
+            short_links: Mutex::new(HashMap::new()),
             expire_next_left: AtomicU32::new(0),
             http: callback_client(),
             seen: crate::echo::Seen::default(),
@@ -370,10 +375,37 @@ impl Engine {
         self.links_minted.fetch_add(1, Ordering::Relaxed)
     }
 
-    /// Whether link number `link` is one of the first ones, which expire (a fault).
+    /// A number for a new short-lived link: it stops working after the configured
+    /// [`link_lifetime`](crate::FakeRelayConfig::link_lifetime).
+    pub(crate) fn mint_short_link(&self) -> u64 {
+        let link = self.mint_link();
+        let mut born = self
+            .short_links
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if born.len() >= 100_000 {
+            born.clear();
+        }
+        born.insert(link, Instant::now());
+        link
+    }
+
+    /// Whether a short-lived link has outlived its lifetime.
+    fn is_stale_link(&self, link: u64) -> bool {
+        let born = self
+            .short_links
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        born.get(&link)
+            .is_some_and(|at| at.elapsed() >= self.config.link_lifetime)
+    }
+
+    /// Whether link number `link` is one of the first ones, which expire (a fault), or a
+    /// short-lived one past its lifetime.
     pub(crate) fn is_expired_link(&self, link: Option<u64>) -> bool {
-        let dead =
-            link.is_some_and(|link| link < u64::from(self.config.faults.expired_first_links));
+        let dead = link.is_some_and(|link| {
+            link < u64::from(self.config.faults.expired_first_links) || self.is_stale_link(link)
+        });
         if dead {
             AtomicCounters::bump(&self.counters.faults_injected);
         }
