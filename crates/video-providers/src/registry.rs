@@ -26,6 +26,9 @@ pub struct ModelInfo {
     pub id: String,
     /// What this model value accepts.
     pub capabilities: Capabilities,
+    /// Its modes in words, when the capabilities do not say it all (`first frame only`,
+    /// `references`).
+    pub modes: Option<String>,
 }
 
 impl ModelInfo {
@@ -34,7 +37,15 @@ impl ModelInfo {
         Self {
             id: id.into(),
             capabilities,
+            modes: None,
         }
+    }
+
+    /// With its modes in words.
+    #[must_use]
+    pub fn with_modes(mut self, modes: impl Into<String>) -> Self {
+        self.modes = Some(modes.into());
+        self
     }
 }
 
@@ -189,8 +200,10 @@ impl Registry {
             })
     }
 
-    /// The provider to use: `name` when given; else the one paid provider `env` configures;
-    /// else, when none is, the first unpaid one (the mock).
+    /// The provider to use: `name` when given; else the one paid provider `env` configures
+    /// (rows configured by the very same credentials count as one: the first is chosen, so
+    /// the relay key alone still means `kling-dmx`); else, when none is, the first unpaid
+    /// one (the mock).
     ///
     /// # Errors
     /// An unknown `name`; several paid providers configured (the message names them:
@@ -204,7 +217,17 @@ impl Registry {
             .iter()
             .filter(|row| row.paid && (row.configured)(env))
             .collect();
-        match configured.as_slice() {
+        // Rows configured by the very same credentials are one account: its first row.
+        let mut accounts: Vec<&ProviderRow> = Vec::new();
+        for row in configured {
+            if !accounts
+                .iter()
+                .any(|known| known.credentials() == row.credentials())
+            {
+                accounts.push(row);
+            }
+        }
+        match accounts.as_slice() {
             [one] => Ok(Choice::Configured(one)),
             [] => self
                 .rows

@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use crate::registry::ProviderRow;
 
+#[cfg(feature = "dmx")]
+mod dmx;
 #[cfg(feature = "kling")]
 mod kling;
 #[cfg(feature = "kling-dmx")]
@@ -16,6 +18,8 @@ pub(crate) fn builtin() -> Vec<ProviderRow> {
     [
         #[cfg(feature = "kling-dmx")]
         kling_dmx::ROW,
+        #[cfg(feature = "dmx")]
+        dmx::ROW,
         #[cfg(feature = "kling")]
         kling::ROW,
         #[cfg(feature = "mock")]

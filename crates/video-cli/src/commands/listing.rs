@@ -74,6 +74,7 @@ pub(crate) fn models(json: bool) {
                     serde_json::json!({
                         "provider": row.name, "model": model.id,
                         "default": row.default_model == Some(model.id.as_str()),
+                        "modes": model.modes,
                         "capabilities": model.capabilities,
                     })
                 })
@@ -82,16 +83,33 @@ pub(crate) fn models(json: bool) {
         out!("{}", serde_json::json!({ "models": models }));
         return;
     }
-    out!("{:<10} {:<22} ACCEPTS", "PROVIDER", "MODEL");
-    for row in rows {
-        for model in (row.models)() {
-            out!(
-                "{:<10} {:<22} {}",
-                row.name,
-                model.id,
-                summary(&model.capabilities)
-            );
-        }
+    let listed: Vec<_> = rows
+        .iter()
+        .flat_map(|row| {
+            (row.models)()
+                .into_iter()
+                .map(move |model| (row.name, model))
+        })
+        .collect();
+    let width = listed
+        .iter()
+        .map(|(_, m)| m.id.len())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    out!("{:<10} {:<width$} ACCEPTS", "PROVIDER", "MODEL");
+    for (provider, model) in listed {
+        let modes = model
+            .modes
+            .as_ref()
+            .map(|modes| format!(" · modes: {modes}"))
+            .unwrap_or_default();
+        out!(
+            "{:<10} {:<width$} {}{modes}",
+            provider,
+            model.id,
+            summary(&model.capabilities)
+        );
     }
 }
 

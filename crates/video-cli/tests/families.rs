@@ -1,0 +1,192 @@
+//! `video --provider dmx --model <relay model>` end to end against the fake relay: every
+//! family generates a playable MP4, fails cleanly on a content-policy failure (exit 4, the
+//! task id shown), and is finished by `video resume` after the process is killed mid-wait;
+//! an expired Hailuo link is minted again and the file saved.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use common::{Scratch, code, is_playable_mp4, json, stderr};
+use video_fake::{FakeRelay, FakeRelayConfig};
+
+/// One model of each family.
+const MODELS: [&str; 5] = [
+    "kling-v3",
+    "doubao-seedance-2-0-260128",
+    "MiniMax-Hailuo-2.3",
+    "viduq3-pro",
+    "wan2.6-t2v",
+];
+
+async fn start_relay(render: Duration) -> FakeRelay {
+    let config = FakeRelayConfig::default()
+        .with_render_time(render)
+        .with_video_bytes(64 * 1024)
+        .with_stream_interval(Duration::from_millis(50));
+    FakeRelay::start(config).await.unwrap()
+}
+
+fn scratch_for(relay: &FakeRelay) -> Scratch {
+    Scratch::new().relay(relay.base_url(), relay.key())
+}
+
+/// `ffprobe`'s codec for the file's first video stream, when ffprobe is installed.
+fn ffprobe_codec(path: &std::path::Path) -> Option<String> {
+    let out = std::process::Command::new("ffprobe")
+        .args(["-v", "error", "-select_streams", "v:0", "-show_entries"])
+        .args(["stream=codec_name", "-of", "default=nw=1:nk=1"])
+        .arg(path)
+        .output()
+        .ok()?;
+    Some(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_family_generates_a_playable_video_and_fails_cleanly() {
+    let relay = start_relay(Duration::from_millis(300)).await;
+    let scratch = scratch_for(&relay);
+    for model in MODELS {
+        let file = format!("{model}.mp4");
+        let args = ["--provider", "dmx", "--model", model, "--json", "generate"];
+        let out = scratch
+            .run(&[&args[..], &["a red fox in snow", "--output", &file]].concat())
+            .await;
+        assert_eq!(code(&out), 0, "{model}: {}", stderr(&out));
+        assert_eq!(json(&out)["status"], "succeeded", "{model}");
+        let path = scratch.path(&file);
+        assert!(is_playable_mp4(&path), "{model}: not a playable H.264 MP4");
+        if let Some(codec) = ffprobe_codec(&path) {
+            assert_eq!(codec, "h264", "{model}: ffprobe");
+        }
+
+        let failed = scratch.run(&[&args[..], &["a fox [fail]"]].concat()).await;
+        assert_eq!(code(&failed), 4, "{model}: {}", stderr(&failed));
+        let report = json(&failed);
+        assert_eq!(
+            report["error"]["kind"], "content_rejected",
+            "{model}: {report}"
+        );
+        let id = report["task_id"].as_str().unwrap_or_default();
+        assert!(
+            !id.is_empty(),
+            "{model}: the failed task's id is shown: {report}"
+        );
+    }
+    assert_eq!(relay.counters().submissions_accepted, 10);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_family_is_finished_by_resume_after_a_kill() {
+    let relay = start_relay(Duration::from_millis(1500)).await;
+    for model in MODELS {
+        let scratch = scratch_for(&relay);
+        let mut child = scratch
+            .video(&["--provider", "dmx", "--model", model, "generate", "a fox"])
+            .args(["--output", "fox.mp4"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut submitted = false;
+        for _ in 0..200 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            let tasks = json(&scratch.run(&["--json", "tasks"]).await);
+            if tasks["tasks"][0]["state"] == "submitted" {
+                submitted = true;
+                break;
+            }
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert!(submitted, "{model}: the task never reached the journal");
+
+        // Another process, configured for no model in particular, finds the task from
+        // the journaled provider, model and route alone.
+        let resumed = scratch.run(&["--json", "resume"]).await;
+        assert_eq!(code(&resumed), 0, "{model}: {}", stderr(&resumed));
+        assert_eq!(json(&resumed)["tasks"][0]["state"], "downloaded", "{model}");
+        assert!(is_playable_mp4(&scratch.path("fox.mp4")), "{model}");
+    }
+    assert_eq!(
+        relay.counters().submissions_accepted,
+        5,
+        "resume never resubmits"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_expired_hailuo_link_is_minted_again_and_the_file_saved() {
+    let relay = start_relay(Duration::from_millis(200)).await;
+    relay.expire_next_downloads(1);
+    let scratch = scratch_for(&relay);
+    let out = scratch
+        .run(&[
+            "--provider",
+            "dmx",
+            "--model",
+            "MiniMax-Hailuo-02",
+            "--json",
+            "generate",
+            "a fox",
+            "--output",
+            "fox.mp4",
+        ])
+        .await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(is_playable_mp4(&scratch.path("fox.mp4")));
+    assert_eq!(
+        relay.counters().downloads,
+        2,
+        "the expired link, then a fresh one"
+    );
+    let journal = std::fs::read(scratch.journal()).unwrap();
+    let text = String::from_utf8_lossy(&journal);
+    assert!(!text.contains("link="), "no minted link is journaled");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn status_and_download_work_from_the_journaled_route() {
+    let relay = start_relay(Duration::from_millis(200)).await;
+    let scratch = scratch_for(&relay);
+    let submitted = scratch
+        .run(&[
+            "--provider",
+            "dmx",
+            "--model",
+            "viduq3-pro",
+            "--json",
+            "submit",
+            "a fox",
+        ])
+        .await;
+    assert_eq!(code(&submitted), 0, "{}", stderr(&submitted));
+    let id = json(&submitted)["task_id"].as_str().unwrap().to_owned();
+    // Vidu's query is the streamed one: a snapshot stays open until the task ends (within
+    // its window), so no sleep is needed here.
+    let status = scratch
+        .run(&["--provider", "dmx", "--json", "status", &id])
+        .await;
+    assert_eq!(code(&status), 0, "{}", stderr(&status));
+    assert_eq!(json(&status)["status"], "succeeded");
+    let waited = scratch
+        .run(&["--provider", "dmx", "--json", "wait", &id])
+        .await;
+    assert_eq!(code(&waited), 0, "{}", stderr(&waited));
+    let saved = scratch
+        .run(&[
+            "--provider",
+            "dmx",
+            "--json",
+            "download",
+            &id,
+            "--output",
+            "v.mp4",
+        ])
+        .await;
+    assert_eq!(code(&saved), 0, "{}", stderr(&saved));
+    assert!(is_playable_mp4(&scratch.path("v.mp4")));
+}

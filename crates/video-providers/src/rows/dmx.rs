@@ -1,0 +1,72 @@
+//! The DMXAPI relay's families (Kling v3, Seedance 2.0, Hailuo, Vidu, Wan 2.6): one row,
+//! one model per relay model name.
+
+use std::sync::Arc;
+
+use video_core::{PollPolicy, VideoProvider};
+use video_dmx::{
+    DEFAULT_MODEL, DmxBuilder, ENV_ALLOW_INSECURE_HTTP, ENV_API_KEY, ENV_BASE_URL, PROVIDER_NAME,
+};
+
+use crate::registry::{ModelInfo, ProviderRow, VarDoc};
+
+pub(super) const ROW: ProviderRow = ProviderRow {
+    name: PROVIDER_NAME,
+    about: "the DMXAPI relay's families by model name: Kling v3, Seedance 2.0, MiniMax Hailuo, \
+            Vidu, Wan 2.6 (one key)",
+    paid: true,
+    env: &[
+        VarDoc {
+            name: ENV_API_KEY,
+            about: "the relay key (required; the same key as kling-dmx)",
+            secret: true,
+        },
+        VarDoc {
+            name: ENV_BASE_URL,
+            about: "the relay's host root (default https://www.dmxapi.cn)",
+            secret: false,
+        },
+        VarDoc {
+            name: ENV_ALLOW_INSECURE_HTTP,
+            about: "1 allows plain http to a non-loopback host",
+            secret: false,
+        },
+    ],
+    options: &[
+        (
+            "multi_prompt",
+            "kling-v3: [{\"prompt\":..,\"duration\":s}, ...] (1-6 shots summing to the duration)",
+        ),
+        ("shot_type", "kling-v3: intelligence (automatic shots)"),
+        ("element_list", "kling-v3: [subject id, ...] (up to 3)"),
+        (
+            "reference_images / reference_videos / reference_audios",
+            "seedance: [url, ...] reference inputs",
+        ),
+        ("subjects", "viduq2-ctv: [{\"id\":\"1\",\"images\":[url]}]"),
+        (
+            "audio_url / prompt_extend / shot_type / watermark",
+            "wan2.6: driving audio, prompt rewrite, single|multi, watermark",
+        ),
+        ("any other relay field", "passed through as given"),
+    ],
+    models: || {
+        video_dmx::models::MODELS
+            .iter()
+            .map(|row| ModelInfo::new(row.name, (row.capabilities)()).with_modes(row.modes))
+            .collect()
+    },
+    default_model: Some(DEFAULT_MODEL),
+    policy: || PollPolicy::default().with_first_delay(std::time::Duration::from_secs(10)),
+    configured: |env| video_dmx::configured_in(|name| env.var(name)),
+    build: |settings| {
+        let mut builder = DmxBuilder::from_lookup(|name| settings.env.var(name));
+        if let Some(model) = settings.model {
+            builder = builder.model(model);
+        }
+        if settings.allow_insecure_http {
+            builder = builder.allow_insecure_http(true);
+        }
+        Ok(Arc::new(builder.build()?) as Arc<dyn VideoProvider>)
+    },
+};
