@@ -45,7 +45,7 @@ pub(crate) struct Inner {
 }
 
 /// The most bytes a relay reply to a query or submission may have (a task object with a
-/// few signed URLs is a few KiB).
+/// few signed URLs is a few KiB), or the configured cap when lower.
 const MAX_REPLY_BYTES: u64 = 1 << 20;
 
 impl DmxProvider {
@@ -119,7 +119,8 @@ impl DmxProvider {
         }
         let bytes =
             serde_json::to_vec(&body).map_err(|e| VideoError::invalid("request", e.to_string()))?;
-        let call = ApiCall::post(&self.inner.endpoint, bytes).max_reply_bytes(MAX_REPLY_BYTES);
+        let cap = MAX_REPLY_BYTES.min(self.inner.http.options().max_reply_bytes);
+        let call = ApiCall::post(&self.inner.endpoint, bytes).max_reply_bytes(cap);
         Ok(if stream { call.events() } else { call })
     }
 

@@ -22,11 +22,12 @@ const RELAY_STATUSES: &[(u16, ErrorKind)] = &[
     (429, ErrorKind::Rate(RateLimitScope::Requests, None)),
 ];
 
-/// The kind of a relay error answered to `call` with `status` and (maybe) `code`: a JSON
-/// 404 to a query is an unknown task (a wrong base URL answers with a page, not JSON); then
-/// the table; then a missing channel or model is configuration, other 5xx transient.
+/// The kind of a relay error answered to `call` with `status` and (maybe) `code`: a 404 to
+/// a query that names a missing task (`task_not_found`, "task … not found", "任务不存在") is
+/// an unknown task; any other 404 is a wrong base URL (the relay's table), as are the other
+/// rows of the table; then a missing channel or model is configuration, other 5xx transient.
 pub fn relay_kind(call: Call, status: u16, code: Option<&str>, message: &str) -> ErrorKind {
-    if status == 404 && call == Call::Query {
+    if status == 404 && call == Call::Query && names_a_missing_task(code, message) {
         return ErrorKind::UnknownResource;
     }
     if let Some((_, kind)) = RELAY_STATUSES.iter().find(|(s, _)| *s == status) {
@@ -39,6 +40,13 @@ pub fn relay_kind(call: Call, status: u16, code: Option<&str>, message: &str) ->
         500..=599 => ErrorKind::Transient,
         _ => ErrorKind::Other,
     }
+}
+
+fn names_a_missing_task(code: Option<&str>, message: &str) -> bool {
+    let message = message.to_lowercase();
+    code == Some("task_not_found")
+        || (message.contains("task") && message.contains("not found"))
+        || message.contains("任务不存在")
 }
 
 /// What a reply to one call of a family means: the JSON body when it is a success, else
@@ -153,6 +161,15 @@ mod tests {
         let limited = read(429, r#"{"error":{"message":"slow down"}}"#);
         assert!(matches!(limited, Err(VideoError::RateLimited { .. })));
         assert!(read(200, r#"{"id":"cgt-1"}"#).is_ok());
+        let id = TaskId::new("cgt-1");
+        let query = |body: &str| {
+            let reply = Reply::new(404, None, body.to_owned());
+            read_reply(&reply, &SEEDANCE, Call::Query, Some(&id))
+        };
+        let missing = query(r#"{"error":{"message":"task not found","code":"task_not_found"}}"#);
+        assert!(matches!(missing, Err(VideoError::NotFound { .. })));
+        let wrong_url = query(r#"{"error":{"message":"Invalid URL (POST /v1/v1/responses)"}}"#);
+        assert!(matches!(wrong_url, Err(VideoError::Configuration { .. })));
         let framed = read(200, "data: {\"id\":\"cgt-2\"}\n\ndata: [DONE]\n\n").unwrap();
         assert_eq!(framed["id"], "cgt-2");
         assert!(matches!(

@@ -10,8 +10,9 @@ use video_http::{Auth, HttpClient, HttpOptions, RedactedSecret, UrlPolicy};
 
 use crate::client::{Inner, KlingDmxClient, capabilities};
 
-/// The relay's host root.
-pub const DEFAULT_BASE_URL: &str = "https://www.dmxapi.cn";
+/// The relay's host root, key and settings: the relay's own, shared by every family
+/// (`video-dmx`), so one key configures them all.
+pub use video_dmx::{DEFAULT_BASE_URL, ENV_ALLOW_INSECURE_HTTP, ENV_API_KEY, ENV_BASE_URL};
 /// The model a submission asks for: Kling v2.6 text-to-video.
 pub const DEFAULT_SUBMIT_MODEL: &str = "kling-v2-6-text2video";
 /// The "model" a query asks for.
@@ -20,13 +21,6 @@ pub const DEFAULT_QUERY_MODEL: &str = "kling-text2video-get";
 pub const DEFAULT_IMAGE_SUBMIT_MODEL: &str = "kling-v2-6-image2video";
 /// The "model" a query for an image-to-video task asks for.
 pub const DEFAULT_IMAGE_QUERY_MODEL: &str = "kling-image2video-get";
-/// Environment variable holding the API key (an empty value counts as missing).
-pub const ENV_API_KEY: &str = "DMXAPI_API_KEY";
-/// Environment variable holding the base URL (optional; the host root).
-pub const ENV_BASE_URL: &str = "DMXAPI_BASE_URL";
-/// Environment variable allowing plain http to a non-loopback host (`1` or `true`).
-pub const ENV_ALLOW_INSECURE_HTTP: &str = "DMXAPI_ALLOW_INSECURE_HTTP";
-
 /// Whether the environment configures the relay: `DMXAPI_API_KEY` is set and not blank.
 /// (Tools choosing a provider ask this instead of reading the key themselves.)
 pub fn configured_in_env() -> bool {
@@ -36,7 +30,7 @@ pub fn configured_in_env() -> bool {
 /// Whether the variables `lookup` returns hold an API key (as [`configured_in_env`] does
 /// for the process environment).
 pub fn configured_in(lookup: impl Fn(&str) -> Option<String>) -> bool {
-    lookup(ENV_API_KEY).is_some_and(|key| !key.trim().is_empty())
+    video_dmx::configured_in(lookup)
 }
 
 /// Builds a [`KlingDmxClient`]; see [`KlingDmxClient::builder`].
@@ -270,11 +264,9 @@ impl fmt::Debug for KlingDmxClientBuilder {
     }
 }
 
-/// The API endpoint for a base URL: `<host root>/v1/responses`.
+/// The API endpoint for a base URL: `<host root>/v1/responses` (the relay's one endpoint).
 pub(crate) fn endpoint(base: &str) -> Result<Url, VideoError> {
-    let root = video_http::wire::host_root(base, &["/v1/responses", "/v1"])?;
-    root.join("v1/responses")
-        .map_err(|error| VideoError::configuration(format!("invalid base URL: {error}")))
+    video_dmx::endpoint(base)
 }
 
 #[cfg(test)]

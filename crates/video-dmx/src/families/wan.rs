@@ -186,10 +186,10 @@ fn size(request: &VideoRequest) -> Result<Option<String>, VideoError> {
         return Ok(None);
     }
     let Some(resolution) = request.resolution else {
-        return Ok(request
+        return request
             .aspect_ratio
             .map(|ratio| lookup(1080, ratio))
-            .transpose()?);
+            .transpose();
     };
     if let Some((width, height)) = resolution.dimensions() {
         return Ok(Some(format!("{width}*{height}")));

@@ -425,6 +425,14 @@ impl Engine {
             .then_some(self.config.key.as_str())
     }
 
+    /// The task with number `number`, whatever its id looks like.
+    pub(crate) fn task_by_number(&self, number: u64) -> Option<FakeTask> {
+        self.tasks()
+            .values()
+            .find(|task| task.number == number)
+            .cloned()
+    }
+
     pub(crate) fn task(&self, id: &str) -> Option<FakeTask> {
         self.tasks().get(id).cloned()
     }

@@ -7,26 +7,14 @@
 
 use std::time::Duration;
 
-use video_core::{RateLimitScope, TaskId, VideoError};
+use video_core::{TaskId, VideoError};
+use video_dmx::relay_errors::relay_kind;
 use video_http::wire::json_reply;
-use video_kling_protocol::codes::ErrorKind as Kind;
 use video_kling_protocol::{ErrorContext, error_for, invalid_field, kind_of_code};
 
 pub(crate) use video_kling_protocol::Call;
 
 use crate::wire::Envelope;
-
-/// The relay's own errors (no Kling code), by HTTP status. 5xx is decided in
-/// [`relay_kind`]: a missing model or channel is configuration, the rest transient.
-const RELAY_STATUSES: &[(u16, Kind)] = &[
-    (400, Kind::Invalid),
-    (401, Kind::Unauthorized),
-    (402, Kind::Quota),
-    (403, Kind::Quota),
-    (404, Kind::Config),
-    (413, Kind::Invalid),
-    (429, Kind::Rate(RateLimitScope::Requests, None)),
-];
 
 /// Decides what a reply means. `Ok` carries an envelope with a task id in `data`.
 ///
@@ -87,7 +75,7 @@ pub(crate) fn classify(
                 .filter(|m| !m.trim().is_empty())
                 .or(message)
                 .unwrap_or_else(|| format!("HTTP {status}"));
-            let kind = relay_kind(status, relay.code.as_deref(), &message);
+            let kind = relay_kind(call, status, relay.code.as_deref(), &message);
             let code = relay
                 .code
                 .clone()
@@ -100,22 +88,6 @@ pub(crate) fn classify(
 
 fn is_success(status: u16) -> bool {
     (200..300).contains(&status)
-}
-
-fn relay_kind(status: u16, code: Option<&str>, message: &str) -> Kind {
-    if let Some((_, kind)) = RELAY_STATUSES.iter().find(|(s, _)| *s == status) {
-        return *kind;
-    }
-    if status >= 500 {
-        let no_channel = code == Some("model_not_found")
-            || message.to_lowercase().contains("no available channel");
-        return if no_channel {
-            Kind::Config
-        } else {
-            Kind::Transient
-        };
-    }
-    Kind::Other
 }
 
 /// `dmxapi_kling_error_1303` → 1303: the relay's way of wrapping a Kling code.

@@ -1,6 +1,7 @@
 //! The error table, row by row.
 
 use super::*;
+use video_core::RateLimitScope;
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));

@@ -114,7 +114,7 @@ pub(crate) fn mint(state: &Arc<Engine>, request: &Value) -> Response {
     };
     let task = file
         .and_then(|file| file.checked_sub(FILE_OFFSET))
-        .and_then(|number| state.task(&decimal_id(number)))
+        .and_then(|number| state.task_by_number(number))
         .filter(|task| task.kind == TaskKind::Relay(RelayFamily::Hailuo))
         .filter(|task| task.stage_at(Instant::now(), state.config.render_time) == Stage::Succeed);
     let Some(task) = task else {
