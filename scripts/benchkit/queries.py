@@ -1,5 +1,7 @@
 """Measure 1: CPU per status query, the SDK against a bare reqwest client and the Python
-clients. Runs interleave (sdk, bare, requests, httpx, sdk, ...) so drift hits all alike."""
+clients. Runs interleave (sdk, bare, requests, httpx, sdk, ...) so drift hits all alike.
+Measure 1b: the same for a Seedance 2.0 query through the relay's envelope (`video-dmx`),
+against a bare client that parses the reply and then its envelope text."""
 
 from .common import (BIN, CLIENT_CORE, K, KEY, N_QUERIES, PEERS, PY, QUICK, RELAY_CORE, SPLIT, Fake,
                      fmt, log, m, measure, mib, ratio)
@@ -8,6 +10,7 @@ from .common import (BIN, CLIENT_CORE, K, KEY, N_QUERIES, PEERS, PY, QUICK, RELA
 # two Rust clients (a run of 20,000 queries takes about two seconds).
 K_RUST = max(K, 3 if QUICK else 9)
 N_RUST = max(N_QUERIES, 20_000)
+SEEDANCE = "doubao-seedance-2-0-260128"
 
 
 def clients():
@@ -16,6 +19,10 @@ def clients():
                              "--n", str(N_RUST)],
         "bare": lambda base: [f"{BIN}/bench-bare-queries", "--base", base, "--key", KEY,
                               "--n", str(N_RUST)],
+        "sdk-seedance": lambda base: [f"{BIN}/bench-queries", "--base", base, "--key", KEY,
+                                      "--n", str(N_RUST), "--model", SEEDANCE],
+        "bare-seedance": lambda base: [f"{BIN}/bench-bare-queries", "--base", base, "--key",
+                                       KEY, "--n", str(N_RUST), "--family", "seedance"],
         "requests": lambda base: [PY, f"{PEERS}/requests_peer.py", "queries", "--base", base,
                                   "--key", KEY, "--n", str(N_QUERIES)],
         "httpx": lambda base: [PY, f"{PEERS}/httpx_peer.py", "queries", "--base", base,
@@ -81,6 +88,12 @@ def report(table, q):
               f"bare {fmt(mib(m(q['bare'], 'rss')))} · "
               f"requests {fmt(mib(m(q['requests'], 'rss')))} · "
               f"httpx {fmt(mib(m(q['httpx'], 'rss')))}", "", None)
+    s_sdk, s_bare = m(q["sdk-seedance"], "per_query"), m(q["bare-seedance"], "per_query")
+    s_ratio = ratio(s_sdk, s_bare)
+    table.row("1b Seedance query", "client CPU per query (µs)", fmt(s_sdk),
+              f"bare reqwest + two `Value` parses {fmt(s_bare)}", "", None)
+    table.row("", "ratio SDK / bare", fmt(s_ratio, "×", 2), "", "≤ 1.1×",
+              None if s_ratio is None else s_ratio <= 1.1)
     if one:
         o_sdk, o_bare, o_req = (m(one[n], "per_query") for n in ("sdk", "bare", "requests"))
         table.row("", "diagnostic: relay and client on one core — CPU per query (µs)",

@@ -2,9 +2,14 @@
 //! `reqwest` client (rustls, the same runtime) and the reply parsed into a
 //! `serde_json::Value` — no SDK. What the SDK spends above this is its overhead.
 //!
+//! With `--family seedance` it queries a Seedance 2.0 task the way a bare client must read
+//! the relay's envelope: the reply parsed, then its `output[0].content[0].text` parsed again
+//! (measure 1b).
+//!
 //! ```text
 //! bench-bare-queries --base http://127.0.0.1:8787 --key sk-fake-dmxapi-key --n 20000
 //! bench-bare-queries ... --timeout-s 60   # with a request timeout, as the SDK sets
+//! bench-bare-queries ... --family seedance
 //! ```
 
 use std::process::ExitCode;
@@ -41,13 +46,23 @@ fn run() -> Result<(), String> {
     let endpoint = format!("{}/v1/responses", base.trim_end_matches('/'));
     let rt = runtime().map_err(|e| e.to_string())?;
     rt.block_on(async {
-        let submit = json!({"model": "kling-v2-6-text2video", "input": "a fox", "duration": 5});
+        let seedance = args.string("family", "kling") == "seedance";
+        let (submit, query_model) = if seedance {
+            let content = json!([{"type": "text", "text": "a fox"}]);
+            let body = json!({"model": "doubao-seedance-2-0-260128", "input": content});
+            (body, "seedance-2-0-get")
+        } else {
+            let body = json!({"model": "kling-v2-6-text2video", "input": "a fox", "duration": 5});
+            (body, "kling-text2video-get")
+        };
         let reply: Value = post(&client, &endpoint, &key, &submit).await?;
-        let id = reply["data"]["task_id"]
-            .as_str()
+        let id = reply
+            .pointer("/data/task_id")
+            .or_else(|| reply.get("id"))
+            .and_then(Value::as_str)
             .ok_or("no task id")?
             .to_owned();
-        let query = json!({"model": "kling-text2video-get", "input": id});
+        let query = json!({"model": query_model, "input": id});
         for _ in 0..warmup {
             post(&client, &endpoint, &key, &query).await?;
         }
@@ -56,7 +71,8 @@ fn run() -> Result<(), String> {
         let wall = Instant::now();
         for _ in 0..n {
             match post(&client, &endpoint, &key, &query).await {
-                Ok(reply) if reply["code"] == 0 => {}
+                Ok(reply) if seedance && inner_status(&reply).is_some() => {}
+                Ok(reply) if !seedance && reply["code"] == 0 => {}
                 _ => errors += 1,
             }
         }
@@ -65,6 +81,7 @@ fn run() -> Result<(), String> {
         emit(&json!({
             "measure": "queries",
             "client": "bare-reqwest",
+            "family": if seedance { "seedance" } else { "kling" },
             "timeout_s": timeout_s,
             "n": n,
             "errors": errors,
@@ -76,6 +93,13 @@ fn run() -> Result<(), String> {
         }));
         Ok(())
     })
+}
+
+/// A Seedance query reply's status: the envelope's text parsed as JSON, its `status`.
+fn inner_status(reply: &Value) -> Option<String> {
+    let text = reply.pointer("/output/0/content/0/text")?.as_str()?;
+    let inner: Value = serde_json::from_str(text).ok()?;
+    inner.get("status")?.as_str().map(str::to_owned)
 }
 
 /// One POST of `body`, its reply parsed into a `Value`.

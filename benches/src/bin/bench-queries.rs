@@ -1,8 +1,11 @@
 //! Measure 1, SDK side: `n` status queries of one task, one after the other, through
-//! `KlingDmxClient::task`. Prints one JSON line with the CPU and wall time of the loop.
+//! `KlingDmxClient::task` — or, with `--model <relay model>`, through that relay family's
+//! `DmxProvider::task` (measure 1b: Seedance). Prints one JSON line with the CPU and wall
+//! time of the loop.
 //!
 //! ```text
 //! bench-queries --base http://127.0.0.1:8787 --key sk-fake-dmxapi-key --n 20000
+//! bench-queries ... --model doubao-seedance-2-0-260128
 //! ```
 
 use std::process::ExitCode;
@@ -11,6 +14,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use video_benches::{Args, bench_request, cpu_seconds, emit, peak_rss_kib, runtime};
 use video_core::VideoProvider;
+use video_dmx::DmxProvider;
 use video_kling_dmx::KlingDmxClient;
 
 fn main() -> ExitCode {
@@ -29,13 +33,25 @@ fn run() -> Result<(), String> {
     let key = args.string("key", "sk-fake-dmxapi-key");
     let n: usize = args.number("n", 20_000)?;
     let warmup: usize = args.number("warmup", 200)?;
-    let client = KlingDmxClient::builder()
-        .api_key(key)
-        .base_url(&base)
-        .max_in_flight(64)
-        .request_timeout(Duration::from_secs(60))
-        .build()
-        .map_err(|e| e.to_string())?;
+    let model = args.string("model", "");
+    let client: Box<dyn VideoProvider> = if model.is_empty() {
+        let client = KlingDmxClient::builder()
+            .api_key(key)
+            .base_url(&base)
+            .max_in_flight(64)
+            .request_timeout(Duration::from_secs(60))
+            .build();
+        Box::new(client.map_err(|e| e.to_string())?)
+    } else {
+        let provider = DmxProvider::builder()
+            .api_key(key)
+            .base_url(&base)
+            .model(&model)
+            .max_in_flight(64)
+            .request_timeout(Duration::from_secs(60))
+            .build();
+        Box::new(provider.map_err(|e| e.to_string())?)
+    };
     let rt = runtime().map_err(|e| e.to_string())?;
     rt.block_on(async {
         let task = client
@@ -58,6 +74,7 @@ fn run() -> Result<(), String> {
         emit(&json!({
             "measure": "queries",
             "client": "sdk",
+            "model": model,
             "n": n,
             "errors": errors,
             "loop_cpu_s": cpu,

@@ -21,14 +21,20 @@ pub enum Inner {
 /// Every `output_text` of a Responses envelope's `output`, joined; `None` when the body is
 /// not an envelope (a flat reply).
 pub fn output_text(body: &Value) -> Option<String> {
-    let output = body.get("output")?.as_array()?;
-    let texts: Vec<&str> = output
-        .iter()
-        .filter_map(|item| item.get("content")?.as_array())
-        .flatten()
-        .filter_map(|part| part.get("text")?.as_str())
-        .collect();
+    let texts: Vec<&str> = texts(body)?.collect();
     (!texts.is_empty()).then(|| texts.concat())
+}
+
+/// The texts of an envelope's `output`, in order.
+fn texts(body: &Value) -> Option<impl Iterator<Item = &str>> {
+    let output = body.get("output")?.as_array()?;
+    Some(
+        output
+            .iter()
+            .filter_map(|item| item.get("content")?.as_array())
+            .flatten()
+            .filter_map(|part| part.get("text")?.as_str()),
+    )
 }
 
 /// The upstream reply a body carries: the envelope's text parsed (twice-encoded JSON; Go's
@@ -43,12 +49,22 @@ pub fn inner(body: &Value) -> Result<Inner, VideoError> {
     if !output.is_array() {
         return Err(VideoError::decode(Some(200), "`output` is not a list", b""));
     }
-    let Some(text) = output_text(body) else {
+    let mut parts = texts(body).into_iter().flatten();
+    let Some(first) = parts.next() else {
         return Ok(Inner::Nothing);
+    };
+    // One text (every documented reply): read in place, without joining.
+    let joined;
+    let text = match parts.next() {
+        None => first,
+        Some(second) => {
+            joined = [first, second].into_iter().chain(parts).collect::<String>();
+            joined.as_str()
+        }
     };
     Ok(match serde_json::from_str::<Value>(text.trim()) {
         Ok(value) if value.is_object() => Inner::Json(value),
-        _ => Inner::Text(text),
+        _ => Inner::Text(text.to_owned()),
     })
 }
 

@@ -76,9 +76,10 @@ pub trait Family: Send + Sync + fmt::Debug {
     /// The task id an accepted submission's reply names.
     fn submitted_id(&self, reply: &Value) -> Option<String>;
 
-    /// The query's `input` for task `id` (default: the id as a string).
-    fn query_input(&self, id: &str) -> Value {
-        Value::String(id.to_owned())
+    /// The key the query's `input` object holds the task id under (MiniMax:
+    /// `{"task_id": id}`); `None` (the default) sends the id itself as `input`.
+    fn query_input_key(&self) -> Option<&'static str> {
+        None
     }
 
     /// A query's reply as a task snapshot (under `id`).

@@ -8,6 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use serde::Serialize;
+use serde::ser::SerializeMap;
 use serde_json::{Map, Value};
 use url::Url;
 use video_core::provider::VideoStream;
@@ -119,9 +121,13 @@ impl DmxProvider {
         }
         let bytes =
             serde_json::to_vec(&body).map_err(|e| VideoError::invalid("request", e.to_string()))?;
-        let cap = MAX_REPLY_BYTES.min(self.inner.http.options().max_reply_bytes);
-        let call = ApiCall::post(&self.inner.endpoint, bytes).max_reply_bytes(cap);
+        let call = self.capped(ApiCall::post(&self.inner.endpoint, bytes));
         Ok(if stream { call.events() } else { call })
+    }
+
+    /// `call` with its reply capped.
+    fn capped<'c>(&self, call: ApiCall<'c>) -> ApiCall<'c> {
+        call.max_reply_bytes(MAX_REPLY_BYTES.min(self.inner.http.options().max_reply_bytes))
     }
 
     /// One query of `id` by its family: JSON, or streamed for at most `window`.
@@ -130,11 +136,22 @@ impl DmxProvider {
             return Err(VideoError::invalid("task_id", "must not be empty"));
         }
         let family = self.family_of(id)?;
-        let mut body = Map::new();
-        body.insert("input".to_owned(), family.query_input(id.as_str()));
         let stream = family.streams();
-        let timeout = stream.then_some(window);
-        let task = match self.post(family.route(), body, stream, timeout).await? {
+        let query = QueryBody {
+            model: family.route(),
+            input: QueryInput {
+                key: family.query_input_key(),
+                id: id.as_str(),
+            },
+            stream,
+        };
+        let bytes =
+            serde_json::to_vec(&query).map_err(|e| VideoError::invalid("task_id", e.to_string()))?;
+        let mut call = self.capped(ApiCall::post(&self.inner.endpoint, bytes));
+        if stream {
+            call = call.events().timeout(window);
+        }
+        let task = match self.inner.http.call(call).await? {
             Answer::Events(events) => {
                 let said = read_text(events).await?;
                 if let Some(message) = said.error {
@@ -193,6 +210,34 @@ impl DmxProvider {
             .link(&value)
             .ok_or_else(|| VideoError::decode(Some(reply.status), "no download link", b""))?;
         self.inner.http.download(&link, None).await
+    }
+}
+
+/// A query's body, written straight from borrowed parts (queries are the hot path).
+#[derive(Serialize)]
+struct QueryBody<'a> {
+    model: &'a str,
+    input: QueryInput<'a>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    stream: bool,
+}
+
+/// The id, or `{key: id}`.
+struct QueryInput<'a> {
+    key: Option<&'static str>,
+    id: &'a str,
+}
+
+impl Serialize for QueryInput<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.key {
+            None => serializer.serialize_str(self.id),
+            Some(key) => {
+                let mut map = serializer.serialize_map(Some(1))?;
+                map.serialize_entry(key, self.id)?;
+                map.end()
+            }
+        }
     }
 }
 

@@ -32,6 +32,7 @@ mod options;
 mod redact;
 mod retry_after;
 mod scrub;
+mod scrub_probe;
 mod setters;
 mod tls;
 mod url_policy;

@@ -14,6 +14,8 @@ use bytes::Bytes;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
+use crate::scrub_probe::{MAX_NESTING, NeedleChars, has_echo, is_nested_json};
+
 /// What an echoed secret is replaced with.
 pub const REDACTED: &str = "[redacted]";
 
@@ -26,6 +28,7 @@ const MIN_SEGMENT: usize = 12;
 #[derive(Default)]
 pub struct Scrubber {
     needles: Option<AhoCorasick>,
+    chars: NeedleChars,
     count: usize,
 }
 
@@ -40,12 +43,17 @@ impl Scrubber {
         needles.sort_unstable();
         needles.dedup();
         let count = needles.len();
+        let chars = NeedleChars::of(needles.iter().map(String::as_str));
         let needles = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .build(&needles)
             .ok()
             .filter(|_| count > 0);
-        Self { needles, count }
+        Self {
+            needles,
+            chars,
+            count,
+        }
     }
 
     /// `body` with every echo of a secret replaced, in raw or JSON-escaped form; the same
@@ -64,7 +72,7 @@ impl Scrubber {
         } else {
             body
         };
-        if memchr::memchr(b'\\', &body).is_none() {
+        if !self.chars.escape_could_hide(&body) || !has_echo(needles, &self.chars, &body) {
             return body;
         }
         let Ok(mut value) = serde_json::from_slice::<Value>(&body) else {
@@ -101,17 +109,21 @@ impl Scrubber {
 
     /// Scrubs every string and key in `value`; whether anything was replaced.
     fn scrub_value(&self, value: &mut Value) -> bool {
+        self.scrub_value_at(value, 0)
+    }
+
+    fn scrub_value_at(&self, value: &mut Value, depth: u8) -> bool {
         match value {
-            Value::String(text) => self.scrub_string(text),
+            Value::String(text) => self.scrub_nested(text, depth),
             Value::Array(items) => items
                 .iter_mut()
-                .fold(false, |changed, item| self.scrub_value(item) | changed),
+                .fold(false, |changed, item| self.scrub_value_at(item, depth) | changed),
             Value::Object(map) => {
                 let mut changed = false;
                 let old = std::mem::take(map);
                 for (mut key, mut item) in old {
-                    changed |= self.scrub_string(&mut key);
-                    changed |= self.scrub_value(&mut item);
+                    changed |= self.scrub_nested(&mut key, depth);
+                    changed |= self.scrub_value_at(&mut item, depth);
                     map.insert(key, item);
                 }
                 changed
@@ -120,14 +132,23 @@ impl Scrubber {
         }
     }
 
-    fn scrub_string(&self, text: &mut String) -> bool {
-        match self.text(text) {
-            Cow::Owned(clean) => {
-                *text = clean;
-                true
-            }
-            Cow::Borrowed(_) => false,
+    /// Scrubs `text`, and — when it is JSON of its own (a relay's envelope text) — the
+    /// strings decoded from it, written back in place; whether anything was replaced.
+    fn scrub_nested(&self, text: &mut String, depth: u8) -> bool {
+        let mut changed = false;
+        if let Cow::Owned(clean) = self.text(text) {
+            *text = clean;
+            changed = true;
         }
+        if depth < MAX_NESTING
+            && is_nested_json(text)
+            && let Ok(mut inner) = serde_json::from_str::<Value>(text)
+            && self.scrub_value_at(&mut inner, depth + 1)
+        {
+            *text = inner.to_string();
+            changed = true;
+        }
+        changed
     }
 }
 
@@ -218,6 +239,22 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("\\u"), "{text}");
+    }
+
+    #[test]
+    fn an_echo_inside_json_carried_as_text_is_found_at_every_level() {
+        // A relay envelope: the upstream's JSON as a string, its own escapes inside.
+        let inner = format!(r#"{{"message":"bad key {}","url":"a\u0026b"}}"#, escaped("sk-SECRET"));
+        let body = serde_json::json!({"output": [{"content": [{"text": inner}]}]}).to_string();
+        let clean = scrubber().bytes(Bytes::from(body));
+        let outer: Value = serde_json::from_slice(&clean).unwrap();
+        let text = outer["output"][0]["content"][0]["text"].as_str().unwrap();
+        let inner: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(inner["message"], "bad key [redacted]");
+        assert_eq!(inner["url"], "a&b", "the rest of the inner JSON is kept");
+        let clean_envelope = serde_json::json!({"output": [{"content": [{"text": r#"{"a":"x\u0026y"}"#}]}]});
+        let body = Bytes::from(clean_envelope.to_string());
+        assert_eq!(scrubber().bytes(body.clone()), body, "a clean envelope is not rewritten");
     }
 
     #[test]

@@ -140,8 +140,8 @@ impl Family for Hailuo {
         text_at(reply, &["/task_id"])
     }
 
-    fn query_input(&self, id: &str) -> Value {
-        json!({ "task_id": id })
+    fn query_input_key(&self) -> Option<&'static str> {
+        Some("task_id")
     }
 
     fn task(&self, reply: Payload<'_>, id: &TaskId) -> Result<Task, VideoError> {
