@@ -26,6 +26,21 @@ pub async fn fake_provider(
     render: Duration,
 ) -> Result<(Arc<dyn VideoProvider>, FakeRelay), VideoError> {
     let fake = start_fake(render).await?;
+    let provider = fake_model(&fake, name, None, render)?;
+    Ok((provider, fake))
+}
+
+/// Builds provider `name` serving `model` (its default when `None`) through the registry,
+/// configured for the running `fake` as [`fake_provider`] does.
+///
+/// # Errors
+/// An unknown name or model; the provider's build errors.
+pub fn fake_model(
+    fake: &FakeRelay,
+    name: &str,
+    model: Option<&str>,
+    render: Duration,
+) -> Result<Arc<dyn VideoProvider>, VideoError> {
     let millis = render.as_millis().to_string();
     let env = VarMap::new()
         .with("DMXAPI_BASE_URL", fake.base_url())
@@ -34,12 +49,15 @@ pub async fn fake_provider(
         .with("KLING_ACCESS_KEY", fake.kling_access_key())
         .with("KLING_SECRET_KEY", fake.kling_secret_key())
         .with("VIDEO_MOCK_RENDER_MS", millis);
-    let built = Registry::builtin().build(name, &Settings::new(&env))?;
-    Ok((built.provider, fake))
+    let settings = Settings::new(&env).model(model);
+    Ok(Registry::builtin().build(name, &settings)?.provider)
 }
 
 /// The fake server on a free loopback port, tasks finishing after `render`.
-async fn start_fake(render: Duration) -> Result<FakeRelay, VideoError> {
+///
+/// # Errors
+/// [`VideoError::Io`] when no loopback port can be bound.
+pub async fn start_fake(render: Duration) -> Result<FakeRelay, VideoError> {
     let config = FakeRelayConfig::default().with_render_time(render);
     FakeRelay::start(config)
         .await

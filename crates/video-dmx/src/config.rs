@@ -41,6 +41,64 @@ pub fn endpoint(base: &str) -> Result<Url, VideoError> {
         .map_err(|error| VideoError::configuration(format!("invalid base URL: {error}")))
 }
 
+/// The relay's variables as a lookup returns them (empty values count as unset): what
+/// configures every relay provider (`video-dmx`'s families and `video-kling-dmx`).
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct RelayEnv {
+    /// `DMXAPI_API_KEY`.
+    pub api_key: Option<String>,
+    /// `DMXAPI_BASE_URL`.
+    pub base_url: Option<String>,
+    /// `DMXAPI_ALLOW_INSECURE_HTTP` is `1`, `true` or `yes`.
+    pub allow_insecure_http: bool,
+}
+
+impl RelayEnv {
+    /// The variables `lookup` returns.
+    pub fn read(lookup: impl Fn(&str) -> Option<String>) -> Self {
+        let set = |name| lookup(name).filter(|value: &String| !value.trim().is_empty());
+        Self {
+            api_key: set(ENV_API_KEY),
+            base_url: set(ENV_BASE_URL),
+            allow_insecure_http: set(ENV_ALLOW_INSECURE_HTTP)
+                .is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes")),
+        }
+    }
+}
+
+/// The relay's HTTP client (the raw key in `Authorization`) and its endpoint, checked: a
+/// missing or blank key is [`VideoError::MissingCredentials`] for `provider`, plain http to a
+/// non-loopback host without `allow_insecure_http` is [`VideoError::InsecureHttp`].
+///
+/// # Errors
+/// As above; a bad base URL or HTTP option is [`VideoError::Configuration`].
+pub fn connect(
+    api_key: Option<SecretString>,
+    base_url: &str,
+    http: HttpOptions,
+    provider: &str,
+) -> Result<(HttpClient, Url), VideoError> {
+    let api_key = api_key
+        .filter(|key| !key.expose_secret().trim().is_empty())
+        .ok_or_else(|| VideoError::MissingCredentials {
+            provider: provider.to_owned(),
+            env: vec![ENV_API_KEY.to_owned()],
+        })?;
+    let auth = Auth::raw_key(api_key)?;
+    let endpoint = endpoint(base_url)?;
+    let policy = UrlPolicy {
+        allow_insecure_http: http.allow_insecure_http,
+    };
+    if policy.check(&endpoint, "base_url").is_err() {
+        return Err(VideoError::InsecureHttp {
+            host: video_http::host_of(&endpoint),
+            env: Some(ENV_ALLOW_INSECURE_HTTP.to_owned()),
+        });
+    }
+    Ok((HttpClient::new(http, auth)?, endpoint))
+}
+
 /// Builds a [`DmxProvider`] for one model.
 ///
 /// ```
@@ -92,17 +150,10 @@ impl DmxBuilder {
     /// Configured from the variables `lookup` returns: `DMXAPI_API_KEY`,
     /// `DMXAPI_BASE_URL`, `DMXAPI_ALLOW_INSECURE_HTTP` (empty values count as unset).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
-        let set = |name| lookup(name).filter(|value: &String| !value.trim().is_empty());
-        let mut builder = Self::new();
-        if let Some(key) = set(ENV_API_KEY) {
-            builder = builder.api_key(key);
-        }
-        if let Some(base) = set(ENV_BASE_URL) {
-            builder = builder.base_url(&base);
-        }
-        if set(ENV_ALLOW_INSECURE_HTTP).is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes")) {
-            builder = builder.allow_insecure_http(true);
-        }
+        let env = RelayEnv::read(lookup);
+        let mut builder = Self::new().allow_insecure_http(env.allow_insecure_http);
+        builder.api_key = env.api_key.map(SecretString::from);
+        builder.base_url = env.base_url.unwrap_or(builder.base_url);
         builder
     }
 
@@ -148,29 +199,12 @@ impl DmxBuilder {
     /// [`VideoError::Configuration`] for a bad base URL or a zero window.
     pub fn build(self) -> Result<DmxProvider, VideoError> {
         let row = crate::models::find(&self.model)?;
-        let api_key = self
-            .api_key
-            .filter(|key| !key.expose_secret().trim().is_empty())
-            .ok_or_else(|| VideoError::MissingCredentials {
-                provider: PROVIDER_NAME.to_owned(),
-                env: vec![ENV_API_KEY.to_owned()],
-            })?;
-        let endpoint = endpoint(&self.base_url)?;
-        let policy = UrlPolicy {
-            allow_insecure_http: self.http.allow_insecure_http,
-        };
-        if policy.check(&endpoint, "base_url").is_err() {
-            return Err(VideoError::InsecureHttp {
-                host: video_http::host_of(&endpoint),
-                env: Some(ENV_ALLOW_INSECURE_HTTP.to_owned()),
-            });
-        }
         if self.snapshot_window.is_zero() {
             return Err(VideoError::configuration(
                 "the snapshot window must not be 0",
             ));
         }
-        let http = HttpClient::new(self.http, Auth::raw_key(api_key)?)?;
+        let (http, endpoint) = connect(self.api_key, &self.base_url, self.http, PROVIDER_NAME)?;
         Ok(DmxProvider::from_inner(Inner {
             http,
             endpoint,

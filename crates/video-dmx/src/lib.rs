@@ -46,7 +46,7 @@ mod fixtures;
 
 pub use config::{
     DEFAULT_BASE_URL, DEFAULT_MODEL, DmxBuilder, ENV_ALLOW_INSECURE_HTTP, ENV_API_KEY,
-    ENV_BASE_URL, PROVIDER_NAME, configured_in, endpoint,
+    ENV_BASE_URL, PROVIDER_NAME, RelayEnv, configured_in, connect, endpoint,
 };
 pub use family::{Family, LinkStep, ModelRow, Payload, VendorError};
 pub use provider::DmxProvider;

@@ -82,8 +82,10 @@ impl DmxProvider {
 
     /// The family that queries `id`: by its route, else this value's own.
     fn family_of(&self, id: &TaskId) -> Result<&'static dyn Family, VideoError> {
+        let own = self.inner.row.family;
         match id.route() {
-            None => Ok(self.inner.row.family),
+            None => Ok(own),
+            Some(route) if route == own.route() => Ok(own),
             Some(route) => crate::models::family_by_route(route).ok_or_else(|| {
                 VideoError::configuration(format!(
                     "task route `{}` is not a relay family's query model",
@@ -145,8 +147,8 @@ impl DmxProvider {
             },
             stream,
         };
-        let bytes =
-            serde_json::to_vec(&query).map_err(|e| VideoError::invalid("task_id", e.to_string()))?;
+        let bytes = serde_json::to_vec(&query)
+            .map_err(|e| VideoError::invalid("task_id", e.to_string()))?;
         let mut call = self.capped(ApiCall::post(&self.inner.endpoint, bytes));
         if stream {
             call = call.events().timeout(window);

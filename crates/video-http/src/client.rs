@@ -161,7 +161,7 @@ impl HttpClient {
         let max = call
             .max_reply_bytes
             .unwrap_or(self.inner.options.max_reply_bytes);
-        let response = self
+        let mut response = self
             .request(call, &api)?
             .send()
             .await
@@ -175,9 +175,10 @@ impl HttpClient {
             )));
         }
         let retry_after = retry_after(response.headers());
-        let headers = scrubbed_headers(response.headers(), &self.inner.auth.scrubber());
+        let scrubber = self.inner.auth.scrubber();
+        let headers = scrubbed_headers(std::mem::take(response.headers_mut()), &scrubber);
         let body = match read_capped(response, max).await {
-            Ok(body) => self.inner.auth.scrubber().bytes(body),
+            Ok(body) => scrubber.bytes(body),
             Err(ReadError::TooLarge(limit)) => return Err(too_large("reply", limit)),
             Err(ReadError::Network(error)) => return Err(transport_error(error, started)),
         };
@@ -355,10 +356,12 @@ fn check_not_redirected(response: &reqwest::Response, asked: &Url) -> Result<(),
 }
 
 /// The headers with every echo of a secret replaced (a server may echo the key in any of
-/// them).
-fn scrubbed_headers(headers: &HeaderMap, scrubber: &crate::scrub::Scrubber) -> HeaderMap {
-    let mut clean = headers.clone();
-    for value in clean.values_mut() {
+/// them); a value is copied only when it holds one.
+fn scrubbed_headers(mut headers: HeaderMap, scrubber: &crate::scrub::Scrubber) -> HeaderMap {
+    for value in headers.values_mut() {
+        if !scrubber.may_hold_secret(value.as_bytes()) {
+            continue;
+        }
         let bytes = Bytes::copy_from_slice(value.as_bytes());
         let scrubbed = scrubber.bytes(bytes.clone());
         if scrubbed != bytes
@@ -367,7 +370,7 @@ fn scrubbed_headers(headers: &HeaderMap, scrubber: &crate::scrub::Scrubber) -> H
             *value = replaced;
         }
     }
-    clean
+    headers
 }
 
 fn is_event_stream(headers: &HeaderMap) -> bool {

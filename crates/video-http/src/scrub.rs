@@ -56,6 +56,14 @@ impl Scrubber {
         }
     }
 
+    /// Whether `bytes` may hold an echo of a secret, raw or JSON-escaped (a cheap check
+    /// before [`bytes`](Self::bytes) copies anything).
+    pub fn may_hold_secret(&self, bytes: &[u8]) -> bool {
+        self.needles
+            .as_ref()
+            .is_some_and(|needles| needles.is_match(bytes) || self.chars.escape_could_hide(bytes))
+    }
+
     /// `body` with every echo of a secret replaced, in raw or JSON-escaped form; the same
     /// buffer when there is none.
     pub fn bytes(&self, body: Bytes) -> Bytes {
@@ -115,9 +123,9 @@ impl Scrubber {
     fn scrub_value_at(&self, value: &mut Value, depth: u8) -> bool {
         match value {
             Value::String(text) => self.scrub_nested(text, depth),
-            Value::Array(items) => items
-                .iter_mut()
-                .fold(false, |changed, item| self.scrub_value_at(item, depth) | changed),
+            Value::Array(items) => items.iter_mut().fold(false, |changed, item| {
+                self.scrub_value_at(item, depth) | changed
+            }),
             Value::Object(map) => {
                 let mut changed = false;
                 let old = std::mem::take(map);
@@ -244,7 +252,10 @@ mod tests {
     #[test]
     fn an_echo_inside_json_carried_as_text_is_found_at_every_level() {
         // A relay envelope: the upstream's JSON as a string, its own escapes inside.
-        let inner = format!(r#"{{"message":"bad key {}","url":"a\u0026b"}}"#, escaped("sk-SECRET"));
+        let inner = format!(
+            r#"{{"message":"bad key {}","url":"a\u0026b"}}"#,
+            escaped("sk-SECRET")
+        );
         let body = serde_json::json!({"output": [{"content": [{"text": inner}]}]}).to_string();
         let clean = scrubber().bytes(Bytes::from(body));
         let outer: Value = serde_json::from_slice(&clean).unwrap();
@@ -252,9 +263,14 @@ mod tests {
         let inner: Value = serde_json::from_str(text).unwrap();
         assert_eq!(inner["message"], "bad key [redacted]");
         assert_eq!(inner["url"], "a&b", "the rest of the inner JSON is kept");
-        let clean_envelope = serde_json::json!({"output": [{"content": [{"text": r#"{"a":"x\u0026y"}"#}]}]});
+        let clean_envelope =
+            serde_json::json!({"output": [{"content": [{"text": r#"{"a":"x\u0026y"}"#}]}]});
         let body = Bytes::from(clean_envelope.to_string());
-        assert_eq!(scrubber().bytes(body.clone()), body, "a clean envelope is not rewritten");
+        assert_eq!(
+            scrubber().bytes(body.clone()),
+            body,
+            "a clean envelope is not rewritten"
+        );
     }
 
     #[test]

@@ -147,12 +147,27 @@ mod tests {
     fn only_escapes_of_secret_characters_or_backslashes_could_hide_an_echo() {
         let chars = NeedleChars::of(["sk-SECRET"]);
         assert!(!chars.escape_could_hide(br#"{"a":"x\u0026y \" \n"}"#));
-        assert!(chars.escape_could_hide(br#"{"a":"\u0073k"}"#), "an escaped s");
-        assert!(chars.escape_could_hide(br#"{"a":"{\"b\":\"\\u0073\"}"}"#), "one level down");
+        assert!(
+            chars.escape_could_hide(br#"{"a":"\u0073k"}"#),
+            "an escaped s"
+        );
+        assert!(
+            chars.escape_could_hide(br#"{"a":"{\"b\":\"\\u0073\"}"}"#),
+            "one level down"
+        );
         let envelope = br#"{"text":"{\"url\":\"a\\u0026b\",\"n\":\"x\\ny\"}"}"#;
-        assert!(!chars.escape_could_hide(envelope), "an envelope's own escapes");
-        assert!(chars.escape_could_hide(br#""\\\\u0073""#), "two levels down counts");
-        assert!(chars.escape_could_hide(br#"{"a":"\u00"}"#), "a broken escape counts");
+        assert!(
+            !chars.escape_could_hide(envelope),
+            "an envelope's own escapes"
+        );
+        assert!(
+            chars.escape_could_hide(br#""\\\\u0073""#),
+            "two levels down counts"
+        );
+        assert!(
+            chars.escape_could_hide(br#"{"a":"\u00"}"#),
+            "a broken escape counts"
+        );
         assert!(!chars.escape_could_hide(b"no escapes"));
         let wide = NeedleChars::of(["ключ"]);
         assert!(wide.escape_could_hide(br#""\u043a""#));

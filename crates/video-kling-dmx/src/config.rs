@@ -3,10 +3,9 @@
 use std::fmt;
 use std::time::Duration;
 
-use secrecy::{ExposeSecret, SecretString};
-use url::Url;
+use secrecy::SecretString;
 use video_core::VideoError;
-use video_http::{Auth, HttpClient, HttpOptions, RedactedSecret, UrlPolicy};
+use video_http::{HttpOptions, RedactedSecret};
 
 use crate::client::{Inner, KlingDmxClient, capabilities};
 
@@ -110,17 +109,10 @@ impl KlingDmxClientBuilder {
     /// [`from_env`](Self::from_env) reads from the process environment), so apps and tests
     /// can configure it from a map.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
-        let set = |name| lookup(name).filter(|value: &String| !value.trim().is_empty());
-        let mut builder = Self::new();
-        if let Some(key) = set(ENV_API_KEY) {
-            builder = builder.api_key(key);
-        }
-        if let Some(base) = set(ENV_BASE_URL) {
-            builder = builder.base_url(&base);
-        }
-        if set(ENV_ALLOW_INSECURE_HTTP).is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes")) {
-            builder = builder.allow_insecure_http(true);
-        }
+        let env = video_dmx::RelayEnv::read(lookup);
+        let mut builder = Self::new().allow_insecure_http(env.allow_insecure_http);
+        builder.api_key = env.api_key.map(SecretString::from);
+        builder.base_url = env.base_url.unwrap_or(builder.base_url);
         builder
     }
 
@@ -201,24 +193,6 @@ impl KlingDmxClientBuilder {
             message: message.to_owned(),
             details: video_core::ErrorDetails::none(),
         };
-        let api_key = self
-            .api_key
-            .filter(|key| !key.expose_secret().trim().is_empty())
-            .ok_or_else(|| VideoError::MissingCredentials {
-                provider: crate::PROVIDER_NAME.to_owned(),
-                env: vec![ENV_API_KEY.to_owned()],
-            })?;
-        let auth = Auth::raw_key(api_key)?;
-        let endpoint = endpoint(&self.base_url)?;
-        let policy = UrlPolicy {
-            allow_insecure_http: self.http.allow_insecure_http,
-        };
-        if policy.check(&endpoint, "base_url").is_err() {
-            return Err(VideoError::InsecureHttp {
-                host: video_http::host_of(&endpoint),
-                env: Some(ENV_ALLOW_INSECURE_HTTP.to_owned()),
-            });
-        }
         let models = [
             &self.submit_model,
             &self.query_model,
@@ -231,7 +205,12 @@ impl KlingDmxClientBuilder {
         if self.snapshot_window.is_zero() {
             return Err(config("the snapshot window must not be 0"));
         }
-        let http = HttpClient::new(self.http, auth)?;
+        let (http, endpoint) = video_dmx::connect(
+            self.api_key,
+            &self.base_url,
+            self.http,
+            crate::PROVIDER_NAME,
+        )?;
         Ok(KlingDmxClient::from_inner(Inner {
             http,
             endpoint,
@@ -262,11 +241,6 @@ impl fmt::Debug for KlingDmxClientBuilder {
             .field("http", &self.http)
             .finish()
     }
-}
-
-/// The API endpoint for a base URL: `<host root>/v1/responses` (the relay's one endpoint).
-pub(crate) fn endpoint(base: &str) -> Result<Url, VideoError> {
-    video_dmx::endpoint(base)
 }
 
 #[cfg(test)]

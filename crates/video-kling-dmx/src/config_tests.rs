@@ -1,6 +1,7 @@
 //! Tests of the builder: defaults, the environment, the endpoint and refusals.
 
 use super::*;
+use video_dmx::endpoint;
 
 #[test]
 fn the_key_never_goes_over_plain_http_to_a_remote_host() {
