@@ -91,15 +91,7 @@ async fn every_family_is_finished_by_resume_after_a_kill() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let mut submitted = false;
-        for _ in 0..200 {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-            let tasks = json(&scratch.run(&["--json", "tasks"]).await);
-            if tasks["tasks"][0]["state"] == "submitted" {
-                submitted = true;
-                break;
-            }
-        }
+        let submitted = common::until_submitted(&scratch).await;
         child.kill().unwrap();
         child.wait().unwrap();
         assert!(submitted, "{model}: the task never reached the journal");

@@ -78,15 +78,7 @@ async fn a_process_killed_while_waiting_is_finished_by_resume() {
         .spawn()
         .unwrap();
     // Wait until the submission is journaled with its task id, then SIGKILL.
-    let mut submitted = false;
-    for _ in 0..100 {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-        let tasks = json(&scratch.run(&["--json", "tasks"]).await);
-        if tasks["tasks"][0]["state"] == "submitted" {
-            submitted = true;
-            break;
-        }
-    }
+    let submitted = common::until_submitted(&scratch).await;
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(submitted, "the task never reached the journal");

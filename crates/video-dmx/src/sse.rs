@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 use video_core::VideoError;
-use video_http::Events;
+use video_http::{Events, SseEvent};
 
 /// The most text a stream may contribute (a completed Vidu text is well under 4 KiB).
 pub const MAX_STREAM_TEXT: usize = 256 << 10;
@@ -22,6 +22,32 @@ pub struct StreamText {
     pub error: Option<String>,
 }
 
+/// One event as the relay writes it: its type and its JSON payload.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RelayEvent {
+    /// The payload's `type`, else the `event:` name (`response.completed`, `error`, ...).
+    pub kind: String,
+    /// The data as JSON (`Null` when it is not JSON).
+    pub payload: Value,
+}
+
+impl RelayEvent {
+    /// `event` read; `None` for the end marker (`data: [DONE]`).
+    pub fn read(event: &SseEvent) -> Option<Self> {
+        let data = event.data.trim();
+        if data == "[DONE]" {
+            return None;
+        }
+        let payload: Value = serde_json::from_str(data).unwrap_or(Value::Null);
+        let kind = payload
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or(event.event.as_str())
+            .to_owned();
+        Some(Self { kind, payload })
+    }
+}
+
 /// Reads `events` to the end (or to a timeout, which ends the text early and leaves it not
 /// completed).
 ///
@@ -35,16 +61,11 @@ pub async fn read_text(mut events: Events) -> Result<StreamText, VideoError> {
             Err(VideoError::Timeout { .. }) => return Ok(said),
             Err(error) => return Err(error),
         };
-        let data = event.data.trim();
-        if data == "[DONE]" {
+        let Some(RelayEvent { kind, payload }) = RelayEvent::read(&event) else {
             said.completed = true;
             break;
-        }
-        let payload: Value = serde_json::from_str(data).unwrap_or(Value::Null);
-        let kind = payload
-            .get("type")
-            .and_then(Value::as_str)
-            .unwrap_or(event.event.as_str());
+        };
+        let kind = kind.as_str();
         if let Some(message) = error_of(kind, &payload) {
             said.error = Some(message);
             said.completed = true;
@@ -135,7 +156,6 @@ pub fn last_percent(text: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use video_http::SseEvent;
 
     async fn said(events: Vec<(&str, &str)>) -> StreamText {
         let events = events

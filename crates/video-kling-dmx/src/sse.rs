@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 use video_core::{Task, TaskId, TaskStatus, Video, VideoError};
+use video_dmx::sse::RelayEvent;
 use video_http::Events;
 
 use crate::convert::{Call, classify, parse_seconds, task_from_envelope};
@@ -39,15 +40,10 @@ pub(crate) async fn task_from_events(
             Err(error) => return Err(error),
         };
         let data = event.data.trim();
-        if data == "[DONE]" {
+        let Some(RelayEvent { kind, payload }) = RelayEvent::read(&event) else {
             break;
-        }
-        let payload: Value = serde_json::from_str(data).unwrap_or(Value::Null);
-        let kind = payload
-            .get("type")
-            .and_then(Value::as_str)
-            .unwrap_or(event.event.as_str());
-        match kind {
+        };
+        match kind.as_str() {
             "response.completed" => {
                 let parsed: StreamEvent = serde_json::from_value(payload).map_err(|error| {
                     VideoError::decode(

@@ -29,6 +29,26 @@ pub(crate) fn builtin() -> Vec<ProviderRow> {
     .collect()
 }
 
+/// The relay's variables: one key for every relay provider (`kling-dmx` and `dmx`).
+#[cfg(any(feature = "dmx", feature = "kling-dmx"))]
+pub(crate) const RELAY_ENV: &[crate::registry::VarDoc] = &[
+    crate::registry::VarDoc {
+        name: video_dmx::ENV_API_KEY,
+        about: "the relay key (required; one key for every relay provider)",
+        secret: true,
+    },
+    crate::registry::VarDoc {
+        name: video_dmx::ENV_BASE_URL,
+        about: "the relay's host root (default https://www.dmxapi.cn)",
+        secret: false,
+    },
+    crate::registry::VarDoc {
+        name: video_dmx::ENV_ALLOW_INSECURE_HTTP,
+        about: "1 allows plain http to a non-loopback host",
+        secret: false,
+    },
+];
+
 /// A duration in milliseconds from a variable.
 #[allow(dead_code)]
 pub(crate) fn millis(env: &dyn crate::Env, name: &str) -> Option<Duration> {

@@ -80,6 +80,19 @@ impl Scratch {
     }
 }
 
+/// Waits (polling `video tasks`, up to 4 s) until the journal's newest entry is `submitted`:
+/// the moment a test may kill the process that submitted it. Whether it got there.
+pub async fn until_submitted(scratch: &Scratch) -> bool {
+    for _ in 0..200 {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        let tasks = json(&scratch.run(&["--json", "tasks"]).await);
+        if tasks["tasks"][0]["state"] == "submitted" {
+            return true;
+        }
+    }
+    false
+}
+
 /// The exit code.
 pub fn code(output: &Output) -> i32 {
     output.status.code().unwrap_or(-1)

@@ -4,34 +4,16 @@
 use std::sync::Arc;
 
 use video_core::{PollPolicy, VideoProvider};
-use video_dmx::{
-    DEFAULT_MODEL, DmxBuilder, ENV_ALLOW_INSECURE_HTTP, ENV_API_KEY, ENV_BASE_URL, PROVIDER_NAME,
-};
+use video_dmx::{DEFAULT_MODEL, DmxBuilder, PROVIDER_NAME};
 
-use crate::registry::{ModelInfo, ProviderRow, VarDoc};
+use crate::registry::{ModelInfo, ProviderRow};
 
 pub(super) const ROW: ProviderRow = ProviderRow {
     name: PROVIDER_NAME,
     about: "the DMXAPI relay's families by model name: Kling v3, Seedance 2.0, MiniMax Hailuo, \
             Vidu, Wan 2.6 (one key)",
     paid: true,
-    env: &[
-        VarDoc {
-            name: ENV_API_KEY,
-            about: "the relay key (required; the same key as kling-dmx)",
-            secret: true,
-        },
-        VarDoc {
-            name: ENV_BASE_URL,
-            about: "the relay's host root (default https://www.dmxapi.cn)",
-            secret: false,
-        },
-        VarDoc {
-            name: ENV_ALLOW_INSECURE_HTTP,
-            about: "1 allows plain http to a non-loopback host",
-            secret: false,
-        },
-    ],
+    env: super::RELAY_ENV,
     options: &[
         (
             "multi_prompt",

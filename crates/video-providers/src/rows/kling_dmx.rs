@@ -3,33 +3,15 @@
 use std::sync::Arc;
 
 use video_core::{PollPolicy, VideoProvider};
-use video_kling_dmx::{
-    ENV_ALLOW_INSECURE_HTTP, ENV_API_KEY, ENV_BASE_URL, KlingDmxClientBuilder, PROVIDER_NAME,
-};
+use video_kling_dmx::{KlingDmxClientBuilder, PROVIDER_NAME};
 
-use crate::registry::{ModelInfo, ProviderRow, VarDoc};
+use crate::registry::{ModelInfo, ProviderRow};
 
 pub(super) const ROW: ProviderRow = ProviderRow {
     name: PROVIDER_NAME,
     about: "Kling v2.6 through the DMXAPI relay: text- and image-to-video (image URLs only)",
     paid: true,
-    env: &[
-        VarDoc {
-            name: ENV_API_KEY,
-            about: "the relay key (required)",
-            secret: true,
-        },
-        VarDoc {
-            name: ENV_BASE_URL,
-            about: "the relay's host root (default https://www.dmxapi.cn)",
-            secret: false,
-        },
-        VarDoc {
-            name: ENV_ALLOW_INSECURE_HTTP,
-            about: "1 allows plain http to a non-loopback host",
-            secret: false,
-        },
-    ],
+    env: super::RELAY_ENV,
     options: &[(
         "any relay field",
         "passed through as given (e.g. --option cfg_scale=0.5)",
