@@ -14,12 +14,13 @@ use common::{Scratch, code, is_playable_mp4, json, stderr};
 use video_fake::{FakeRelay, FakeRelayConfig};
 
 /// One model of each family.
-const MODELS: [&str; 5] = [
+const MODELS: [&str; 6] = [
     "kling-v3",
     "doubao-seedance-2-0-260128",
     "MiniMax-Hailuo-2.3",
     "viduq3-pro",
     "wan2.6-t2v",
+    "PixVerse-V6",
 ];
 
 async fn start_relay(render: Duration) -> FakeRelay {
@@ -76,7 +77,7 @@ async fn every_family_generates_a_playable_video_and_fails_cleanly() {
             "{model}: the failed task's id is shown: {report}"
         );
     }
-    assert_eq!(relay.counters().submissions_accepted, 10);
+    assert_eq!(relay.counters().submissions_accepted, 12);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -105,7 +106,7 @@ async fn every_family_is_finished_by_resume_after_a_kill() {
     }
     assert_eq!(
         relay.counters().submissions_accepted,
-        5,
+        6,
         "resume never resubmits"
     );
 }

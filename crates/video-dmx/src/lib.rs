@@ -1,7 +1,8 @@
 //! # video-dmx
 //!
 //! The DMXAPI relay's video families on one endpoint and one key: Kling v3, Seedance 2.0,
-//! MiniMax Hailuo (2.3, 2.3-Fast, 02), Vidu (q3-pro, q2-pro, q2-ctv) and Wan 2.6, each a
+//! MiniMax Hailuo (2.3, 2.3-Fast, 02), Vidu (q3-pro, q2-pro, q2-ctv), Wan 2.6 and PixVerse
+//! V6 (text-to-video), each a
 //! [`DmxProvider`] for one model. (Kling v2.6 through the same relay is `video-kling-dmx`,
 //! which builds on this crate's configuration and error table.)
 //!

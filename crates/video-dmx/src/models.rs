@@ -4,7 +4,7 @@
 
 use video_core::{Capabilities, Rule, VideoError};
 
-use crate::families::{self, HAILUO, KLING_V3, SEEDANCE, VIDU, WAN};
+use crate::families::{self, HAILUO, KLING_V3, PIXVERSE, SEEDANCE, VIDU, WAN};
 use crate::family::{Family, LinkStep, ModelRow};
 
 /// Every model, in the order `video models` lists them.
@@ -74,6 +74,12 @@ pub static MODELS: &[ModelRow] = &[
         family: &WAN,
         modes: "first frame (optional driving audio)",
         capabilities: || families::wan_capabilities("wan2.6-i2v"),
+    },
+    ModelRow {
+        name: "PixVerse-V6",
+        family: &PIXVERSE,
+        modes: "text (image modes need an undocumented upload step: not offered)",
+        capabilities: families::pixverse_capabilities,
     },
 ];
 

@@ -106,6 +106,11 @@ async fn wan_passes_the_conformance_suite() {
     conformance("wan2.6-t2v").await;
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn pixverse_passes_the_conformance_suite() {
+    conformance("PixVerse-V6").await;
+}
+
 fn frame(n: u8) -> Image {
     Image::url(format!("https://example.com/frames/{n}.jpg"))
 }

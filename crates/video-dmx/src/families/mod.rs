@@ -3,12 +3,14 @@
 
 mod hailuo;
 mod kling_v3;
+mod pixverse;
 mod seedance;
 mod vidu;
 mod wan;
 
 pub use hailuo::{HAILUO, HAILUO_LINK, Hailuo, HailuoLink, MINIMAX_CODES, minimax_status};
 pub use kling_v3::{KLING_V3, KlingV3};
+pub use pixverse::{PIXVERSE, PixVerse};
 pub use seedance::{SEEDANCE, Seedance};
 pub use vidu::{VIDU, Vidu};
 pub use wan::{WAN, Wan};
@@ -73,6 +75,7 @@ pub(crate) fn failed(id: &TaskId, raw: &str, message: Option<String>) -> Task {
 
 pub(crate) use hailuo::capabilities as hailuo_capabilities;
 pub(crate) use kling_v3::{OLD_ROUTE as KLING_V3_OLD_ROUTE, capabilities as kling_v3_capabilities};
+pub(crate) use pixverse::capabilities as pixverse_capabilities;
 pub(crate) use seedance::capabilities as seedance_capabilities;
 pub(crate) use vidu::capabilities as vidu_capabilities;
 pub(crate) use wan::capabilities as wan_capabilities;

@@ -11,7 +11,7 @@ use crate::registry::{ModelInfo, ProviderRow};
 pub(super) const ROW: ProviderRow = ProviderRow {
     name: PROVIDER_NAME,
     about: "the DMXAPI relay's families by model name: Kling v3, Seedance 2.0, MiniMax Hailuo, \
-            Vidu, Wan 2.6 (one key)",
+            Vidu, Wan 2.6, PixVerse V6 (one key)",
     paid: true,
     env: super::RELAY_ENV,
     options: &[

@@ -1,7 +1,8 @@
 //! The relay's other families on `/v1/responses`, each in its own reply style, written from
 //! the protocol notes' fixtures (`dmx-*`): Kling v3 and Wan 2.6 in the Responses envelope
 //! with the upstream's JSON as text, Seedance 2.0 flat then enveloped, MiniMax Hailuo flat
-//! in three steps (its download links short-lived), Vidu flat then streamed text.
+//! in three steps (its download links short-lived), Vidu flat then streamed text, PixVerse V6
+//! flat then its raw `ErrCode/Resp` object.
 //!
 //! Every family shares the task engine, the faults and the echo layer; a family here is its
 //! models, its id format, its checks and its replies.
@@ -10,6 +11,7 @@ mod hailuo;
 
 pub(crate) use hailuo::{LINK_MODEL as HAILUO_LINK_MODEL, mint as mint_hailuo_link};
 mod kling_v3;
+mod pixverse;
 mod seedance;
 mod vidu;
 mod wan;
@@ -36,6 +38,7 @@ pub(crate) enum RelayFamily {
     Hailuo,
     Vidu,
     Wan,
+    PixVerse,
 }
 
 /// What a valid submission asks for.
@@ -70,12 +73,13 @@ pub(crate) struct Front {
     pub(crate) shape: ErrorShape,
 }
 
-static FRONTS: [&Front; 5] = [
+static FRONTS: [&Front; 6] = [
     &kling_v3::FRONT,
     &seedance::FRONT,
     &hailuo::FRONT,
     &vidu::FRONT,
     &wan::FRONT,
+    &pixverse::FRONT,
 ];
 
 /// The front whose submit model is `model`.
