@@ -156,9 +156,14 @@ impl Family for Hailuo {
         let status = minimax_status(&raw);
         Ok(match status {
             TaskStatus::Succeeded => {
-                let file = text_at(object, &["/file_id"]).ok_or_else(|| {
-                    VideoError::decode(Some(200), "Success without a file_id", b"")
-                })?;
+                // Journaled inside the locator: refused unless safe to store and send back.
+                let file = text_at(object, &["/file_id"])
+                    .filter(|file| {
+                        TaskId::new(file.as_str()).is_well_formed() && !file.contains('/')
+                    })
+                    .ok_or_else(|| {
+                        VideoError::decode(Some(200), "Success without a sound file_id", b"")
+                    })?;
                 let mut task = snapshot(id, status, &raw);
                 let locator = format!("{}/{file}", HAILUO_LINK.model());
                 task.videos.push(Video::at(Locator::Provider(locator)));
@@ -243,6 +248,8 @@ mod tests {
             .link(&reply_of("dmx-minimax-hailuo_get_reply"))
             .unwrap();
         assert!(link.starts_with("https://public-cdn-video-data-algeng"));
+        let hostile = json!({"status": "Success", "file_id": "../x/\u{1b}[2J"});
+        assert!(HAILUO.task(Payload::Json(&hostile), &id).is_err());
         let refused = json!({"base_resp": {"status_code": 1004, "status_msg": "auth"}});
         assert_eq!(
             HAILUO.vendor_error(&refused).unwrap().kind,
