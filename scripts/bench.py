@@ -18,6 +18,8 @@ Environment (all optional):
   BIG_BYTES     measure 3 video size (default 1 GiB)
   STREAM_TASKS  polling: tasks against the relay in stream mode (default 20)
   BENCH_DIR     where videos are written (default /dev/shm/video-bench, else TARGET/tmp)
+  ONLY          comma-separated measures to run (build, queries, fleet, download, polling);
+                default all. `ONLY=queries` runs measures 1 and 1b (a few minutes)
 """
 
 import os
@@ -32,19 +34,27 @@ from benchkit.common import (BIG_BYTES, DIR, FLEET_TASKS, K, N_QUERIES, SCALE_TA
 def main():
     started = time.perf_counter()
     os.makedirs(DIR, exist_ok=True)
+    only = set(filter(None, os.environ.get("ONLY", "").split(",")))
+    wanted = lambda name: not only or name in only
     # The cold build first, while the machine is otherwise idle.
-    b = build.run()
-    q = queries.run()
-    f = fleet.run()
-    d = download.run()
-    p = polling.run()
+    b = build.run() if wanted("build") else None
+    q = queries.run() if wanted("queries") else None
+    f = fleet.run() if wanted("fleet") else None
+    d = download.run() if wanted("download") else None
+    p = polling.run() if wanted("polling") else None
 
     table = Table()
-    errors = {"1": queries.report(table, q)}
-    fleet.report(table, f)
-    errors["3"] = download.report(table, d)
-    errors["4"] = build.report(table, b)
-    errors["polling"] = polling.report(table, p)
+    errors = {}
+    if q is not None:
+        errors["1"] = queries.report(table, q)
+    if f is not None:
+        fleet.report(table, f)
+    if d is not None:
+        errors["3"] = download.report(table, d)
+    if b is not None:
+        errors["4"] = build.report(table, b)
+    if p is not None:
+        errors["polling"] = polling.report(table, p)
 
     print()
     print(f"Runs per client: {K} (measure 1, Rust clients: {queries.K_RUST}; measure 2, "

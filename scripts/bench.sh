@@ -3,12 +3,13 @@
 #
 #   scripts/bench.sh            # the full run (about 10 minutes on 2 cores)
 #   QUICK=1 scripts/bench.sh    # small sizes, a smoke test
+#   ONLY=queries scripts/bench.sh   # measures 1 and 1b only (per-query CPU), a few minutes
 #
 # Builds the release binaries (the bench clients and the fake relay), makes a Python venv with
 # `requests` and `httpx` under the target folder, then runs scripts/bench.py, which starts a
 # fresh `dmx-fake` per run, runs each measure for the SDK and the peers K times, checks the
 # relay's counters and prints one markdown table on stdout (progress on stderr).
-# Environment: CARGO_TARGET_DIR (default ./target), K, QUICK, N_QUERIES, FLEET_TASKS,
+# Environment: CARGO_TARGET_DIR (default ./target), K, QUICK, ONLY, N_QUERIES, FLEET_TASKS,
 # BIG_BYTES, STREAM_TASKS, BENCH_DIR (see scripts/bench.py).
 set -euo pipefail
 
