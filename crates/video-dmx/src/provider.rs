@@ -262,18 +262,23 @@ fn stream_failure(id: &TaskId, message: String) -> Result<Task, VideoError> {
 
 #[async_trait]
 impl VideoProvider for DmxProvider {
+    /// `dmx`, whichever family: the model tells them apart.
     fn name(&self) -> &str {
         PROVIDER_NAME
     }
 
+    /// The model's, from its row of the model table.
     fn capabilities(&self) -> &Capabilities {
         &self.inner.capabilities
     }
 
+    /// The relay's name of the model served (`doubao-seedance-2-0-260128`).
     fn model(&self) -> Option<&str> {
         Some(self.inner.row.name)
     }
 
+    /// The capability check, the family's rules across fields, and its typed options: every
+    /// refusal `submit` would make before sending.
     fn validate(&self, request: &VideoRequest) -> Result<(), VideoError> {
         validate(request, &self.inner.capabilities)?;
         let row = &self.inner.row;
@@ -304,10 +309,15 @@ impl VideoProvider for DmxProvider {
         Ok(task)
     }
 
+    /// One query by the family the id's route names (this model's family for an id without
+    /// one); a streamed query is read for at most the snapshot window. An unknown id is
+    /// [`VideoError::NotFound`].
     async fn task(&self, id: &TaskId) -> Result<Task, VideoError> {
         self.query(id, self.inner.snapshot_window).await
     }
 
+    /// A link as it is, or — for a family whose result is a file id (MiniMax) — a link
+    /// minted by the family's link step at this moment.
     async fn download(&self, video: &Video) -> Result<VideoStream, VideoError> {
         match &video.locator {
             Locator::Provider(reference) => self.download_minted(reference).await,
@@ -330,6 +340,8 @@ impl VideoProvider for DmxProvider {
         self.query(id, timeout).await.map(Some)
     }
 
+    /// [`VideoError::ContentRejected`] when the task's family reads its reason as a content
+    /// policy, else [`VideoError::TaskFailed`]; both name the task.
     fn failure_error(&self, task: &Task) -> VideoError {
         let message = task.status_message.clone().unwrap_or_default();
         let family = self.family_of(&task.id).unwrap_or(self.inner.row.family);

@@ -52,7 +52,7 @@ fn names_a_missing_task(code: Option<&str>, message: &str) -> bool {
 /// What a reply to one call of a family means: the JSON body when it is a success, else
 /// the error — a vendor's business error wherever it is (also inside a 2xx), then the
 /// relay's own error object by its code and status, then the status alone. A body that is
-/// not a JSON object is a gateway's or proxy's page ([`video_http::wire::non_json_error`]).
+/// not a JSON object is a gateway's or proxy's page (`video_http::wire::non_json_error`).
 ///
 /// # Errors
 /// The error the reply means.
