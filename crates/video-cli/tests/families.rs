@@ -183,3 +183,32 @@ async fn status_and_download_work_from_the_journaled_route() {
     assert_eq!(code(&saved), 0, "{}", stderr(&saved));
     assert!(is_playable_mp4(&scratch.path("v.mp4")));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn models_lists_every_relay_model_with_its_modes() {
+    let scratch = Scratch::new();
+    let out = scratch.run(&["--json", "models"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let listed = json(&out);
+    let relay: Vec<&serde_json::Value> = listed["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|model| model["provider"] == "dmx")
+        .collect();
+    for model in MODELS
+        .iter()
+        .chain(&["MiniMax-Hailuo-2.3-Fast", "viduq2-ctv", "wan2.6-i2v"])
+    {
+        let row = relay.iter().find(|row| row["model"] == *model);
+        let row = row.unwrap_or_else(|| panic!("{model} is not listed"));
+        assert!(
+            row["modes"].as_str().is_some_and(|m| !m.is_empty()),
+            "{model}"
+        );
+        let prompt = row["capabilities"]["max_prompt_chars"]
+            .as_u64()
+            .unwrap_or(0);
+        assert!(prompt > 0, "{model}: {row}");
+    }
+}

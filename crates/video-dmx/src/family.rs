@@ -24,6 +24,23 @@ pub enum Payload<'a> {
     },
 }
 
+impl<'a> Payload<'a> {
+    /// The JSON body, for families whose query is never streamed.
+    ///
+    /// # Errors
+    /// [`VideoError::Decode`] for streamed text.
+    pub fn json(self) -> Result<&'a Value, VideoError> {
+        match self {
+            Self::Json(value) => Ok(value),
+            Self::Text { .. } => Err(VideoError::decode(
+                Some(200),
+                "a stream where JSON was expected",
+                b"",
+            )),
+        }
+    }
+}
+
 /// A vendor's business error found in a reply body (a `base_resp` code, Kling's `code`, an
 /// error object), whatever the HTTP status.
 #[derive(Debug, Clone, PartialEq)]

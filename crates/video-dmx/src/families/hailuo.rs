@@ -145,13 +145,7 @@ impl Family for Hailuo {
     }
 
     fn task(&self, reply: Payload<'_>, id: &TaskId) -> Result<Task, VideoError> {
-        let Payload::Json(object) = reply else {
-            return Err(VideoError::decode(
-                Some(200),
-                "a stream where JSON was expected",
-                b"",
-            ));
-        };
+        let object = reply.json()?;
         let raw = text_at(object, &["/status"]).unwrap_or_default();
         let status = minimax_status(&raw);
         Ok(match status {

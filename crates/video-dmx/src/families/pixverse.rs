@@ -86,13 +86,7 @@ impl Family for PixVerse {
     }
 
     fn task(&self, reply: Payload<'_>, id: &TaskId) -> Result<Task, VideoError> {
-        let Payload::Json(object) = reply else {
-            return Err(VideoError::decode(
-                Some(200),
-                "a stream where JSON was expected",
-                b"",
-            ));
-        };
+        let object = reply.json()?;
         match object.get("Resp") {
             Some(resp) => Ok(from_capture(resp, id)),
             None => from_simplified(object, id),
