@@ -13,16 +13,20 @@
 //!   a reply that is not JSON at all (gateway pages).
 //! - [`outcome`]: the rules for "did a submission create a task?" ([`accepted`]) and for a
 //!   queried snapshot ([`queried`]).
+//! - [`expiry`]: when a pre-signed link stops working, from its own query string
+//!   ([`signed_url_expiry`]).
 //! - [`body`]: a request's extra options merged into a body without overriding typed fields
 //!   ([`extras_without`]); base URLs normalised to a host root ([`host_root`]).
 
 pub mod body;
+pub mod expiry;
 pub mod kinds;
 pub mod lenient;
 pub mod outcome;
 pub mod status;
 
 pub use body::{endpoint, extras_without, host_root};
+pub use expiry::signed_url_expiry;
 pub use kinds::{Call, CodeTable, ErrorContext, ErrorKind, NamedCodes, error_for};
 pub use outcome::{accepted, check_task_id, queried, query_routes};
 pub use status::{json_reply, non_json_error, status_kind};

@@ -57,12 +57,21 @@ pub(crate) fn snapshot(id: &TaskId, status: TaskStatus, raw: &str) -> Task {
     task
 }
 
+/// A video at a (usually pre-signed) `url`, with the expiry its query string states, so a
+/// journaled link past it is refreshed before a download is tried.
+pub(crate) fn video_at(url: String) -> Video {
+    let expires_at = video_http::wire::signed_url_expiry(&url);
+    let mut video = Video::new(url);
+    video.expires_at = expires_at;
+    video
+}
+
 /// A succeeded snapshot with one video at `url`, or a decode error when the reply says
 /// succeeded without a video.
 pub(crate) fn succeeded(id: &TaskId, raw: &str, url: Option<String>) -> Result<Task, VideoError> {
     let url = url.ok_or_else(|| VideoError::decode(Some(200), "succeeded without a video", b""))?;
     let mut task = snapshot(id, TaskStatus::Succeeded, raw);
-    task.videos.push(Video::new(url));
+    task.videos.push(video_at(url));
     Ok(task)
 }
 

@@ -125,7 +125,7 @@ fn from_capture(resp: &Value, id: &TaskId) -> Task {
     match (status, url) {
         (1, Some(url)) => {
             let mut task = snapshot(id, TaskStatus::Succeeded, &raw);
-            task.videos.push(video_core::Video::new(url));
+            task.videos.push(super::video_at(url));
             task
         }
         (1 | 5, _) => snapshot(id, TaskStatus::Processing, &raw),

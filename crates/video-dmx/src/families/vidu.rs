@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 use video_core::{
     AspectRatio, Capabilities, ImageCapabilities, Resolution, Sound, Task, TaskId, TaskStatus,
-    Video, VideoError, VideoInput, VideoRequest,
+    VideoError, VideoInput, VideoRequest,
 };
 
 use super::{InlineForm, failed, image_value, snapshot};
@@ -163,7 +163,7 @@ fn from_text(text: &str, completed: bool, id: &TaskId) -> Task {
         .collect();
     if !urls.is_empty() {
         let mut task = snapshot(id, TaskStatus::Succeeded, "success");
-        task.videos = urls.into_iter().map(Video::new).collect();
+        task.videos = urls.into_iter().map(super::video_at).collect();
         if let Some(percent) = last_percent(text) {
             task.set_progress(percent, false);
         }
