@@ -39,6 +39,7 @@ pub mod families;
 mod family;
 pub mod models;
 mod provider;
+mod query;
 pub mod relay_errors;
 pub mod sse;
 

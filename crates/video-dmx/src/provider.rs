@@ -8,8 +8,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use serde::Serialize;
-use serde::ser::SerializeMap;
 use serde_json::{Map, Value};
 use url::Url;
 use video_core::provider::VideoStream;
@@ -21,9 +19,9 @@ use video_http::wire::{Call, accepted, extras_without, queried};
 use video_http::{Answer, ApiCall, HttpClient, RedactedUrl};
 
 use crate::config::{DmxBuilder, PROVIDER_NAME};
-use crate::family::{Family, ModelRow, Payload};
+use crate::family::{Family, ModelRow};
+use crate::query::{QueryBody, QueryInput, read_answer};
 use crate::relay_errors::read_reply;
-use crate::sse::read_text;
 
 /// One model on the DMXAPI relay (`POST {base}/v1/responses`, the raw key): Kling v3,
 /// Seedance 2.0, MiniMax Hailuo, Vidu or Wan 2.6, chosen by model name. Every family
@@ -95,36 +93,12 @@ impl DmxProvider {
         }
     }
 
-    /// One call: `body` with `model`, JSON or streamed, within `timeout`.
-    async fn post(
-        &self,
-        model: &str,
-        body: Map<String, Value>,
-        stream: bool,
-        timeout: Option<Duration>,
-    ) -> Result<Answer, VideoError> {
-        let mut call = self.call(model, body, stream)?;
-        if let Some(timeout) = timeout {
-            call = call.timeout(timeout);
-        }
-        self.inner.http.call(call).await
-    }
-
-    /// The call sending `body` with `model` (and `stream` when streamed), its reply capped.
-    fn call(
-        &self,
-        model: &str,
-        mut body: Map<String, Value>,
-        stream: bool,
-    ) -> Result<ApiCall<'_>, VideoError> {
+    /// The call sending `body` with `model`, its reply capped.
+    fn call(&self, model: &str, mut body: Map<String, Value>) -> Result<ApiCall<'_>, VideoError> {
         body.insert("model".to_owned(), Value::String(model.to_owned()));
-        if stream {
-            body.insert("stream".to_owned(), Value::Bool(true));
-        }
         let bytes =
             serde_json::to_vec(&body).map_err(|e| VideoError::invalid("request", e.to_string()))?;
-        let call = self.capped(ApiCall::post(&self.inner.endpoint, bytes));
-        Ok(if stream { call.events() } else { call })
+        Ok(self.capped(ApiCall::post(&self.inner.endpoint, bytes)))
     }
 
     /// `call` with its reply capped.
@@ -153,24 +127,7 @@ impl DmxProvider {
         if stream {
             call = call.events().timeout(window);
         }
-        let task = match self.inner.http.call(call).await? {
-            Answer::Events(events) => {
-                let said = read_text(events).await?;
-                if let Some(message) = said.error {
-                    stream_failure(id, message)?
-                } else {
-                    let payload = Payload::Text {
-                        text: &said.text,
-                        completed: said.completed,
-                    };
-                    family.task(payload, id)?
-                }
-            }
-            Answer::Reply(reply) => {
-                let value = read_reply(&reply, family, Call::Query, Some(id))?;
-                family.task(Payload::Json(&value), id)?
-            }
-        };
+        let task = read_answer(family, id, self.inner.http.call(call).await?).await?;
         tracing::debug!(family = family.name(), status = %task.status, "queried");
         Ok(queried(task, id))
     }
@@ -200,7 +157,7 @@ impl DmxProvider {
         })?;
         let mut body = Map::new();
         body.insert("input".to_owned(), step.input(reference));
-        let Answer::Reply(reply) = self.post(model, body, false, None).await? else {
+        let Answer::Reply(reply) = self.inner.http.call(self.call(model, body)?).await? else {
             return Err(VideoError::decode(
                 Some(200),
                 "a stream minting a link",
@@ -213,51 +170,6 @@ impl DmxProvider {
             .ok_or_else(|| VideoError::decode(Some(reply.status), "no download link", b""))?;
         self.inner.http.download(&link, None).await
     }
-}
-
-/// A query's body, written straight from borrowed parts (queries are the hot path).
-#[derive(Serialize)]
-struct QueryBody<'a> {
-    model: &'a str,
-    input: QueryInput<'a>,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    stream: bool,
-}
-
-/// The id, or `{key: id}`.
-struct QueryInput<'a> {
-    key: Option<&'static str>,
-    id: &'a str,
-}
-
-impl Serialize for QueryInput<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self.key {
-            None => serializer.serialize_str(self.id),
-            Some(key) => {
-                let mut map = serializer.serialize_map(Some(1))?;
-                map.serialize_entry(key, self.id)?;
-                map.end()
-            }
-        }
-    }
-}
-
-/// A stream's error event: the task failed when the relay says so (`task_failed`, or a
-/// failure in words); anything else is a retryable error of the query itself.
-fn stream_failure(id: &TaskId, message: String) -> Result<Task, VideoError> {
-    let lower = message.to_lowercase();
-    let task_failed = ["task_failed", "失败", "failed", "审核", "sensitive"]
-        .iter()
-        .any(|marker| lower.contains(marker));
-    if !task_failed {
-        let details = video_core::ErrorDetails::none().with_code("stream_error".to_owned());
-        return Err(VideoError::provider(message, true, details));
-    }
-    let mut task = Task::new(id.clone(), TaskStatus::Failed);
-    task.raw_status = Some("failed".to_owned());
-    task.status_message = Some(message);
-    Ok(task)
 }
 
 #[async_trait]
@@ -292,7 +204,7 @@ impl VideoProvider for DmxProvider {
         self.validate(request)?;
         let row = self.inner.row;
         let attempt = SubmissionAttempt::new(PROVIDER_NAME, request.clone());
-        let call = self.call(row.name, self.body(request)?, false)?;
+        let call = self.call(row.name, self.body(request)?)?;
         let reply = self.inner.http.submit(call, &attempt).await?;
         let read = read_reply(&reply, row.family, Call::Submit, None).and_then(|value| {
             let id = row.family.submitted_id(&value).ok_or_else(|| {
