@@ -47,10 +47,15 @@ struct Fleet {
 }
 
 async fn fleet(fake: &FakeRelay, provider: &str, poll_ms: u64) -> Fleet {
+    fleet_of(fake, provider, None, poll_ms).await
+}
+
+/// A fleet serving `model` of `provider` (its default model when `None`).
+async fn fleet_of(fake: &FakeRelay, provider: &str, model: Option<&str>, poll_ms: u64) -> Fleet {
     let restate = Restate::start().await;
     let output = tempfile::tempdir().unwrap();
     let poll = poll_ms.to_string();
-    let args = [
+    let mut args = vec![
         "--provider",
         provider,
         "--output",
@@ -58,6 +63,9 @@ async fn fleet(fake: &FakeRelay, provider: &str, poll_ms: u64) -> Fleet {
         "--poll-ms",
         &poll,
     ];
+    if let Some(model) = model {
+        args.extend(["--model", model]);
+    }
     let worker = Worker::start(free_port(), &args, &env(fake, provider)).await;
     restate.register(&worker.url()).await;
     Fleet {
@@ -122,6 +130,35 @@ async fn a_link_that_expired_while_queued_is_refreshed_by_querying_again() {
         fake.counters().faults_injected,
         1,
         "one expired link was met"
+    );
+    assert_eq!(fake.counters().submissions_accepted, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_relay_family_job_mints_its_hailuo_link_again_after_it_expired() {
+    // Hailuo's result is a file id; the link is minted at download time. The first one the
+    // fake mints answers 403: the workflow queries again and the next download mints anew.
+    let fake = fake(300, Faults::default().with_expired_first_links(1)).await;
+    let fleet = fleet_of(&fake, "dmx", Some("MiniMax-Hailuo-2.3"), 100).await;
+    fleet
+        .restate
+        .submit(
+            "job-hailuo-1",
+            json!({"prompt": "a red fox", "duration_secs": 6}),
+        )
+        .await;
+    let (code, result) = fleet.restate.attach("job-hailuo-1").await;
+    assert_eq!(code, 200, "{result}");
+    check_saved(&result, fleet.output.path());
+    assert_eq!(
+        fake.counters().faults_injected,
+        1,
+        "one expired link was met"
+    );
+    assert_eq!(
+        fake.counters().downloads,
+        2,
+        "the expired link, then a fresh one"
     );
     assert_eq!(fake.counters().submissions_accepted, 1);
 }
