@@ -5,7 +5,8 @@
 //!
 //! One task engine (render timing, outcomes, faults, counters, callbacks, `Range`
 //! downloads of a real MP4) sits behind one front per wire protocol, all on one port: the
-//! DMXAPI relay (`/v1/responses`, [`dmx`]) and Kling's own API (`/v1/videos/*`, [`kling`]).
+//! DMXAPI relay (`/v1/responses`, [`dmx`]: Kling v2.6 and every family `video-dmx` speaks, each
+//! in its own reply style) and Kling's own API (`/v1/videos/*`, [`kling`]).
 //! [`FakeRelay`] (also [`FakeServer`]) runs them in-process; the `dmx-fake` binary runs them
 //! from a shell. Replies are literal JSON written
 //! from the protocol notes, never the clients' wire types, so a mistake the two share cannot

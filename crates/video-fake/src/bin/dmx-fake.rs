@@ -15,8 +15,9 @@ use video_fake::{
     DEFAULT_KLING_SECRET_KEY, FakeRelay, FakeRelayConfig, Faults, RateLimitFault,
 };
 
-/// A wire-compatible fake of the DMXAPI relay (`/v1/responses`) and of Kling's own API
-/// (`/v1/videos/*`), on one port.
+/// A wire-compatible fake of the DMXAPI relay (`/v1/responses`: Kling v2.6 and v3, Seedance
+/// 2.0, Hailuo, Vidu, Wan 2.6, PixVerse V6) and of Kling's own API (`/v1/videos/*`), on one
+/// port.
 #[derive(Debug, Parser)]
 #[command(name = "dmx-fake", version)]
 struct Args {

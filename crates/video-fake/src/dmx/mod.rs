@@ -1,5 +1,6 @@
 //! The DMXAPI relay front: `POST /v1/responses` (submit and both query forms) as the relay
-//! speaks it, on the shared task engine.
+//! speaks it for Kling v2.6, and for every other family in its own reply style (`families`:
+//! Kling v3, Seedance 2.0, Hailuo, Vidu, Wan 2.6, PixVerse V6), on the shared task engine.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
