@@ -82,7 +82,7 @@ async fn every_family_generates_a_playable_video_and_fails_cleanly() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_family_is_finished_by_resume_after_a_kill() {
-    let relay = start_relay(Duration::from_millis(1500)).await;
+    let relay = start_relay(Duration::from_secs(2)).await;
     for model in MODELS {
         let scratch = scratch_for(&relay);
         let mut child = scratch
