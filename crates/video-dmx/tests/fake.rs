@@ -211,3 +211,33 @@ async fn a_bare_id_is_queried_by_this_models_family_and_a_routed_one_by_its_own(
         Err(VideoError::Configuration { .. })
     ));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_fake_relay_takes_the_key_raw_or_as_bearer_like_the_relay() {
+    let fake = fake().await;
+    let task = provider(&fake, "doubao-seedance-2-0-260128")
+        .submit(&VideoRequest::new("a fox"))
+        .await
+        .unwrap();
+    let client = video_http::reqwest::Client::new();
+    let endpoint = format!("{}/v1/responses", fake.base_url());
+    let body = format!(
+        r#"{{"model":"seedance-2-0-get","input":"{}"}}"#,
+        task.id.as_str()
+    );
+    for (credential, status) in [
+        (fake.key().to_owned(), 200),
+        (format!("Bearer {}", fake.key()), 200),
+        ("Bearer sk-wrong".to_owned(), 401),
+    ] {
+        let reply = client
+            .post(&endpoint)
+            .header("authorization", credential)
+            .header("content-type", "application/json")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(reply.status().as_u16(), status);
+    }
+}

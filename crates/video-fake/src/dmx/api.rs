@@ -36,9 +36,12 @@ pub(crate) async fn responses(
     if let Some(refusal) = before_auth(&state, "/v1/responses").await {
         return refusal;
     }
+    // The raw key, as the relay documents; `Bearer <key>` too, as several of its query
+    // samples send it.
     let sent_key = headers
         .get(header::AUTHORIZATION)
-        .map(HeaderValue::as_bytes);
+        .map(HeaderValue::as_bytes)
+        .map(|sent| sent.strip_prefix(b"Bearer ".as_slice()).unwrap_or(sent));
     let open = state.config.key.is_empty();
     if !open && sent_key != Some(state.config.key.as_bytes()) {
         AtomicCounters::bump(&state.counters.auth_failures);
