@@ -132,10 +132,13 @@ impl DmxProvider {
         Ok(queried(task, id))
     }
 
-    /// The submission body for `request`: the family's, with the extras that name none of
-    /// its fields.
-    fn body(&self, request: &VideoRequest) -> Result<Map<String, Value>, VideoError> {
+    /// Every local check of `request` (the capabilities, the family's rules across fields and
+    /// its typed options), and the submission body they allow: the family's, with the extras
+    /// that name none of its fields. Built once per submission.
+    fn checked_body(&self, request: &VideoRequest) -> Result<Map<String, Value>, VideoError> {
+        validate(request, &self.inner.capabilities)?;
         let row = &self.inner.row;
+        row.family.check(row.name, request)?;
         let body = row.family.submit_body(row.name, request)?;
         let Value::Object(mut body) = body else {
             return Err(VideoError::invalid("request", "the body is not an object"));
@@ -192,19 +195,16 @@ impl VideoProvider for DmxProvider {
     /// The capability check, the family's rules across fields, and its typed options: every
     /// refusal `submit` would make before sending.
     fn validate(&self, request: &VideoRequest) -> Result<(), VideoError> {
-        validate(request, &self.inner.capabilities)?;
-        let row = &self.inner.row;
-        row.family.check(row.name, request)?;
-        self.body(request).map(drop)
+        self.checked_body(request).map(drop)
     }
 
     /// Validates, then sends one submission; a failure that does not prove the request
     /// refused or unsent is [`VideoError::UnknownOutcome`].
     async fn submit(&self, request: &VideoRequest) -> Result<Task, VideoError> {
-        self.validate(request)?;
+        let body = self.checked_body(request)?;
         let row = self.inner.row;
         let attempt = SubmissionAttempt::new(PROVIDER_NAME, request.clone());
-        let call = self.call(row.name, self.body(request)?)?;
+        let call = self.call(row.name, body)?;
         let reply = self.inner.http.submit(call, &attempt).await?;
         let read = read_reply(&reply, row.family, Call::Submit, None).and_then(|value| {
             let id = row.family.submitted_id(&value).ok_or_else(|| {

@@ -95,10 +95,11 @@ pub fn read_reply(
 /// A body written as server-sent events (`data: {...}` lines) without saying so: its first
 /// data line that is a JSON object (Vidu's submission reply has been seen framed so).
 fn sse_framed(body: &[u8]) -> Option<Value> {
-    let text = std::str::from_utf8(body).ok()?;
-    if !text.trim_start().starts_with("data:") {
+    // Checked on the first bytes before anything else: this runs for every reply.
+    if !body.trim_ascii_start().starts_with(b"data:") {
         return None;
     }
+    let text = std::str::from_utf8(body).ok()?;
     text.lines()
         .filter_map(|line| line.trim().strip_prefix("data:"))
         .filter_map(|data| serde_json::from_str::<Value>(data.trim()).ok())
