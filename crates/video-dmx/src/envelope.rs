@@ -5,11 +5,14 @@
 use serde_json::Value;
 use video_core::{Usage, VideoError};
 
-/// What an envelope's text holds: the upstream's JSON object, or plain text (a failure
-/// message the relay wrote in words).
+/// What a reply carries of the upstream's: the body itself (a flat reply), or — in an
+/// envelope — its text as a JSON object, or plain text (a failure message the relay wrote in
+/// words).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Inner {
-    /// The text parsed as a JSON object.
+    /// No envelope: the body is the upstream's own object.
+    Flat,
+    /// The envelope's text parsed as a JSON object.
     Json(Value),
     /// Text that is not a JSON object.
     Text(String),
@@ -38,13 +41,13 @@ fn texts(body: &Value) -> Option<impl Iterator<Item = &str>> {
 }
 
 /// The upstream reply a body carries: the envelope's text parsed (twice-encoded JSON; Go's
-/// `\u0026` escapes come back as `&`), or the flat body itself when there is no envelope.
+/// `\u0026` escapes come back as `&`), or [`Inner::Flat`] when there is no envelope.
 ///
 /// # Errors
 /// [`VideoError::Decode`] for an `output` that is not a list.
 pub fn inner(body: &Value) -> Result<Inner, VideoError> {
     let Some(output) = body.get("output") else {
-        return Ok(Inner::Json(body.clone()));
+        return Ok(Inner::Flat);
     };
     if !output.is_array() {
         return Err(VideoError::decode(Some(200), "`output` is not a list", b""));
@@ -99,7 +102,7 @@ mod tests {
         };
         assert_eq!(inner["video_url"], "https://x/v.mp4?a=1&b=2");
         let flat = json!({"id": "cgt-1"});
-        assert_eq!(super::inner(&flat).unwrap(), Inner::Json(flat.clone()));
+        assert_eq!(super::inner(&flat).unwrap(), Inner::Flat);
         let words = json!({"output": [{"content": [{"text": "[错误] 任务失败"}]}]});
         assert_eq!(
             super::inner(&words).unwrap(),

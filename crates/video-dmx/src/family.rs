@@ -8,33 +8,36 @@ use serde_json::Value;
 use video_core::{Capabilities, Task, TaskId, VideoError, VideoRequest};
 use video_http::wire::ErrorKind;
 
-/// A query's reply as the relay sent it: a JSON body (an envelope or the vendor's flat
-/// object), or the text a streamed reply carried.
+/// A query's reply as the family reads it, the relay's envelope already opened (once, by
+/// the relay's reader): the upstream's JSON object, its text, or nothing yet.
 #[derive(Debug, Clone, Copy)]
 pub enum Payload<'a> {
-    /// A JSON body.
+    /// The upstream's JSON object: a flat body, or an envelope's text parsed.
     Json(&'a Value),
-    /// The text of a streamed reply (every delta, then the completed text), and whether the
-    /// stream completed.
+    /// Text: a streamed reply's (every delta, then the completed text), or an envelope's
+    /// text that is not JSON (completed); and whether the stream completed.
     Text {
         /// The text.
         text: &'a str,
         /// Whether the stream reached its end marker (else it was cut off or timed out).
         completed: bool,
     },
+    /// An envelope without any text yet ("not ready, query again", as public clients read
+    /// it).
+    Pending,
 }
 
 impl<'a> Payload<'a> {
     /// The JSON body, for families whose query is never streamed.
     ///
     /// # Errors
-    /// [`VideoError::Decode`] for streamed text.
+    /// [`VideoError::Decode`] for text, or for an empty envelope.
     pub fn json(self) -> Result<&'a Value, VideoError> {
         match self {
             Self::Json(value) => Ok(value),
-            Self::Text { .. } => Err(VideoError::decode(
+            Self::Text { .. } | Self::Pending => Err(VideoError::decode(
                 Some(200),
-                "a stream where JSON was expected",
+                "text where a JSON object was expected",
                 b"",
             )),
         }
@@ -90,7 +93,8 @@ pub trait Family: Send + Sync + fmt::Debug {
     /// [`VideoError::InvalidRequest`] for a typed option that does not fit.
     fn submit_body(&self, model: &str, request: &VideoRequest) -> Result<Value, VideoError>;
 
-    /// The task id an accepted submission's reply names.
+    /// The task id an accepted submission's reply names (`reply`: the upstream's object, a
+    /// flat body or an envelope's text parsed).
     fn submitted_id(&self, reply: &Value) -> Option<String>;
 
     /// The key the query's `input` object holds the task id under (MiniMax:
@@ -105,7 +109,8 @@ pub trait Family: Send + Sync + fmt::Debug {
     /// [`VideoError::Decode`] for a reply that is not the family's.
     fn task(&self, reply: Payload<'_>, id: &TaskId) -> Result<Task, VideoError>;
 
-    /// A business error in a reply body, when the vendor reports one there.
+    /// A business error in the upstream's object (a flat body, or an envelope's text parsed),
+    /// when the vendor reports one there.
     fn vendor_error(&self, body: &Value) -> Option<VendorError> {
         let _ = body;
         None
@@ -133,7 +138,7 @@ pub trait LinkStep: Send + Sync + fmt::Debug {
     /// The call's `input` for `reference`.
     fn input(&self, reference: &str) -> Value;
 
-    /// The link in the call's reply.
+    /// The link in the call's reply (the upstream's object).
     fn link(&self, reply: &Value) -> Option<String>;
 }
 

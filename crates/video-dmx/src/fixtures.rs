@@ -18,6 +18,14 @@ pub(crate) fn reply_of(name: &str) -> Value {
     fixture(name)["response"]["body"].clone()
 }
 
+/// A response fixture as a family reads it: the relay's reader opens the envelope (the
+/// upstream's object), as it does for every reply.
+pub(crate) fn payload_of(name: &str) -> crate::relay_errors::Read {
+    let body = reply_of(name);
+    let inner = crate::envelope::inner(&body).unwrap_or_else(|e| panic!("{name}: {e}"));
+    crate::relay_errors::Read { body, inner }
+}
+
 /// A streamed response fixture's events, as `(event, data)`.
 pub(crate) fn events_of(name: &str) -> Vec<(String, String)> {
     let fixture = fixture(name);

@@ -167,9 +167,10 @@ impl DmxProvider {
                 b"",
             ));
         };
-        let value = read_reply(&reply, family, Call::Other, None)?;
-        let link = step
-            .link(&value)
+        let read = read_reply(&reply, family, Call::Other, None)?;
+        let link = read
+            .upstream()
+            .and_then(|upstream| step.link(upstream))
             .ok_or_else(|| VideoError::decode(Some(reply.status), "no download link", b""))?;
         self.inner.http.download(&link, None).await
     }
@@ -206,13 +207,16 @@ impl VideoProvider for DmxProvider {
         let attempt = SubmissionAttempt::new(PROVIDER_NAME, request.clone());
         let call = self.call(row.name, body)?;
         let reply = self.inner.http.submit(call, &attempt).await?;
-        let read = read_reply(&reply, row.family, Call::Submit, None).and_then(|value| {
-            let id = row.family.submitted_id(&value).ok_or_else(|| {
+        let read = read_reply(&reply, row.family, Call::Submit, None).and_then(|read| {
+            let id = read
+                .upstream()
+                .and_then(|upstream| row.family.submitted_id(upstream));
+            let id = id.ok_or_else(|| {
                 VideoError::decode(Some(reply.status), "accepted without a task id", b"")
             })?;
             let mut task = Task::new(TaskId::new(id), TaskStatus::Submitted);
-            task.usage = crate::envelope::usage(&value);
-            task.request_id = crate::relay_errors::request_id(&value);
+            task.usage = crate::envelope::usage(&read.body);
+            task.request_id = crate::relay_errors::request_id(&read.body);
             Ok(task)
         });
         let mut task = accepted(read, &attempt)?;

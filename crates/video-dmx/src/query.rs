@@ -31,8 +31,8 @@ pub(crate) async fn read_answer(
             family.task(payload, id)
         }
         Answer::Reply(reply) => {
-            let value = read_reply(&reply, family, Call::Query, Some(id))?;
-            family.task(Payload::Json(&value), id)
+            let read = read_reply(&reply, family, Call::Query, Some(id))?;
+            family.task(read.payload(), id)
         }
     }
 }

@@ -7,7 +7,8 @@ use video_core::{RateLimitScope, TaskId, VideoError};
 use video_http::Reply;
 use video_http::wire::{Call, ErrorContext, ErrorKind, error_for, json_reply};
 
-use crate::family::{Family, VendorError};
+use crate::envelope::{self, Inner};
+use crate::family::{Family, Payload, VendorError};
 
 /// The relay's own errors by HTTP status, where it documents a meaning other than the
 /// default: 403 is the key's quota, 404 a wrong base URL, 503 "no channel for this model"
@@ -49,23 +50,64 @@ fn names_a_missing_task(code: Option<&str>, message: &str) -> bool {
         || message.contains("任务不存在")
 }
 
-/// What a reply to one call of a family means: the JSON body when it is a success, else
-/// the error — a vendor's business error wherever it is (also inside a 2xx), then the
-/// relay's own error object by its code and status, then the status alone. A body that is
-/// not a JSON object is a gateway's or proxy's page (`video_http::wire::non_json_error`).
+/// A successful reply, read: its body and what it carries of the upstream's (the envelope
+/// opened once here, for the vendor's error check and the family's reader alike).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Read {
+    /// The reply's body (its `usage` and `request_id` are the relay's).
+    pub body: Value,
+    /// The envelope's content, or [`Inner::Flat`].
+    pub inner: Inner,
+}
+
+impl Read {
+    /// The upstream's JSON object: the flat body, or the envelope's text parsed.
+    pub fn upstream(&self) -> Option<&Value> {
+        upstream_of(&self.body, &self.inner)
+    }
+
+    /// The reply as a family reads a query's.
+    pub fn payload(&self) -> Payload<'_> {
+        match &self.inner {
+            Inner::Flat => Payload::Json(&self.body),
+            Inner::Json(object) => Payload::Json(object),
+            Inner::Text(text) => Payload::Text {
+                text,
+                completed: true,
+            },
+            Inner::Nothing => Payload::Pending,
+        }
+    }
+}
+
+fn upstream_of<'a>(body: &'a Value, inner: &'a Inner) -> Option<&'a Value> {
+    match inner {
+        Inner::Flat => Some(body),
+        Inner::Json(object) => Some(object),
+        Inner::Text(_) | Inner::Nothing => None,
+    }
+}
+
+/// What a reply to one call of a family means: the body read when it is a success, else
+/// the error — a vendor's business error wherever it is (also inside a 2xx, also inside an
+/// envelope's text), then the relay's own error object by its code and status, then the
+/// status alone. A body that is not a JSON object is a gateway's or proxy's page
+/// (`video_http::wire::non_json_error`).
 ///
 /// # Errors
-/// The error the reply means.
+/// The error the reply means; [`VideoError::Decode`] for a success whose `output` is not a
+/// list.
 pub fn read_reply(
     reply: &Reply,
     family: &dyn Family,
     call: Call,
     task_id: Option<&TaskId>,
-) -> Result<Value, VideoError> {
+) -> Result<Read, VideoError> {
     let body: Value = match sse_framed(&reply.body) {
         Some(body) => body,
         None => json_reply(reply.status, reply.retry_after, &reply.body)?,
     };
+    let inner = envelope::inner(&body);
     let context = |code: String, message: String| {
         ErrorContext::new(call, code, message)
             .request_id(request_id(&body))
@@ -73,17 +115,24 @@ pub fn read_reply(
             .retry_after(reply.retry_after)
             .task_id(task_id)
     };
+    let upstream = inner
+        .as_ref()
+        .ok()
+        .and_then(|inner| upstream_of(&body, inner));
     if let Some(VendorError {
         kind,
         code,
         message,
-    }) = family.vendor_error(&body)
+    }) = upstream.and_then(|upstream| family.vendor_error(upstream))
     {
         return Err(error_for(kind, context(code, message)));
     }
     let success = (200..300).contains(&reply.status);
     match body.get("error").filter(|error| !error.is_null()) {
-        None if success => Ok(body),
+        None if success => {
+            let inner = inner?;
+            Ok(Read { body, inner })
+        }
         error => {
             let (code, message, param) = relay_error_fields(error, reply.status);
             let kind = relay_kind(call, reply.status, Some(&code), &message);
@@ -140,7 +189,7 @@ mod tests {
     use super::*;
     use crate::families::SEEDANCE;
 
-    fn read(status: u16, body: &str) -> Result<Value, VideoError> {
+    fn read(status: u16, body: &str) -> Result<Read, VideoError> {
         let reply = Reply::new(status, None, body.to_owned());
         read_reply(&reply, &SEEDANCE, Call::Submit, None)
     }
@@ -172,7 +221,7 @@ mod tests {
         let wrong_url = query(r#"{"error":{"message":"Invalid URL (POST /v1/v1/responses)"}}"#);
         assert!(matches!(wrong_url, Err(VideoError::Configuration { .. })));
         let framed = read(200, "data: {\"id\":\"cgt-2\"}\n\ndata: [DONE]\n\n").unwrap();
-        assert_eq!(framed["id"], "cgt-2");
+        assert_eq!(framed.body["id"], "cgt-2");
         assert!(matches!(
             read(502, "<html>bad gateway</html>"),
             Err(VideoError::Provider { .. } | VideoError::Transport { .. })

@@ -11,8 +11,8 @@ use video_core::{
 };
 use video_kling_protocol::{Envelope, kind_of_code, task_from_data};
 
-use super::{InlineForm, failed, image_value};
-use crate::envelope::{Inner, inner, text_at};
+use super::{InlineForm, image_value, object_or_snapshot};
+use crate::envelope::text_at;
 use crate::family::{Family, Payload, VendorError};
 
 /// The Kling v3 family.
@@ -119,47 +119,30 @@ impl Family for KlingV3 {
     }
 
     fn submitted_id(&self, reply: &Value) -> Option<String> {
-        match inner(reply).ok()? {
-            Inner::Json(object) => text_at(&object, &["/taskId", "/task_id", "/data/task_id"]),
-            _ => None,
-        }
+        text_at(reply, &["/taskId", "/task_id", "/data/task_id"])
     }
 
     fn task(&self, reply: Payload<'_>, id: &TaskId) -> Result<Task, VideoError> {
-        let object = match reply {
-            Payload::Json(value) => inner(value)?,
-            Payload::Text { text, .. } => Inner::Text(text.to_owned()),
+        let object = match object_or_snapshot(reply, id) {
+            Ok(object) => object,
+            Err(snapshot) => return Ok(*snapshot),
         };
-        match object {
-            Inner::Json(object) => {
-                let envelope: Envelope = serde_json::from_value(object)
-                    .map_err(|e| VideoError::decode(Some(200), e.to_string(), b""))?;
-                let data = envelope.task().ok_or_else(|| {
-                    VideoError::decode(Some(200), "a Kling reply without a task", b"")
-                })?;
-                Ok(task_from_data(data, envelope.request_id))
-            }
-            Inner::Text(text) => Ok(failed(id, "text", Some(text))),
-            Inner::Nothing => Ok(super::snapshot(
-                id,
-                video_core::TaskStatus::Processing,
-                "no output yet",
-            )),
-        }
+        let envelope = Envelope::deserialize(object)
+            .map_err(|e| VideoError::decode(Some(200), e.to_string(), b""))?;
+        let data = envelope
+            .task()
+            .ok_or_else(|| VideoError::decode(Some(200), "a Kling reply without a task", b""))?;
+        Ok(task_from_data(data, envelope.request_id))
     }
 
-    /// Kling's business `code` inside the envelope's text (or at the top), by Kling's table.
+    /// Kling's business `code` in its object (the envelope's text, or a flat body), by
+    /// Kling's table.
     fn vendor_error(&self, body: &Value) -> Option<VendorError> {
-        let object = match inner(body).ok()? {
-            Inner::Json(object) => object,
-            _ => return None,
-        };
-        let code = object.get("code")?.as_i64().filter(|code| *code != 0)?;
+        let code = body.get("code")?.as_i64().filter(|code| *code != 0)?;
         Some(VendorError {
             kind: kind_of_code(code),
             code: code.to_string(),
-            message: text_at(&object, &["/message"])
-                .unwrap_or_else(|| format!("Kling error {code}")),
+            message: text_at(body, &["/message"]).unwrap_or_else(|| format!("Kling error {code}")),
         })
     }
 }
@@ -258,15 +241,16 @@ fn elements(request: &VideoRequest) -> Result<Option<Vec<u64>>, VideoError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::{body_of, reply_of};
+    use crate::fixtures::{body_of, payload_of};
     use video_core::{Image, TaskStatus};
 
     #[test]
     fn the_documented_replies_read() {
         let id = TaskId::new("tsk-geuace0sf3c6evp5");
-        let reply = reply_of("dmx-kling-v3_submit_reply");
-        assert_eq!(KLING_V3.submitted_id(&reply).as_deref(), Some(id.as_str()));
-        let read = |name: &str| KLING_V3.task(Payload::Json(&reply_of(name)), &id).unwrap();
+        let reply = payload_of("dmx-kling-v3_submit_reply");
+        let submitted = KLING_V3.submitted_id(reply.upstream().unwrap());
+        assert_eq!(submitted.as_deref(), Some(id.as_str()));
+        let read = |name: &str| KLING_V3.task(payload_of(name).payload(), &id).unwrap();
         let done = read("dmx-kling-v3_query_reply_succeeded");
         assert_eq!(done.status, TaskStatus::Succeeded);
         assert_eq!(done.videos[0].duration_secs, Some(3.041));

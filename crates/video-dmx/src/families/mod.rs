@@ -15,7 +15,10 @@ pub use seedance::{SEEDANCE, Seedance};
 pub use vidu::{VIDU, Vidu};
 pub use wan::{WAN, Wan};
 
+use serde_json::Value;
 use video_core::{Image, Task, TaskId, TaskStatus, Video, VideoError};
+
+use crate::family::Payload;
 
 /// How a family takes an inline image.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,6 +76,24 @@ pub(crate) fn succeeded(id: &TaskId, raw: &str, url: Option<String>) -> Result<T
     let mut task = snapshot(id, TaskStatus::Succeeded, raw);
     task.videos.push(video_at(url));
     Ok(task)
+}
+
+/// The upstream's object in a query's payload, for the families that answer in an envelope;
+/// otherwise the snapshot the payload itself means: text instead of JSON is a failure in
+/// words, an envelope without text is still rendering.
+pub(crate) fn object_or_snapshot<'a>(
+    reply: Payload<'a>,
+    id: &TaskId,
+) -> Result<&'a Value, Box<Task>> {
+    match reply {
+        Payload::Json(object) => Ok(object),
+        Payload::Text { text, .. } => Err(Box::new(failed(id, "text", Some(text.to_owned())))),
+        Payload::Pending => Err(Box::new(snapshot(
+            id,
+            TaskStatus::Processing,
+            "no output yet",
+        ))),
+    }
 }
 
 /// A failed snapshot with `message`.

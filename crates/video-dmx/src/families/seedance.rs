@@ -9,8 +9,8 @@ use video_core::{
 };
 use video_http::wire::ErrorKind;
 
-use super::{InlineForm, failed, image_value, reason, snapshot, succeeded};
-use crate::envelope::{Inner, inner, text_at};
+use super::{InlineForm, failed, image_value, object_or_snapshot, reason, snapshot, succeeded};
+use crate::envelope::text_at;
 use crate::family::{Family, Payload, VendorError};
 
 /// The Seedance 2.0 family.
@@ -145,26 +145,18 @@ impl Family for Seedance {
     }
 
     fn task(&self, reply: Payload<'_>, id: &TaskId) -> Result<Task, VideoError> {
-        let value = match reply {
-            Payload::Json(value) => inner(value)?,
-            Payload::Text { text, .. } => Inner::Text(text.to_owned()),
+        let object = match object_or_snapshot(reply, id) {
+            Ok(object) => object,
+            Err(snapshot) => return Ok(*snapshot),
         };
-        let object = match value {
-            Inner::Json(object) => object,
-            Inner::Text(text) => return Ok(failed(id, "text", Some(text))),
-            Inner::Nothing => return Ok(snapshot(id, TaskStatus::Processing, "no output yet")),
-        };
-        let raw = text_at(&object, &["/status"]).unwrap_or_default();
+        let raw = text_at(object, &["/status"]).unwrap_or_default();
         match raw.as_str() {
             "queued" => Ok(snapshot(id, TaskStatus::Submitted, &raw)),
             "running" => Ok(snapshot(id, TaskStatus::Processing, &raw)),
-            "succeeded" => succeeded(id, &raw, text_at(&object, &["/content/video_url"])),
+            "succeeded" => succeeded(id, &raw, text_at(object, &["/content/video_url"])),
             "failed" | "expired" | "cancelled" => {
-                let code = text_at(&object, &["/error/code", "/code"]);
-                let message = text_at(
-                    &object,
-                    &["/error/message", "/message", "/reason", "/error"],
-                );
+                let code = text_at(object, &["/error/code", "/code"]);
+                let message = text_at(object, &["/error/message", "/message", "/reason", "/error"]);
                 Ok(failed(
                     id,
                     &raw,
@@ -176,8 +168,12 @@ impl Family for Seedance {
     }
 
     /// Ark's refusals at submission (`InputImageSensitiveContentDetected`, ...) arrive as
-    /// the relay's error object with Ark's code.
+    /// the relay's error object with Ark's code. A task object (it has a `status`) carrying
+    /// an `error` is a failed task, read by [`task`](Family::task), not a refusal.
     fn vendor_error(&self, body: &Value) -> Option<VendorError> {
+        if body.get("status").is_some() {
+            return None;
+        }
         let code = text_at(body, &["/error/code"])?;
         code.contains("SensitiveContent").then(|| VendorError {
             kind: ErrorKind::Content,
@@ -204,7 +200,7 @@ fn is_url(value: &Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::{body_of, reply_of};
+    use crate::fixtures::{body_of, payload_of, reply_of};
 
     #[test]
     fn the_documented_replies_read() {
@@ -214,31 +210,27 @@ mod tests {
             SEEDANCE.submitted_id(&submitted).as_deref(),
             Some(id.as_str())
         );
-        let done = SEEDANCE
-            .task(
-                Payload::Json(&reply_of("dmx-seedance-2_query_reply_succeeded")),
-                &id,
-            )
-            .unwrap();
+        let read = |name: &str| SEEDANCE.task(payload_of(name).payload(), &id).unwrap();
+        let done = read("dmx-seedance-2_query_reply_succeeded");
         assert_eq!(done.status, TaskStatus::Succeeded);
         let url = done.videos[0].url().unwrap();
         assert!(
             url.contains("X-Tos-Algorithm=TOS4-HMAC-SHA256&X-Tos-Credential"),
             "{url}"
         );
-        let running = reply_of("dmx-seedance-2_query_reply_running");
         assert_eq!(
-            SEEDANCE.task(Payload::Json(&running), &id).unwrap().status,
+            read("dmx-seedance-2_query_reply_running").status,
             TaskStatus::Processing
         );
-        let failed = SEEDANCE
-            .task(
-                Payload::Json(&reply_of("dmx-seedance-2_query_reply_failed")),
-                &id,
-            )
-            .unwrap();
+        let failed = read("dmx-seedance-2_query_reply_failed");
         assert_eq!(failed.status, TaskStatus::Failed);
         assert!(SEEDANCE.is_content_failure(failed.status_message.as_deref().unwrap()));
+        let failed_task = payload_of("dmx-seedance-2_query_reply_failed");
+        assert!(
+            SEEDANCE
+                .vendor_error(failed_task.upstream().unwrap())
+                .is_none()
+        );
         let refused = reply_of("dmx-seedance-2_submit_error_input_sensitive");
         assert_eq!(
             SEEDANCE.vendor_error(&refused).unwrap().kind,

@@ -149,6 +149,7 @@ impl Family for Vidu {
         match reply {
             Payload::Text { text, completed } => Ok(from_text(text, completed, id)),
             Payload::Json(object) => from_object(object, id),
+            Payload::Pending => Ok(snapshot(id, TaskStatus::Processing, "no output yet")),
         }
     }
 }

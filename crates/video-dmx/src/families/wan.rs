@@ -8,8 +8,8 @@ use video_core::{
     VideoInput, VideoRequest,
 };
 
-use super::{InlineForm, failed, image_value, reason, snapshot, succeeded};
-use crate::envelope::{Inner, inner, text_at};
+use super::{InlineForm, failed, image_value, object_or_snapshot, reason, snapshot, succeeded};
+use crate::envelope::text_at;
 use crate::family::{Family, Payload};
 
 /// The Wan 2.6 family.
@@ -134,36 +134,25 @@ impl Family for Wan {
     }
 
     fn submitted_id(&self, reply: &Value) -> Option<String> {
-        match inner(reply).ok()? {
-            Inner::Json(object) => text_at(&object, &["/task_id", "/output/task_id"]),
-            _ => None,
-        }
+        text_at(reply, &["/task_id", "/output/task_id"])
     }
 
     fn task(&self, reply: Payload<'_>, id: &TaskId) -> Result<Task, VideoError> {
-        let object = match reply {
-            Payload::Json(value) => inner(value)?,
-            Payload::Text { text, .. } => Inner::Text(text.to_owned()),
+        let object = match object_or_snapshot(reply, id) {
+            Ok(object) => object,
+            Err(snapshot) => return Ok(*snapshot),
         };
-        let object = match object {
-            Inner::Json(object) => object,
-            Inner::Text(text) => return Ok(failed(id, "text", Some(text))),
-            Inner::Nothing => return Ok(snapshot(id, TaskStatus::Processing, "no output yet")),
-        };
-        let raw = text_at(&object, &["/task_status", "/output/task_status"]).unwrap_or_default();
+        let raw = text_at(object, &["/task_status", "/output/task_status"]).unwrap_or_default();
         match raw.as_str() {
             "PENDING" => Ok(snapshot(id, TaskStatus::Submitted, &raw)),
             "RUNNING" => Ok(snapshot(id, TaskStatus::Processing, &raw)),
             "SUCCEEDED" => succeeded(
                 id,
                 &raw,
-                text_at(&object, &["/video_url", "/output/video_url"]),
+                text_at(object, &["/video_url", "/output/video_url"]),
             ),
             "FAILED" | "CANCELED" => {
-                let message = reason(
-                    text_at(&object, &["/code"]),
-                    text_at(&object, &["/message"]),
-                );
+                let message = reason(text_at(object, &["/code"]), text_at(object, &["/message"]));
                 Ok(failed(id, &raw, message.or(Some(raw.clone()))))
             }
             // DashScope's answer for an id it does not know (or no longer keeps).
@@ -214,14 +203,15 @@ fn parse_size(size: &str) -> Option<Resolution> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::{body_of, reply_of};
+    use crate::fixtures::{body_of, payload_of};
 
     #[test]
     fn the_documented_replies_read() {
         let id = TaskId::new("3a7d8355-ef78-48cd-863c-6cdb9707ba91");
-        let reply = reply_of("dmx-wan-2.6_submit_reply");
-        assert_eq!(WAN.submitted_id(&reply).as_deref(), Some(id.as_str()));
-        let read = |name: &str| WAN.task(Payload::Json(&reply_of(name)), &id).unwrap();
+        let reply = payload_of("dmx-wan-2.6_submit_reply");
+        let submitted = WAN.submitted_id(reply.upstream().unwrap());
+        assert_eq!(submitted.as_deref(), Some(id.as_str()));
+        let read = |name: &str| WAN.task(payload_of(name).payload(), &id).unwrap();
         let done = read("dmx-wan-2.6_query_reply_succeeded");
         assert!(
             done.videos[0]
