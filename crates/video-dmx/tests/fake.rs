@@ -6,13 +6,13 @@
 
 use std::time::Duration;
 
-use async_trait::async_trait;
-use video_core::provider::testkit::{Conformance, run_all};
+use video_core::provider::testkit::run_all;
 use video_core::{
     Image, Locator, PollPolicy, RetryPolicy, TaskId, VideoError, VideoProvider, VideoRequest,
     generate,
 };
 use video_dmx::DmxProvider;
+use video_fake::conformance::FakeHarness;
 use video_fake::{FakeRelay, FakeRelayConfig};
 
 async fn fake() -> FakeRelay {
@@ -42,43 +42,10 @@ fn policy() -> PollPolicy {
         .with_submit_retry(retry)
 }
 
-struct Harness {
-    fake: FakeRelay,
-    provider: DmxProvider,
-}
-
-#[async_trait]
-impl Conformance for Harness {
-    fn provider(&self) -> &dyn VideoProvider {
-        &self.provider
-    }
-
-    fn failing_request(&self) -> VideoRequest {
-        VideoRequest::new("a fox [fail]")
-    }
-
-    async fn throttle_next_submit(&self) {
-        self.fake.refuse_next_submissions(1);
-    }
-
-    async fn submissions_received(&self) -> usize {
-        usize::try_from(self.fake.counters().submissions_received).unwrap()
-    }
-
-    fn poll_policy(&self) -> PollPolicy {
-        policy()
-    }
-
-    async fn expire_next_link(&self) -> bool {
-        self.fake.expire_next_downloads(1);
-        true
-    }
-}
-
 async fn conformance(model: &str) {
     let fake = fake().await;
     let provider = provider(&fake, model);
-    run_all(&Harness { fake, provider }).await;
+    run_all(&FakeHarness::new(fake, provider, policy())).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

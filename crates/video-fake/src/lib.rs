@@ -24,6 +24,8 @@
 //! ```
 
 mod config;
+#[cfg(feature = "conformance")]
+pub mod conformance;
 pub mod dmx;
 mod echo;
 mod engine;

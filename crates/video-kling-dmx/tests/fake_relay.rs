@@ -6,12 +6,12 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use async_trait::async_trait;
-use video_core::provider::testkit::{Conformance, run_all};
+use video_core::provider::testkit::run_all;
 use video_core::{
     PollPolicy, RetryPolicy, SaveOptions, TaskStatus, VideoError, VideoProvider, VideoRequest,
     download_to_file, generate,
 };
+use video_fake::conformance::FakeHarness;
 use video_fake::{FakeRelay, FakeRelayConfig, Faults, RateLimitFault};
 use video_kling_dmx::{KlingDmxClient, parse_callback};
 
@@ -50,51 +50,12 @@ fn client(relay: &FakeRelay) -> KlingDmxClient {
         .unwrap()
 }
 
-struct Harness {
-    relay: FakeRelay,
-    client: KlingDmxClient,
-    /// Wait with the long wait (the streaming query) instead of polling.
-    long_wait: bool,
-}
-
-#[async_trait]
-impl Conformance for Harness {
-    fn provider(&self) -> &dyn VideoProvider {
-        &self.client
-    }
-
-    fn failing_request(&self) -> VideoRequest {
-        VideoRequest::new("a fox [fail]")
-    }
-
-    async fn throttle_next_submit(&self) {
-        self.relay.refuse_next_submissions(1);
-    }
-
-    async fn submissions_received(&self) -> usize {
-        usize::try_from(self.relay.counters().submissions_received).unwrap()
-    }
-
-    fn poll_policy(&self) -> PollPolicy {
-        policy().with_long_wait(self.long_wait)
-    }
-
-    async fn expire_next_link(&self) -> bool {
-        self.relay.expire_next_downloads(1);
-        true
-    }
-}
-
 #[tokio::test]
 async fn the_real_client_passes_conformance_against_the_fake_relay() {
     for long_wait in [false, true] {
         let relay = start(config(60)).await;
         let client = client(&relay);
-        let harness = Harness {
-            relay,
-            client,
-            long_wait,
-        };
+        let harness = FakeHarness::new(relay, client, policy().with_long_wait(long_wait));
         run_all(&harness).await;
     }
 }

@@ -7,12 +7,12 @@
 
 use std::time::Duration;
 
-use async_trait::async_trait;
-use video_core::provider::testkit::{Conformance, run_all};
+use video_core::provider::testkit::run_all;
 use video_core::{
     Image, Mode, PollPolicy, RetryPolicy, TaskStatus, VideoError, VideoProvider, VideoRequest,
     generate,
 };
+use video_fake::conformance::FakeHarness;
 use video_fake::{FakeRelay, FakeRelayConfig, Faults};
 use video_kling::{KlingClient, KlingClientBuilder};
 
@@ -46,39 +46,6 @@ fn builder(fake: &FakeRelay) -> KlingClientBuilder {
         .request_timeout(Duration::from_secs(5))
 }
 
-struct Harness {
-    fake: FakeRelay,
-    client: KlingClient,
-}
-
-#[async_trait]
-impl Conformance for Harness {
-    fn provider(&self) -> &dyn VideoProvider {
-        &self.client
-    }
-
-    fn failing_request(&self) -> VideoRequest {
-        VideoRequest::new("a fox [fail]")
-    }
-
-    async fn throttle_next_submit(&self) {
-        self.fake.refuse_next_submissions(1);
-    }
-
-    async fn submissions_received(&self) -> usize {
-        usize::try_from(self.fake.counters().submissions_received).unwrap()
-    }
-
-    fn poll_policy(&self) -> PollPolicy {
-        policy()
-    }
-
-    async fn expire_next_link(&self) -> bool {
-        self.fake.expire_next_downloads(1);
-        true
-    }
-}
-
 #[tokio::test]
 async fn the_real_client_passes_conformance_against_the_fake_in_both_modes() {
     for api_key in [false, true] {
@@ -92,9 +59,9 @@ async fn the_real_client_passes_conformance_against_the_fake_in_both_modes() {
         } else {
             builder(&fake).build().unwrap()
         };
-        let harness = Harness { fake, client };
+        let harness = FakeHarness::new(fake, client, policy());
         run_all(&harness).await;
-        let counters = harness.fake.counters();
+        let counters = harness.fake().counters();
         assert!(counters.image_submissions >= 1, "image-to-video ran");
         assert!(
             counters.lookups >= 2,

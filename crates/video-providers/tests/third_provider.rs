@@ -10,10 +10,10 @@ mod openai_like;
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_trait::async_trait;
 use secrecy::SecretString;
-use video_core::provider::testkit::{Conformance, run_all};
+use video_core::provider::testkit::run_all;
 use video_core::{PollPolicy, RetryPolicy, TaskId, VideoProvider, VideoRequest};
+use video_fake::conformance::FakeHarness;
 use video_fake::hostile::{HostileLimits, HostileTarget};
 use video_fake::{FakeRelay, FakeRelayConfig, Faults};
 use video_providers::{Choice, ModelInfo, ProviderRow, Registry, Settings, VarDoc, VarMap};
@@ -98,53 +98,23 @@ async fn start(faults: Faults) -> FakeRelay {
     FakeRelay::start(config).await.unwrap()
 }
 
-struct Harness {
-    fake: FakeRelay,
-    provider: Arc<dyn VideoProvider>,
-}
-
-#[async_trait]
-impl Conformance for Harness {
-    fn provider(&self) -> &dyn VideoProvider {
-        self.provider.as_ref()
-    }
-
-    fn failing_request(&self) -> VideoRequest {
-        VideoRequest::new("a fox [fail]")
-    }
-
-    async fn throttle_next_submit(&self) {
-        self.fake.refuse_next_submissions(1);
-    }
-
-    async fn submissions_received(&self) -> usize {
-        usize::try_from(self.fake.counters().submissions_received).unwrap()
-    }
-
-    fn poll_policy(&self) -> PollPolicy {
-        let retry = RetryPolicy::default()
-            .with_delays(Duration::from_millis(5), Duration::from_millis(40))
-            .with_jitter(0.0);
-        PollPolicy::fixed(Duration::from_millis(15))
-            .with_deadline(Duration::from_secs(10))
-            .with_submit_retry(retry)
-    }
-
-    fn unknown_task_id(&self) -> TaskId {
-        TaskId::new("video_0000dead")
-    }
-
-    async fn expire_next_link(&self) -> bool {
-        self.fake.expire_next_downloads(1);
-        true
-    }
+/// How the suite waits here: fast polling, a short retry.
+fn policy() -> PollPolicy {
+    let retry = RetryPolicy::default()
+        .with_delays(Duration::from_millis(5), Duration::from_millis(40))
+        .with_jitter(0.0);
+    PollPolicy::fixed(Duration::from_millis(15))
+        .with_deadline(Duration::from_secs(10))
+        .with_submit_retry(retry)
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_third_provider_passes_the_whole_conformance_suite() {
     let fake = start(Faults::default()).await;
     let provider = built(&fake);
-    run_all(&Harness { fake, provider }).await;
+    let harness = FakeHarness::new(fake, provider, policy())
+        .with_unknown_task_id(TaskId::new("video_0000dead"));
+    run_all(&harness).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

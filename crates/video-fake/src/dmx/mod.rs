@@ -107,6 +107,11 @@ impl FakeRelay {
         self.address
     }
 
+    /// The text that makes a task fail (a prompt containing it ends `failed`).
+    pub fn fail_marker(&self) -> &str {
+        &self.state.config.fail_marker
+    }
+
     /// The key the relay front accepts.
     pub fn key(&self) -> &str {
         &self.state.config.key

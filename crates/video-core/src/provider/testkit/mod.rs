@@ -37,6 +37,9 @@ use crate::request::VideoRequest;
 use crate::task::{TaskId, TaskStatus};
 use crate::wait::{wait, watch};
 
+/// The id [`Conformance::unknown_task_id`] gives by default: 18 digits, like Kling's ids.
+pub const UNKNOWN_TASK_ID: &str = "999999999999999999";
+
 /// A provider under test, plus the controls the suite needs.
 #[async_trait]
 pub trait Conformance: Send + Sync {
@@ -69,7 +72,7 @@ pub trait Conformance: Send + Sync {
     /// A well-formed task id the provider's server does not know (the default is an
     /// 18-digit number; providers whose ids have another shape give one of theirs).
     fn unknown_task_id(&self) -> TaskId {
-        TaskId::new("999999999999999999")
+        TaskId::new(UNKNOWN_TASK_ID)
     }
 
     /// Makes the next video link the provider hands out expire before it is fetched, when
