@@ -136,6 +136,11 @@ pub struct PollPolicy {
     /// held open until the task ends) when it offers one, instead of polling. The one switch
     /// for it; off by default.
     pub long_wait: bool,
+    /// When the deadline passes, cancel the task at the provider too (where it can: see
+    /// [`crate::Capabilities::cancel`]), so a task nobody waits for stops billing; the
+    /// journal records it `cancelled`. Off by default: the task goes on and `resume` can
+    /// finish it.
+    pub cancel_on_deadline: bool,
     /// How the pipeline retries a submission that provably created no task.
     pub submit_retry: RetryPolicy,
     /// How the pipeline retries a video download that failed in a retryable way (three
@@ -154,6 +159,7 @@ impl Default for PollPolicy {
             seed: None,
             deadline: Duration::from_secs(20 * 60),
             long_wait: false,
+            cancel_on_deadline: false,
             submit_retry: RetryPolicy::default(),
             download_retry: RetryPolicy::default().with_max_retries(3),
         }
@@ -216,6 +222,13 @@ impl PollPolicy {
     #[must_use]
     pub fn with_long_wait(mut self, enabled: bool) -> Self {
         self.long_wait = enabled;
+        self
+    }
+
+    /// Sets whether a task still running at the deadline is cancelled at the provider.
+    #[must_use]
+    pub fn with_cancel_on_deadline(mut self, cancel: bool) -> Self {
+        self.cancel_on_deadline = cancel;
         self
     }
 

@@ -41,6 +41,9 @@ pub enum EntryState {
     /// Settled by hand as never created (the user checked the provider's console): nothing
     /// is left to do and it is never resubmitted.
     Dismissed,
+    /// The task was cancelled at the provider (by `cancel`, or when a wait gave up with
+    /// cancel-on-deadline set): nothing is left to do.
+    Cancelled,
 }
 
 impl EntryState {
@@ -56,6 +59,7 @@ impl EntryState {
             Self::Failed => "failed",
             Self::Downloaded => "downloaded",
             Self::Dismissed => "dismissed",
+            Self::Cancelled => "cancelled",
         }
     }
 
@@ -248,6 +252,16 @@ impl JournalEntry {
             crate::task::utc_text(SystemTime::now())
         ));
         self.state = EntryState::Dismissed;
+        self.updated_at = SystemTime::now();
+    }
+
+    /// Records that the entry's task was cancelled at the provider.
+    pub fn apply_cancelled(&mut self) {
+        self.message = Some(format!(
+            "cancelled at {}",
+            crate::task::utc_text(SystemTime::now())
+        ));
+        self.state = EntryState::Cancelled;
         self.updated_at = SystemTime::now();
     }
 

@@ -37,6 +37,14 @@ pub enum Event<'a> {
     },
     /// The task finished (succeeded or failed).
     Finished(&'a Task),
+    /// The wait gave up at its deadline and the task was cancelled at the provider
+    /// ([`crate::PollPolicy::cancel_on_deadline`]), or the cancel failed (`error`).
+    CancelledAtDeadline {
+        /// The task.
+        task_id: &'a crate::TaskId,
+        /// Why the cancel failed, when it did (the task then goes on).
+        error: Option<&'a VideoError>,
+    },
     /// Bytes of video `video` (its position in the task's videos) were written.
     Downloading {
         /// Which video.

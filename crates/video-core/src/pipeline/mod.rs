@@ -312,6 +312,26 @@ impl<'a> Pipeline<'a> {
         Flow::new(self, 0).save_finished(task, entry).await
     }
 
+    /// Cancels task `id` at the provider and, with a journal, records its entry (when it has
+    /// one) as `cancelled`.
+    ///
+    /// # Errors
+    /// [`VideoError::InvalidRequest`] when the provider cannot cancel
+    /// ([`crate::Capabilities::cancel`]); the provider's error when it refused (a task
+    /// already finished, an unknown id); journal errors, naming the task.
+    pub async fn cancel(&self, id: &TaskId) -> Result<(), VideoError> {
+        self.provider.cancel(id).await.map_err(|e| e.in_task(id))?;
+        let Some(store) = self.journal else {
+            return Ok(());
+        };
+        if let Some(entry) = store.find_task(id).await.map_err(|e| e.in_task(id))? {
+            crate::journal::update_entry(store, entry.id, JournalEntry::apply_cancelled)
+                .await
+                .map_err(|e| e.in_task(id))?;
+        }
+        Ok(())
+    }
+
     /// The task the provider holds under journal `entry`'s client reference, if any.
     pub(crate) async fn look_up(&self, entry: &JournalEntry) -> Result<Option<Task>, VideoError> {
         Flow::new(self, 0).look_up(entry).await

@@ -92,6 +92,9 @@ pub struct Capabilities {
     /// with the submission and implements [`VideoProvider::find_by_reference`](crate::VideoProvider::find_by_reference): then an
     /// unknown submission outcome can be settled by looking the task up.
     pub lookup_by_reference: bool,
+    /// Whether [`VideoProvider::cancel`](crate::VideoProvider::cancel) stops a task (and its
+    /// billing) on this API.
+    pub cancel: bool,
 }
 
 impl Capabilities {
@@ -111,7 +114,15 @@ impl Capabilities {
             long_wait: false,
             progress: false,
             lookup_by_reference: false,
+            cancel: false,
         }
+    }
+
+    /// Sets whether tasks can be cancelled ([`VideoProvider::cancel`](crate::VideoProvider::cancel)).
+    #[must_use]
+    pub fn with_cancel(mut self, cancel: bool) -> Self {
+        self.cancel = cancel;
+        self
     }
 
     /// Accepts exactly these durations.

@@ -124,12 +124,34 @@ pub trait VideoProvider: Send + Sync + std::fmt::Debug {
         )))
     }
 
+    /// Stops task `id` where the API allows it (see [`Capabilities::cancel`]), so it stops
+    /// rendering and, where the API says so, billing. Returns once the provider accepted the
+    /// cancellation; a task already finished may be refused ([`VideoError::InvalidRequest`]
+    /// or the provider's error). The default says the provider cannot.
+    ///
+    /// # Errors
+    /// [`VideoError::InvalidRequest`] (field `task`) when the provider cannot cancel; the
+    /// provider's errors otherwise.
+    async fn cancel(&self, id: &TaskId) -> Result<(), VideoError> {
+        let _ = id;
+        Err(cannot_cancel(self.name()))
+    }
+
     /// The error a `Failed` task turns into when waited for. The default is
     /// [`VideoError::TaskFailed`]; a provider that can tell a content-policy rejection from
     /// its message returns [`VideoError::ContentRejected`] (with the task id).
     fn failure_error(&self, task: &Task) -> VideoError {
         failed_task_error(task)
     }
+}
+
+/// The error [`VideoProvider::cancel`] returns by default: `provider` cannot cancel tasks.
+pub fn cannot_cancel(provider: &str) -> VideoError {
+    VideoError::invalid_by(
+        "task",
+        crate::Rule::Unsupported,
+        format!("{provider} cannot cancel a task (its API has no cancel)"),
+    )
 }
 
 /// What [`VideoProvider::failure_error`] returns by default: [`VideoError::TaskFailed`] with
@@ -180,6 +202,9 @@ macro_rules! forward_provider {
                 mode: Mode,
             ) -> Result<Option<Task>, VideoError> {
                 (**self).find_by_reference(reference, mode).await
+            }
+            async fn cancel(&self, id: &TaskId) -> Result<(), VideoError> {
+                (**self).cancel(id).await
             }
             fn failure_error(&self, task: &Task) -> VideoError {
                 (**self).failure_error(task)

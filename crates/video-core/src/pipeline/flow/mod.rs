@@ -340,7 +340,24 @@ impl<'p, 'a> Flow<'p, 'a> {
                 return result.map_err(|error| error.in_task(poller.id()));
             }
         }
+        if pipeline.policy.cancel_on_deadline {
+            self.cancel_at_deadline(poller.id(), entry).await;
+        }
         Err(poller.timeout())
+    }
+
+    /// Cancels a task the wait gave up on, recording it; a failed cancel is reported, and
+    /// the task goes on.
+    async fn cancel_at_deadline(&self, id: &TaskId, entry: Option<EntryId>) {
+        let cancelled = self.pipeline.provider.cancel(id).await;
+        match &cancelled {
+            Ok(()) => self.record(entry, JournalEntry::apply_cancelled).await,
+            Err(error) => tracing::warn!(task_id = %id, %error, "cancel at the deadline failed"),
+        }
+        self.emit(&Event::CancelledAtDeadline {
+            task_id: id,
+            error: cancelled.as_ref().err(),
+        });
     }
 
     /// Reports and records a changed snapshot; the job's outcome once the task ended.
