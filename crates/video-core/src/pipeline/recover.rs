@@ -1,6 +1,8 @@
 //! Settling a journaled submission whose outcome is unknown, through its client reference:
 //! adopt the task found under it, or submit again a request provably never created.
 
+use std::time::{Duration, SystemTime};
+
 use super::flow::{Flow, recorded_target};
 use super::{Event, Generated};
 use crate::error::VideoError;
@@ -8,6 +10,16 @@ use crate::journal::JournalEntry;
 use crate::retry::submit_with_retries;
 use crate::task::Task;
 use crate::wait::Start;
+
+/// How far a provider's clock may be from ours when matching a lost submission by time.
+const CLOCK_SKEW: Duration = Duration::from_secs(120);
+
+/// When the entry's submission can have been created: from its journaling to its last
+/// change (the attempt), widened by [`CLOCK_SKEW`] on each side.
+fn submission_window(entry: &JournalEntry) -> (SystemTime, SystemTime) {
+    let from = entry.created_at.checked_sub(CLOCK_SKEW).unwrap_or(entry.created_at);
+    (from, entry.updated_at + CLOCK_SKEW)
+}
 
 impl Flow<'_, '_> {
     /// The task the provider holds under the entry's client reference, if any. Retryable
@@ -21,17 +33,23 @@ impl Flow<'_, '_> {
                 source: None,
             });
         };
-        if !provider.capabilities().lookup_by_reference {
-            return Err(VideoError::configuration(format!(
-                "{} cannot find tasks by client reference",
-                provider.name()
-            )));
-        }
-        let mode = entry.request.mode();
-        let call = || provider.find_by_reference(reference, mode);
+        let capabilities = provider.capabilities();
         let policy = &self.policy().submit_retry;
         let notify = |error: &VideoError, pause| self.emit(&Event::QueryRetry { error, pause });
-        crate::retry::retry_call(policy, call, VideoError::is_retryable, notify).await
+        if capabilities.lookup_by_reference {
+            let mode = entry.request.mode();
+            let call = || provider.find_by_reference(reference, mode);
+            return crate::retry::retry_call(policy, call, VideoError::is_retryable, notify).await;
+        }
+        if capabilities.lookup_by_match {
+            let window = submission_window(entry);
+            let call = || provider.find_submitted(&entry.request, window);
+            return crate::retry::retry_call(policy, call, VideoError::is_retryable, notify).await;
+        }
+        Err(VideoError::configuration(format!(
+            "{} cannot find lost submissions",
+            provider.name()
+        )))
     }
 
     /// Records `task` (found under the entry's reference) as the entry's task, then waits

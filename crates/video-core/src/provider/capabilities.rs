@@ -92,6 +92,11 @@ pub struct Capabilities {
     /// with the submission and implements [`VideoProvider::find_by_reference`](crate::VideoProvider::find_by_reference): then an
     /// unknown submission outcome can be settled by looking the task up.
     pub lookup_by_reference: bool,
+    /// Whether the provider implements [`VideoProvider::find_submitted`](crate::VideoProvider::find_submitted):
+    /// an API without client references whose recent tasks can be listed, so a lost reply's
+    /// task can be recognised by what was asked (prompt, model, size, length, time). A
+    /// lookup that finds nothing proves nothing: such entries stay unresolved.
+    pub lookup_by_match: bool,
     /// Whether [`VideoProvider::cancel`](crate::VideoProvider::cancel) stops a task (and its
     /// billing) on this API.
     pub cancel: bool,
@@ -114,8 +119,16 @@ impl Capabilities {
             long_wait: false,
             progress: false,
             lookup_by_reference: false,
+            lookup_by_match: false,
             cancel: false,
         }
+    }
+
+    /// Sets whether lost submissions can be recognised in a listing ([`VideoProvider::find_submitted`](crate::VideoProvider::find_submitted)).
+    #[must_use]
+    pub fn with_lookup_by_match(mut self, lookup: bool) -> Self {
+        self.lookup_by_match = lookup;
+        self
     }
 
     /// Sets whether tasks can be cancelled ([`VideoProvider::cancel`](crate::VideoProvider::cancel)).

@@ -137,11 +137,43 @@ pub trait VideoProvider: Send + Sync + std::fmt::Debug {
         Err(cannot_cancel(self.name()))
     }
 
+    /// The one task that matches `request`, submitted between `window.0` and `window.1`,
+    /// for an API without client references (see [`Capabilities::lookup_by_match`]):
+    /// `Ok(Some)` only when exactly one recent task matches everything the request says;
+    /// `Ok(None)` when none or several do (which proves nothing: core leaves the entry
+    /// unresolved). Core never adopts a task another journal entry already holds. The default
+    /// is a [`VideoError::Configuration`] error.
+    async fn find_submitted(
+        &self,
+        request: &VideoRequest,
+        window: (std::time::SystemTime, std::time::SystemTime),
+    ) -> Result<Option<Task>, VideoError> {
+        let _ = (request, window);
+        Err(VideoError::configuration(format!(
+            "{} cannot recognise lost submissions",
+            self.name()
+        )))
+    }
+
     /// The error a `Failed` task turns into when waited for. The default is
     /// [`VideoError::TaskFailed`]; a provider that can tell a content-policy rejection from
     /// its message returns [`VideoError::ContentRejected`] (with the task id).
     fn failure_error(&self, task: &Task) -> VideoError {
         failed_task_error(task)
+    }
+}
+
+/// The error a failed `task` turns into: [`VideoError::ContentRejected`] when `content`
+/// (the provider read its code or message as a content-policy refusal), else
+/// [`VideoError::TaskFailed`]; both name the task.
+pub fn failure_of(task: &Task, content: bool) -> VideoError {
+    if !content {
+        return failed_task_error(task);
+    }
+    VideoError::ContentRejected {
+        message: task.status_message.clone().unwrap_or_default(),
+        task_id: Some(task.id.clone()),
+        details: crate::error::ErrorDetails::none(),
     }
 }
 
@@ -202,6 +234,13 @@ macro_rules! forward_provider {
                 mode: Mode,
             ) -> Result<Option<Task>, VideoError> {
                 (**self).find_by_reference(reference, mode).await
+            }
+            async fn find_submitted(
+                &self,
+                request: &VideoRequest,
+                window: (std::time::SystemTime, std::time::SystemTime),
+            ) -> Result<Option<Task>, VideoError> {
+                (**self).find_submitted(request, window).await
             }
             async fn cancel(&self, id: &TaskId) -> Result<(), VideoError> {
                 (**self).cancel(id).await

@@ -16,7 +16,8 @@ impl Resume<'_> {
             .providers
             .get(&entry.provider, entry.model.as_deref())
             .filter(|(provider, _)| {
-                provider.capabilities().lookup_by_reference
+                let capabilities = provider.capabilities();
+                (capabilities.lookup_by_reference || capabilities.lookup_by_match)
                     && entry.request.client_reference.is_some()
             });
         let Some((provider, policy)) = lookup else {
@@ -52,6 +53,27 @@ impl Resume<'_> {
                 };
             }
         };
+        if let Some(task) = &found
+            && let Some(holder) = self.held_elsewhere(&entry, task).await
+        {
+            let mut entry = entry;
+            entry.message = Some(format!(
+                "the task found for it ({}) is already journal entry {holder}'s: settle it by \
+                 hand (`video resolve`)",
+                task.id
+            ));
+            return Resumed::Unresolved(Box::new(entry));
+        }
+        let by_match = !pipeline.provider().capabilities().lookup_by_reference;
+        if found.is_none() && by_match {
+            let mut entry = entry;
+            entry.message = Some(
+                "no single recent task matches this submission (none, or several alike): \
+                 settle it by hand (`video resolve`)"
+                    .to_owned(),
+            );
+            return Resumed::Unresolved(Box::new(entry));
+        }
         if let Some(task) = found {
             tracing::info!(entry = entry.id, task_id = %task.id, "found the task by its client reference");
             let result = pipeline.adopt(task, &entry).await;
@@ -86,6 +108,14 @@ impl Resume<'_> {
         }
         let result = pipeline.resubmit(&entry).await;
         self.finished(entry, result).await
+    }
+
+    /// The other journal entry that already holds `task`, if one does.
+    async fn held_elsewhere(&self, entry: &JournalEntry, task: &crate::Task) -> Option<i64> {
+        match self.store.find_task(&task.id).await {
+            Ok(Some(other)) if other.id != entry.id => Some(other.id),
+            _ => None,
+        }
     }
 
     /// Whether the grace period since the entry's last change (its attempt) has passed.
