@@ -6,12 +6,10 @@
 
 use serde_json::{Value, json};
 use video_core::{
-    Capabilities, ImageCapabilities, Locator, RateLimitScope, Resolution, Task, TaskId, TaskStatus,
-    Video, VideoError, VideoInput, VideoRequest,
+    Capabilities, Locator, Task, TaskId, TaskStatus, Video, VideoError, VideoRequest,
 };
-use video_http::wire::{CodeTable, ErrorKind};
 
-use super::{InlineForm, failed, image_value, reason, snapshot};
+use super::{failed, reason, snapshot};
 use crate::envelope::text_at;
 use crate::family::{Family, LinkStep, Payload, VendorError};
 
@@ -29,49 +27,12 @@ pub struct HailuoLink;
 /// The link step value.
 pub static HAILUO_LINK: HailuoLink = HailuoLink;
 
-/// MiniMax's `base_resp.status_code`s (sent with HTTP 200): 1002 and 1039 rate limits,
-/// 1004 and 2049 authentication, 1008 balance, 1026/1027 content policy, 2013 parameters,
-/// 1000/1001/1013 transient.
-pub const MINIMAX_CODES: CodeTable = CodeTable(&[
-    (1000..=1001, ErrorKind::Transient),
-    (1002..=1002, ErrorKind::Rate(RateLimitScope::Requests, None)),
-    (1004..=1004, ErrorKind::Unauthorized),
-    (1008..=1008, ErrorKind::Quota),
-    (1013..=1013, ErrorKind::Transient),
-    (1026..=1027, ErrorKind::Content),
-    (1039..=1039, ErrorKind::Rate(RateLimitScope::Requests, None)),
-    (2013..=2013, ErrorKind::Invalid),
-    (2049..=2049, ErrorKind::Unauthorized),
-]);
+pub use video_minimax::protocol::{MINIMAX_CODES, minimax_status};
+use video_minimax::protocol as minimax;
 
-/// MiniMax's task statuses, compared without case: `Preparing`/`Queueing` waiting,
-/// `Processing` rendering, `Success`, `Fail` (an older page writes `Failed`).
-pub fn minimax_status(raw: &str) -> TaskStatus {
-    match raw.to_ascii_lowercase().as_str() {
-        "preparing" | "queueing" | "queued" => TaskStatus::Submitted,
-        "processing" => TaskStatus::Processing,
-        "success" => TaskStatus::Succeeded,
-        "fail" | "failed" => TaskStatus::Failed,
-        _ => TaskStatus::Unknown(raw.to_owned()),
-    }
-}
-
-const FAST: &str = "MiniMax-Hailuo-2.3-Fast";
-const HAILUO_02: &str = "MiniMax-Hailuo-02";
-
-/// What `model` accepts: 6 or 10 s; 768P and 1080P (02 image-to-video also 512P); a first
-/// frame (02 also a last one) as a URL or inline.
+/// What `model` accepts (MiniMax's own rules).
 pub(crate) fn capabilities(model: &str) -> Capabilities {
-    let mut resolutions = vec![Resolution::P768, Resolution::P1080];
-    if model == HAILUO_02 {
-        resolutions.insert(0, Resolution::P512);
-    }
-    Capabilities::new(2000)
-        .with_durations([6, 10])
-        .with_resolutions(resolutions)
-        .with_image_to_video(
-            ImageCapabilities::urls_and_inline().with_last_frame(model == HAILUO_02),
-        )
+    minimax::capabilities(model)
 }
 
 impl Family for Hailuo {
@@ -83,55 +44,15 @@ impl Family for Hailuo {
         "MiniMax-Hailuo-query"
     }
 
-    /// The rules across fields: 2.3-Fast animates an image only; 1080P only at 6 s; 10 s
-    /// only at 768P or 512P; 512P only for 02 from a first frame alone; no aspect ratio
-    /// (fixed, or the image's).
+    /// MiniMax's rules across fields ([`video_minimax::protocol::check`]).
     fn check(&self, model: &str, request: &VideoRequest) -> Result<(), VideoError> {
-        let lines = request.resolution.map_or(768, Resolution::lines);
-        let seconds = request.duration_secs.unwrap_or(6);
-        let last_frame = matches!(
-            &request.input,
-            VideoInput::Image {
-                last_frame: Some(_),
-                ..
-            }
-        );
-        let refuse = |field, reason: &str| Err(VideoError::invalid(field, reason.to_owned()));
-        if model == FAST && request.input.is_text() {
-            return refuse("image", "MiniMax-Hailuo-2.3-Fast animates an image only");
-        }
-        if lines == 1080 && seconds != 6 {
-            return refuse("resolution", "1080P is offered at 6 s only");
-        }
-        if lines == 512 && (request.input.is_text() || last_frame) {
-            return refuse(
-                "resolution",
-                "512P is for image-to-video from a first frame",
-            );
-        }
-        if request.aspect_ratio.is_some() {
-            return refuse("aspect_ratio", "Hailuo's frame is fixed, or the image's");
-        }
-        Ok(())
+        minimax::check(model, request)
     }
 
     fn submit_body(&self, _model: &str, request: &VideoRequest) -> Result<Value, VideoError> {
         let mut body = json!({ "input": request.prompt });
-        if let Some(seconds) = request.duration_secs {
-            body["duration"] = json!(seconds);
-        }
-        if let Some(resolution) = request.resolution {
-            body["resolution"] = json!(format!("{}P", resolution.lines()));
-        }
-        if let VideoInput::Image {
-            first_frame,
-            last_frame,
-        } = &request.input
-        {
-            body["first_frame_image"] = json!(image_value(first_frame, InlineForm::DataUrl));
-            if let Some(last) = last_frame {
-                body["last_frame_image"] = json!(image_value(last, InlineForm::DataUrl));
-            }
+        if let Value::Object(fields) = &mut body {
+            fields.extend(minimax::frame_fields(request));
         }
         Ok(body)
     }
@@ -152,9 +73,7 @@ impl Family for Hailuo {
             TaskStatus::Succeeded => {
                 // Journaled inside the locator: refused unless safe to store and send back.
                 let file = text_at(object, &["/file_id"])
-                    .filter(|file| {
-                        TaskId::new(file.as_str()).is_well_formed() && !file.contains('/')
-                    })
+                    .filter(|file| minimax::is_sound_file_id(file))
                     .ok_or_else(|| {
                         VideoError::decode(Some(200), "Success without a sound file_id", b"")
                     })?;
@@ -187,7 +106,7 @@ impl Family for Hailuo {
     }
 
     fn is_content_failure(&self, message: &str) -> bool {
-        message.starts_with("1026") || message.starts_with("1027") || message.contains("sensitive")
+        minimax::is_content_failure(message)
     }
 
     fn link_step(&self) -> Option<&'static dyn LinkStep> {
@@ -215,6 +134,9 @@ impl LinkStep for HailuoLink {
 mod tests {
     use super::*;
     use crate::fixtures::reply_of;
+    use video_core::Resolution;
+    use video_http::wire::ErrorKind;
+    use video_minimax::protocol::HAILUO_2_3_FAST as FAST;
 
     #[test]
     fn the_three_steps_read_the_documented_replies() {
