@@ -220,6 +220,10 @@ pub struct Faults {
     /// Answer every list page, whatever its number, with a full page of other tasks (the
     /// same ones each time): a list that never ends and repeats itself.
     pub endless_list_pages: bool,
+    /// Answer the OpenAI front's content route with `302 Found` to the video host under
+    /// another origin (`localhost` instead of `127.0.0.1`), as a gateway handing the bytes
+    /// to a CDN would: a client must follow it without its credential.
+    pub redirect_content: bool,
 }
 
 impl Faults {

@@ -33,8 +33,10 @@ mod faults;
 #[cfg(feature = "hostile")]
 pub mod hostile;
 pub mod kling;
+mod minimax;
 mod openai;
 mod replies;
+mod runway;
 
 pub use config::{
     DEFAULT_FAIL_MARKER, DEFAULT_FAKE_KEY, DEFAULT_KLING_ACCESS_KEY, DEFAULT_KLING_API_KEY,

@@ -1,8 +1,10 @@
-//! A small OpenAI-videos-shaped front (`../shared/protocol/openai-videos.md`) on the shared
-//! engine, under `/openai/v1`: `POST /videos` (JSON or multipart), `GET /videos/{id}` (status
-//! and percent progress, `expires_at` once completed) and the authenticated content route
-//! `GET /videos/{id}/content`. It owns its id format (`video_<hex>`), its auth (`Bearer` with
-//! the relay's key) and its error envelope. It exists so a provider of another shape can be
+//! The OpenAI-videos front (`../shared/protocol/openai-videos.md`) on the shared engine, under
+//! `/openai/v1`: `POST /videos` (JSON or multipart), `GET /videos` (newest first, `limit`),
+//! `GET /videos/{id}` (status and percent progress, `expires_at` once completed),
+//! `DELETE /videos/{id}` (finished videos only) and the authenticated content route
+//! `GET /videos/{id}/content` (optionally a `302` to another origin). It owns its id format
+//! (`video_<hex>`), its auth (the relay's key as `Bearer`, raw, or Azure's `api-key` header)
+//! and its error envelope. It exists so a provider of another shape can be
 //! tested end to end; the shared faults apply, written in this front's envelope (latency, a
 //! proxy's page, redirects, gateway pages, server errors, rate and concurrency limits,
 //! echoes, drip-feeds, hostile id prefixes, expired downloads).
@@ -11,15 +13,15 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use bytes::Bytes;
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
-use crate::engine::{AtomicCounters, Engine, FakeTask, NewTask, Stage, TaskKind};
+use crate::engine::{AtomicCounters, ApiFront, Engine, FakeTask, NewTask, Stage, TaskKind};
 use crate::faults::{Refusal, after_auth, before_auth, refuse_submission};
 use crate::replies::reply;
 
@@ -29,8 +31,8 @@ const RETENTION: Duration = Duration::from_secs(3600);
 /// The front's routes (mounted under `/openai/v1`).
 pub(crate) fn routes() -> Router<Arc<Engine>> {
     Router::new()
-        .route("/openai/v1/videos", post(create))
-        .route("/openai/v1/videos/{id}", get(retrieve))
+        .route("/openai/v1/videos", get(list).post(create))
+        .route("/openai/v1/videos/{id}", get(retrieve).delete(delete))
         .route("/openai/v1/videos/{id}/content", get(content))
 }
 
@@ -56,10 +58,10 @@ async fn admit(state: &Engine, headers: &HeaderMap, path: &str) -> Result<(), Re
     if let Some(refusal) = before_auth(state, path).await {
         return Err(refusal);
     }
-    let sent = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok());
-    if sent == Some(format!("Bearer {}", state.config.key).as_str()) {
+    let key = state.config.key.as_str();
+    let text = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
+    let bearer = text(header::AUTHORIZATION.as_str()).map(|v| v.strip_prefix("Bearer ").unwrap_or(v));
+    if bearer == Some(key) || text("api-key") == Some(key) {
         return after_auth(state, openai_shape).map_or(Ok(()), Err);
     }
     AtomicCounters::bump(&state.counters.auth_failures);
@@ -98,12 +100,12 @@ async fn create(State(state): State<Arc<Engine>>, headers: HeaderMap, body: Byte
         );
     };
     let seconds = text("seconds").unwrap_or_else(|| "4".to_owned());
-    let Some(duration_secs) = ["4", "8", "12"]
+    let Some(duration_secs) = ["4", "8", "12", "16", "20"]
         .contains(&seconds.as_str())
         .then(|| seconds.parse::<u64>().ok())
         .flatten()
     else {
-        let message = "Invalid value for 'seconds': expected one of '4', '8', '12'.";
+        let message = "Invalid value for 'seconds': expected one of '4', '8', '12', '16', '20'.";
         return error(
             StatusCode::BAD_REQUEST,
             "invalid_request_error",
@@ -115,13 +117,17 @@ async fn create(State(state): State<Arc<Engine>>, headers: HeaderMap, body: Byte
         return refusal;
     }
     let fails = prompt.contains(state.config.fail_marker.as_str());
+    let model = text("model").unwrap_or_else(|| "sora-2".to_owned());
+    let size = text("size").unwrap_or_else(|| "720x1280".to_owned());
+    let asked = json!({"model": model, "size": size, "prompt": prompt});
     let created = state.create_task(NewTask {
-        kind: TaskKind::Text,
+        kind: TaskKind::Api(ApiFront::OpenAi),
         fails,
         duration_secs,
         callback_url: None,
         external_id: None,
         id_of: |number| format!("video_{number:x}"),
+        asked: Some(asked),
     });
     let Some(task) = created else {
         return error(
@@ -131,12 +137,11 @@ async fn create(State(state): State<Arc<Engine>>, headers: HeaderMap, body: Byte
             "duplicate",
         );
     };
-    let model = text("model").unwrap_or_else(|| "sora-2".to_owned());
-    let size = text("size").unwrap_or_else(|| "720x1280".to_owned());
-    let mut object = video_object(&state, &task, task.started);
-    object["model"] = json!(model);
-    object["size"] = json!(size);
-    object["prompt"] = json!(prompt);
+    let object = video_object(&state, &task, task.started);
+    if state.take_dropped_create() {
+        AtomicCounters::bump(&state.counters.faults_injected);
+        return crate::replies::cut_off(&object);
+    }
     reply(&state, &object)
 }
 
@@ -150,8 +155,60 @@ async fn retrieve(
         return refusal;
     }
     AtomicCounters::bump(&state.counters.queries);
-    match state.task(&id) {
+    match state.task(&id).filter(is_openai) {
         Some(task) => reply(&state, &video_object(&state, &task, Instant::now())),
+        None => not_found(&id),
+    }
+}
+
+fn is_openai(task: &FakeTask) -> bool {
+    task.kind == TaskKind::Api(ApiFront::OpenAi)
+}
+
+/// `GET /videos?order=desc&limit=N`: the newest videos first (the only order served).
+async fn list(
+    State(state): State<Arc<Engine>>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(refusal) = admit(&state, &headers, "/openai/v1/videos").await {
+        return refusal;
+    }
+    AtomicCounters::bump(&state.counters.list_requests);
+    let limit = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(key, _)| key == "limit")
+        .and_then(|(_, limit)| limit.parse::<usize>().ok())
+        .unwrap_or(20)
+        .clamp(1, 100);
+    let now = Instant::now();
+    let page = state.list(TaskKind::Api(ApiFront::OpenAi), 1, limit);
+    let data: Vec<Value> = page.iter().map(|task| video_object(&state, task, now)).collect();
+    let (first, last) = (data.first().map(|v| v["id"].clone()), data.last().map(|v| v["id"].clone()));
+    let body = json!({"object": "list", "data": data, "first_id": first, "last_id": last, "has_more": false});
+    reply(&state, &body)
+}
+
+/// `DELETE /videos/{id}`: a finished video is deleted; a running one refused (400).
+async fn delete(
+    State(state): State<Arc<Engine>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(refusal) = admit(&state, &headers, "/openai/v1/videos/{id}").await {
+        return refusal;
+    }
+    let render = state.config.render_time;
+    match state.task(&id).filter(is_openai) {
+        Some(task) if task.stage_at(Instant::now(), render).is_final() => {
+            state.remove(&id);
+            reply(&state, &json!({"id": id, "object": "video.deleted", "deleted": true}))
+        }
+        Some(_) => error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request_error",
+            "invalid_state",
+            "Only completed or failed videos can be deleted",
+        ),
         None => not_found(&id),
     }
 }
@@ -176,8 +233,11 @@ async fn content(
         );
     }
     let render = state.config.render_time;
-    match state.task(&id) {
+    match state.task(&id).filter(is_openai) {
         Some(task) if task.stage_at(Instant::now(), render) == Stage::Succeed => {
+            if state.config.faults.redirect_content {
+                return elsewhere(&state, &task);
+            }
             crate::engine::video::serve(&state, &task, &headers)
         }
         Some(_) => {
@@ -191,6 +251,17 @@ async fn content(
         }
         None => not_found(&id),
     }
+}
+
+/// `302 Found` to the video on the video host under another origin (`localhost` for
+/// `127.0.0.1`).
+fn elsewhere(state: &Engine, task: &FakeTask) -> Response {
+    let link = crate::replies::video_url(state, task).replacen("127.0.0.1", "localhost", 1);
+    let mut response = StatusCode::FOUND.into_response();
+    if let Ok(value) = header::HeaderValue::from_str(&link) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
 }
 
 fn not_found(id: &str) -> Response {
@@ -222,12 +293,14 @@ fn video_object(state: &Engine, task: &FakeTask, now: Instant) -> Value {
         json!({"code": "moderation_blocked",
                "message": "Your request was blocked by our moderation system."})
     });
+    let asked = |key: &str| task.asked.as_ref().map_or(Value::Null, |a| a[key].clone());
     json!({
-        "id": task.id, "object": "video", "model": "sora-2", "status": status,
+        "id": task.id, "object": "video", "model": asked("model"), "status": status,
         "progress": progress.floor() as u64, "created_at": created,
         "completed_at": finished.then_some(done_at),
         "expires_at": finished.then_some(done_at + RETENTION.as_secs()),
-        "prompt": null, "size": "720x1280", "seconds": task.duration_secs.to_string(),
+        "prompt": asked("prompt"), "size": asked("size"),
+        "seconds": task.duration_secs.to_string(),
         "remixed_from_video_id": null, "error": problem,
     })
 }

@@ -81,6 +81,9 @@ struct Args {
     /// Answer every API request with a 307 redirect to this base URL (another host).
     #[arg(long, value_name = "URL")]
     redirect_api_to: Option<String>,
+    /// Answer the OpenAI front's content route with a 302 to another origin (`localhost`).
+    #[arg(long)]
+    redirect_content: bool,
     /// Pad successful API replies (and the first streaming event) to this many bytes.
     #[arg(long, default_value_t = 0, value_name = "BYTES")]
     huge_reply_bytes: u64,
@@ -137,6 +140,7 @@ impl Args {
         faults.expired_link_rate = self.expired_rate;
         faults.echo_key = self.echo_key;
         faults.redirect_api_to = self.redirect_api_to.clone();
+        faults.redirect_content = self.redirect_content;
         faults.huge_reply_bytes = self.huge_reply_bytes;
         faults.drip_download = self.drip_download_ms.map(Duration::from_millis);
         faults.auth_page = self.auth_page.as_deref().and_then(|s| s.parse().ok());
@@ -170,9 +174,13 @@ async fn main() -> ExitCode {
         Ok(relay) => {
             println!("{}", relay.base_url());
             eprintln!(
-                "dmx-fake: relay key {:?}; Kling access key {:?}, secret key {:?}, API key {:?}; \
-                 counters at {}/debug/counters; Ctrl-C stops",
+                "dmx-fake: relay key {:?} (also the key of the OpenAI front at {}, MiniMax at {}, \
+                 Runway at {}); Kling access key {:?}, secret key {:?}, API key {:?}; counters at \
+                 {}/debug/counters; Ctrl-C stops",
                 relay.key(),
+                relay.openai_base_url(),
+                relay.minimax_base_url(),
+                relay.runway_base_url(),
                 relay.kling_access_key(),
                 relay.kling_secret_key(),
                 relay.kling_api_key(),

@@ -119,6 +119,7 @@ fn submit(
         callback_url: fields.callback_url,
         external_id: None,
         id_of: crate::engine::decimal_id,
+        asked: None,
     });
     let Some(task) = created else {
         return kling_error(StatusCode::BAD_REQUEST, 1201, "duplicate task");

@@ -60,6 +60,8 @@ impl FakeRelay {
             .route("/v1/responses", post(api::responses))
             .merge(crate::kling::routes())
             .merge(crate::openai::routes())
+            .merge(crate::minimax::routes())
+            .merge(crate::runway::routes())
             .route("/videos/{file}", get(video::video))
             .route("/debug/counters", get(counters))
             .layer(axum::middleware::from_fn_with_state(
@@ -96,10 +98,20 @@ impl FakeRelay {
         self.state.expire_next(count);
     }
 
-    /// The base URL of the OpenAI-videos-shaped front (`…/openai/v1`; `Bearer` with
-    /// [`key`](Self::key)).
+    /// The base URL of the OpenAI-videos front (`…/openai/v1`; [`key`](Self::key) as
+    /// `Bearer`, raw, or in an `api-key` header).
     pub fn openai_base_url(&self) -> String {
         format!("{}/openai/v1", self.state.base_url)
+    }
+
+    /// The base URL of the MiniMax front (`…/minimax`; `Bearer` with [`key`](Self::key)).
+    pub fn minimax_base_url(&self) -> String {
+        format!("{}/minimax", self.state.base_url)
+    }
+
+    /// The base URL of the Runway front (`…/runway`; `Bearer` with [`key`](Self::key)).
+    pub fn runway_base_url(&self) -> String {
+        format!("{}/runway", self.state.base_url)
     }
 
     /// The address it listens on.

@@ -48,6 +48,16 @@ pub(crate) enum TaskKind {
     Text,
     Image,
     Relay(crate::dmx::families::RelayFamily),
+    /// A task of another API's front (its list shows only its own).
+    Api(ApiFront),
+}
+
+/// The fronts of APIs not shaped like Kling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ApiFront {
+    OpenAi,
+    MiniMax,
+    Runway,
 }
 
 /// What a front asks the engine to create.
@@ -61,6 +71,8 @@ pub(crate) struct NewTask {
     pub(crate) external_id: Option<String>,
     /// How the front writes the task's number as its id (each front owns its id format).
     pub(crate) id_of: fn(u64) -> String,
+    /// What the create asked for, as the front records it (its list shows it back).
+    pub(crate) asked: Option<serde_json::Value>,
 }
 
 /// Kling's id format: the number in decimal.
@@ -81,6 +93,9 @@ pub(crate) struct FakeTask {
     pub(crate) duration_secs: u64,
     pub(crate) callback_url: Option<String>,
     pub(crate) external_id: Option<String>,
+    pub(crate) asked: Option<std::sync::Arc<serde_json::Value>>,
+    /// Cancelled by the caller (fronts that can cancel report it).
+    pub(crate) cancelled: bool,
 }
 
 impl FakeTask {
@@ -148,6 +163,11 @@ pub struct Counters {
     pub callbacks_sent: u64,
     /// Faults injected.
     pub faults_injected: u64,
+    /// Tasks cancelled while running (fronts that can cancel).
+    pub cancels: u64,
+    /// Video downloads from the video host that carried a credential header (a client
+    /// must not send its key to another origin after a redirect).
+    pub downloads_with_credentials: u64,
 }
 
 #[derive(Debug, Default)]
@@ -164,6 +184,8 @@ pub(crate) struct AtomicCounters {
     pub(crate) downloads: AtomicU64,
     pub(crate) callbacks_sent: AtomicU64,
     pub(crate) faults_injected: AtomicU64,
+    pub(crate) cancels: AtomicU64,
+    pub(crate) downloads_with_credentials: AtomicU64,
 }
 
 impl AtomicCounters {
@@ -186,6 +208,8 @@ impl AtomicCounters {
             downloads: read(&self.downloads),
             callbacks_sent: read(&self.callbacks_sent),
             faults_injected: read(&self.faults_injected),
+            cancels: read(&self.cancels),
+            downloads_with_credentials: read(&self.downloads_with_credentials),
         }
     }
 }
@@ -288,7 +312,7 @@ impl Engine {
         let render = self.config.render_time;
         self.tasks()
             .values()
-            .filter(|t| !t.stage_at(now, render).is_final())
+            .filter(|t| !t.cancelled && !t.stage_at(now, render).is_final())
             .count()
     }
 
@@ -318,6 +342,8 @@ impl Engine {
             duration_secs: new.duration_secs,
             callback_url: new.callback_url,
             external_id: new.external_id,
+            asked: new.asked.map(std::sync::Arc::new),
+            cancelled: false,
         };
         tasks.insert(task.id.clone(), task.clone());
         Some(task)
@@ -435,6 +461,24 @@ impl Engine {
 
     pub(crate) fn task(&self, id: &str) -> Option<FakeTask> {
         self.tasks().get(id).cloned()
+    }
+
+    /// Cancels task `id` when it has not finished: the task afterwards (`None` for an
+    /// unknown id); counts each cancel that took effect.
+    pub(crate) fn cancel(&self, id: &str) -> Option<FakeTask> {
+        let mut tasks = self.tasks();
+        let task = tasks.get_mut(id)?;
+        let running = !task.stage_at(Instant::now(), self.config.render_time).is_final();
+        if running && !task.cancelled {
+            task.cancelled = true;
+            AtomicCounters::bump(&self.counters.cancels);
+        }
+        Some(task.clone())
+    }
+
+    /// Deletes task `id`; whether it existed.
+    pub(crate) fn remove(&self, id: &str) -> bool {
+        self.tasks().remove(id).is_some()
     }
 }
 

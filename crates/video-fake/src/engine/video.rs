@@ -25,6 +25,10 @@ pub(crate) async fn video(
     headers: HeaderMap,
 ) -> Response {
     AtomicCounters::bump(&state.counters.downloads);
+    let credentials = [header::AUTHORIZATION.as_str(), "api-key", "x-api-key"];
+    if credentials.iter().any(|name| headers.contains_key(*name)) {
+        AtomicCounters::bump(&state.counters.downloads_with_credentials);
+    }
     let finished = file
         .strip_suffix(".mp4")
         .and_then(|id| state.task(id))

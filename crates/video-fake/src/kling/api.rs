@@ -101,6 +101,7 @@ fn accept(state: &Arc<Engine>, kind: TaskKind, create: Create) -> Response {
         callback_url: create.callback_url,
         external_id: create.external_id,
         id_of: crate::engine::decimal_id,
+        asked: None,
     });
     let Some(task) = created else {
         return kling_error(

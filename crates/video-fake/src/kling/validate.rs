@@ -71,7 +71,7 @@ pub(crate) fn validate(kind: TaskKind, body: &Value) -> Result<Create, Refusal> 
     match kind {
         TaskKind::Text => choice(body, "aspect_ratio", &["16:9", "9:16", "1:1"])?,
         TaskKind::Image => images(body, model, v2_6_or_later)?,
-        TaskKind::Relay(_) => {}
+        TaskKind::Relay(_) | TaskKind::Api(_) => {}
     }
     let callback_url = text(body, "callback_url")?
         .filter(|url| !url.is_empty())

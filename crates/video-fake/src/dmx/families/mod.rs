@@ -143,6 +143,7 @@ pub(crate) fn submit(state: &Arc<Engine>, request: &Value, front: &Front, model:
         callback_url: fields.callback_url,
         external_id: None,
         id_of: front.id_of,
+        asked: None,
     });
     let Some(task) = created else {
         return relay_error(StatusCode::CONFLICT, "duplicate task", "duplicate");

@@ -1,0 +1,215 @@
+//! MiniMax's own video API (v1, `../shared/protocol/minimax.md`) on the shared engine, under
+//! `/minimax`: `POST /v1/video_generation`, `GET /v1/query/video_generation?task_id=`
+//! (`Preparing` → `Queueing` → `Processing` → `Success` with a `file_id`, or `Fail` with
+//! 1027), `GET /v1/files/retrieve?file_id=` (a keyless link that lives
+//! [`link_lifetime`](crate::FakeRelayConfig::link_lifetime)). Its errors are MiniMax's:
+//! HTTP 200 with a `base_resp` code (1004 for a wrong key, 1002 for a rate limit, 2013 for
+//! parameters), as MiniMax answers. The shared faults apply.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+use tokio::time::Instant;
+
+use crate::dmx::families::{check_image, int_in, one_of, text};
+use crate::engine::{ApiFront, AtomicCounters, Engine, FakeTask, NewTask, Stage, TaskKind};
+use crate::faults::{Refusal, after_auth, before_auth, refuse_submission};
+use crate::replies::{cut_off, json_response, link_url, reply};
+
+/// File ids are the task's number plus this (decimal, like MiniMax's).
+const FILE_OFFSET: u64 = 1_000_000_000_000;
+const KIND: TaskKind = TaskKind::Api(ApiFront::MiniMax);
+
+/// The front's routes.
+pub(crate) fn routes() -> Router<Arc<Engine>> {
+    Router::new()
+        .route("/minimax/v1/video_generation", post(create))
+        .route("/minimax/v1/query/video_generation", get(query))
+        .route("/minimax/v1/files/retrieve", get(retrieve))
+}
+
+fn base_resp(code: i64, message: &str) -> Value {
+    json!({ "status_code": code, "status_msg": message })
+}
+
+/// MiniMax's refusals: HTTP 200 with a `base_resp` code.
+fn minimax_shape(_status: StatusCode, refusal: Refusal, message: &str) -> Response {
+    let code = match refusal {
+        Refusal::ServerError => 1000,
+        Refusal::RateLimited | Refusal::Concurrency => 1002,
+        Refusal::UnknownCode(code) => code,
+        Refusal::Invalid => 2013,
+    };
+    json_response(StatusCode::OK, &json!({ "base_resp": base_resp(code, message) }))
+}
+
+/// Faults, then `Authorization: Bearer <key>` (a wrong key: 1004 with HTTP 200).
+async fn admit(state: &Engine, headers: &HeaderMap, path: &str) -> Result<(), Response> {
+    if let Some(refusal) = before_auth(state, path).await {
+        return Err(refusal);
+    }
+    let sent = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok());
+    if sent == Some(format!("Bearer {}", state.config.key).as_str()) {
+        return after_auth(state, minimax_shape).map_or(Ok(()), Err);
+    }
+    AtomicCounters::bump(&state.counters.auth_failures);
+    let message = "login fail: Please carry the API secret key in the 'Authorization' field of the request header";
+    Err(json_response(
+        StatusCode::OK,
+        &json!({ "task_id": "", "base_resp": base_resp(1004, message) }),
+    ))
+}
+
+/// The create's checks (MiniMax's rules, written from the notes).
+fn validate(body: &Value) -> Result<(String, u64, bool), String> {
+    let model = text(body, "model")?.unwrap_or_default();
+    let models = ["MiniMax-Hailuo-2.3", "MiniMax-Hailuo-2.3-Fast", "MiniMax-Hailuo-02"];
+    if !models.contains(&model) {
+        return Err(format!("invalid params: model {model} is not supported"));
+    }
+    let prompt = text(body, "prompt")?.unwrap_or_default().to_owned();
+    let first = text(body, "first_frame_image")?;
+    for key in ["first_frame_image", "last_frame_image"] {
+        if let Some(image) = text(body, key)? {
+            check_image(key, image, true)?;
+        }
+    }
+    if first.is_none() && (prompt.trim().is_empty() || model == "MiniMax-Hailuo-2.3-Fast") {
+        return Err("invalid params: first_frame_image is required".to_owned());
+    }
+    let duration = int_in(body, "duration", 6..=10)?.unwrap_or(6);
+    if duration != 6 && duration != 10 {
+        return Err("invalid params: duration must be 6 or 10".to_owned());
+    }
+    one_of(body, "resolution", &["512P", "768P", "1080P"])?;
+    if body["resolution"] == "1080P" && duration != 6 {
+        return Err("invalid params: 1080P supports 6 s only".to_owned());
+    }
+    Ok((prompt, u64::try_from(duration).unwrap_or(6), first.is_some()))
+}
+
+async fn create(State(state): State<Arc<Engine>>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Err(refusal) = admit(&state, &headers, "/minimax/v1/video_generation").await {
+        return refusal;
+    }
+    AtomicCounters::bump(&state.counters.submissions_received);
+    let request: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let (prompt, duration_secs, image) = match validate(&request) {
+        Ok(fields) => fields,
+        Err(message) => return minimax_shape(StatusCode::OK, Refusal::Invalid, &message),
+    };
+    if let Some(refusal) = refuse_submission(&state, minimax_shape) {
+        return refusal;
+    }
+    if image {
+        AtomicCounters::bump(&state.counters.image_submissions);
+    }
+    let created = state.create_task(NewTask {
+        kind: KIND,
+        fails: prompt.contains(state.config.fail_marker.as_str()),
+        duration_secs,
+        callback_url: None,
+        external_id: None,
+        id_of: |number| number.to_string(),
+        asked: None,
+    });
+    let Some(task) = created else {
+        return minimax_shape(StatusCode::OK, Refusal::Invalid, "duplicate");
+    };
+    let body = json!({ "task_id": task.id, "base_resp": base_resp(0, "success") });
+    if state.take_dropped_create() {
+        AtomicCounters::bump(&state.counters.faults_injected);
+        return cut_off(&body);
+    }
+    reply(&state, &body)
+}
+
+/// The value of `key` in a query string.
+fn param(query: Option<&str>, key: &str) -> Option<String> {
+    url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(name, _)| name == key)
+        .map(|(_, value)| value.into_owned())
+}
+
+async fn query(
+    State(state): State<Arc<Engine>>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(refusal) = admit(&state, &headers, "/minimax/v1/query/video_generation").await {
+        return refusal;
+    }
+    AtomicCounters::bump(&state.counters.queries);
+    let id = param(raw.as_deref(), "task_id").unwrap_or_default();
+    match state.task(&id).filter(|task| task.kind == KIND) {
+        Some(task) => reply(&state, &queried(&state, &task, Instant::now())),
+        None => minimax_shape(StatusCode::OK, Refusal::Invalid, "invalid params: task not found"),
+    }
+}
+
+/// The query object: `Preparing` for the first twentieth of the render, `Queueing` to the
+/// tenth, `Processing`, then `Success` (a `file_id`) or `Fail` (1027).
+fn queried(state: &Engine, task: &FakeTask, now: Instant) -> Value {
+    let render = state.config.render_time;
+    let stage = task.stage_at(now, render);
+    let early = now.saturating_duration_since(task.started) < render / 20;
+    let (status, resp) = match stage {
+        Stage::Submitted if early => ("Preparing", base_resp(0, "success")),
+        Stage::Submitted => ("Queueing", base_resp(0, "success")),
+        Stage::Processing => ("Processing", base_resp(0, "success")),
+        Stage::Succeed => ("Success", base_resp(0, "success")),
+        Stage::Failed => ("Fail", base_resp(1027, "output new_sensitive")),
+    };
+    let done = stage == Stage::Succeed;
+    let mut object = json!({ "task_id": task.id, "status": status, "base_resp": resp });
+    if done {
+        object["file_id"] = json!((task.number + FILE_OFFSET).to_string());
+        object["video_width"] = json!(1366);
+        object["video_height"] = json!(768);
+    }
+    object
+}
+
+/// `files/retrieve`: a fresh short-lived, keyless link for the file.
+async fn retrieve(
+    State(state): State<Arc<Engine>>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(refusal) = admit(&state, &headers, "/minimax/v1/files/retrieve").await {
+        return refusal;
+    }
+    AtomicCounters::bump(&state.counters.lookups);
+    let task = param(raw.as_deref(), "file_id")
+        .and_then(|file| file.parse::<u64>().ok())
+        .and_then(|file| file.checked_sub(FILE_OFFSET))
+        .and_then(|number| state.task_by_number(number))
+        .filter(|task| task.kind == KIND)
+        .filter(|task| task.stage_at(Instant::now(), state.config.render_time) == Stage::Succeed);
+    let Some(task) = task else {
+        return minimax_shape(StatusCode::OK, Refusal::Invalid, "invalid params: file not found");
+    };
+    let link = link_url(&state, &task, state.mint_short_link());
+    reply(
+        &state,
+        &json!({
+            "file": {
+                "file_id": task.number + FILE_OFFSET,
+                "bytes": 0,
+                "created_at": task.created_ms / 1000,
+                "filename": "output_aigc.mp4",
+                "purpose": "video_generation",
+                "download_url": link,
+            },
+            "base_resp": base_resp(0, "success"),
+        }),
+    )
+}
