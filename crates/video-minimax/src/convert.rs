@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 use video_core::{Locator, Task, TaskId, TaskStatus, Video, VideoError, VideoRequest};
-use video_http::wire::{Call, ErrorContext, error_for, extras_without, json_reply, status_kind};
+use video_http::wire::{Call, ErrorContext, ErrorKind, error_for, extras_without, json_reply, status_kind};
 
 use crate::protocol::{MINIMAX_CODES, frame_fields, is_sound_file_id, minimax_status};
 use crate::wire::Reply;
@@ -65,7 +65,12 @@ pub(crate) fn read(
             .http_status(status)
             .retry_after(retry_after)
             .task_id(id);
-        return Err(error_for(MINIMAX_CODES.kind_of(code), context));
+        // A query sends one parameter, the task id: "invalid params" there means no such task.
+        let kind = match MINIMAX_CODES.kind_of(code) {
+            ErrorKind::Invalid if id.is_some() => ErrorKind::UnknownResource,
+            kind => kind,
+        };
+        return Err(error_for(kind, context));
     }
     if !(200..300).contains(&status) {
         let (kind, message) = reply

@@ -324,7 +324,10 @@ impl<'p, 'a> Flow<'p, 'a> {
                 let Some(item) = poller.next_change().await else {
                     break;
                 };
-                item.map_err(|error| error.in_task(poller.id()))?
+                match item {
+                    Ok(task) => task,
+                    Err(error) => return Err(self.gave_up(error, poller.id(), entry).await),
+                }
             };
             let first = std::mem::take(&mut skip_first);
             let change = match (first, poller.status_changed()) {
@@ -340,10 +343,18 @@ impl<'p, 'a> Flow<'p, 'a> {
                 return result.map_err(|error| error.in_task(poller.id()));
             }
         }
-        if pipeline.policy.cancel_on_deadline {
-            self.cancel_at_deadline(poller.id(), entry).await;
+        Err(self.gave_up(poller.timeout(), poller.id(), entry).await)
+    }
+
+    /// The wait's error, naming the task; at the deadline with
+    /// [`cancel_on_deadline`](crate::PollPolicy::cancel_on_deadline), the task is cancelled
+    /// first.
+    async fn gave_up(&self, error: VideoError, id: &TaskId, entry: Option<EntryId>) -> VideoError {
+        let deadline = matches!(error.root(), VideoError::WaitTimeout { .. });
+        if deadline && self.pipeline.policy.cancel_on_deadline {
+            self.cancel_at_deadline(id, entry).await;
         }
-        Err(poller.timeout())
+        error.in_task(id)
     }
 
     /// Cancels a task the wait gave up on, recording it; a failed cancel is reported, and

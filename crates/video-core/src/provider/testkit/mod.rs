@@ -15,10 +15,12 @@
 //! only when the provider's capabilities offer them (image-to-video, a last frame, inline
 //! images), and otherwise check that they are refused before anything is sent.
 
+mod cancel;
 mod durable;
 mod images;
 mod lookup;
 
+pub use cancel::cancel;
 pub use durable::{expired_link_is_refreshed, progress_never_goes_backwards, survives_serde};
 pub use images::image_to_video;
 pub use lookup::find_by_reference;
@@ -93,6 +95,7 @@ pub async fn run_all(target: &dyn Conformance) {
     throttling(target).await;
     images::image_to_video(target).await;
     lookup::find_by_reference(target).await;
+    cancel::cancel(target).await;
     durable::survives_serde(target).await;
     durable::progress_never_goes_backwards(target).await;
     durable::expired_link_is_refreshed(target).await;
