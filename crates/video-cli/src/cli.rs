@@ -79,6 +79,12 @@ pub(crate) enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Cancel a running task where the provider can (`video models` shows which can); the
+    /// journal records it `cancelled`.
+    Cancel {
+        /// The task id.
+        id: String,
+    },
     /// List the journal, newest first.
     Tasks,
     /// Settle by hand a submission whose outcome is unknown (the provider cannot look tasks
@@ -213,6 +219,10 @@ pub(crate) struct WaitArgs {
     /// resume` finishes it later).
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=604_800))]
     pub(crate) timeout: Option<u64>,
+    /// When `--timeout` passes, cancel the task at the provider too (where it can), so it
+    /// stops billing; the journal records it `cancelled`.
+    #[arg(long, requires = "timeout")]
+    pub(crate) cancel_on_timeout: bool,
 }
 
 /// Quality tiers, with `std` and `pro` as aliases.

@@ -209,6 +209,16 @@ impl Observer for Reporter {
             Event::RefreshingLink { video, .. } => {
                 self.line(|| format!("video {video}: the link expired; querying the task again"));
             }
+            Event::CancelledAtDeadline { task_id, error } => {
+                let id = clean(task_id.as_str());
+                match error {
+                    None => self.note(&format!("{id}: cancelled at the provider (--cancel-on-timeout)")),
+                    Some(error) => {
+                        let error = error.to_string();
+                        self.note(&format!("{id}: the cancel failed, the task goes on: {}", clean(&error)));
+                    }
+                }
+            }
             Event::Finished(task) => {
                 let id = clean(task.id.as_str());
                 self.spinner.set_message(format!("{id} {}", task.status));

@@ -68,7 +68,9 @@ pub(crate) fn build(
         policy.download_retry = policy.download_retry.with_delays(interval, interval * 4);
     }
     if let Some(seconds) = wait.timeout {
-        policy = policy.with_deadline(Duration::from_secs(seconds));
+        policy = policy
+            .with_deadline(Duration::from_secs(seconds))
+            .with_cancel_on_deadline(wait.cancel_on_timeout);
     }
     Ok((built.provider, policy))
 }

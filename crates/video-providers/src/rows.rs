@@ -10,8 +10,14 @@ mod dmx;
 mod kling;
 #[cfg(feature = "kling-dmx")]
 mod kling_dmx;
+#[cfg(feature = "minimax")]
+mod minimax;
 #[cfg(feature = "mock")]
 mod mock;
+#[cfg(feature = "openai")]
+mod openai;
+#[cfg(feature = "runway")]
+mod runway;
 
 /// The rows of the enabled features, paid providers first.
 pub(crate) fn builtin() -> Vec<ProviderRow> {
@@ -22,6 +28,12 @@ pub(crate) fn builtin() -> Vec<ProviderRow> {
         dmx::ROW,
         #[cfg(feature = "kling")]
         kling::ROW,
+        #[cfg(feature = "openai")]
+        openai::ROW,
+        #[cfg(feature = "minimax")]
+        minimax::ROW,
+        #[cfg(feature = "runway")]
+        runway::ROW,
         #[cfg(feature = "mock")]
         mock::ROW,
     ]

@@ -47,9 +47,15 @@ async fn run(cli: &Cli, args: &SubmitArgs, wait: &WaitArgs, to_the_end: bool) ->
         let outcome = match wait.timeout {
             Some(seconds) => {
                 let deadline = started + Duration::from_secs(seconds);
-                tokio::time::timeout_at(deadline, running)
-                    .await
-                    .unwrap_or_else(|_| Err(timed_out()))
+                match tokio::time::timeout_at(deadline, running).await {
+                    Ok(outcome) => outcome,
+                    Err(_) => {
+                        if wait.cancel_on_timeout {
+                            cancel_timed_out(&pipeline, &journal, reporter.entry()).await;
+                        }
+                        Err(timed_out())
+                    }
+                }
             }
             None => running.await,
         };
@@ -69,6 +75,29 @@ async fn run(cli: &Cli, args: &SubmitArgs, wait: &WaitArgs, to_the_end: bool) ->
             let shown = explained(&error).unwrap_or(error);
             report.unwrap_or_default().with_error(&shown)
         }
+    }
+}
+
+/// `--cancel-on-timeout` once `--timeout` cut the job off: the journaled task is cancelled
+/// at the provider (and its entry recorded `cancelled`); a failure is said, and the task goes
+/// on.
+async fn cancel_timed_out(
+    pipeline: &Pipeline<'_>,
+    journal: &video_journal::SqliteJournal,
+    entry: Option<video_core::journal::EntryId>,
+) {
+    use video_core::journal::TaskStore;
+    let Some(entry) = entry else { return };
+    let Ok(Some(entry)) = journal.entry(entry).await else {
+        return;
+    };
+    let Some(id) = entry.task_id else { return };
+    if let Err(error) = pipeline.cancel(&id).await {
+        let error = error.to_string();
+        eprintln!(
+            "video: the cancel at the timeout failed, the task goes on: {}",
+            crate::text::clean(&error)
+        );
     }
 }
 

@@ -87,6 +87,24 @@ pub(crate) async fn status(cli: &Cli, raw: &str) -> TaskReport {
     }
 }
 
+/// Cancels the task at the provider and records its entry `cancelled`; then one query says
+/// where it stands.
+pub(crate) async fn cancel(cli: &Cli, raw: &str) -> TaskReport {
+    let cx = match context(cli, raw, &WaitArgs::default()).await {
+        Ok(cx) => cx,
+        Err(error) => return id_only(raw).with_error(&error),
+    };
+    let pipeline = Pipeline::new(cx.provider.as_ref()).journal(&cx.journal);
+    if let Err(error) = pipeline.cancel(&cx.id).await {
+        return cx.report(id_only(raw)).await.with_error(&error);
+    }
+    let mut report = cx.report(id_only(raw)).await;
+    if report.state.is_none() {
+        report.status = Some("cancelled".to_owned());
+    }
+    report
+}
+
 /// Waits until the task finishes (recording each change in its entry).
 pub(crate) async fn wait(cli: &Cli, raw: &str, args: &WaitArgs) -> TaskReport {
     let cx = match context(cli, raw, args).await {

@@ -144,7 +144,9 @@ fn summary(caps: &Capabilities) -> String {
         (caps.progress, "progress"),
         (caps.long_wait, "long wait"),
         (caps.lookup_by_reference, "lookup"),
+        (caps.lookup_by_match, "lookup by match"),
         (caps.callbacks, "callbacks"),
+        (caps.cancel, "cancel"),
     ];
     parts.extend(
         flags

@@ -30,6 +30,7 @@ pub(crate) async fn run(cli: &Cli) -> u8 {
             cli,
             inspect::download(cli, id, output.as_deref(), *force).await,
         ),
+        Command::Cancel { id } => single(cli, inspect::cancel(cli, id).await),
         Command::Tasks => many(cli, journal::tasks(cli).await, "no tasks in the journal"),
         Command::Resolve(args) => single(cli, resolve::resolve(cli, args).await),
         Command::Providers => {

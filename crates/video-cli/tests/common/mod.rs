@@ -43,6 +43,12 @@ impl Scratch {
         self
     }
 
+    /// Sets one more variable.
+    pub fn var(mut self, name: &str, value: &str) -> Self {
+        self.env.push((name.into(), value.into()));
+        self
+    }
+
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
@@ -63,6 +69,14 @@ impl Scratch {
             .env_remove("KLING_API_KEY")
             .env_remove("KLING_BASE_URL")
             .env_remove("KLING_MODEL")
+            .env_remove("OPENAI_API_KEY")
+            .env_remove("OPENAI_BASE_URL")
+            .env_remove("OPENAI_AUTH_STYLE")
+            .env_remove("OPENAI_VIDEO_MODEL")
+            .env_remove("MINIMAX_API_KEY")
+            .env_remove("MINIMAX_BASE_URL")
+            .env_remove("RUNWAYML_API_SECRET")
+            .env_remove("RUNWAYML_BASE_URL")
             .env("VIDEO_JOURNAL", self.journal())
             .args(args);
         for (key, value) in &self.env {

@@ -1,0 +1,62 @@
+//! MiniMax Hailuo's own API.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use video_core::{PollPolicy, VideoProvider};
+use video_minimax::{
+    DEFAULT_MODEL, ENV_ALLOW_INSECURE_HTTP, ENV_API_KEY, ENV_BASE_URL, MiniMaxBuilder,
+    PROVIDER_NAME,
+};
+
+use crate::registry::{ModelInfo, ProviderRow, VarDoc};
+
+pub(super) const ROW: ProviderRow = ProviderRow {
+    name: PROVIDER_NAME,
+    about: "MiniMax Hailuo's own API: text- and image-to-video, the download link minted at \
+            download time",
+    paid: true,
+    env: &[
+        VarDoc {
+            name: ENV_API_KEY,
+            about: "the key (required; it works on its own host only)",
+            secret: true,
+        },
+        VarDoc {
+            name: ENV_BASE_URL,
+            about: "the host (default https://api.minimax.io; https://api.minimaxi.com for \
+                    mainland keys)",
+            secret: false,
+        },
+        VarDoc {
+            name: ENV_ALLOW_INSECURE_HTTP,
+            about: "1 allows plain http to a non-loopback host",
+            secret: false,
+        },
+    ],
+    options: &[
+        ("prompt_optimizer", "true/false: MiniMax rewrites the prompt (default true)"),
+        ("fast_pretreatment", "true: a shorter rewrite (2.3, 02)"),
+        ("aigc_watermark", "true: an AIGC watermark"),
+        ("any other field", "passed through as given"),
+    ],
+    models: || {
+        video_minimax::models()
+            .into_iter()
+            .map(|(id, capabilities)| ModelInfo::new(id, capabilities))
+            .collect()
+    },
+    default_model: Some(DEFAULT_MODEL),
+    policy: || PollPolicy::default().with_first_delay(Duration::from_secs(20)),
+    configured: |env| video_minimax::configured_in(|name| env.var(name)),
+    build: |settings| {
+        let mut builder = MiniMaxBuilder::from_lookup(|name| settings.env.var(name));
+        if let Some(model) = settings.model {
+            builder = builder.model(model);
+        }
+        if settings.allow_insecure_http {
+            builder = builder.allow_insecure_http(true);
+        }
+        Ok(Arc::new(builder.build()?) as Arc<dyn VideoProvider>)
+    },
+};

@@ -1,0 +1,60 @@
+//! Runway's task API.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use video_core::{PollPolicy, VideoProvider};
+use video_runway::{
+    DEFAULT_MODEL, ENV_ALLOW_INSECURE_HTTP, ENV_API_SECRET, ENV_BASE_URL, PROVIDER_NAME,
+    RunwayBuilder,
+};
+
+use crate::registry::{ModelInfo, ProviderRow, VarDoc};
+
+pub(super) const ROW: ProviderRow = ProviderRow {
+    name: PROVIDER_NAME,
+    about: "Runway's task API: text- and image-to-video, progress, cancel",
+    paid: true,
+    env: &[
+        VarDoc {
+            name: ENV_API_SECRET,
+            about: "the API secret (required)",
+            secret: true,
+        },
+        VarDoc {
+            name: ENV_BASE_URL,
+            about: "the host (default https://api.dev.runwayml.com)",
+            secret: false,
+        },
+        VarDoc {
+            name: ENV_ALLOW_INSECURE_HTTP,
+            about: "1 allows plain http to a non-loopback host",
+            secret: false,
+        },
+    ],
+    options: &[
+        ("contentModeration", "{\"publicFigureThreshold\":\"low\"} (gen4 models)"),
+        ("negativePrompt", "veo models: what to avoid"),
+        ("any other field", "passed through as given"),
+    ],
+    models: || {
+        video_runway::models()
+            .into_iter()
+            .map(|(id, capabilities)| ModelInfo::new(id, capabilities))
+            .collect()
+    },
+    default_model: Some(DEFAULT_MODEL),
+    // Runway asks for no query more often than every 5 s.
+    policy: || PollPolicy::default().with_first_delay(Duration::from_secs(10)),
+    configured: |env| video_runway::configured_in(|name| env.var(name)),
+    build: |settings| {
+        let mut builder = RunwayBuilder::from_lookup(|name| settings.env.var(name));
+        if let Some(model) = settings.model {
+            builder = builder.model(model);
+        }
+        if settings.allow_insecure_http {
+            builder = builder.allow_insecure_http(true);
+        }
+        Ok(Arc::new(builder.build()?) as Arc<dyn VideoProvider>)
+    },
+};
