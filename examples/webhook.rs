@@ -11,6 +11,9 @@
 //!   timestamp tolerance) and refuses anything else with 401.
 //! - **The DMXAPI relay** does not sign, so the app puts a secret token in the
 //!   `callback_url` and checks it in constant time.
+//! - **MiniMax** does not sign either (a token in the URL again) and first sends a challenge
+//!   that must come back within 3 s, or the create fails: the endpoint echoes it
+//!   ([`video_minimax::challenge_reply`]) before anything else.
 //!
 //! Both cap the body size. A callback is a hint: the app confirms with a query before
 //! acting on it (the pipeline here waits by polling anyway).
@@ -23,6 +26,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use subtle::ConstantTimeEq;
 use tokio::sync::mpsc;
@@ -75,18 +79,42 @@ async fn kling_callback(
     deliver(&receiver, "kling", &body)
 }
 
-/// `POST /hooks/relay?token=...`: 401 without the right token.
-async fn relay_callback(State(receiver): State<Receiver>, uri: Uri, body: Bytes) -> StatusCode {
+/// Whether the URL's `token` is the receiver's (compared in constant time).
+fn token_ok(receiver: &Receiver, uri: &Uri) -> bool {
     let given = uri
         .query()
         .unwrap_or_default()
         .split('&')
         .find_map(|pair| pair.strip_prefix("token="))
         .unwrap_or_default();
-    if !bool::from(given.as_bytes().ct_eq(receiver.relay_token.as_bytes())) {
+    bool::from(given.as_bytes().ct_eq(receiver.relay_token.as_bytes()))
+}
+
+/// `POST /hooks/relay?token=...`: 401 without the right token.
+async fn relay_callback(State(receiver): State<Receiver>, uri: Uri, body: Bytes) -> StatusCode {
+    if !token_ok(&receiver, &uri) {
         return StatusCode::UNAUTHORIZED;
     }
     deliver(&receiver, "kling-dmx", &body)
+}
+
+/// `POST /hooks/minimax?token=...`: the challenge echoed at once; a status change delivered.
+async fn minimax_callback(State(receiver): State<Receiver>, uri: Uri, body: Bytes) -> Response {
+    if !token_ok(&receiver, &uri) {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    match video_minimax::parse_callback(&body) {
+        Ok(video_minimax::Callback::Challenge(challenge)) => (
+            [("content-type", "application/json")],
+            video_minimax::challenge_reply(&challenge),
+        )
+            .into_response(),
+        Ok(video_minimax::Callback::Status(task)) => {
+            let _ = receiver.snapshots.send(("minimax", *task));
+            StatusCode::OK.into_response()
+        }
+        Ok(_) | Err(_) => StatusCode::BAD_REQUEST.into_response(),
+    }
 }
 
 fn deliver(receiver: &Receiver, from: &'static str, body: &[u8]) -> StatusCode {
@@ -135,6 +163,7 @@ async fn run() -> Result<Vec<String>, VideoError> {
     let app = Router::new()
         .route("/hooks/kling", post(kling_callback))
         .route("/hooks/relay", post(relay_callback))
+        .route("/hooks/minimax", post(minimax_callback))
         .layer(DefaultBodyLimit::max(MAX_CALLBACK_BYTES))
         .with_state(receiver);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -144,10 +173,18 @@ async fn run() -> Result<Vec<String>, VideoError> {
     tokio::spawn(async move { axum::serve(listener, app).await });
 
     let mut lines = vec![format!("receiver at {base}")];
-    for path in ["/hooks/kling", "/hooks/relay"] {
+    for path in ["/hooks/kling", "/hooks/relay", "/hooks/minimax"] {
         let status = forged_status(&format!("{base}{path}")).await;
         lines.push(format!("forged callback to {path}: HTTP {status}"));
     }
+    // MiniMax's handshake, as MiniMax sends it before a create with this callback URL.
+    let hook = format!("{base}/hooks/minimax?token={token}");
+    let challenge = format!("c-{:016x}", random_u64());
+    let (status, reply) = post_json(&hook, &format!(r#"{{"challenge":"{challenge}"}}"#)).await;
+    let echoed = status == 200 && reply.contains(&challenge);
+    lines.push(format!(
+        "minimax challenge: HTTP {status}, echoed: {echoed}"
+    ));
 
     let config = FakeRelayConfig::default()
         .with_render_time(Duration::from_secs(1))
@@ -200,31 +237,43 @@ async fn run() -> Result<Vec<String>, VideoError> {
 
 /// POSTs a callback body with no token and no signature and returns the status code.
 async fn forged_status(url: &str) -> u16 {
-    let body = r#"{"task_id":"1","task_status":"succeed"}"#;
+    post_json(url, r#"{"task_id":"1","task_status":"succeed"}"#)
+        .await
+        .0
+}
+
+/// POSTs `body` as JSON over plain HTTP/1.1 and returns the status code and the reply's body
+/// (0 and nothing when the receiver cannot be reached).
+async fn post_json(url: &str, body: &str) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let Some((host, path)) = url
         .strip_prefix("http://")
         .and_then(|rest| rest.split_once('/'))
     else {
-        return 0;
+        return (0, String::new());
     };
     let Ok(mut stream) = tokio::net::TcpStream::connect(host).await else {
-        return 0;
+        return (0, String::new());
     };
     let request = format!(
         "POST /{path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     if stream.write_all(request.as_bytes()).await.is_err() {
-        return 0;
+        return (0, String::new());
     }
     let mut reply = String::new();
     let _ = stream.read_to_string(&mut reply).await;
-    reply
+    let status = reply
         .split_whitespace()
         .nth(1)
         .and_then(|code| code.parse().ok())
-        .unwrap_or(0)
+        .unwrap_or(0);
+    let content = reply
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, content)
 }
 
 /// A random token seed (std's randomly keyed hasher: no extra dependency for an example).
@@ -243,7 +292,13 @@ mod tests {
     async fn both_providers_deliver_verified_callbacks_and_forgeries_are_refused() {
         let lines = run().await.unwrap();
         let forged: Vec<&String> = lines.iter().filter(|l| l.starts_with("forged")).collect();
-        assert_eq!(forged.len(), 2);
+        assert_eq!(forged.len(), 3);
+        assert!(
+            lines
+                .iter()
+                .any(|l| l == "minimax challenge: HTTP 200, echoed: true"),
+            "{lines:?}"
+        );
         assert!(
             forged.iter().all(|line| line.ends_with("HTTP 401")),
             "{forged:?}"

@@ -3,7 +3,7 @@
 #
 #   scripts/bench.sh            # the full run (about 10 minutes on 2 cores)
 #   QUICK=1 scripts/bench.sh    # small sizes, a smoke test
-#   ONLY=queries scripts/bench.sh   # measures 1 and 1b only (per-query CPU), a few minutes
+#   ONLY=queries scripts/bench.sh   # measures 1, 1b and 1c only (per-query CPU), a few minutes
 #
 # Builds the release binaries (the bench clients and the fake relay), makes a Python venv with
 # `requests` and `httpx` under the target folder, then runs scripts/bench.py, which starts a

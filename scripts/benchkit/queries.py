@@ -1,7 +1,9 @@
 """Measure 1: CPU per status query, the SDK against a bare reqwest client and the Python
 clients. Runs interleave (sdk, bare, requests, httpx, sdk, ...) so drift hits all alike.
 Measure 1b: the same for a Seedance 2.0 query through the relay's envelope (`video-dmx`),
-against a bare client that parses the reply and then its envelope text."""
+against a bare client that parses the reply and then its envelope text.
+Measure 1c: the same for the providers of other shapes (`video-openai`, `video-minimax`,
+`video-runway`) at the fake's fronts of their APIs, against a bare GET parsed into a `Value`."""
 
 from .common import (BIN, CLIENT_CORE, K, KEY, N_QUERIES, PEERS, PY, QUICK, RELAY_CORE, SPLIT, Fake,
                      fmt, log, m, measure, mib, ratio)
@@ -11,6 +13,7 @@ from .common import (BIN, CLIENT_CORE, K, KEY, N_QUERIES, PEERS, PY, QUICK, RELA
 K_RUST = max(K, 3 if QUICK else 9)
 N_RUST = max(N_QUERIES, 20_000)
 SEEDANCE = "doubao-seedance-2-0-260128"
+SHAPES = ("openai", "minimax", "runway")
 
 
 def clients():
@@ -23,6 +26,12 @@ def clients():
                                       "--n", str(N_RUST), "--model", SEEDANCE],
         "bare-seedance": lambda base: [f"{BIN}/bench-bare-queries", "--base", base, "--key",
                                        KEY, "--n", str(N_RUST), "--family", "seedance"],
+        **{f"sdk-{shape}": (lambda shape: lambda base: [
+            f"{BIN}/bench-queries", "--base", base, "--key", KEY, "--n", str(N_RUST),
+            "--shape", shape])(shape) for shape in SHAPES},
+        **{f"bare-{shape}": (lambda shape: lambda base: [
+            f"{BIN}/bench-bare-queries", "--base", base, "--key", KEY, "--n", str(N_RUST),
+            "--shape", shape])(shape) for shape in SHAPES},
         "requests": lambda base: [PY, f"{PEERS}/requests_peer.py", "queries", "--base", base,
                                   "--key", KEY, "--n", str(N_QUERIES)],
         "httpx": lambda base: [PY, f"{PEERS}/httpx_peer.py", "queries", "--base", base,
@@ -94,6 +103,13 @@ def report(table, q):
               f"bare reqwest + two `Value` parses {fmt(s_bare)}", "", None)
     table.row("", "ratio SDK / bare", fmt(s_ratio, "×", 2), "", "≤ 1.1×",
               None if s_ratio is None else s_ratio <= 1.1)
+    for shape in SHAPES:
+        c_sdk, c_bare = m(q[f"sdk-{shape}"], "per_query"), m(q[f"bare-{shape}"], "per_query")
+        c_ratio = ratio(c_sdk, c_bare)
+        table.row(f"1c {shape} query", "client CPU per query (µs)", fmt(c_sdk),
+                  f"bare reqwest GET + `Value` {fmt(c_bare)}", "", None)
+        table.row("", "ratio SDK / bare", fmt(c_ratio, "×", 2), "", "≤ 1.1×",
+                  None if c_ratio is None else c_ratio <= 1.1)
     if one:
         o_sdk, o_bare, o_req = (m(one[n], "per_query") for n in ("sdk", "bare", "requests"))
         table.row("", "diagnostic: relay and client on one core — CPU per query (µs)",

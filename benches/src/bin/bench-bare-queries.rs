@@ -6,8 +6,13 @@
 //! the relay's envelope: the reply parsed, then its `output[0].content[0].text` parsed again
 //! (measure 1b).
 //!
+//! With `--shape openai|minimax|runway` it queries a task of that API's fake front the way
+//! a bare client does: one GET with the key (and Runway's version header), the reply parsed
+//! into a `Value` and its status read (measure 1c).
+//!
 //! ```text
 //! bench-bare-queries --base http://127.0.0.1:8787 --key sk-fake-dmxapi-key --n 20000
+//! bench-bare-queries ... --shape minimax
 //! bench-bare-queries ... --timeout-s 60   # with a request timeout, as the SDK sets
 //! bench-bare-queries ... --family seedance
 //! ```
@@ -45,6 +50,10 @@ fn run() -> Result<(), String> {
     let client = builder.build().map_err(|e| e.to_string())?;
     let endpoint = format!("{}/v1/responses", base.trim_end_matches('/'));
     let rt = runtime().map_err(|e| e.to_string())?;
+    let shape = args.string("shape", "");
+    if !shape.is_empty() {
+        return rt.block_on(other_shape(&client, &shape, &base, &key, n, warmup));
+    }
     rt.block_on(async {
         let seedance = args.string("family", "kling") == "seedance";
         let (submit, query_model) = if seedance {
@@ -93,6 +102,87 @@ fn run() -> Result<(), String> {
         }));
         Ok(())
     })
+}
+
+/// Measure 1c, bare: `n` GETs of one task of `shape`'s front, each reply parsed into a
+/// `Value` and its status read.
+async fn other_shape(
+    client: &reqwest::Client,
+    shape: &str,
+    base: &str,
+    key: &str,
+    n: usize,
+    warmup: usize,
+) -> Result<(), String> {
+    let base = base.trim_end_matches('/');
+    let bearer = format!("Bearer {key}");
+    let (create, body, status_key) = match shape {
+        "openai" => (
+            format!("{base}/openai/v1/videos"),
+            json!({"prompt": "a fox", "model": "sora-2", "seconds": "4", "size": "720x1280"}),
+            "status",
+        ),
+        "minimax" => (
+            format!("{base}/minimax/v1/video_generation"),
+            json!({"model": "MiniMax-Hailuo-2.3", "prompt": "a fox"}),
+            "status",
+        ),
+        "runway" => (
+            format!("{base}/runway/v1/text_to_video"),
+            json!({"model": "gen4.5", "promptText": "a fox", "ratio": "1280:720", "duration": 5}),
+            "status",
+        ),
+        other => return Err(format!("unknown --shape {other}")),
+    };
+    let send = |request: reqwest::RequestBuilder| async {
+        let reply = request
+            .header("authorization", &bearer)
+            .header("x-runway-version", "2024-11-06")
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        let bytes = reply.bytes().await.map_err(|e| e.to_string())?;
+        serde_json::from_slice::<Value>(&bytes).map_err(|e| e.to_string())
+    };
+    let created = send(client.post(&create).json(&body)).await?;
+    let id = created
+        .get("id")
+        .or_else(|| created.get("task_id"))
+        .and_then(Value::as_str)
+        .ok_or("no task id")?
+        .to_owned();
+    let query = match shape {
+        "openai" => format!("{base}/openai/v1/videos/{id}"),
+        "minimax" => format!("{base}/minimax/v1/query/video_generation?task_id={id}"),
+        _ => format!("{base}/runway/v1/tasks/{id}"),
+    };
+    for _ in 0..warmup {
+        send(client.get(&query)).await?;
+    }
+    let mut errors = 0_usize;
+    let cpu_before = cpu_seconds();
+    let wall = Instant::now();
+    for _ in 0..n {
+        match send(client.get(&query)).await {
+            Ok(reply) if reply.get(status_key).and_then(Value::as_str).is_some() => {}
+            _ => errors += 1,
+        }
+    }
+    let wall = wall.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - cpu_before;
+    emit(&json!({
+        "measure": "queries",
+        "client": "bare-reqwest",
+        "shape": shape,
+        "n": n,
+        "errors": errors,
+        "loop_cpu_s": cpu,
+        "loop_wall_s": wall,
+        "cpu_per_query_us": cpu / n.max(1) as f64 * 1e6,
+        "wall_per_query_us": wall / n.max(1) as f64 * 1e6,
+        "peak_rss_kib": peak_rss_kib(),
+    }));
+    Ok(())
 }
 
 /// A Seedance query reply's status: the envelope's text parsed as JSON, its `status`.

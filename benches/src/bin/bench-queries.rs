@@ -1,11 +1,13 @@
 //! Measure 1, SDK side: `n` status queries of one task, one after the other, through
 //! `KlingDmxClient::task` — or, with `--model <relay model>`, through that relay family's
-//! `DmxProvider::task` (measure 1b: Seedance). Prints one JSON line with the CPU and wall
-//! time of the loop.
+//! `DmxProvider::task` (measure 1b: Seedance), or with `--shape openai|minimax|runway`
+//! through that provider against the fake's front of that API (measure 1c). Prints one JSON
+//! line with the CPU and wall time of the loop.
 //!
 //! ```text
 //! bench-queries --base http://127.0.0.1:8787 --key sk-fake-dmxapi-key --n 20000
 //! bench-queries ... --model doubao-seedance-2-0-260128
+//! bench-queries ... --shape runway
 //! ```
 
 use std::process::ExitCode;
@@ -13,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 use video_benches::{Args, bench_request, cpu_seconds, emit, peak_rss_kib, runtime};
-use video_core::VideoProvider;
+use video_core::{VideoProvider, VideoRequest};
 use video_dmx::DmxProvider;
 use video_kling_dmx::KlingDmxClient;
 
@@ -34,6 +36,10 @@ fn run() -> Result<(), String> {
     let n: usize = args.number("n", 20_000)?;
     let warmup: usize = args.number("warmup", 200)?;
     let model = args.string("model", "");
+    let shape = args.string("shape", "");
+    if !shape.is_empty() {
+        return other_shape(&shape, &base, &key, n, warmup);
+    }
     // Each client is measured by its own type (no `Box<dyn …>` in the loop: that adds a boxed
     // future per call that an app holding the concrete client does not pay).
     if model.is_empty() {
@@ -44,7 +50,7 @@ fn run() -> Result<(), String> {
             .request_timeout(Duration::from_secs(60))
             .build()
             .map_err(|e| e.to_string())?;
-        measure(&client, &model, n, warmup)
+        measure(&client, &model, n, warmup, &bench_request(0))
     } else {
         let provider = DmxProvider::builder()
             .api_key(key)
@@ -54,7 +60,49 @@ fn run() -> Result<(), String> {
             .request_timeout(Duration::from_secs(60))
             .build()
             .map_err(|e| e.to_string())?;
-        measure(&provider, &model, n, warmup)
+        measure(&provider, &model, n, warmup, &bench_request(0))
+    }
+}
+
+/// Measure 1c: one of the providers of other shapes, at the fake's front of its API.
+fn other_shape(shape: &str, base: &str, key: &str, n: usize, warmup: usize) -> Result<(), String> {
+    let request = VideoRequest::new("a red fox running through fresh snow");
+    let timeout = Duration::from_secs(60);
+    let base = base.trim_end_matches('/');
+    match shape {
+        "openai" => {
+            let client = video_openai::OpenAiClient::builder()
+                .api_key(key)
+                .base_url(&format!("{base}/openai/v1"))
+                .max_in_flight(64)
+                .request_timeout(timeout)
+                .build()
+                .map_err(|e| e.to_string())?;
+            measure(&client, shape, n, warmup, &request)
+        }
+        "minimax" => {
+            let client = video_minimax::MiniMaxClient::builder()
+                .api_key(key)
+                .base_url(&format!("{base}/minimax"))
+                .max_in_flight(64)
+                .request_timeout(timeout)
+                .build()
+                .map_err(|e| e.to_string())?;
+            measure(&client, shape, n, warmup, &request)
+        }
+        "runway" => {
+            let client = video_runway::RunwayClient::builder()
+                .api_secret(key)
+                .base_url(&format!("{base}/runway"))
+                .max_in_flight(64)
+                .request_timeout(timeout)
+                .build()
+                .map_err(|e| e.to_string())?;
+            measure(&client, shape, n, warmup, &request)
+        }
+        other => Err(format!(
+            "unknown --shape {other}: openai, minimax or runway"
+        )),
     }
 }
 
@@ -64,13 +112,11 @@ fn measure<P: VideoProvider>(
     model: &str,
     n: usize,
     warmup: usize,
+    request: &VideoRequest,
 ) -> Result<(), String> {
     let rt = runtime().map_err(|e| e.to_string())?;
     rt.block_on(async {
-        let task = client
-            .submit(&bench_request(0))
-            .await
-            .map_err(|e| e.to_string())?;
+        let task = client.submit(request).await.map_err(|e| e.to_string())?;
         for _ in 0..warmup {
             client.task(&task.id).await.map_err(|e| e.to_string())?;
         }

@@ -160,6 +160,13 @@ pub(crate) struct SubmitArgs {
     /// Length in whole seconds (checked against the provider's list, e.g. 5 or 10).
     #[arg(long, value_name = "SECS")]
     pub(crate) duration: Option<u32>,
+    /// Resolution: a tier (`720p`, `1080p`, `768P`, `4k`) or an exact size (`1792x1024`),
+    /// checked against the model's list (`video models`).
+    #[arg(long, value_name = "TIER|WxH")]
+    pub(crate) resolution: Option<String>,
+    /// A seed, where the model takes one (`video models` says which).
+    #[arg(long, value_name = "N")]
+    pub(crate) seed: Option<u64>,
     /// Generated audio.
     #[arg(long, value_enum)]
     pub(crate) sound: Option<OnOff>,
@@ -184,7 +191,7 @@ pub(crate) struct SubmitArgs {
 pub(crate) struct BatchArgs {
     /// One request per line, as JSON with `generate`'s options as fields: `prompt` (required),
     /// `negative_prompt`, `image`, `last_frame`, `quality`, `aspect_ratio`, `duration`,
-    /// `sound`, `callback_url`, `options` (an object), `output`, `force`. `-` reads stdin.
+    /// `resolution`, `seed`, `sound`, `callback_url`, `options` (an object), `output`, `force`. `-` reads stdin.
     pub(crate) file: PathBuf,
     /// How many jobs run at once.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]

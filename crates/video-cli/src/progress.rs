@@ -212,10 +212,15 @@ impl Observer for Reporter {
             Event::CancelledAtDeadline { task_id, error } => {
                 let id = clean(task_id.as_str());
                 match error {
-                    None => self.note(&format!("{id}: cancelled at the provider (--cancel-on-timeout)")),
+                    None => self.note(&format!(
+                        "{id}: cancelled at the provider (--cancel-on-timeout)"
+                    )),
                     Some(error) => {
                         let error = error.to_string();
-                        self.note(&format!("{id}: the cancel failed, the task goes on: {}", clean(&error)));
+                        self.note(&format!(
+                            "{id}: the cancel failed, the task goes on: {}",
+                            clean(&error)
+                        ));
                     }
                 }
             }

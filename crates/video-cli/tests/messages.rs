@@ -76,7 +76,7 @@ async fn configuration_messages_name_the_commands_own_settings() {
         .await;
     assert_eq!(code(&unknown), 2);
     assert!(
-        stderr(&unknown).contains("kling-dmx, dmx, kling, mock"),
+        stderr(&unknown).contains("kling-dmx, dmx, kling, openai, minimax, runway, mock"),
         "{}",
         stderr(&unknown)
     );

@@ -56,7 +56,10 @@ async fn each_provider_generates_fails_cleanly_and_survives_a_429() {
         let failed = scratch.run(&[&args[..], &["a fox [fail]"]].concat()).await;
         assert_eq!(code(&failed), 4, "{provider}: {}", stderr(&failed));
         let report = json(&failed);
-        assert_eq!(report["error"]["kind"], "content_rejected", "{provider}: {report}");
+        assert_eq!(
+            report["error"]["kind"], "content_rejected",
+            "{provider}: {report}"
+        );
         assert!(
             report["task_id"].as_str().is_some_and(|id| !id.is_empty()),
             "{provider}: {report}"
@@ -67,7 +70,11 @@ async fn each_provider_generates_fails_cleanly_and_survives_a_429() {
             .run(&[&args[..], &["a heron", "--output", "heron.mp4"]].concat())
             .await;
         assert_eq!(code(&throttled), 0, "{provider}: {}", stderr(&throttled));
-        assert_eq!(fake.counters().submissions_accepted, 3, "{provider}: one task each");
+        assert_eq!(
+            fake.counters().submissions_accepted,
+            3,
+            "{provider}: one task each"
+        );
     }
 }
 
@@ -77,7 +84,14 @@ async fn each_provider_is_finished_by_resume_in_another_process() {
         let fake = start(Duration::from_secs(2), Faults::default()).await;
         let scratch = scratch_for(&fake, provider);
         let mut child = scratch
-            .video(&["--provider", provider, "generate", "a fox", "--output", "fox.mp4"])
+            .video(&[
+                "--provider",
+                provider,
+                "generate",
+                "a fox",
+                "--output",
+                "fox.mp4",
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -88,9 +102,17 @@ async fn each_provider_is_finished_by_resume_in_another_process() {
         assert!(submitted, "{provider}: the task never reached the journal");
         let resumed = scratch.run(&["--json", "resume"]).await;
         assert_eq!(code(&resumed), 0, "{provider}: {}", stderr(&resumed));
-        assert_eq!(json(&resumed)["tasks"][0]["state"], "downloaded", "{provider}");
+        assert_eq!(
+            json(&resumed)["tasks"][0]["state"],
+            "downloaded",
+            "{provider}"
+        );
         assert!(is_playable_mp4(&scratch.path("fox.mp4")), "{provider}");
-        assert_eq!(fake.counters().submissions_accepted, 1, "{provider}: never resubmitted");
+        assert_eq!(
+            fake.counters().submissions_accepted,
+            1,
+            "{provider}: never resubmitted"
+        );
     }
 }
 
@@ -102,13 +124,24 @@ async fn openai_sends_no_credential_to_another_origin_after_a_redirect() {
     for style in ["bearer", "raw", "api-key"] {
         let scratch = scratch_for(&fake, "openai").var("OPENAI_AUTH_STYLE", style);
         let out = scratch
-            .run(&["--provider", "openai", "--json", "generate", "a cat", "--output", "cat.mp4"])
+            .run(&[
+                "--provider",
+                "openai",
+                "--json",
+                "generate",
+                "a cat",
+                "--output",
+                "cat.mp4",
+            ])
             .await;
         assert_eq!(code(&out), 0, "{style}: {}", stderr(&out));
         assert!(is_playable_mp4(&scratch.path("cat.mp4")), "{style}");
     }
     let counters = fake.counters();
-    assert_eq!(counters.downloads, 6, "the content route, then the other origin, each time");
+    assert_eq!(
+        counters.downloads, 6,
+        "the content route, then the other origin, each time"
+    );
     assert_eq!(counters.downloads_with_credentials, 0);
 }
 
@@ -118,20 +151,37 @@ async fn a_minimax_link_that_expired_is_minted_again() {
     fake.expire_next_downloads(1);
     let scratch = scratch_for(&fake, "minimax");
     let out = scratch
-        .run(&["--provider", "minimax", "--json", "generate", "a boat", "--output", "boat.mp4"])
+        .run(&[
+            "--provider",
+            "minimax",
+            "--json",
+            "generate",
+            "a boat",
+            "--output",
+            "boat.mp4",
+        ])
         .await;
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(is_playable_mp4(&scratch.path("boat.mp4")));
-    assert_eq!(fake.counters().lookups, 2, "a link minted, refused, minted again");
+    assert_eq!(
+        fake.counters().lookups,
+        2,
+        "a link minted, refused, minted again"
+    );
     let journal = std::fs::read(scratch.journal()).unwrap();
-    assert!(!String::from_utf8_lossy(&journal).contains("link="), "no link journaled");
+    assert!(
+        !String::from_utf8_lossy(&journal).contains("link="),
+        "no link journaled"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn video_cancel_cancels_a_runway_task_and_the_journal_says_so() {
     let fake = start(Duration::from_secs(600), Faults::default()).await;
     let scratch = scratch_for(&fake, "runway");
-    let submitted = scratch.run(&["--provider", "runway", "--json", "submit", "a fox"]).await;
+    let submitted = scratch
+        .run(&["--provider", "runway", "--json", "submit", "a fox"])
+        .await;
     assert_eq!(code(&submitted), 0, "{}", stderr(&submitted));
     let id = json(&submitted)["task_id"].as_str().unwrap().to_owned();
     let cancelled = scratch.run(&["--json", "cancel", &id]).await;
@@ -170,7 +220,9 @@ async fn cancel_on_timeout_cancels_a_runway_task_that_ran_out_of_time() {
 async fn a_provider_without_cancel_says_so_before_sending() {
     let fake = start(Duration::from_secs(600), Faults::default()).await;
     let scratch = scratch_for(&fake, "minimax");
-    let submitted = scratch.run(&["--provider", "minimax", "--json", "submit", "a fox"]).await;
+    let submitted = scratch
+        .run(&["--provider", "minimax", "--json", "submit", "a fox"])
+        .await;
     let id = json(&submitted)["task_id"].as_str().unwrap().to_owned();
     let out = scratch.run(&["--json", "cancel", &id]).await;
     assert_eq!(code(&out), 2, "{}", stderr(&out));

@@ -46,7 +46,10 @@ fn minimax_shape(_status: StatusCode, refusal: Refusal, message: &str) -> Respon
         Refusal::UnknownCode(code) => code,
         Refusal::Invalid => 2013,
     };
-    json_response(StatusCode::OK, &json!({ "base_resp": base_resp(code, message) }))
+    json_response(
+        StatusCode::OK,
+        &json!({ "base_resp": base_resp(code, message) }),
+    )
 }
 
 /// Faults, then `Authorization: Bearer <key>` (a wrong key: 1004 with HTTP 200).
@@ -71,7 +74,11 @@ async fn admit(state: &Engine, headers: &HeaderMap, path: &str) -> Result<(), Re
 /// The create's checks (MiniMax's rules, written from the notes).
 fn validate(body: &Value) -> Result<(String, u64, bool), String> {
     let model = text(body, "model")?.unwrap_or_default();
-    let models = ["MiniMax-Hailuo-2.3", "MiniMax-Hailuo-2.3-Fast", "MiniMax-Hailuo-02"];
+    let models = [
+        "MiniMax-Hailuo-2.3",
+        "MiniMax-Hailuo-2.3-Fast",
+        "MiniMax-Hailuo-02",
+    ];
     if !models.contains(&model) {
         return Err(format!("invalid params: model {model} is not supported"));
     }
@@ -93,7 +100,11 @@ fn validate(body: &Value) -> Result<(String, u64, bool), String> {
     if body["resolution"] == "1080P" && duration != 6 {
         return Err("invalid params: 1080P supports 6 s only".to_owned());
     }
-    Ok((prompt, u64::try_from(duration).unwrap_or(6), first.is_some()))
+    Ok((
+        prompt,
+        u64::try_from(duration).unwrap_or(6),
+        first.is_some(),
+    ))
 }
 
 async fn create(State(state): State<Arc<Engine>>, headers: HeaderMap, body: Bytes) -> Response {
@@ -151,7 +162,11 @@ async fn query(
     let id = param(raw.as_deref(), "task_id").unwrap_or_default();
     match state.task(&id).filter(|task| task.kind == KIND) {
         Some(task) => reply(&state, &queried(&state, &task, Instant::now())),
-        None => minimax_shape(StatusCode::OK, Refusal::Invalid, "invalid params: task not found"),
+        None => minimax_shape(
+            StatusCode::OK,
+            Refusal::Invalid,
+            "invalid params: task not found",
+        ),
     }
 }
 
@@ -195,7 +210,11 @@ async fn retrieve(
         .filter(|task| task.kind == KIND)
         .filter(|task| task.stage_at(Instant::now(), state.config.render_time) == Stage::Succeed);
     let Some(task) = task else {
-        return minimax_shape(StatusCode::OK, Refusal::Invalid, "invalid params: file not found");
+        return minimax_shape(
+            StatusCode::OK,
+            Refusal::Invalid,
+            "invalid params: file not found",
+        );
     };
     let link = link_url(&state, &task, state.mint_short_link());
     reply(

@@ -21,7 +21,7 @@ use bytes::Bytes;
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
-use crate::engine::{AtomicCounters, ApiFront, Engine, FakeTask, NewTask, Stage, TaskKind};
+use crate::engine::{ApiFront, AtomicCounters, Engine, FakeTask, NewTask, Stage, TaskKind};
 use crate::faults::{Refusal, after_auth, before_auth, refuse_submission};
 use crate::replies::reply;
 
@@ -60,7 +60,8 @@ async fn admit(state: &Engine, headers: &HeaderMap, path: &str) -> Result<(), Re
     }
     let key = state.config.key.as_str();
     let text = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
-    let bearer = text(header::AUTHORIZATION.as_str()).map(|v| v.strip_prefix("Bearer ").unwrap_or(v));
+    let bearer =
+        text(header::AUTHORIZATION.as_str()).map(|v| v.strip_prefix("Bearer ").unwrap_or(v));
     if bearer == Some(key) || text("api-key") == Some(key) {
         return after_auth(state, openai_shape).map_or(Ok(()), Err);
     }
@@ -182,8 +183,14 @@ async fn list(
         .clamp(1, 100);
     let now = Instant::now();
     let page = state.list(TaskKind::Api(ApiFront::OpenAi), 1, limit);
-    let data: Vec<Value> = page.iter().map(|task| video_object(&state, task, now)).collect();
-    let (first, last) = (data.first().map(|v| v["id"].clone()), data.last().map(|v| v["id"].clone()));
+    let data: Vec<Value> = page
+        .iter()
+        .map(|task| video_object(&state, task, now))
+        .collect();
+    let (first, last) = (
+        data.first().map(|v| v["id"].clone()),
+        data.last().map(|v| v["id"].clone()),
+    );
     let body = json!({"object": "list", "data": data, "first_id": first, "last_id": last, "has_more": false});
     reply(&state, &body)
 }
@@ -201,7 +208,10 @@ async fn delete(
     match state.task(&id).filter(is_openai) {
         Some(task) if task.stage_at(Instant::now(), render).is_final() => {
             state.remove(&id);
-            reply(&state, &json!({"id": id, "object": "video.deleted", "deleted": true}))
+            reply(
+                &state,
+                &json!({"id": id, "object": "video.deleted", "deleted": true}),
+            )
         }
         Some(_) => error(
             StatusCode::BAD_REQUEST,

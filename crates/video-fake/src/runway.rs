@@ -24,7 +24,13 @@ use crate::replies::{cut_off, json_response, reply, video_url};
 
 const KIND: TaskKind = TaskKind::Api(ApiFront::Runway);
 const RATIOS: [&str; 8] = [
-    "1280:720", "720:1280", "1104:832", "832:1104", "960:960", "1584:672", "1920:1080",
+    "1280:720",
+    "720:1280",
+    "1104:832",
+    "832:1104",
+    "960:960",
+    "1584:672",
+    "1920:1080",
     "1080:1920",
 ];
 
@@ -84,7 +90,12 @@ fn validate(body: &Value, image: bool) -> Result<(String, u64), String> {
         return Err("model is required".to_owned());
     }
     if image == body["promptImage"].is_null() {
-        return Err(if image { "promptImage is required" } else { "promptImage is not accepted here" }.to_owned());
+        return Err(if image {
+            "promptImage is required"
+        } else {
+            "promptImage is not accepted here"
+        }
+        .to_owned());
     }
     if !image && prompt.trim().is_empty() {
         return Err("promptText is required".to_owned());
@@ -149,7 +160,14 @@ async fn create(
 /// A UUID-shaped id from the task's number.
 fn uuid_of(number: u64) -> String {
     let hex = format!("{number:032x}");
-    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
 }
 
 async fn task(

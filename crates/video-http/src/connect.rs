@@ -93,11 +93,15 @@ mod tests {
         let missing = CONNECT.key(Some(SecretString::from(" "))).unwrap_err();
         assert!(matches!(missing, VideoError::MissingCredentials { env, .. } if env == ["P_KEY"]));
         let options = HttpOptions::new("t");
-        let insecure = CONNECT.base("http://api.example/v1", &[], &options).unwrap_err();
+        let insecure = CONNECT
+            .base("http://api.example/v1", &[], &options)
+            .unwrap_err();
         assert!(
             matches!(insecure, VideoError::InsecureHttp { env: Some(env), .. } if env == "P_INSECURE")
         );
-        let local = CONNECT.base("http://127.0.0.1:9/v1", &[], &options).unwrap();
+        let local = CONNECT
+            .base("http://127.0.0.1:9/v1", &[], &options)
+            .unwrap();
         assert_eq!(local.as_str(), "http://127.0.0.1:9/v1/");
         assert!(is_on(Some(" TRUE ")) && !is_on(Some("0")) && !is_on(None));
     }

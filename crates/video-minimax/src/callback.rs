@@ -14,7 +14,7 @@ pub enum Callback {
     /// The verification request: answer with [`challenge_reply`] at once.
     Challenge(String),
     /// A status change of task (as a query would report it).
-    Status(Task),
+    Status(Box<Task>),
 }
 
 /// Reads a delivery's body (bounded by the caller).
@@ -30,7 +30,7 @@ pub fn parse_callback(body: &[u8]) -> Result<Callback, VideoError> {
     let reply = crate::convert::read(200, None, body, Call::Query, None)?;
     let id = TaskId::new(reply.task_id.clone().unwrap_or_default());
     video_http::wire::check_task_id(&id)?;
-    crate::convert::task_of(reply, &id).map(Callback::Status)
+    crate::convert::task_of(reply, &id).map(|task| Callback::Status(Box::new(task)))
 }
 
 /// The body that answers a challenge: `{"challenge": "<the same token>"}`.

@@ -9,8 +9,8 @@ use tracing::Instrument;
 use url::Url;
 use video_core::provider::{VideoStream, failure_of};
 use video_core::{
-    Capabilities, SubmissionAttempt, Task, TaskId, Video, VideoError, VideoProvider,
-    VideoRequest, validate,
+    Capabilities, SubmissionAttempt, Task, TaskId, Video, VideoError, VideoProvider, VideoRequest,
+    validate,
 };
 use video_http::wire::{Call, accepted, check_task_id, endpoint, queried};
 use video_http::{ApiCall, HttpClient};
@@ -78,11 +78,19 @@ impl MiniMaxClient {
             .http
             .reply(ApiCall::get(&url).query("file_id", file))
             .await?;
-        let read = read(reply.status, reply.retry_after, &reply.body, Call::Query, None)?;
+        let read = read(
+            reply.status,
+            reply.retry_after,
+            &reply.body,
+            Call::Query,
+            None,
+        )?;
         read.file
             .and_then(|file| file.download_url)
             .filter(|link| !link.is_empty())
-            .ok_or_else(|| VideoError::decode(Some(reply.status), "a file without a download_url", b""))
+            .ok_or_else(|| {
+                VideoError::decode(Some(reply.status), "a file without a download_url", b"")
+            })
     }
 }
 
@@ -113,15 +121,25 @@ impl VideoProvider for MiniMaxClient {
             let body = create_body(request, &self.inner.model)?;
             let url = self.url(&["v1", "video_generation"])?;
             let attempt = SubmissionAttempt::new(PROVIDER_NAME, request.clone());
-            let reply = self.inner.http.submit(ApiCall::post(&url, body), &attempt).await?;
-            let read = read(reply.status, reply.retry_after, &reply.body, Call::Submit, None)
-                .and_then(|created| {
-                    let id = TaskId::new(created.task_id.unwrap_or_default());
-                    check_task_id(&id)?;
-                    let mut task = Task::new(id, video_core::TaskStatus::Submitted);
-                    task.raw_status = Some("Queueing".to_owned());
-                    Ok(task)
-                });
+            let reply = self
+                .inner
+                .http
+                .submit(ApiCall::post(&url, body), &attempt)
+                .await?;
+            let read = read(
+                reply.status,
+                reply.retry_after,
+                &reply.body,
+                Call::Submit,
+                None,
+            )
+            .and_then(|created| {
+                let id = TaskId::new(created.task_id.unwrap_or_default());
+                check_task_id(&id)?;
+                let mut task = Task::new(id, video_core::TaskStatus::Submitted);
+                task.raw_status = Some("Queueing".to_owned());
+                Ok(task)
+            });
             let mut task = accepted(read, &attempt)?;
             task.client_reference.clone_from(&request.client_reference);
             video_http::record_field("task_id", task.id.as_str());
@@ -137,7 +155,13 @@ impl VideoProvider for MiniMaxClient {
             let url = self.url(&["v1", "query", "video_generation"])?;
             let call = ApiCall::get(&url).query("task_id", id.as_str());
             let reply = self.inner.http.reply(call).await?;
-            let read = read(reply.status, reply.retry_after, &reply.body, Call::Query, Some(id))?;
+            let read = read(
+                reply.status,
+                reply.retry_after,
+                &reply.body,
+                Call::Query,
+                Some(id),
+            )?;
             task_of(read, id).map(|task| queried(task, id))
         }
         .instrument(span)

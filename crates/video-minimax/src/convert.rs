@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 use video_core::{Locator, Task, TaskId, TaskStatus, Video, VideoError, VideoRequest};
-use video_http::wire::{Call, ErrorContext, ErrorKind, error_for, extras_without, json_reply, status_kind};
+use video_http::wire::{
+    Call, ErrorContext, ErrorKind, error_for, extras_without, json_reply, status_kind,
+};
 
 use crate::protocol::{MINIMAX_CODES, frame_fields, is_sound_file_id, minimax_status};
 use crate::wire::Reply;
@@ -54,7 +56,11 @@ pub(crate) fn read(
         Err(error) if (200..300).contains(&status) => return Err(error),
         Err(_) => Reply::default(),
     };
-    let code = reply.base_resp.as_ref().and_then(|b| b.status_code).unwrap_or(0);
+    let code = reply
+        .base_resp
+        .as_ref()
+        .and_then(|b| b.status_code)
+        .unwrap_or(0);
     let task_failed = reply
         .status
         .as_deref()
@@ -99,7 +105,9 @@ pub(crate) fn task_of(reply: Reply, id: &TaskId) -> Result<Task, VideoError> {
             let file = reply
                 .file_id
                 .filter(|file| !file.is_empty() && is_sound_file_id(file))
-                .ok_or_else(|| VideoError::decode(Some(200), "Success without a sound file_id", b""))?;
+                .ok_or_else(|| {
+                    VideoError::decode(Some(200), "Success without a sound file_id", b"")
+                })?;
             let mut video = Video::at(Locator::Provider(format!("{FILE_PREFIX}{file}")));
             video.id = Some(file);
             task.videos.push(video);
@@ -125,21 +133,50 @@ mod tests {
     #[test]
     fn codes_with_http_200_are_errors_and_a_failed_task_is_not() {
         let auth = br#"{"task_id":"","base_resp":{"status_code":1004,"status_msg":"login fail"}}"#;
-        assert!(matches!(read(200, None, auth, Call::Submit, None), Err(VideoError::Unauthorized { .. })));
+        assert!(matches!(
+            read(200, None, auth, Call::Submit, None),
+            Err(VideoError::Unauthorized { .. })
+        ));
         let rate = br#"{"base_resp":{"status_code":1002,"status_msg":"rate limit"}}"#;
         assert!(matches!(
             read(200, None, rate, Call::Submit, None),
-            Err(VideoError::RateLimited { scope: RateLimitScope::Requests, .. })
+            Err(VideoError::RateLimited {
+                scope: RateLimitScope::Requests,
+                ..
+            })
         ));
         let v2 = br#"{"type":"error","error":{"type":"authorized_error","message":"login fail (1004)","http_code":"401"}}"#;
-        assert!(matches!(read(401, None, v2, Call::Query, None), Err(VideoError::Unauthorized { .. })));
+        assert!(matches!(
+            read(401, None, v2, Call::Query, None),
+            Err(VideoError::Unauthorized { .. })
+        ));
         let failed = br#"{"task_id":"1","status":"Fail","base_resp":{"status_code":1027,"status_msg":"output new_sensitive"}}"#;
-        let task = task_of(read(200, None, failed, Call::Query, None).unwrap(), &TaskId::new("1")).unwrap();
-        assert_eq!(task.status_message.as_deref(), Some("1027: output new_sensitive"));
+        let task = task_of(
+            read(200, None, failed, Call::Query, None).unwrap(),
+            &TaskId::new("1"),
+        )
+        .unwrap();
+        assert_eq!(
+            task.status_message.as_deref(),
+            Some("1027: output new_sensitive")
+        );
         let done = br#"{"task_id":"1","status":"Success","file_id":176844028768320,"base_resp":{"status_code":0}}"#;
-        let task = task_of(read(200, None, done, Call::Query, None).unwrap(), &TaskId::new("1")).unwrap();
-        assert_eq!(task.videos[0].locator.provider_ref(), Some("file/176844028768320"));
+        let task = task_of(
+            read(200, None, done, Call::Query, None).unwrap(),
+            &TaskId::new("1"),
+        )
+        .unwrap();
+        assert_eq!(
+            task.videos[0].locator.provider_ref(),
+            Some("file/176844028768320")
+        );
         let hostile = br#"{"task_id":"1","status":"Success","file_id":"../../x"}"#;
-        assert!(task_of(read(200, None, hostile, Call::Query, None).unwrap(), &TaskId::new("1")).is_err());
+        assert!(
+            task_of(
+                read(200, None, hostile, Call::Query, None).unwrap(),
+                &TaskId::new("1")
+            )
+            .is_err()
+        );
     }
 }

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value, json};
 use video_core::{
-    Capabilities, ImageCapabilities, Image, RateLimitScope, Resolution, TaskStatus, VideoError,
+    Capabilities, Image, ImageCapabilities, RateLimitScope, Resolution, TaskStatus, VideoError,
     VideoInput, VideoRequest,
 };
 use video_http::wire::{CodeTable, ErrorKind};
@@ -32,7 +32,10 @@ pub const MINIMAX_CODES: CodeTable = CodeTable(&[
     (1026..=1027, ErrorKind::Content),
     (1033..=1033, ErrorKind::Transient),
     (1039..=1039, ErrorKind::Rate(RateLimitScope::Requests, None)),
-    (1041..=1041, ErrorKind::Rate(RateLimitScope::Concurrency, None)),
+    (
+        1041..=1041,
+        ErrorKind::Rate(RateLimitScope::Concurrency, None),
+    ),
     (1042..=1042, ErrorKind::Invalid),
     (2013..=2013, ErrorKind::Invalid),
     (2038..=2038, ErrorKind::Forbidden),
@@ -138,7 +141,10 @@ pub fn image_text(image: &Image) -> String {
     match image {
         Image::Url(url) => url.clone(),
         Image::Inline { media_type, .. } => {
-            format!("data:{media_type};base64,{}", image.base64().unwrap_or_default())
+            format!(
+                "data:{media_type};base64,{}",
+                image.base64().unwrap_or_default()
+            )
         }
         _ => String::new(),
     }
@@ -165,7 +171,10 @@ mod tests {
         assert!(check(HAILUO_2_3, &text).is_ok());
         assert_eq!(minimax_status("Queueing"), TaskStatus::Submitted);
         assert_eq!(minimax_status("Fail"), TaskStatus::Failed);
-        assert!(matches!(MINIMAX_CODES.kind_of(1004), ErrorKind::Unauthorized));
+        assert!(matches!(
+            MINIMAX_CODES.kind_of(1004),
+            ErrorKind::Unauthorized
+        ));
         assert!(is_content_failure("1026: input new_sensitive"));
         assert!(!is_sound_file_id("../x/y"));
     }

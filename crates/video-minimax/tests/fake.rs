@@ -60,7 +60,11 @@ async fn an_expired_link_is_minted_again_and_never_journaled() {
         .await
         .unwrap();
     assert!(done.saved[0].bytes > 0);
-    let locator = done.task.videos[0].locator.provider_ref().unwrap().to_owned();
+    let locator = done.task.videos[0]
+        .locator
+        .provider_ref()
+        .unwrap()
+        .to_owned();
     assert!(locator.starts_with("file/"), "{locator}");
     assert_eq!(fake.counters().lookups, 2, "a link minted for each try");
 }
@@ -87,6 +91,9 @@ async fn rules_across_fields_are_refused_before_sending() {
         .resolution(Resolution::P1080)
         .build();
     let error = Pipeline::new(&provider).submit(&long_hd).await.unwrap_err();
-    assert!(matches!(error, VideoError::InvalidRequest { .. }), "{error}");
+    assert!(
+        matches!(error, VideoError::InvalidRequest { .. }),
+        "{error}"
+    );
     assert_eq!(fake.counters().submissions_received, 0);
 }

@@ -4,12 +4,12 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value, json};
+use video_core::RateLimitScope;
 use video_core::{
     Image, Locator, Rule, Task, TaskId, TaskStatus, Video, VideoError, VideoInput, VideoRequest,
 };
 use video_http::Multipart;
 use video_http::wire::{Call, ErrorContext, ErrorKind, error_for, extras_without, status_kind};
-use video_core::RateLimitScope;
 
 use crate::models::OpenAiModel;
 use crate::wire::{ApiError, CODES, ErrorEnvelope, VideoObject};
@@ -61,7 +61,11 @@ fn given_size(value: &Value, model: &OpenAiModel) -> Result<(u16, u16), VideoErr
 }
 
 fn no_size(model: &OpenAiModel) -> VideoError {
-    let allowed: Vec<String> = model.sizes.iter().map(|(w, h)| format!("{w}x{h}")).collect();
+    let allowed: Vec<String> = model
+        .sizes
+        .iter()
+        .map(|(w, h)| format!("{w}x{h}"))
+        .collect();
     VideoError::invalid_by(
         "resolution",
         Rule::OneOf {
@@ -106,7 +110,9 @@ pub(crate) fn create_body(
             .text("seconds", asked.seconds.clone())
             .text("size", asked.size.clone());
         for (key, value) in &extras {
-            let text = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+            let text = value
+                .as_str()
+                .map_or_else(|| value.to_string(), str::to_owned);
             form = form.text(key.clone(), text);
         }
         let name = format!("input.{}", extension(media_type));

@@ -17,7 +17,10 @@ fn a_url_frame_goes_as_json_and_bytes_as_a_multipart_file() {
     };
     let body: Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(body["seconds"], "8");
-    assert_eq!(body["input_reference"]["image_url"], "https://img.example/a.png");
+    assert_eq!(
+        body["input_reference"]["image_url"],
+        "https://img.example/a.png"
+    );
     let inline = VideoRequest::builder("fox")
         .image(Image::from_bytes(png(300, 300)).unwrap())
         .build();
@@ -34,8 +37,13 @@ fn the_size_option_is_checked_against_the_table() {
         .extra("size", json!("1920x1080"))
         .build();
     let error = asked(&request, &row("sora-2")).unwrap_err();
-    assert!(matches!(error, VideoError::InvalidRequest { ref field, .. } if field == "option size"));
-    assert_eq!(asked(&request, &row("sora-2-pro")).unwrap().size, "1920x1080");
+    assert!(
+        matches!(error, VideoError::InvalidRequest { ref field, .. } if field == "option size")
+    );
+    assert_eq!(
+        asked(&request, &row("sora-2-pro")).unwrap().size,
+        "1920x1080"
+    );
 }
 
 #[test]
@@ -56,21 +64,41 @@ fn objects_become_tasks_and_moderation_is_content() {
     let task = task_of(done);
     assert_eq!(task.videos.len(), 1);
     assert!(task.videos[0].expires_at.is_some());
-    assert_eq!(task.videos[0].locator.provider_ref(), Some("content/video_2"));
+    assert_eq!(
+        task.videos[0].locator.provider_ref(),
+        Some("content/video_2")
+    );
 }
 
 #[test]
 fn errors_by_code_then_status() {
     let running = br#"{"error":{"message":"Too many running tasks","type":"video_generation_user_error","code":null}}"#;
     let error = error_of(429, None, running, Call::Submit, None);
-    assert!(matches!(error, VideoError::RateLimited { scope: RateLimitScope::Concurrency, .. }));
-    let azure = br#"{"error":{"code":"401","message":"Access denied due to invalid subscription key"}}"#;
-    assert!(matches!(error_of(401, None, azure, Call::Submit, None), VideoError::Unauthorized { .. }));
-    let quota = br#"{"error":{"message":"quota","type":"insufficient_quota","code":"insufficient_quota"}}"#;
-    assert!(matches!(error_of(429, None, quota, Call::Submit, None), VideoError::QuotaExceeded { .. }));
+    assert!(matches!(
+        error,
+        VideoError::RateLimited {
+            scope: RateLimitScope::Concurrency,
+            ..
+        }
+    ));
+    let azure =
+        br#"{"error":{"code":"401","message":"Access denied due to invalid subscription key"}}"#;
+    assert!(matches!(
+        error_of(401, None, azure, Call::Submit, None),
+        VideoError::Unauthorized { .. }
+    ));
+    let quota =
+        br#"{"error":{"message":"quota","type":"insufficient_quota","code":"insufficient_quota"}}"#;
+    assert!(matches!(
+        error_of(429, None, quota, Call::Submit, None),
+        VideoError::QuotaExceeded { .. }
+    ));
     let bad = br#"{"error":{"message":"bad seconds","type":"invalid_request_error","param":"seconds","code":null}}"#;
     let error = error_of(400, None, bad, Call::Submit, None);
-    assert!(matches!(error, VideoError::InvalidRequest { ref field, .. } if field == "seconds"), "{error:?}");
+    assert!(
+        matches!(error, VideoError::InvalidRequest { ref field, .. } if field == "seconds"),
+        "{error:?}"
+    );
 }
 
 /// A PNG header of `width`×`height`: enough for the checks made before sending.

@@ -75,11 +75,41 @@ mod tests {
         };
         let at = |secs| UNIX_EPOCH + Duration::from_secs(secs);
         let window = (at(1_000), at(2_000));
-        assert!(matches(&object("a fox", "720x1280", 1_500), &request, "sora-2", &asked, window));
-        assert!(!matches(&object("a cat", "720x1280", 1_500), &request, "sora-2", &asked, window));
-        assert!(!matches(&object("a fox", "1280x720", 1_500), &request, "sora-2", &asked, window));
-        assert!(!matches(&object("a fox", "720x1280", 2_500), &request, "sora-2", &asked, window));
-        assert!(!matches(&object("a fox", "720x1280", 1_500), &request, "sora-2-pro", &asked, window));
+        assert!(matches(
+            &object("a fox", "720x1280", 1_500),
+            &request,
+            "sora-2",
+            &asked,
+            window
+        ));
+        assert!(!matches(
+            &object("a cat", "720x1280", 1_500),
+            &request,
+            "sora-2",
+            &asked,
+            window
+        ));
+        assert!(!matches(
+            &object("a fox", "1280x720", 1_500),
+            &request,
+            "sora-2",
+            &asked,
+            window
+        ));
+        assert!(!matches(
+            &object("a fox", "720x1280", 2_500),
+            &request,
+            "sora-2",
+            &asked,
+            window
+        ));
+        assert!(!matches(
+            &object("a fox", "720x1280", 1_500),
+            &request,
+            "sora-2-pro",
+            &asked,
+            window
+        ));
         let mut no_prompt = object("a fox", "720x1280", 1_500);
         no_prompt.prompt = None;
         assert!(!matches(&no_prompt, &request, "sora-2", &asked, window));

@@ -97,10 +97,11 @@ impl OpenAiModel {
         let caps = Capabilities::new(32_000)
             .with_resolutions(resolutions)
             .with_aspect_ratios(ratios)
-            .with_image_to_video(
-                ImageCapabilities::urls_and_inline()
-                    .with_media_types(["image/jpeg", "image/png", "image/webp"]),
-            )
+            .with_image_to_video(ImageCapabilities::urls_and_inline().with_media_types([
+                "image/jpeg",
+                "image/png",
+                "image/webp",
+            ]))
             .with_progress(true)
             .with_lookup_by_match(true);
         match self.seconds {
@@ -157,13 +158,23 @@ mod tests {
         let sora = row("sora-2");
         assert_eq!(sora.size_for(None, None), Some((720, 1280)));
         let wide = Some(AspectRatio::LANDSCAPE_16_9);
-        assert_eq!(sora.size_for(Some(Resolution::P720), wide), Some((1280, 720)));
+        assert_eq!(
+            sora.size_for(Some(Resolution::P720), wide),
+            Some((1280, 720))
+        );
         assert_eq!(sora.size_for(Some(Resolution::P1080), wide), None);
         let pro = row("sora-2-pro");
-        assert_eq!(pro.size_for(Some(Resolution::P1080), wide), Some((1920, 1080)));
+        assert_eq!(
+            pro.size_for(Some(Resolution::P1080), wide),
+            Some((1920, 1080))
+        );
         let tall = Some(Resolution::size(1024, 1792));
         assert_eq!(pro.size_for(tall, None), Some((1024, 1792)));
-        assert_eq!(pro.size_for(tall, wide), None, "a size and a ratio that disagree");
+        assert_eq!(
+            pro.size_for(tall, wide),
+            None,
+            "a size and a ratio that disagree"
+        );
         assert_eq!(row("gateway-model").seconds, None);
     }
 

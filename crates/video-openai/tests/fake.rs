@@ -83,7 +83,10 @@ async fn a_content_redirect_to_another_origin_gets_no_credential() {
         .unwrap();
     assert!(done.saved[0].bytes > 0);
     let counters = fake.counters();
-    assert_eq!(counters.downloads, 2, "the content route, then the video host");
+    assert_eq!(
+        counters.downloads, 2,
+        "the content route, then the video host"
+    );
     assert_eq!(counters.downloads_with_credentials, 0);
 }
 
@@ -116,13 +119,37 @@ async fn a_lost_submission_is_found_only_when_exactly_one_video_matches() {
     let found = provider.find_submitted(&fox, window()).await.unwrap();
     assert_eq!(found.map(|task| task.id), Some(sent.id), "one match");
     let longer = VideoRequest::builder("a fox").duration_secs(12).build();
-    assert!(provider.find_submitted(&longer, window()).await.unwrap().is_none(), "none");
+    assert!(
+        provider
+            .find_submitted(&longer, window())
+            .await
+            .unwrap()
+            .is_none(),
+        "none"
+    );
     provider.submit(&fox).await.unwrap();
-    assert!(provider.find_submitted(&fox, window()).await.unwrap().is_none(), "two alike");
-    let past = (SystemTime::UNIX_EPOCH, SystemTime::UNIX_EPOCH + Duration::from_secs(1));
+    assert!(
+        provider
+            .find_submitted(&fox, window())
+            .await
+            .unwrap()
+            .is_none(),
+        "two alike"
+    );
+    let past = (
+        SystemTime::UNIX_EPOCH,
+        SystemTime::UNIX_EPOCH + Duration::from_secs(1),
+    );
     let heron = VideoRequest::new("a heron");
     provider.submit(&heron).await.unwrap();
-    assert!(provider.find_submitted(&heron, past).await.unwrap().is_none(), "outside the window");
+    assert!(
+        provider
+            .find_submitted(&heron, past)
+            .await
+            .unwrap()
+            .is_none(),
+        "outside the window"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -140,7 +167,10 @@ async fn resume_adopts_the_one_video_a_lost_reply_created() {
         .generate(&VideoRequest::new("a fox"))
         .await
         .unwrap_err();
-    assert!(matches!(error, VideoError::UnknownOutcome { .. }), "{error}");
+    assert!(
+        matches!(error, VideoError::UnknownOutcome { .. }),
+        "{error}"
+    );
     let providers = Providers::new().with(Arc::new(provider), policy());
     let report = Resume::new(&journal, &providers).run().await.unwrap();
     match &report.resumed[..] {
@@ -148,7 +178,11 @@ async fn resume_adopts_the_one_video_a_lost_reply_created() {
         other => panic!("{other:?}"),
     }
     assert!(folder.path().join("fox.mp4").exists());
-    assert_eq!(fake.counters().submissions_accepted, 1, "adopted, not resubmitted");
+    assert_eq!(
+        fake.counters().submissions_accepted,
+        1,
+        "adopted, not resubmitted"
+    );
     let again = Resume::new(&journal, &providers).run().await.unwrap();
     assert!(again.resumed.is_empty(), "{:?}", again.resumed);
     let entries = journal.entries().await.unwrap().entries;
@@ -176,7 +210,11 @@ async fn two_alike_leave_a_lost_reply_unresolved() {
         [Resumed::Unresolved(entry)] => assert_eq!(entry.state, EntryState::UnknownOutcome),
         other => panic!("{other:?}"),
     }
-    assert_eq!(fake.counters().submissions_accepted, 2, "nothing resubmitted");
+    assert_eq!(
+        fake.counters().submissions_accepted,
+        2,
+        "nothing resubmitted"
+    );
 }
 
 #[test]
@@ -186,10 +224,15 @@ fn a_bad_auth_style_and_a_missing_key_are_configuration_errors() {
         "OPENAI_API_KEY" => Some("sk-x".to_owned()),
         _ => None,
     };
-    let error = video_openai::OpenAiBuilder::from_lookup(env).build().unwrap_err();
+    let error = video_openai::OpenAiBuilder::from_lookup(env)
+        .build()
+        .unwrap_err();
     assert!(matches!(error, VideoError::Configuration { .. }), "{error}");
     let error = OpenAiClient::builder().build().unwrap_err();
-    assert!(matches!(error, VideoError::MissingCredentials { .. }), "{error}");
+    assert!(
+        matches!(error, VideoError::MissingCredentials { .. }),
+        "{error}"
+    );
     let shown = format!("{:?}", OpenAiClient::builder().api_key("sk-secret-1"));
     assert!(!shown.contains("sk-secret-1"));
 }

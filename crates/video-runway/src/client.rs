@@ -9,8 +9,8 @@ use tracing::Instrument;
 use url::Url;
 use video_core::provider::{VideoStream, failure_of};
 use video_core::{
-    Capabilities, SubmissionAttempt, Task, TaskId, Video, VideoError, VideoProvider,
-    VideoRequest, validate,
+    Capabilities, SubmissionAttempt, Task, TaskId, Video, VideoError, VideoProvider, VideoRequest,
+    validate,
 };
 use video_http::wire::{Call, accepted, check_task_id, endpoint, json_reply, queried};
 use video_http::{ApiCall, HttpClient, Reply};

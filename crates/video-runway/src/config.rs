@@ -117,7 +117,10 @@ impl RunwayBuilder {
                         .map(|m| m.id.to_owned())
                         .collect(),
                 },
-                format!("`{}` is not a Runway video model", self.model.escape_debug()),
+                format!(
+                    "`{}` is not a Runway video model",
+                    self.model.escape_debug()
+                ),
             )
         })?;
         let connect = Connect {

@@ -31,7 +31,10 @@ pub(crate) fn route(mode: Mode) -> &'static str {
 }
 
 /// The model's rules: an image-only model refuses text; the frame must be one it renders.
-pub(crate) fn check(request: &VideoRequest, model: &RunwayModel) -> Result<&'static str, VideoError> {
+pub(crate) fn check(
+    request: &VideoRequest,
+    model: &RunwayModel,
+) -> Result<&'static str, VideoError> {
     if request.input.is_text() && !model.text {
         return Err(VideoError::invalid(
             "image",
@@ -99,7 +102,10 @@ fn uri(image: &Image) -> String {
     match image {
         Image::Url(url) => url.clone(),
         Image::Inline { media_type, .. } => {
-            format!("data:{media_type};base64,{}", image.base64().unwrap_or_default())
+            format!(
+                "data:{media_type};base64,{}",
+                image.base64().unwrap_or_default()
+            )
         }
         _ => String::new(),
     }
@@ -189,27 +195,47 @@ mod tests {
         let throttled = task_of(object(json!({"id": "t", "status": "THROTTLED"})));
         assert_eq!(throttled.status, TaskStatus::Submitted);
         assert_eq!(throttled.raw_status.as_deref(), Some("THROTTLED"));
-        let running = task_of(object(json!({"id": "t", "status": "RUNNING", "progress": 0.42})));
+        let running = task_of(object(
+            json!({"id": "t", "status": "RUNNING", "progress": 0.42}),
+        ));
         assert_eq!(running.progress, Some(42));
         let failed = task_of(object(json!({"id": "t", "status": "FAILED",
             "failure": "blocked", "failureCode": "INPUT_PREPROCESSING.SAFETY.THIRD_PARTY"})));
-        assert!(is_content_failure(failed.status_message.as_deref().unwrap()));
+        assert!(is_content_failure(
+            failed.status_message.as_deref().unwrap()
+        ));
         assert!(!is_content_failure("INTERNAL.BAD_OUTPUT.CODE01: x"));
         let cancelled = task_of(object(json!({"id": "t", "status": "CANCELLED"})));
         assert_eq!(cancelled.status, TaskStatus::Failed);
-        let done = task_of(object(json!({"id": "t", "status": "SUCCEEDED", "output": ["https://cdn.example/v.mp4?_jwt=x"]})));
+        let done = task_of(object(
+            json!({"id": "t", "status": "SUCCEEDED", "output": ["https://cdn.example/v.mp4?_jwt=x"]}),
+        ));
         assert_eq!(done.videos.len(), 1);
-        let empty = task_of(object(json!({"id": "t", "status": "SUCCEEDED", "output": []})));
+        let empty = task_of(object(
+            json!({"id": "t", "status": "SUCCEEDED", "output": []}),
+        ));
         assert_eq!(empty.status, TaskStatus::Failed);
     }
 
     #[test]
     fn errors_by_status() {
         let bad = br#"{"error":"ratio must be one of 1280:720"}"#;
-        assert!(matches!(error_of(400, None, bad, Call::Submit, None), VideoError::InvalidRequest { .. }));
-        assert!(matches!(error_of(401, None, b"{}", Call::Submit, None), VideoError::Unauthorized { .. }));
-        assert!(matches!(error_of(429, None, b"{}", Call::Submit, None), VideoError::RateLimited { .. }));
+        assert!(matches!(
+            error_of(400, None, bad, Call::Submit, None),
+            VideoError::InvalidRequest { .. }
+        ));
+        assert!(matches!(
+            error_of(401, None, b"{}", Call::Submit, None),
+            VideoError::Unauthorized { .. }
+        ));
+        assert!(matches!(
+            error_of(429, None, b"{}", Call::Submit, None),
+            VideoError::RateLimited { .. }
+        ));
         let id = TaskId::new("t");
-        assert!(matches!(error_of(404, None, b"{}", Call::Query, Some(&id)), VideoError::NotFound { .. }));
+        assert!(matches!(
+            error_of(404, None, b"{}", Call::Query, Some(&id)),
+            VideoError::NotFound { .. }
+        ));
     }
 }

@@ -132,7 +132,10 @@ impl RunwayModel {
 
 /// Every model with what it accepts (for `video models`).
 pub fn models() -> Vec<(&'static str, Capabilities)> {
-    MODELS.iter().map(|row| (row.id, row.capabilities())).collect()
+    MODELS
+        .iter()
+        .map(|row| (row.id, row.capabilities()))
+        .collect()
 }
 
 #[cfg(test)]
@@ -143,7 +146,10 @@ mod tests {
     fn frames_map_ratios_and_tiers_onto_runway_ratios() {
         let gen45 = find("gen4.5").unwrap();
         assert_eq!(gen45.ratio(None, None), Some("1280:720"));
-        assert_eq!(gen45.ratio(Some(AspectRatio::SQUARE_1_1), None), Some("960:960"));
+        assert_eq!(
+            gen45.ratio(Some(AspectRatio::SQUARE_1_1), None),
+            Some("960:960")
+        );
         assert_eq!(gen45.ratio(None, Some(Resolution::P1080)), None);
         let veo = find("veo3.1").unwrap();
         assert_eq!(

@@ -9,8 +9,7 @@ use std::time::Duration;
 use video_core::journal::{EntryState, MemoryStore, TaskStore};
 use video_core::provider::testkit::run_all;
 use video_core::{
-    Pipeline, PollPolicy, RetryPolicy, TaskId, TaskStatus, VideoError, VideoProvider,
-    VideoRequest,
+    Pipeline, PollPolicy, RetryPolicy, TaskId, TaskStatus, VideoError, VideoProvider, VideoRequest,
 };
 use video_fake::conformance::FakeHarness;
 use video_fake::{FakeRelay, FakeRelayConfig, Faults};
@@ -58,7 +57,10 @@ async fn a_task_over_the_concurrency_limit_is_throttled_not_refused() {
     let fake = fake_with(Duration::from_secs(60), faults).await;
     let provider = client(&fake);
     let first = provider.submit(&VideoRequest::new("a fox")).await.unwrap();
-    let second = provider.submit(&VideoRequest::new("a heron")).await.unwrap();
+    let second = provider
+        .submit(&VideoRequest::new("a heron"))
+        .await
+        .unwrap();
     let seen = provider.task(&second.id).await.unwrap();
     assert_eq!(seen.status, TaskStatus::Submitted);
     assert_eq!(seen.raw_status.as_deref(), Some("THROTTLED"));
@@ -81,7 +83,10 @@ async fn a_wait_that_gives_up_cancels_and_the_journal_says_so() {
         .generate(&VideoRequest::new("a slow fox"))
         .await
         .unwrap_err();
-    assert!(matches!(error.root(), VideoError::WaitTimeout { .. }), "{error}");
+    assert!(
+        matches!(error.root(), VideoError::WaitTimeout { .. }),
+        "{error}"
+    );
     assert_eq!(fake.counters().cancels, 1);
     let entry = journal.entries().await.unwrap().entries.remove(0);
     assert_eq!(entry.state, EntryState::Cancelled);
@@ -96,7 +101,13 @@ async fn an_image_only_model_refuses_text_before_sending() {
         .model("gen4_turbo")
         .build()
         .unwrap();
-    let error = provider.submit(&VideoRequest::new("a fox")).await.unwrap_err();
-    assert!(matches!(error, VideoError::InvalidRequest { .. }), "{error}");
+    let error = provider
+        .submit(&VideoRequest::new("a fox"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, VideoError::InvalidRequest { .. }),
+        "{error}"
+    );
     assert_eq!(fake.counters().submissions_received, 0);
 }

@@ -41,6 +41,10 @@ struct Line {
     #[serde(default)]
     duration: Option<u32>,
     #[serde(default)]
+    resolution: Option<String>,
+    #[serde(default)]
+    seed: Option<u64>,
+    #[serde(default)]
     sound: Option<String>,
     #[serde(default)]
     callback_url: Option<String>,
@@ -164,6 +168,8 @@ fn job(text: &str, folder: &Path, outputs: &mut HashSet<PathBuf>) -> Result<Job,
         quality: line.quality.as_deref().map(parse_quality).transpose()?,
         aspect_ratio: line.aspect_ratio,
         duration: line.duration,
+        resolution: line.resolution,
+        seed: line.seed,
         sound: line.sound.as_deref().map(parse_sound).transpose()?,
         callback_url: line.callback_url,
         options: Vec::new(),

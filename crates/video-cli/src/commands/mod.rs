@@ -101,6 +101,12 @@ pub(crate) fn request(args: &SubmitArgs) -> Result<VideoRequest, VideoError> {
     if let Some(seconds) = args.duration {
         builder = builder.duration_secs(seconds);
     }
+    if let Some(resolution) = &args.resolution {
+        builder = builder.resolution(resolution.parse::<video_core::Resolution>()?);
+    }
+    if let Some(seed) = args.seed {
+        builder = builder.seed(seed);
+    }
     if let Some(sound) = args.sound {
         builder = builder.sound(match sound {
             OnOff::On => Sound::On,

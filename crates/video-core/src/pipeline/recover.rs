@@ -17,7 +17,10 @@ const CLOCK_SKEW: Duration = Duration::from_secs(120);
 /// When the entry's submission can have been created: from its journaling to its last
 /// change (the attempt), widened by [`CLOCK_SKEW`] on each side.
 fn submission_window(entry: &JournalEntry) -> (SystemTime, SystemTime) {
-    let from = entry.created_at.checked_sub(CLOCK_SKEW).unwrap_or(entry.created_at);
+    let from = entry
+        .created_at
+        .checked_sub(CLOCK_SKEW)
+        .unwrap_or(entry.created_at);
     (from, entry.updated_at + CLOCK_SKEW)
 }
 

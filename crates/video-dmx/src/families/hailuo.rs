@@ -27,8 +27,8 @@ pub struct HailuoLink;
 /// The link step value.
 pub static HAILUO_LINK: HailuoLink = HailuoLink;
 
-pub use video_minimax::protocol::{MINIMAX_CODES, minimax_status};
 use video_minimax::protocol as minimax;
+pub use video_minimax::protocol::{MINIMAX_CODES, minimax_status};
 
 /// What `model` accepts (MiniMax's own rules).
 pub(crate) fn capabilities(model: &str) -> Capabilities {

@@ -468,7 +468,9 @@ impl Engine {
     pub(crate) fn cancel(&self, id: &str) -> Option<FakeTask> {
         let mut tasks = self.tasks();
         let task = tasks.get_mut(id)?;
-        let running = !task.stage_at(Instant::now(), self.config.render_time).is_final();
+        let running = !task
+            .stage_at(Instant::now(), self.config.render_time)
+            .is_final();
         if running && !task.cancelled {
             task.cancelled = true;
             AtomicCounters::bump(&self.counters.cancels);

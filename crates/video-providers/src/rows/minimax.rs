@@ -35,7 +35,10 @@ pub(super) const ROW: ProviderRow = ProviderRow {
         },
     ],
     options: &[
-        ("prompt_optimizer", "true/false: MiniMax rewrites the prompt (default true)"),
+        (
+            "prompt_optimizer",
+            "true/false: MiniMax rewrites the prompt (default true)",
+        ),
         ("fast_pretreatment", "true: a shorter rewrite (2.3, 02)"),
         ("aigc_watermark", "true: an AIGC watermark"),
         ("any other field", "passed through as given"),

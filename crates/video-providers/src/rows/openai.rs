@@ -55,8 +55,14 @@ pub(super) const ROW: ProviderRow = ProviderRow {
         },
     ],
     options: &[
-        ("size", "an exact WxH from the model's table, e.g. 1792x1024"),
-        ("any other field", "passed through as given (e.g. characters)"),
+        (
+            "size",
+            "an exact WxH from the model's table, e.g. 1792x1024",
+        ),
+        (
+            "any other field",
+            "passed through as given (e.g. characters)",
+        ),
     ],
     models: || {
         video_openai::models()

@@ -33,7 +33,10 @@ pub(super) const ROW: ProviderRow = ProviderRow {
         },
     ],
     options: &[
-        ("contentModeration", "{\"publicFigureThreshold\":\"low\"} (gen4 models)"),
+        (
+            "contentModeration",
+            "{\"publicFigureThreshold\":\"low\"} (gen4 models)",
+        ),
         ("negativePrompt", "veo models: what to avoid"),
         ("any other field", "passed through as given"),
     ],
