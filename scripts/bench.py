@@ -19,7 +19,7 @@ Environment (all optional):
   STREAM_TASKS  polling: tasks against the relay in stream mode (default 20)
   BENCH_DIR     where videos are written (default /dev/shm/video-bench, else TARGET/tmp)
   ONLY          comma-separated measures to run (build, queries, fleet, download, polling);
-                default all. `ONLY=queries` runs measures 1 and 1b (a few minutes)
+                default all. `ONLY=queries` runs measures 1, 1b and 1c (several minutes)
 """
 
 import os

@@ -26,17 +26,19 @@ def clients():
                                       "--n", str(N_RUST), "--model", SEEDANCE],
         "bare-seedance": lambda base: [f"{BIN}/bench-bare-queries", "--base", base, "--key",
                                        KEY, "--n", str(N_RUST), "--family", "seedance"],
-        **{f"sdk-{shape}": (lambda shape: lambda base: [
-            f"{BIN}/bench-queries", "--base", base, "--key", KEY, "--n", str(N_RUST),
-            "--shape", shape])(shape) for shape in SHAPES},
-        **{f"bare-{shape}": (lambda shape: lambda base: [
-            f"{BIN}/bench-bare-queries", "--base", base, "--key", KEY, "--n", str(N_RUST),
-            "--shape", shape])(shape) for shape in SHAPES},
+        **{name: command for shape in SHAPES for name, command in shape_clients(shape)},
         "requests": lambda base: [PY, f"{PEERS}/requests_peer.py", "queries", "--base", base,
                                   "--key", KEY, "--n", str(N_QUERIES)],
         "httpx": lambda base: [PY, f"{PEERS}/httpx_peer.py", "queries", "--base", base,
                                "--key", KEY, "--n", str(N_QUERIES)],
     }
+
+
+def shape_clients(shape):
+    """The SDK and the bare client of one provider shape, side by side (so they interleave)."""
+    args = lambda binary: lambda base: [f"{BIN}/{binary}", "--base", base, "--key", KEY,
+                                        "--n", str(N_RUST), "--shape", shape]
+    return [(f"sdk-{shape}", args("bench-queries")), (f"bare-{shape}", args("bench-bare-queries"))]
 
 
 def run():

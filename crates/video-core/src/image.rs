@@ -95,6 +95,25 @@ impl Image {
             }
         }
     }
+
+    /// The image as one URL text: a URL as given, inline bytes as a
+    /// `data:<type>;base64,<bytes>` URL (what APIs taking "a URL or a data URI" want).
+    ///
+    /// ```
+    /// use video_core::Image;
+    /// assert_eq!(Image::url("https://a.example/f.png").url_text(), "https://a.example/f.png");
+    /// ```
+    pub fn url_text(&self) -> String {
+        match self {
+            Self::Url(url) => url.clone(),
+            Self::Inline { media_type, .. } => {
+                format!(
+                    "data:{media_type};base64,{}",
+                    self.base64().unwrap_or_default()
+                )
+            }
+        }
+    }
 }
 
 impl fmt::Debug for Image {

@@ -6,7 +6,11 @@
 //! One task engine (render timing, outcomes, faults, counters, callbacks, `Range`
 //! downloads of a real MP4) sits behind one front per wire protocol, all on one port: the
 //! DMXAPI relay (`/v1/responses`, [`dmx`]: Kling v2.6 and every family `video-dmx` speaks, each
-//! in its own reply style) and Kling's own API (`/v1/videos/*`, [`kling`]).
+//! in its own reply style), Kling's own API (`/v1/videos/*`, [`kling`]), the OpenAI-compatible
+//! `/v1/videos` ([`FakeRelay::openai_base_url`]: JSON or multipart, list, delete, three
+//! credential styles, an optional content redirect to another origin), MiniMax's v1 API
+//! ([`FakeRelay::minimax_base_url`]: errors with HTTP 200, short-lived links) and Runway's task
+//! API ([`FakeRelay::runway_base_url`]: THROTTLED, progress, cancel).
 //! [`FakeRelay`] (also [`FakeServer`]) runs them in-process; the `dmx-fake` binary runs them
 //! from a shell. Replies are literal JSON written
 //! from the protocol notes, never the clients' wire types, so a mistake the two share cannot

@@ -17,7 +17,8 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
-use crate::dmx::families::{check_image, int_in, one_of, text};
+use crate::dmx::families::hailuo::minimax_rules;
+use crate::dmx::families::text;
 use crate::engine::{ApiFront, AtomicCounters, Engine, FakeTask, NewTask, Stage, TaskKind};
 use crate::faults::{Refusal, after_auth, before_auth, refuse_submission};
 use crate::replies::{cut_off, json_response, link_url, reply};
@@ -71,7 +72,7 @@ async fn admit(state: &Engine, headers: &HeaderMap, path: &str) -> Result<(), Re
     ))
 }
 
-/// The create's checks (MiniMax's rules, written from the notes).
+/// The create's checks: a v1 model, then MiniMax's rules (shared with the relay's family).
 fn validate(body: &Value) -> Result<(String, u64, bool), String> {
     let model = text(body, "model")?.unwrap_or_default();
     let models = [
@@ -82,29 +83,7 @@ fn validate(body: &Value) -> Result<(String, u64, bool), String> {
     if !models.contains(&model) {
         return Err(format!("invalid params: model {model} is not supported"));
     }
-    let prompt = text(body, "prompt")?.unwrap_or_default().to_owned();
-    let first = text(body, "first_frame_image")?;
-    for key in ["first_frame_image", "last_frame_image"] {
-        if let Some(image) = text(body, key)? {
-            check_image(key, image, true)?;
-        }
-    }
-    if first.is_none() && (prompt.trim().is_empty() || model == "MiniMax-Hailuo-2.3-Fast") {
-        return Err("invalid params: first_frame_image is required".to_owned());
-    }
-    let duration = int_in(body, "duration", 6..=10)?.unwrap_or(6);
-    if duration != 6 && duration != 10 {
-        return Err("invalid params: duration must be 6 or 10".to_owned());
-    }
-    one_of(body, "resolution", &["512P", "768P", "1080P"])?;
-    if body["resolution"] == "1080P" && duration != 6 {
-        return Err("invalid params: 1080P supports 6 s only".to_owned());
-    }
-    Ok((
-        prompt,
-        u64::try_from(duration).unwrap_or(6),
-        first.is_some(),
-    ))
+    minimax_rules(model, body, "prompt")
 }
 
 async fn create(State(state): State<Arc<Engine>>, headers: HeaderMap, body: Bytes) -> Response {

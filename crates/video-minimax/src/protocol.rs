@@ -138,16 +138,7 @@ pub fn frame_fields(request: &VideoRequest) -> Map<String, Value> {
 
 /// An image as MiniMax takes it: its URL, or `data:<type>;base64,<bytes>`.
 pub fn image_text(image: &Image) -> String {
-    match image {
-        Image::Url(url) => url.clone(),
-        Image::Inline { media_type, .. } => {
-            format!(
-                "data:{media_type};base64,{}",
-                image.base64().unwrap_or_default()
-            )
-        }
-        _ => String::new(),
-    }
+    image.url_text()
 }
 
 /// A file id safe to journal inside a locator and send back (well formed, no `/`).

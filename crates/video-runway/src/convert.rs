@@ -99,16 +99,7 @@ pub(crate) fn create_body(
 }
 
 fn uri(image: &Image) -> String {
-    match image {
-        Image::Url(url) => url.clone(),
-        Image::Inline { media_type, .. } => {
-            format!(
-                "data:{media_type};base64,{}",
-                image.base64().unwrap_or_default()
-            )
-        }
-        _ => String::new(),
-    }
+    image.url_text()
 }
 
 /// A task object as a task: `PENDING`/`THROTTLED` wait, `RUNNING` renders (progress a 0–1

@@ -31,16 +31,9 @@ pub(crate) enum InlineForm {
 
 /// An image as a family sends it: its URL, or its bytes in the family's inline form.
 pub(crate) fn image_value(image: &Image, form: InlineForm) -> String {
-    match image {
-        Image::Url(url) => url.clone(),
-        Image::Inline { media_type, .. } => {
-            let base64 = image.base64().unwrap_or_default();
-            match form {
-                InlineForm::DataUrl => format!("data:{media_type};base64,{base64}"),
-                InlineForm::Base64 => base64,
-            }
-        }
-        _ => String::new(),
+    match (image, form) {
+        (Image::Inline { .. }, InlineForm::Base64) => image.base64().unwrap_or_default(),
+        _ => image.url_text(),
     }
 }
 

@@ -53,7 +53,23 @@ fn minimax_shape(_status: StatusCode, refusal: Refusal, message: &str) -> Respon
 }
 
 fn validate(model: &str, body: &Value) -> Result<Fields, String> {
-    let prompt = text(body, "input")?.unwrap_or_default().to_owned();
+    let (prompt, duration_secs, image) = minimax_rules(model, body, "input")?;
+    Ok(Fields {
+        prompt,
+        duration_secs,
+        image,
+        callback_url: None,
+    })
+}
+
+/// MiniMax's create checks (written from the notes), shared with the direct front:
+/// `prompt_key` names the prompt's field. The prompt, the length and whether a frame came.
+pub(crate) fn minimax_rules(
+    model: &str,
+    body: &Value,
+    prompt_key: &str,
+) -> Result<(String, u64, bool), String> {
+    let prompt = text(body, prompt_key)?.unwrap_or_default().to_owned();
     let first = text(body, "first_frame_image")?;
     for key in ["first_frame_image", "last_frame_image"] {
         if let Some(image) = text(body, key)? {
@@ -71,12 +87,11 @@ fn validate(model: &str, body: &Value) -> Result<Fields, String> {
     if body["resolution"] == "1080P" && duration != 6 {
         return Err("invalid params: 1080P supports 6 s only".to_owned());
     }
-    Ok(Fields {
+    Ok((
         prompt,
-        duration_secs: u64::try_from(duration).unwrap_or(6),
-        image: first.is_some(),
-        callback_url: None,
-    })
+        u64::try_from(duration).unwrap_or(6),
+        first.is_some(),
+    ))
 }
 
 /// MiniMax's query object: `Queueing`, `Processing`, `Success` with a `file_id`, or `Fail`

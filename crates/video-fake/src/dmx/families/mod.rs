@@ -7,7 +7,7 @@
 //! Every family shares the task engine, the faults and the echo layer; a family here is its
 //! models, its id format, its checks and its replies.
 
-mod hailuo;
+pub(crate) mod hailuo;
 
 pub(crate) use hailuo::{LINK_MODEL as HAILUO_LINK_MODEL, mint as mint_hailuo_link};
 mod kling_v3;
