@@ -81,9 +81,14 @@ pub(crate) fn create_body(
         body.insert("promptImage".into(), image);
     }
     body.insert("ratio".into(), json!(ratio));
-    let seconds = request
-        .duration_secs
-        .or_else(|| model.seconds.last().copied());
+    // Runway needs a length; without one asked for, 5 s where offered, else the shortest.
+    let seconds = request.duration_secs.or_else(|| {
+        let offered = model.seconds;
+        offered
+            .contains(&5)
+            .then_some(5)
+            .or(offered.first().copied())
+    });
     body.insert("duration".into(), json!(seconds));
     if let Some(seed) = request.seed {
         body.insert("seed".into(), json!(seed));
