@@ -194,6 +194,13 @@ impl MockProviderBuilder {
         self
     }
 
+    /// Cancels tasks (sets [`Capabilities::cancel`]): a task cancelled before it finished
+    /// reads `Failed` with raw status `cancelled` (remembered by this mock and its clones).
+    pub fn cancel(mut self) -> Self {
+        self.capabilities = self.capabilities.with_cancel(true);
+        self
+    }
+
     /// The next `count` submissions create their task but lose the reply: they fail with
     /// [`video_core::VideoError::UnknownOutcome`], like a connection dropped after the
     /// provider accepted the request.

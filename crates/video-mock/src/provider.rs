@@ -77,6 +77,8 @@ struct State {
     lost_replies_left: u32,
     /// Client reference → task id, for `find_by_reference`.
     references: std::collections::HashMap<String, TaskId>,
+    /// Tasks cancelled before they finished.
+    cancelled: std::collections::HashSet<String>,
 }
 
 impl MockProvider {
@@ -241,6 +243,24 @@ impl MockProvider {
         }
     }
 
+    /// Whether the task has finished, without counting a poll.
+    fn has_finished(&self, id: &MockTaskId) -> bool {
+        match id.render {
+            RenderTime::After(time) => {
+                let elapsed = self.now_ms().saturating_sub(id.created_ms);
+                elapsed >= u64::try_from(time.as_millis()).unwrap_or(u64::MAX)
+            }
+            RenderTime::Polls(needed) => {
+                let polls = self
+                    .state()
+                    .polls
+                    .get(&TaskId::new(id.to_string()))
+                    .copied();
+                polls.unwrap_or(0) >= needed
+            }
+        }
+    }
+
     /// The k-th registered failure message; a generic one for ids from another mock.
     fn failure_message(&self, index: u32) -> String {
         let state = self.state();
@@ -389,8 +409,36 @@ impl VideoProvider for MockProvider {
         let parsed: MockTaskId = id.as_str().parse().map_err(|()| VideoError::NotFound {
             task_id: id.clone(),
         })?;
+        if self.state().cancelled.contains(id.as_str()) {
+            let mut task = self.snapshot(&parsed, TaskStatus::Failed);
+            task.raw_status = Some("cancelled".to_owned());
+            task.status_message = Some("cancelled".to_owned());
+            return Ok(task);
+        }
         let status = self.status_of(&parsed);
         Ok(self.snapshot(&parsed, status))
+    }
+
+    /// With [`MockProviderBuilder::cancel`]: a running task is cancelled (a finished one is
+    /// refused as invalid); otherwise the default refusal.
+    async fn cancel(&self, id: &TaskId) -> Result<(), VideoError> {
+        if !self.capabilities().cancel {
+            return Err(video_core::provider::cannot_cancel(self.name()));
+        }
+        let parsed: MockTaskId = id.as_str().parse().map_err(|()| VideoError::NotFound {
+            task_id: id.clone(),
+        })?;
+        if self.state().cancelled.contains(id.as_str()) {
+            return Ok(());
+        }
+        if self.has_finished(&parsed) {
+            return Err(VideoError::invalid(
+                "task",
+                "the task has finished: nothing to cancel",
+            ));
+        }
+        self.state().cancelled.insert(id.as_str().to_owned());
+        Ok(())
     }
 
     async fn download(&self, video: &Video) -> Result<VideoStream, VideoError> {

@@ -64,3 +64,13 @@ async fn a_mock_that_finds_tasks_by_reference_passes_too() {
     assert!(mock.capabilities().lookup_by_reference);
     run_all(&MockHarness { mock }).await;
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_mock_that_cancels_passes_too() {
+    let mock = MockProvider::builder()
+        .cancel()
+        .on_prompt_containing("[fail]", Outcome::Fail("scripted".into()))
+        .build();
+    assert!(mock.capabilities().cancel);
+    run_all(&MockHarness { mock }).await;
+}
