@@ -259,17 +259,8 @@ impl VideoProvider for DmxProvider {
     /// [`VideoError::ContentRejected`] when the task's family reads its reason as a content
     /// policy, else [`VideoError::TaskFailed`]; both name the task.
     fn failure_error(&self, task: &Task) -> VideoError {
-        let message = task.status_message.clone().unwrap_or_default();
         let family = self.family_of(&task.id).unwrap_or(self.inner.row.family);
-        if family.is_content_failure(&message) {
-            VideoError::ContentRejected {
-                message,
-                task_id: Some(task.id.clone()),
-                details: video_core::ErrorDetails::none(),
-            }
-        } else {
-            video_core::provider::failed_task_error(task)
-        }
+        video_core::provider::failure_of(task, |message| family.is_content_failure(message))
     }
 }
 

@@ -25,16 +25,7 @@ pub const CONTENT_MARKERS: [&str; 14] = [
 /// The error a `Failed` task turns into: [`VideoError::ContentRejected`] when its message
 /// names a content policy, else [`VideoError::TaskFailed`]; both name the task.
 pub fn failure_error(task: &Task) -> VideoError {
-    let message = task.status_message.clone().unwrap_or_default();
-    if is_content_rejection(&message) {
-        VideoError::ContentRejected {
-            message,
-            task_id: Some(task.id.clone()),
-            details: video_core::ErrorDetails::none(),
-        }
-    } else {
-        VideoError::task_failed(task.id.clone(), message, video_core::ErrorDetails::none())
-    }
+    video_core::provider::failure_of(task, is_content_rejection)
 }
 
 /// Whether a failure message names a content policy.

@@ -188,8 +188,7 @@ impl VideoProvider for MiniMaxClient {
     }
 
     fn failure_error(&self, task: &Task) -> VideoError {
-        let message = task.status_message.as_deref().unwrap_or_default();
-        failure_of(task, is_content_failure(message))
+        failure_of(task, is_content_failure)
     }
 }
 

@@ -232,8 +232,7 @@ impl VideoProvider for OpenAiClient {
     }
 
     fn failure_error(&self, task: &Task) -> VideoError {
-        let message = task.status_message.as_deref().unwrap_or_default();
-        failure_of(task, is_content_failure(message))
+        failure_of(task, is_content_failure)
     }
 }
 

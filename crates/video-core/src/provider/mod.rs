@@ -163,15 +163,24 @@ pub trait VideoProvider: Send + Sync + std::fmt::Debug {
     }
 }
 
-/// The error a failed `task` turns into: [`VideoError::ContentRejected`] when `content`
-/// (the provider read its code or message as a content-policy refusal), else
-/// [`VideoError::TaskFailed`]; both name the task.
-pub fn failure_of(task: &Task, content: bool) -> VideoError {
-    if !content {
+/// The error a failed `task` turns into: [`VideoError::ContentRejected`] when
+/// `is_content_failure` reads its message as a content-policy refusal (the provider's own
+/// codes or phrases), else [`VideoError::TaskFailed`]; both name the task.
+///
+/// ```
+/// use video_core::{Task, TaskStatus, VideoError};
+/// let mut task = Task::new("42", TaskStatus::Failed);
+/// task.status_message = Some("SAFETY.INPUT.TEXT: blocked".into());
+/// let error = video_core::provider::failure_of(&task, |m| m.starts_with("SAFETY."));
+/// assert!(matches!(error, VideoError::ContentRejected { .. }));
+/// ```
+pub fn failure_of(task: &Task, is_content_failure: impl FnOnce(&str) -> bool) -> VideoError {
+    let message = task.status_message.as_deref().unwrap_or_default();
+    if !is_content_failure(message) {
         return failed_task_error(task);
     }
     VideoError::ContentRejected {
-        message: task.status_message.clone().unwrap_or_default(),
+        message: message.to_owned(),
         task_id: Some(task.id.clone()),
         details: crate::error::ErrorDetails::none(),
     }
