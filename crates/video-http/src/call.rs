@@ -152,39 +152,46 @@ impl<'a> ApiCall<'a> {
         url
     }
 
-    /// The extra headers, checked: names and values must be valid, and none may replace a
-    /// header the client sets (credentials, content type, accept, user agent, host).
+    /// The extra headers, checked (see [`check_headers`]).
     pub(crate) fn checked_headers(
         &self,
     ) -> Result<Vec<(HeaderName, HeaderValue)>, video_core::VideoError> {
-        const OWNED: [&str; 6] = [
-            "authorization",
-            "content-type",
-            "accept",
-            "user-agent",
-            "host",
-            "content-length",
-        ];
-        self.headers
-            .iter()
-            .map(|(name, value)| {
-                let invalid = |reason: &str| {
-                    video_core::VideoError::configuration(format!(
-                        "header `{}`: {reason}",
-                        name.escape_debug()
-                    ))
-                };
-                let name = HeaderName::from_bytes(name.as_bytes())
-                    .map_err(|_| invalid("not a valid header name"))?;
-                if OWNED.contains(&name.as_str()) {
-                    return Err(invalid("is set by the client"));
-                }
-                let value = HeaderValue::from_str(value)
-                    .map_err(|_| invalid("not a valid header value"))?;
-                Ok((name, value))
-            })
-            .collect()
+        check_headers(&self.headers)
     }
+}
+
+/// Extra headers, checked: names and values must be valid, and none may replace a header the
+/// client sets (credentials, content type, accept, user agent, host).
+pub(crate) fn check_headers(
+    headers: &[(String, String)],
+) -> Result<Vec<(HeaderName, HeaderValue)>, video_core::VideoError> {
+    const OWNED: [&str; 6] = [
+        "authorization",
+        "content-type",
+        "accept",
+        "user-agent",
+        "host",
+        "content-length",
+    ];
+    headers
+        .iter()
+        .map(|(name, value)| {
+            let invalid = |reason: &str| {
+                video_core::VideoError::configuration(format!(
+                    "header `{}`: {reason}",
+                    name.escape_debug()
+                ))
+            };
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| invalid("not a valid header name"))?;
+            if OWNED.contains(&name.as_str()) {
+                return Err(invalid("is set by the client"));
+            }
+            let value =
+                HeaderValue::from_str(value).map_err(|_| invalid("not a valid header value"))?;
+            Ok((name, value))
+        })
+        .collect()
 }
 
 #[cfg(test)]

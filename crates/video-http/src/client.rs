@@ -5,7 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, LOCATION, USER_AGENT};
+use reqwest::header::{
+    ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION, USER_AGENT,
+};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 use url::Url;
@@ -74,6 +76,8 @@ struct Inner {
     options: HttpOptions,
     /// The `User-Agent` value, made once (not re-validated per request).
     user_agent: HeaderValue,
+    /// [`HttpOptions::headers`], checked once.
+    api_headers: Vec<(HeaderName, HeaderValue)>,
     auth: Auth,
     api: reqwest::Client,
     download: reqwest::Client,
@@ -106,6 +110,7 @@ impl HttpClient {
         }
         let user_agent = HeaderValue::from_str(&options.user_agent)
             .map_err(|_| config("the user agent is not a valid header value"))?;
+        let api_headers = crate::call::check_headers(&options.headers)?;
         crate::tls::ensure_crypto_provider();
         let (api, download) = match &options.http_client {
             Some(client) => (client.clone(), client.clone()),
@@ -122,6 +127,7 @@ impl HttpClient {
                 download_permits: Arc::new(Semaphore::new(options.max_downloads_in_flight)),
                 options,
                 user_agent,
+                api_headers,
                 auth,
                 api,
                 download,
@@ -238,6 +244,9 @@ impl HttpClient {
             .header(ACCEPT, if call.events { EVENTS } else { JSON })
             .header(USER_AGENT, inner.user_agent.clone())
             .timeout(call.timeout.unwrap_or(inner.options.request_timeout));
+        for (name, value) in &inner.api_headers {
+            request = request.header(name, value);
+        }
         for (name, value) in call.checked_headers()? {
             request = request.header(name, value);
         }

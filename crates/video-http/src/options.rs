@@ -66,6 +66,10 @@ pub struct HttpOptions {
     pub max_reply_bytes: u64,
     /// Download deadlines, throughput and size.
     pub downloads: DownloadLimits,
+    /// Headers sent with every API call (not with downloads): an API version, an
+    /// organisation. Checked once, when the client is built (the names the client sets itself
+    /// are refused).
+    pub headers: Vec<(String, String)>,
     /// A caller-supplied client (proxies, custom roots); it keeps its own connect timeout.
     /// Build it with `reqwest::redirect::Policy::none()`: the SDK follows download
     /// redirects itself (keeping credentials on the API's origin) and refuses a response
@@ -85,7 +89,15 @@ impl HttpOptions {
             allow_insecure_http: false,
             max_reply_bytes: DEFAULT_MAX_REPLY_BYTES,
             downloads: DownloadLimits::default(),
+            headers: Vec::new(),
             http_client: None,
         }
+    }
+
+    /// With header `name: value` on every API call (see [`headers`](Self::headers)).
+    #[must_use]
+    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
     }
 }

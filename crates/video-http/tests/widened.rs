@@ -273,3 +273,35 @@ async fn a_submission_that_may_have_arrived_is_an_unknown_outcome() {
         "{error:?}"
     );
 }
+
+#[tokio::test]
+async fn headers_of_the_options_go_with_every_api_call_but_not_with_downloads() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/tasks/1"))
+        .and(header("x-api-version", "2024-11-06"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v.mp4"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(vec![7_u8; 32], "video/mp4"))
+        .mount(&server)
+        .await;
+    let mut options =
+        HttpOptions::new("video-http-test/1").with_header("X-Api-Version", "2024-11-06");
+    options.request_timeout = Duration::from_secs(5);
+    let http = HttpClient::new(options, Auth::none()).unwrap();
+    let url = Url::parse(&format!("{}/v1/tasks/1", server.uri())).unwrap();
+    assert_eq!(http.reply(ApiCall::get(&url)).await.unwrap().status, 200);
+    let video = format!("{}/v.mp4", server.uri());
+    drop(http.download(&video, None).await.unwrap());
+    let requests = server.received_requests().await.unwrap();
+    let download = requests.iter().find(|r| r.url.path() == "/v.mp4").unwrap();
+    assert!(!download.headers.contains_key("x-api-version"));
+
+    let owned = HttpOptions::new("t").with_header("Authorization", "Bearer x");
+    let error = HttpClient::new(owned, Auth::none()).unwrap_err();
+    assert!(matches!(error, VideoError::Configuration { .. }), "{error}");
+}

@@ -42,8 +42,6 @@ pub(crate) struct Inner {
     pub(crate) model: String,
     pub(crate) row: OpenAiModel,
     pub(crate) capabilities: Capabilities,
-    /// `OpenAI-Organization` / `OpenAI-Project`, when set.
-    pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) list_page: u8,
 }
 
@@ -74,14 +72,6 @@ impl OpenAiClient {
 
     fn url(&self, segments: &[&str]) -> Result<Url, VideoError> {
         endpoint(&self.inner.base, segments)
-    }
-
-    /// One exchange, with the organisation and project headers.
-    async fn exchange(&self, mut call: ApiCall<'_>) -> Result<Reply, VideoError> {
-        for (name, value) in &self.inner.headers {
-            call = call.header(*name, value.clone());
-        }
-        self.inner.http.reply(call).await
     }
 
     /// A 2xx reply read as `T`, anything else as the error it means.
@@ -117,7 +107,7 @@ impl OpenAiClient {
         let call = ApiCall::get(&url)
             .query("order", "desc")
             .query("limit", limit.clamp(1, 100).to_string());
-        let reply = self.exchange(call).await?;
+        let reply = self.inner.http.reply(call).await?;
         let page: ListPage = Self::read(&reply, Call::Query, None)?;
         Ok(page.data)
     }
@@ -129,7 +119,7 @@ impl OpenAiClient {
     /// The API's errors ([`VideoError::NotFound`] for an unknown id).
     pub async fn delete(&self, id: &TaskId) -> Result<bool, VideoError> {
         let url = self.url(&["videos", id.as_str()])?;
-        let reply = self.exchange(ApiCall::delete(&url)).await?;
+        let reply = self.inner.http.reply(ApiCall::delete(&url)).await?;
         let deleted: Deleted = Self::read(&reply, Call::Query, Some(id))?;
         Ok(deleted.deleted.unwrap_or(true))
     }
@@ -175,10 +165,7 @@ impl VideoProvider for OpenAiClient {
                 CreateBody::Multipart(form) => ApiCall::post_multipart(&url, form),
             };
             let attempt = SubmissionAttempt::new(PROVIDER_NAME, request.clone());
-            let reply = self
-                .exchange(call)
-                .await
-                .map_err(|e| video_http::wire::outcome::unknown_unless_refused(e, &attempt))?;
+            let reply = self.inner.http.submit(call, &attempt).await?;
             let read = Self::read::<VideoObject>(&reply, Call::Submit, None).map(task_of);
             let mut task = accepted(read, &attempt)?;
             task.client_reference.clone_from(&request.client_reference);
@@ -193,7 +180,7 @@ impl VideoProvider for OpenAiClient {
         let span = tracing::info_span!("openai.query", task_id = %id);
         async {
             let url = self.url(&["videos", id.as_str()])?;
-            let reply = self.exchange(ApiCall::get(&url)).await?;
+            let reply = self.inner.http.reply(ApiCall::get(&url)).await?;
             Self::read::<VideoObject>(&reply, Call::Query, Some(id))
                 .map(|object| queried(task_of(object), id))
         }

@@ -219,14 +219,14 @@ impl OpenAiBuilder {
             insecure_env: ENV_ALLOW_INSECURE_HTTP,
         };
         let auth = self.auth_style.auth(connect.key(self.api_key)?)?;
-        let (http, base) = connect.client(auth, &self.base_url, &[], self.http)?;
-        let mut headers = Vec::new();
+        let mut http = self.http;
         if let Some(organization) = self.organization {
-            headers.push(("OpenAI-Organization", organization));
+            http = http.with_header("OpenAI-Organization", organization);
         }
         if let Some(project) = self.project {
-            headers.push(("OpenAI-Project", project));
+            http = http.with_header("OpenAI-Project", project);
         }
+        let (http, base) = connect.client(auth, &self.base_url, &[], http)?;
         let row = crate::models::row(self.model.trim());
         Ok(OpenAiClient::from_inner(Inner {
             http,
@@ -234,7 +234,6 @@ impl OpenAiBuilder {
             model: self.model.trim().to_owned(),
             capabilities: row.capabilities(),
             row,
-            headers,
             list_page: self.list_page,
         }))
     }

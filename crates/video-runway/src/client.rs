@@ -15,7 +15,7 @@ use video_core::{
 use video_http::wire::{Call, accepted, check_task_id, endpoint, json_reply, queried};
 use video_http::{ApiCall, HttpClient, Reply};
 
-use crate::config::{API_VERSION, PROVIDER_NAME, RunwayBuilder};
+use crate::config::{PROVIDER_NAME, RunwayBuilder};
 use crate::convert::{check, create_body, error_of, is_content_failure, route, task_of};
 use crate::models::RunwayModel;
 use crate::wire::TaskObject;
@@ -67,12 +67,6 @@ impl RunwayClient {
         endpoint(&self.inner.base, segments)
     }
 
-    /// One exchange with the version header.
-    async fn exchange(&self, call: ApiCall<'_>) -> Result<Reply, VideoError> {
-        let call = call.header("X-Runway-Version", API_VERSION);
-        self.inner.http.reply(call).await
-    }
-
     fn read(reply: &Reply, call: Call, id: Option<&TaskId>) -> Result<Task, VideoError> {
         if !(200..300).contains(&reply.status) {
             return Err(error_of(
@@ -116,9 +110,10 @@ impl VideoProvider for RunwayClient {
             let url = self.url(&["v1", route(request.mode())])?;
             let attempt = SubmissionAttempt::new(PROVIDER_NAME, request.clone());
             let reply = self
-                .exchange(ApiCall::post(&url, body))
-                .await
-                .map_err(|e| video_http::wire::outcome::unknown_unless_refused(e, &attempt))?;
+                .inner
+                .http
+                .submit(ApiCall::post(&url, body), &attempt)
+                .await?;
             let read = Self::read(&reply, Call::Submit, None).and_then(|mut task| {
                 check_task_id(&task.id)?;
                 if task.raw_status.as_deref().is_none_or(str::is_empty) {
@@ -140,7 +135,7 @@ impl VideoProvider for RunwayClient {
         let span = tracing::info_span!("runway.query", task_id = %id);
         async {
             let url = self.url(&["v1", "tasks", id.as_str()])?;
-            let reply = self.exchange(ApiCall::get(&url)).await?;
+            let reply = self.inner.http.reply(ApiCall::get(&url)).await?;
             Self::read(&reply, Call::Query, Some(id)).map(|task| queried(task, id))
         }
         .instrument(span)
@@ -164,7 +159,7 @@ impl VideoProvider for RunwayClient {
         let span = tracing::info_span!("runway.cancel", task_id = %id);
         async {
             let url = self.url(&["v1", "tasks", id.as_str()])?;
-            let reply = self.exchange(ApiCall::delete(&url)).await?;
+            let reply = self.inner.http.reply(ApiCall::delete(&url)).await?;
             if (200..300).contains(&reply.status) {
                 return Ok(());
             }

@@ -129,7 +129,8 @@ impl RunwayBuilder {
             insecure_env: ENV_ALLOW_INSECURE_HTTP,
         };
         let auth = Auth::bearer(connect.key(self.api_secret)?)?;
-        let (http, base) = connect.client(auth, &self.base_url, &["/v1"], self.http)?;
+        let http = self.http.with_header("X-Runway-Version", API_VERSION);
+        let (http, base) = connect.client(auth, &self.base_url, &["/v1"], http)?;
         Ok(RunwayClient::from_inner(Inner {
             http,
             base,
