@@ -5,10 +5,10 @@
 use std::fmt;
 use std::time::Duration;
 
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use url::Url;
 use video_core::VideoError;
-use video_http::{Auth, HttpClient, HttpOptions, RedactedSecret, UrlPolicy};
+use video_http::{Auth, Connect, HttpClient, HttpOptions, RedactedSecret};
 
 use crate::provider::{DmxProvider, Inner};
 
@@ -27,7 +27,7 @@ pub const PROVIDER_NAME: &str = "dmx";
 
 /// Whether the variables `lookup` returns hold a relay key.
 pub fn configured_in(lookup: impl Fn(&str) -> Option<String>) -> bool {
-    lookup(ENV_API_KEY).is_some_and(|key| !key.trim().is_empty())
+    RELAY.configured_in(lookup)
 }
 
 /// The relay's one endpoint for a base URL: `<host root>/v1/responses` (a trailing `/`,
@@ -57,15 +57,22 @@ pub struct RelayEnv {
 impl RelayEnv {
     /// The variables `lookup` returns.
     pub fn read(lookup: impl Fn(&str) -> Option<String>) -> Self {
-        let set = |name| lookup(name).filter(|value: &String| !value.trim().is_empty());
+        let env = RELAY.read(&lookup);
         Self {
-            api_key: set(ENV_API_KEY),
-            base_url: set(ENV_BASE_URL),
-            allow_insecure_http: set(ENV_ALLOW_INSECURE_HTTP)
-                .is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes")),
+            api_key: video_http::env_value(&lookup, ENV_API_KEY),
+            base_url: env.base_url,
+            allow_insecure_http: env.allow_insecure_http,
         }
     }
 }
+
+/// The relay's variables and what its clients check.
+const RELAY: Connect<'static> = Connect {
+    provider: PROVIDER_NAME,
+    key_env: ENV_API_KEY,
+    base_env: ENV_BASE_URL,
+    insecure_env: ENV_ALLOW_INSECURE_HTTP,
+};
 
 /// The relay's HTTP client (the raw key in `Authorization`) and its endpoint, checked: a
 /// missing or blank key is [`VideoError::MissingCredentials`] for `provider`, plain http to a
@@ -79,23 +86,10 @@ pub fn connect(
     http: HttpOptions,
     provider: &str,
 ) -> Result<(HttpClient, Url), VideoError> {
-    let api_key = api_key
-        .filter(|key| !key.expose_secret().trim().is_empty())
-        .ok_or_else(|| VideoError::MissingCredentials {
-            provider: provider.to_owned(),
-            env: vec![ENV_API_KEY.to_owned()],
-        })?;
-    let auth = Auth::raw_key(api_key)?;
-    let endpoint = endpoint(base_url)?;
-    let policy = UrlPolicy {
-        allow_insecure_http: http.allow_insecure_http,
-    };
-    if policy.check(&endpoint, "base_url").is_err() {
-        return Err(VideoError::InsecureHttp {
-            host: video_http::host_of(&endpoint),
-            env: Some(ENV_ALLOW_INSECURE_HTTP.to_owned()),
-        });
-    }
+    let connect = Connect { provider, ..RELAY };
+    let auth = Auth::raw_key(connect.key(api_key)?)?;
+    let root = connect.base(base_url, &["/v1/responses", "/v1"], &http)?;
+    let endpoint = endpoint(root.as_str())?;
     Ok((HttpClient::new(http, auth)?, endpoint))
 }
 

@@ -41,7 +41,7 @@ mod url_policy;
 pub use auth::{Auth, MintToken, Token};
 pub use call::{ApiCall, Body};
 pub use client::{Answer, HttpClient, Reply};
-pub use connect::{Connect, is_on};
+pub use connect::{Connect, ConnectEnv, env_value, is_on};
 pub use download::{download, url_of};
 pub use errors::transport_error;
 pub use events::{Events, SseEvent};

@@ -27,8 +27,16 @@ pub const ENV_ALLOW_INSECURE_HTTP: &str = "MINIMAX_ALLOW_INSECURE_HTTP";
 
 /// Whether the variables `lookup` returns hold a key.
 pub fn configured_in(lookup: impl Fn(&str) -> Option<String>) -> bool {
-    lookup(ENV_API_KEY).is_some_and(|key| !key.trim().is_empty())
+    CONNECT.configured_in(lookup)
 }
+
+/// The provider's variables and what its builder checks.
+const CONNECT: Connect<'static> = Connect {
+    provider: PROVIDER_NAME,
+    key_env: ENV_API_KEY,
+    base_env: ENV_BASE_URL,
+    insecure_env: ENV_ALLOW_INSECURE_HTTP,
+};
 
 /// Builds a [`MiniMaxClient`].
 ///
@@ -77,11 +85,10 @@ impl MiniMaxBuilder {
     /// Configured from `MINIMAX_API_KEY`, `MINIMAX_BASE_URL`, `MINIMAX_ALLOW_INSECURE_HTTP`
     /// as `lookup` returns them (empty values count as unset).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
-        let set = |name| lookup(name).filter(|value: &String| !value.trim().is_empty());
-        let mut builder = Self::new()
-            .allow_insecure_http(video_http::is_on(set(ENV_ALLOW_INSECURE_HTTP).as_deref()));
-        builder.api_key = set(ENV_API_KEY).map(SecretString::from);
-        builder.base_url = set(ENV_BASE_URL).unwrap_or(builder.base_url);
+        let env = CONNECT.read(&lookup);
+        let mut builder = Self::new().allow_insecure_http(env.allow_insecure_http);
+        builder.api_key = env.key;
+        builder.base_url = env.base_url.unwrap_or(builder.base_url);
         builder
     }
 
@@ -124,13 +131,8 @@ impl MiniMaxBuilder {
                 format!("`{}` is not a MiniMax v1 video model", model.escape_debug()),
             ));
         }
-        let connect = Connect {
-            provider: PROVIDER_NAME,
-            key_env: ENV_API_KEY,
-            insecure_env: ENV_ALLOW_INSECURE_HTTP,
-        };
-        let auth = Auth::bearer(connect.key(self.api_key)?)?;
-        let (http, base) = connect.client(auth, &self.base_url, &["/v1"], self.http)?;
+        let auth = Auth::bearer(CONNECT.key(self.api_key)?)?;
+        let (http, base) = CONNECT.client(auth, &self.base_url, &["/v1"], self.http)?;
         Ok(MiniMaxClient::from_inner(Inner {
             http,
             base,

@@ -35,8 +35,16 @@ pub const ENV_ALLOW_INSECURE_HTTP: &str = "OPENAI_ALLOW_INSECURE_HTTP";
 
 /// Whether the variables `lookup` returns hold a credential.
 pub fn configured_in(lookup: impl Fn(&str) -> Option<String>) -> bool {
-    lookup(ENV_API_KEY).is_some_and(|key| !key.trim().is_empty())
+    CONNECT.configured_in(lookup)
 }
+
+/// The provider's variables and what its builder checks.
+const CONNECT: Connect<'static> = Connect {
+    provider: PROVIDER_NAME,
+    key_env: ENV_API_KEY,
+    base_env: ENV_BASE_URL,
+    insecure_env: ENV_ALLOW_INSECURE_HTTP,
+};
 
 /// Where the credential goes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -138,11 +146,11 @@ impl OpenAiBuilder {
     /// `OPENAI_ALLOW_INSECURE_HTTP` (empty values count as unset; a bad auth style is
     /// reported by [`build`](Self::build)).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
-        let set = |name| lookup(name).filter(|value: &String| !value.trim().is_empty());
-        let mut builder = Self::new()
-            .allow_insecure_http(video_http::is_on(set(ENV_ALLOW_INSECURE_HTTP).as_deref()));
-        builder.api_key = set(ENV_API_KEY).map(SecretString::from);
-        builder.base_url = set(ENV_BASE_URL).unwrap_or(builder.base_url);
+        let env = CONNECT.read(&lookup);
+        let mut builder = Self::new().allow_insecure_http(env.allow_insecure_http);
+        builder.api_key = env.key;
+        builder.base_url = env.base_url.unwrap_or(builder.base_url);
+        let set = |name| video_http::env_value(&lookup, name);
         builder.model = set(ENV_MODEL).unwrap_or(builder.model);
         builder.organization = set(ENV_ORGANIZATION);
         builder.project = set(ENV_PROJECT);
@@ -213,12 +221,7 @@ impl OpenAiBuilder {
         if self.model.trim().is_empty() {
             return Err(VideoError::configuration("the model must not be blank"));
         }
-        let connect = Connect {
-            provider: PROVIDER_NAME,
-            key_env: ENV_API_KEY,
-            insecure_env: ENV_ALLOW_INSECURE_HTTP,
-        };
-        let auth = self.auth_style.auth(connect.key(self.api_key)?)?;
+        let auth = self.auth_style.auth(CONNECT.key(self.api_key)?)?;
         let mut http = self.http;
         if let Some(organization) = self.organization {
             http = http.with_header("OpenAI-Organization", organization);
@@ -226,7 +229,7 @@ impl OpenAiBuilder {
         if let Some(project) = self.project {
             http = http.with_header("OpenAI-Project", project);
         }
-        let (http, base) = connect.client(auth, &self.base_url, &[], http)?;
+        let (http, base) = CONNECT.client(auth, &self.base_url, &[], http)?;
         let row = crate::models::row(self.model.trim());
         Ok(OpenAiClient::from_inner(Inner {
             http,

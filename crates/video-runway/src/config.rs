@@ -26,8 +26,16 @@ pub const ENV_ALLOW_INSECURE_HTTP: &str = "RUNWAYML_ALLOW_INSECURE_HTTP";
 
 /// Whether the variables `lookup` returns hold an API secret.
 pub fn configured_in(lookup: impl Fn(&str) -> Option<String>) -> bool {
-    lookup(ENV_API_SECRET).is_some_and(|key| !key.trim().is_empty())
+    CONNECT.configured_in(lookup)
 }
+
+/// The provider's variables and what its builder checks.
+const CONNECT: Connect<'static> = Connect {
+    provider: PROVIDER_NAME,
+    key_env: ENV_API_SECRET,
+    base_env: ENV_BASE_URL,
+    insecure_env: ENV_ALLOW_INSECURE_HTTP,
+};
 
 /// Builds a [`RunwayClient`].
 ///
@@ -72,11 +80,10 @@ impl RunwayBuilder {
     /// Configured from `RUNWAYML_API_SECRET`, `RUNWAYML_BASE_URL`,
     /// `RUNWAYML_ALLOW_INSECURE_HTTP` as `lookup` returns them (empty values count as unset).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
-        let set = |name| lookup(name).filter(|value: &String| !value.trim().is_empty());
-        let mut builder = Self::new()
-            .allow_insecure_http(video_http::is_on(set(ENV_ALLOW_INSECURE_HTTP).as_deref()));
-        builder.api_secret = set(ENV_API_SECRET).map(SecretString::from);
-        builder.base_url = set(ENV_BASE_URL).unwrap_or(builder.base_url);
+        let env = CONNECT.read(&lookup);
+        let mut builder = Self::new().allow_insecure_http(env.allow_insecure_http);
+        builder.api_secret = env.key;
+        builder.base_url = env.base_url.unwrap_or(builder.base_url);
         builder
     }
 
@@ -123,14 +130,9 @@ impl RunwayBuilder {
                 ),
             )
         })?;
-        let connect = Connect {
-            provider: PROVIDER_NAME,
-            key_env: ENV_API_SECRET,
-            insecure_env: ENV_ALLOW_INSECURE_HTTP,
-        };
-        let auth = Auth::bearer(connect.key(self.api_secret)?)?;
+        let auth = Auth::bearer(CONNECT.key(self.api_secret)?)?;
         let http = self.http.with_header("X-Runway-Version", API_VERSION);
-        let (http, base) = connect.client(auth, &self.base_url, &["/v1"], http)?;
+        let (http, base) = CONNECT.client(auth, &self.base_url, &["/v1"], http)?;
         Ok(RunwayClient::from_inner(Inner {
             http,
             base,
