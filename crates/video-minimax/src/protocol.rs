@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value, json};
 use video_core::{
-    Capabilities, Image, ImageCapabilities, RateLimitScope, Resolution, TaskStatus, VideoError,
+    Capabilities, ImageCapabilities, RateLimitScope, Resolution, TaskStatus, VideoError,
     VideoInput, VideoRequest,
 };
 use video_http::wire::{CodeTable, ErrorKind};
@@ -111,7 +111,8 @@ pub fn check(model: &str, request: &VideoRequest) -> Result<(), VideoError> {
 }
 
 /// The request's MiniMax fields besides the prompt: `duration`, `resolution` (`768P`),
-/// `first_frame_image` / `last_frame_image` (URLs, or bytes as `data:` URLs).
+/// `first_frame_image` / `last_frame_image` (URLs, or bytes as `data:` URLs:
+/// [`Image::url_text`]).
 pub fn frame_fields(request: &VideoRequest) -> Map<String, Value> {
     let mut fields = Map::new();
     if let Some(seconds) = request.duration_secs {
@@ -128,17 +129,12 @@ pub fn frame_fields(request: &VideoRequest) -> Map<String, Value> {
         last_frame,
     } = &request.input
     {
-        fields.insert("first_frame_image".into(), json!(image_text(first_frame)));
+        fields.insert("first_frame_image".into(), json!(first_frame.url_text()));
         if let Some(last) = last_frame {
-            fields.insert("last_frame_image".into(), json!(image_text(last)));
+            fields.insert("last_frame_image".into(), json!(last.url_text()));
         }
     }
     fields
-}
-
-/// An image as MiniMax takes it: its URL, or `data:<type>;base64,<bytes>`.
-pub fn image_text(image: &Image) -> String {
-    image.url_text()
 }
 
 /// A file id safe to journal inside a locator and send back (well formed, no `/`).

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 use video_core::{
-    Image, Mode, Rule, Task, TaskId, TaskStatus, Video, VideoError, VideoInput, VideoRequest,
+    Mode, Rule, Task, TaskId, TaskStatus, Video, VideoError, VideoInput, VideoRequest,
 };
 use video_http::wire::{Call, ErrorContext, ErrorKind, error_for, extras_without, status_kind};
 
@@ -72,10 +72,10 @@ pub(crate) fn create_body(
     } = &request.input
     {
         let image = match last_frame {
-            None => json!(uri(first_frame)),
+            None => json!(first_frame.url_text()),
             Some(last) => json!([
-                {"uri": uri(first_frame), "position": "first"},
-                {"uri": uri(last), "position": "last"},
+                {"uri": first_frame.url_text(), "position": "first"},
+                {"uri": last.url_text(), "position": "last"},
             ]),
         };
         body.insert("promptImage".into(), image);
@@ -101,10 +101,6 @@ pub(crate) fn create_body(
     body.extend(extras_without(request, RESERVED, &[]));
     serde_json::to_vec(&Value::Object(body))
         .map_err(|error| VideoError::invalid("extra", error.to_string()))
-}
-
-fn uri(image: &Image) -> String {
-    image.url_text()
 }
 
 /// A task object as a task: `PENDING`/`THROTTLED` wait, `RUNNING` renders (progress a 0–1
