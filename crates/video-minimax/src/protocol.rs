@@ -112,7 +112,7 @@ pub fn check(model: &str, request: &VideoRequest) -> Result<(), VideoError> {
 
 /// The request's MiniMax fields besides the prompt: `duration`, `resolution` (`768P`),
 /// `first_frame_image` / `last_frame_image` (URLs, or bytes as `data:` URLs:
-/// [`Image::url_text`]).
+/// [`video_core::Image::url_text`]).
 pub fn frame_fields(request: &VideoRequest) -> Map<String, Value> {
     let mut fields = Map::new();
     if let Some(seconds) = request.duration_secs {
