@@ -14,7 +14,7 @@ use video_core::{
     Capabilities, SubmissionAttempt, Task, TaskId, Video, VideoError, VideoProvider, VideoRequest,
     validate,
 };
-use video_http::wire::{Call, accepted, endpoint, json_reply, queried};
+use video_http::wire::{Call, accepted, check_task_id, endpoint, json_reply, queried};
 use video_http::{ApiCall, HttpClient, Reply};
 
 use crate::config::{OpenAiBuilder, PROVIDER_NAME};
@@ -95,11 +95,17 @@ impl OpenAiClient {
     /// The newest videos of the project, newest first (at most `limit`, 1–100).
     ///
     /// # Errors
-    /// The API's errors (a gateway without a list answers 404: [`VideoError::NotFound`]).
+    /// The API's errors (a gateway without a list answers 404: [`VideoError::NotFound`]); a
+    /// listed id that is not a usable task id.
     pub async fn list_recent(&self, limit: u8) -> Result<Vec<Task>, VideoError> {
-        self.list_objects(limit)
-            .await
-            .map(|objects| objects.into_iter().map(task_of).collect())
+        let objects = self.list_objects(limit).await?;
+        objects
+            .into_iter()
+            .map(|object| {
+                let task = task_of(object);
+                check_task_id(&task.id).map(|()| task)
+            })
+            .collect()
     }
 
     pub(crate) async fn list_objects(&self, limit: u8) -> Result<Vec<VideoObject>, VideoError> {

@@ -27,7 +27,10 @@ pub(crate) async fn find(
         tracing::info!("no single recent video matches the lost submission");
         return Ok(None);
     };
-    Ok(Some(task_of(found)))
+    let task = task_of(found);
+    // Adopted into the journal and named in file names: a hostile id is refused.
+    video_http::wire::check_task_id(&task.id)?;
+    Ok(Some(task))
 }
 
 /// Whether `object` is what `request` asked for, created inside `window` (a field the

@@ -236,3 +236,15 @@ fn a_bad_auth_style_and_a_missing_key_are_configuration_errors() {
     let shown = format!("{:?}", OpenAiClient::builder().api_key("sk-secret-1"));
     assert!(!shown.contains("sk-secret-1"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_listed_id_that_is_not_a_task_id_is_never_adopted() {
+    let fake = fake_with(Faults::default().with_task_id_prefix("\u{1b}[31m")).await;
+    let provider = client(&fake, AuthStyle::Bearer);
+    let fox = VideoRequest::new("a fox");
+    // The create is refused for its id, though the server made the task.
+    assert!(provider.submit(&fox).await.is_err());
+    let found = provider.find_submitted(&fox, window()).await;
+    assert!(found.is_err(), "{found:?}");
+    assert!(provider.list_recent(10).await.is_err());
+}
