@@ -21,7 +21,7 @@ use crate::dmx::families::hailuo::minimax_rules;
 use crate::dmx::families::text;
 use crate::engine::{ApiFront, AtomicCounters, Engine, FakeTask, NewTask, Stage, TaskKind};
 use crate::faults::{Refusal, after_auth, before_auth, refuse_submission};
-use crate::replies::{cut_off, json_response, link_url, reply};
+use crate::replies::{cut_off, json_response, link_url, query_param, reply};
 
 /// File ids are the task's number plus this (decimal, like MiniMax's).
 const FILE_OFFSET: u64 = 1_000_000_000_000;
@@ -122,13 +122,6 @@ async fn create(State(state): State<Arc<Engine>>, headers: HeaderMap, body: Byte
     reply(&state, &body)
 }
 
-/// The value of `key` in a query string.
-fn param(query: Option<&str>, key: &str) -> Option<String> {
-    url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-        .find(|(name, _)| name == key)
-        .map(|(_, value)| value.into_owned())
-}
-
 async fn query(
     State(state): State<Arc<Engine>>,
     RawQuery(raw): RawQuery,
@@ -138,7 +131,7 @@ async fn query(
         return refusal;
     }
     AtomicCounters::bump(&state.counters.queries);
-    let id = param(raw.as_deref(), "task_id").unwrap_or_default();
+    let id = query_param(raw.as_deref(), "task_id").unwrap_or_default();
     match state.task(&id).filter(|task| task.kind == KIND) {
         Some(task) => reply(&state, &queried(&state, &task, Instant::now())),
         None => minimax_shape(
@@ -182,7 +175,7 @@ async fn retrieve(
         return refusal;
     }
     AtomicCounters::bump(&state.counters.lookups);
-    let task = param(raw.as_deref(), "file_id")
+    let task = query_param(raw.as_deref(), "file_id")
         .and_then(|file| file.parse::<u64>().ok())
         .and_then(|file| file.checked_sub(FILE_OFFSET))
         .and_then(|number| state.task_by_number(number))

@@ -176,9 +176,8 @@ async fn list(
         return refusal;
     }
     AtomicCounters::bump(&state.counters.list_requests);
-    let limit = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-        .find(|(key, _)| key == "limit")
-        .and_then(|(_, limit)| limit.parse::<usize>().ok())
+    let limit = crate::replies::query_param(query.as_deref(), "limit")
+        .and_then(|limit| limit.parse::<usize>().ok())
         .unwrap_or(20)
         .clamp(1, 100);
     let now = Instant::now();

@@ -23,6 +23,13 @@ pub(crate) fn request_id(seed: &str) -> String {
     format!("fake-{hash:016x}")
 }
 
+/// The value of `key` in a request's query string, if it is there.
+pub(crate) fn query_param(query: Option<&str>, key: &str) -> Option<String> {
+    url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(name, _)| name == key)
+        .map(|(_, value)| value.into_owned())
+}
+
 /// The signed-looking URL the relay serves a task's video at (a new link each time).
 pub(crate) fn video_url(state: &Engine, task: &FakeTask) -> String {
     link_url(state, task, state.mint_link())

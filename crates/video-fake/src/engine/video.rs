@@ -168,9 +168,7 @@ fn cdn_error(status: StatusCode, code: &str) -> Response {
 
 /// The `link` number of a video URL's query, if any.
 fn link_number(query: Option<&str>) -> Option<u64> {
-    url::form_urlencoded::parse(query?.as_bytes())
-        .find(|(key, _)| key == "link")
-        .and_then(|(_, value)| value.parse().ok())
+    crate::replies::query_param(query, "link").and_then(|value| value.parse().ok())
 }
 
 #[cfg(test)]
