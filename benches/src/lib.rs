@@ -103,6 +103,25 @@ pub fn emit(value: &serde_json::Value) {
     println!("{value}");
 }
 
+/// Prints measure 1's line for a loop of `n` queries that took `cpu` and `wall` seconds:
+/// `labels` (which client, what it queried) and the figures derived from them.
+pub fn emit_queries(labels: serde_json::Value, n: usize, errors: usize, cpu: f64, wall: f64) {
+    let mut line = serde_json::json!({
+        "measure": "queries",
+        "n": n,
+        "errors": errors,
+        "loop_cpu_s": cpu,
+        "loop_wall_s": wall,
+        "cpu_per_query_us": cpu / n.max(1) as f64 * 1e6,
+        "wall_per_query_us": wall / n.max(1) as f64 * 1e6,
+        "peak_rss_kib": peak_rss_kib(),
+    });
+    if let (Some(line), serde_json::Value::Object(labels)) = (line.as_object_mut(), labels) {
+        line.extend(labels);
+    }
+    emit(&line);
+}
+
 /// The request every bench submits (a 5-second Kling video).
 pub fn bench_request(index: usize) -> VideoRequest {
     VideoRequest::builder(format!("benchmark task {index}: a red fox in fresh snow"))

@@ -21,7 +21,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use serde_json::{Value, json};
-use video_benches::{Args, cpu_seconds, emit, peak_rss_kib, runtime};
+use video_benches::{Args, cpu_seconds, emit_queries, runtime};
 
 fn main() -> ExitCode {
     match run() {
@@ -87,19 +87,17 @@ fn run() -> Result<(), String> {
         }
         let wall = wall.elapsed().as_secs_f64();
         let cpu = cpu_seconds() - cpu_before;
-        emit(&json!({
-            "measure": "queries",
-            "client": "bare-reqwest",
-            "family": if seedance { "seedance" } else { "kling" },
-            "timeout_s": timeout_s,
-            "n": n,
-            "errors": errors,
-            "loop_cpu_s": cpu,
-            "loop_wall_s": wall,
-            "cpu_per_query_us": cpu / n.max(1) as f64 * 1e6,
-            "wall_per_query_us": wall / n.max(1) as f64 * 1e6,
-            "peak_rss_kib": peak_rss_kib(),
-        }));
+        emit_queries(
+            json!({
+                "client": "bare-reqwest",
+                "family": if seedance { "seedance" } else { "kling" },
+                "timeout_s": timeout_s,
+            }),
+            n,
+            errors,
+            cpu,
+            wall,
+        );
         Ok(())
     })
 }
@@ -170,18 +168,16 @@ async fn other_shape(
     }
     let wall = wall.elapsed().as_secs_f64();
     let cpu = cpu_seconds() - cpu_before;
-    emit(&json!({
-        "measure": "queries",
-        "client": "bare-reqwest",
-        "shape": shape,
-        "n": n,
-        "errors": errors,
-        "loop_cpu_s": cpu,
-        "loop_wall_s": wall,
-        "cpu_per_query_us": cpu / n.max(1) as f64 * 1e6,
-        "wall_per_query_us": wall / n.max(1) as f64 * 1e6,
-        "peak_rss_kib": peak_rss_kib(),
-    }));
+    emit_queries(
+        json!({
+            "client": "bare-reqwest",
+            "shape": shape,
+        }),
+        n,
+        errors,
+        cpu,
+        wall,
+    );
     Ok(())
 }
 

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use video_benches::{Args, bench_request, cpu_seconds, emit, peak_rss_kib, runtime};
+use video_benches::{Args, bench_request, cpu_seconds, emit_queries, runtime};
 use video_core::{VideoProvider, VideoRequest};
 use video_dmx::DmxProvider;
 use video_kling_dmx::KlingDmxClient;
@@ -130,18 +130,16 @@ fn measure<P: VideoProvider>(
         }
         let wall = wall.elapsed().as_secs_f64();
         let cpu = cpu_seconds() - cpu_before;
-        emit(&json!({
-            "measure": "queries",
-            "client": "sdk",
-            "model": model,
-            "n": n,
-            "errors": errors,
-            "loop_cpu_s": cpu,
-            "loop_wall_s": wall,
-            "cpu_per_query_us": cpu / n.max(1) as f64 * 1e6,
-            "wall_per_query_us": wall / n.max(1) as f64 * 1e6,
-            "peak_rss_kib": peak_rss_kib(),
-        }));
+        emit_queries(
+            json!({
+                "client": "sdk",
+                "model": model,
+            }),
+            n,
+            errors,
+            cpu,
+            wall,
+        );
         Ok(())
     })
 }
