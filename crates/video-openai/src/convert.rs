@@ -41,7 +41,7 @@ pub(crate) fn asked(request: &VideoRequest, model: &OpenAiModel) -> Result<Asked
         Some(value) => given_size(value, model)?,
         None => model
             .size_for(request.resolution, request.aspect_ratio)
-            .ok_or_else(|| no_size(model))?,
+            .ok_or_else(|| no_size(model, "resolution"))?,
     };
     Ok(Asked {
         seconds: seconds.to_string(),
@@ -56,18 +56,19 @@ fn given_size(value: &Value, model: &OpenAiModel) -> Result<(u16, u16), VideoErr
     });
     match parsed {
         Some(size) if model.sizes.contains(&size) => Ok(size),
-        _ => Err(no_size(model).with_field("option size")),
+        _ => Err(no_size(model, "option size")),
     }
 }
 
-fn no_size(model: &OpenAiModel) -> VideoError {
+/// The refusal of a size the model does not render, on `field`.
+fn no_size(model: &OpenAiModel, field: &str) -> VideoError {
     let allowed: Vec<String> = model
         .sizes
         .iter()
         .map(|(w, h)| format!("{w}x{h}"))
         .collect();
     VideoError::invalid_by(
-        "resolution",
+        field,
         Rule::OneOf {
             allowed: allowed.clone(),
         },
@@ -77,19 +78,6 @@ fn no_size(model: &OpenAiModel) -> VideoError {
             allowed.join(", ")
         ),
     )
-}
-
-trait WithField {
-    fn with_field(self, field: &str) -> Self;
-}
-
-impl WithField for VideoError {
-    fn with_field(self, field: &str) -> Self {
-        match self {
-            Self::InvalidRequest { rule, reason, .. } => Self::invalid_by(field, rule, reason),
-            other => other,
-        }
-    }
 }
 
 /// The create body for `request` on `model`.
