@@ -21,7 +21,7 @@ use crate::dmx::families::hailuo::minimax_rules;
 use crate::dmx::families::text;
 use crate::engine::{ApiFront, AtomicCounters, Engine, FakeTask, NewTask, Stage, TaskKind};
 use crate::faults::{Refusal, after_auth, before_auth, refuse_submission};
-use crate::replies::{cut_off, json_response, link_url, query_param, reply};
+use crate::replies::{json_response, link_url, query_param, reply};
 
 /// File ids are the task's number plus this (decimal, like MiniMax's).
 const FILE_OFFSET: u64 = 1_000_000_000_000;
@@ -115,11 +115,7 @@ async fn create(State(state): State<Arc<Engine>>, headers: HeaderMap, body: Byte
         return minimax_shape(StatusCode::OK, Refusal::Invalid, "duplicate");
     };
     let body = json!({ "task_id": task.id, "base_resp": base_resp(0, "success") });
-    if state.take_dropped_create() {
-        AtomicCounters::bump(&state.counters.faults_injected);
-        return cut_off(&body);
-    }
-    reply(&state, &body)
+    crate::replies::created(&state, &body)
 }
 
 async fn query(

@@ -23,6 +23,16 @@ pub(crate) fn request_id(seed: &str) -> String {
     format!("fake-{hash:016x}")
 }
 
+/// The reply to a create that made a task: cut off mid-body instead when a lost create reply
+/// is scripted ([`crate::Faults::dropped_create_replies`]; counted as a fault).
+pub(crate) fn created(state: &Engine, body: &Value) -> Response {
+    if state.take_dropped_create() {
+        crate::engine::AtomicCounters::bump(&state.counters.faults_injected);
+        return cut_off(body);
+    }
+    reply(state, body)
+}
+
 /// The value of `key` in a request's query string, if it is there.
 pub(crate) fn query_param(query: Option<&str>, key: &str) -> Option<String> {
     url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())

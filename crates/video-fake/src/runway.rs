@@ -20,7 +20,7 @@ use tokio::time::Instant;
 
 use crate::engine::{ApiFront, AtomicCounters, Engine, FakeTask, NewTask, Stage, TaskKind};
 use crate::faults::{Refusal, after_auth, before_auth, refuse_submission};
-use crate::replies::{cut_off, json_response, reply, video_url};
+use crate::replies::{json_response, reply, video_url};
 
 const KIND: TaskKind = TaskKind::Api(ApiFront::Runway);
 const RATIOS: [&str; 8] = [
@@ -150,11 +150,7 @@ async fn create(
         return error(StatusCode::CONFLICT, "duplicate");
     };
     let body = json!({ "id": task.id });
-    if state.take_dropped_create() {
-        AtomicCounters::bump(&state.counters.faults_injected);
-        return cut_off(&body);
-    }
-    reply(&state, &body)
+    crate::replies::created(&state, &body)
 }
 
 /// A UUID-shaped id from the task's number.

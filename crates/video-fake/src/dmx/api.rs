@@ -16,7 +16,7 @@ use super::validate::{SubmitFields, validate_image_submission, validate_submissi
 use crate::engine::callback::spawn_callbacks;
 use crate::engine::{AtomicCounters, Engine, NewTask, TaskKind};
 use crate::faults::{after_auth, before_auth, kling_shape, refuse_submission};
-use crate::replies::{cut_off, envelope, kling_error, reply, request_id, task_object};
+use crate::replies::{envelope, kling_error, reply, request_id, task_object};
 
 /// Submission models the relay routes to Kling text-to-video.
 const SUBMIT_MODELS: &[&str] = &["kling-v2-6-text2video", "kling-v2-5-turbo-text2video"];
@@ -129,11 +129,7 @@ fn submit(
     });
     let data = task_object(state, &task, task.started);
     let body = submit_reply(data, request_id(&task.id));
-    if state.take_dropped_create() {
-        AtomicCounters::bump(&state.counters.faults_injected);
-        return cut_off(&body);
-    }
-    reply(state, &body)
+    crate::replies::created(state, &body)
 }
 
 /// A query with the query model of `kind`: a task of the other kind is unknown to it, as the

@@ -17,7 +17,7 @@ use super::validate::{Create, validate};
 use crate::engine::callback::spawn_callbacks;
 use crate::engine::{AtomicCounters, Engine, NewTask, TaskKind};
 use crate::faults::{after_auth, before_auth, kling_shape, refuse_submission};
-use crate::replies::{cut_off, envelope, kling_error, reply, request_id, task_object};
+use crate::replies::{envelope, kling_error, reply, request_id, task_object};
 
 /// The task kind of an endpoint family.
 fn kind_of(family: &str) -> Option<TaskKind> {
@@ -122,11 +122,7 @@ fn accept(state: &Arc<Engine>, kind: TaskKind, create: Create) -> Response {
         "updated_at": full["updated_at"],
     });
     let body = envelope(data, request_id(&task.id));
-    if state.take_dropped_create() {
-        AtomicCounters::bump(&state.counters.faults_injected);
-        return cut_off(&body);
-    }
-    reply(state, &body)
+    crate::replies::created(state, &body)
 }
 
 /// `GET /v1/videos/{family}/{id}`: by task id, else by external id (only within the family).

@@ -28,7 +28,7 @@ use super::sse::{StreamWords, stream_with};
 use crate::engine::callback::spawn_callbacks;
 use crate::engine::{AtomicCounters, Engine, FakeTask, NewTask, TaskKind};
 use crate::faults::{ErrorShape, Refusal, refuse_submission};
-use crate::replies::{cut_off, reply};
+use crate::replies::reply;
 
 /// The families this front serves besides Kling v2.6.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,11 +154,7 @@ pub(crate) fn submit(state: &Arc<Engine>, request: &Value, front: &Front, model:
         });
     }
     let body = (front.submitted)(state, &task, model, request);
-    if state.take_dropped_create() {
-        AtomicCounters::bump(&state.counters.faults_injected);
-        return cut_off(&body);
-    }
-    reply(state, &body)
+    crate::replies::created(state, &body)
 }
 
 /// A query of `front`'s task named by `input` (a string, a number, or `{"task_id": ...}`).
