@@ -7,7 +7,6 @@
 
 mod common;
 
-use std::process::Stdio;
 use std::time::Duration;
 
 use common::{Scratch, code, is_playable_mp4, json, stderr};
@@ -85,16 +84,9 @@ async fn every_family_is_finished_by_resume_after_a_kill() {
     let relay = start_relay(Duration::from_secs(2)).await;
     for model in MODELS {
         let scratch = scratch_for(&relay);
-        let mut child = scratch
-            .video(&["--provider", "dmx", "--model", model, "generate", "a fox"])
-            .args(["--output", "fox.mp4"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let submitted = common::until_submitted(&scratch).await;
-        child.kill().unwrap();
-        child.wait().unwrap();
+        let args = ["--provider", "dmx", "--model", model, "generate", "a fox"];
+        let args = [&args[..], &["--output", "fox.mp4"]].concat();
+        let submitted = common::killed_once_submitted(&scratch, &args).await;
         assert!(submitted, "{model}: the task never reached the journal");
 
         // Another process, configured for no model in particular, finds the task from

@@ -71,16 +71,9 @@ async fn stream_mode_waits_in_one_query() {
 async fn a_process_killed_while_waiting_is_finished_by_resume() {
     let relay = start_relay(Duration::from_secs(2), Faults::default()).await;
     let scratch = scratch_for(&relay);
-    let mut child = scratch
-        .video(&["generate", "a fox", "--output", "fox.mp4"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
     // Wait until the submission is journaled with its task id, then SIGKILL.
-    let submitted = common::until_submitted(&scratch).await;
-    child.kill().unwrap();
-    child.wait().unwrap();
+    let args = ["generate", "a fox", "--output", "fox.mp4"];
+    let submitted = common::killed_once_submitted(&scratch, &args).await;
     assert!(submitted, "the task never reached the journal");
     assert!(!scratch.path("fox.mp4").exists());
 

@@ -9,7 +9,6 @@
 
 mod common;
 
-use std::process::Stdio;
 use std::time::Duration;
 
 use common::{Scratch, code, is_playable_mp4, json, stderr};
@@ -83,22 +82,15 @@ async fn each_provider_is_finished_by_resume_in_another_process() {
     for provider in PROVIDERS {
         let fake = start(Duration::from_secs(2), Faults::default()).await;
         let scratch = scratch_for(&fake, provider);
-        let mut child = scratch
-            .video(&[
-                "--provider",
-                provider,
-                "generate",
-                "a fox",
-                "--output",
-                "fox.mp4",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let submitted = common::until_submitted(&scratch).await;
-        child.kill().unwrap();
-        child.wait().unwrap();
+        let args = [
+            "--provider",
+            provider,
+            "generate",
+            "a fox",
+            "--output",
+            "fox.mp4",
+        ];
+        let submitted = common::killed_once_submitted(&scratch, &args).await;
         assert!(submitted, "{provider}: the task never reached the journal");
         let resumed = scratch.run(&["--json", "resume"]).await;
         assert_eq!(code(&resumed), 0, "{provider}: {}", stderr(&resumed));

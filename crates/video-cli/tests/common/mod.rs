@@ -107,6 +107,21 @@ pub async fn until_submitted(scratch: &Scratch) -> bool {
     false
 }
 
+/// Runs `video args` in `scratch`, waits until its submission is journaled `submitted`, and
+/// kills it (SIGKILL) there: a process that died mid-wait. Whether the submission got there.
+pub async fn killed_once_submitted(scratch: &Scratch, args: &[&str]) -> bool {
+    let mut child = scratch
+        .video(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let submitted = until_submitted(scratch).await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    submitted
+}
+
 /// The exit code.
 pub fn code(output: &Output) -> i32 {
     output.status.code().unwrap_or(-1)
