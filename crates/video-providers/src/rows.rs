@@ -4,6 +4,26 @@ use std::time::Duration;
 
 use crate::registry::ProviderRow;
 
+/// A row's `build` for a provider whose builder reads its variables (`from_lookup`) and
+/// takes a model and the insecure-http switch: configured from the settings (unused when
+/// only the mock is enabled).
+#[allow(unused_macros)]
+macro_rules! build_from_settings {
+    ($builder:ty) => {
+        |settings| {
+            let mut builder = <$builder>::from_lookup(|name| settings.env.var(name));
+            if let Some(model) = settings.model {
+                builder = builder.model(model);
+            }
+            if settings.allow_insecure_http {
+                builder = builder.allow_insecure_http(true);
+            }
+            Ok(std::sync::Arc::new(builder.build()?)
+                as std::sync::Arc<dyn video_core::VideoProvider>)
+        }
+    };
+}
+
 #[cfg(feature = "dmx")]
 mod dmx;
 #[cfg(feature = "kling")]

@@ -1,9 +1,7 @@
 //! The DMXAPI relay's families (Kling v3, Seedance 2.0, Hailuo, Vidu, Wan 2.6): one row,
 //! one model per relay model name.
 
-use std::sync::Arc;
-
-use video_core::{PollPolicy, VideoProvider};
+use video_core::PollPolicy;
 use video_dmx::{DEFAULT_MODEL, DmxBuilder, PROVIDER_NAME};
 
 use crate::registry::{ModelInfo, ProviderRow};
@@ -41,14 +39,5 @@ pub(super) const ROW: ProviderRow = ProviderRow {
     default_model: Some(DEFAULT_MODEL),
     policy: || PollPolicy::default().with_first_delay(std::time::Duration::from_secs(10)),
     configured: |env| video_dmx::configured_in(|name| env.var(name)),
-    build: |settings| {
-        let mut builder = DmxBuilder::from_lookup(|name| settings.env.var(name));
-        if let Some(model) = settings.model {
-            builder = builder.model(model);
-        }
-        if settings.allow_insecure_http {
-            builder = builder.allow_insecure_http(true);
-        }
-        Ok(Arc::new(builder.build()?) as Arc<dyn VideoProvider>)
-    },
+    build: build_from_settings!(DmxBuilder),
 };

@@ -1,8 +1,6 @@
 //! Kling's own API.
 
-use std::sync::Arc;
-
-use video_core::{PollPolicy, VideoProvider};
+use video_core::PollPolicy;
 use video_kling::{
     ENV_ACCESS_KEY, ENV_ALLOW_INSECURE_HTTP, ENV_API_KEY, ENV_BASE_URL, ENV_MODEL, ENV_SECRET_KEY,
     KlingClientBuilder, PROVIDER_NAME,
@@ -68,14 +66,5 @@ pub(super) const ROW: ProviderRow = ProviderRow {
     default_model: Some(video_kling::DEFAULT_MODEL),
     policy: PollPolicy::default,
     configured: |env| video_kling::configured_in(|name| env.var(name)),
-    build: |settings| {
-        let mut builder = KlingClientBuilder::from_lookup(|name| settings.env.var(name));
-        if let Some(model) = settings.model {
-            builder = builder.model(model);
-        }
-        if settings.allow_insecure_http {
-            builder = builder.allow_insecure_http(true);
-        }
-        Ok(Arc::new(builder.build()?) as Arc<dyn VideoProvider>)
-    },
+    build: build_from_settings!(KlingClientBuilder),
 };

@@ -1,9 +1,8 @@
 //! MiniMax Hailuo's own API.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use video_core::{PollPolicy, VideoProvider};
+use video_core::PollPolicy;
 use video_minimax::{
     DEFAULT_MODEL, ENV_ALLOW_INSECURE_HTTP, ENV_API_KEY, ENV_BASE_URL, MiniMaxBuilder,
     PROVIDER_NAME,
@@ -52,14 +51,5 @@ pub(super) const ROW: ProviderRow = ProviderRow {
     default_model: Some(DEFAULT_MODEL),
     policy: || PollPolicy::default().with_first_delay(Duration::from_secs(20)),
     configured: |env| video_minimax::configured_in(|name| env.var(name)),
-    build: |settings| {
-        let mut builder = MiniMaxBuilder::from_lookup(|name| settings.env.var(name));
-        if let Some(model) = settings.model {
-            builder = builder.model(model);
-        }
-        if settings.allow_insecure_http {
-            builder = builder.allow_insecure_http(true);
-        }
-        Ok(Arc::new(builder.build()?) as Arc<dyn VideoProvider>)
-    },
+    build: build_from_settings!(MiniMaxBuilder),
 };

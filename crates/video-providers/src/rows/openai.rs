@@ -1,9 +1,8 @@
 //! The OpenAI-compatible `/v1/videos` API (LiteLLM, Azure OpenAI, relays).
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use video_core::{PollPolicy, VideoProvider};
+use video_core::PollPolicy;
 use video_openai::{
     DEFAULT_MODEL, ENV_ALLOW_INSECURE_HTTP, ENV_API_KEY, ENV_AUTH_STYLE, ENV_BASE_URL, ENV_MODEL,
     ENV_ORGANIZATION, ENV_PROJECT, OpenAiBuilder, PROVIDER_NAME,
@@ -73,14 +72,5 @@ pub(super) const ROW: ProviderRow = ProviderRow {
     default_model: Some(DEFAULT_MODEL),
     policy: || PollPolicy::default().with_first_delay(Duration::from_secs(15)),
     configured: |env| video_openai::configured_in(|name| env.var(name)),
-    build: |settings| {
-        let mut builder = OpenAiBuilder::from_lookup(|name| settings.env.var(name));
-        if let Some(model) = settings.model {
-            builder = builder.model(model);
-        }
-        if settings.allow_insecure_http {
-            builder = builder.allow_insecure_http(true);
-        }
-        Ok(Arc::new(builder.build()?) as Arc<dyn VideoProvider>)
-    },
+    build: build_from_settings!(OpenAiBuilder),
 };

@@ -1,9 +1,8 @@
 //! Runway's task API.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use video_core::{PollPolicy, VideoProvider};
+use video_core::PollPolicy;
 use video_runway::{
     DEFAULT_MODEL, ENV_ALLOW_INSECURE_HTTP, ENV_API_SECRET, ENV_BASE_URL, PROVIDER_NAME,
     RunwayBuilder,
@@ -50,14 +49,5 @@ pub(super) const ROW: ProviderRow = ProviderRow {
     // Runway asks for no query more often than every 5 s.
     policy: || PollPolicy::default().with_first_delay(Duration::from_secs(10)),
     configured: |env| video_runway::configured_in(|name| env.var(name)),
-    build: |settings| {
-        let mut builder = RunwayBuilder::from_lookup(|name| settings.env.var(name));
-        if let Some(model) = settings.model {
-            builder = builder.model(model);
-        }
-        if settings.allow_insecure_http {
-            builder = builder.allow_insecure_http(true);
-        }
-        Ok(Arc::new(builder.build()?) as Arc<dyn VideoProvider>)
-    },
+    build: build_from_settings!(RunwayBuilder),
 };
