@@ -17,14 +17,12 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
-use crate::dmx::families::hailuo::minimax_rules;
+use crate::dmx::families::hailuo::{file_id, file_object, file_task, minimax_rules};
 use crate::dmx::families::text;
 use crate::engine::{ApiFront, AtomicCounters, Engine, FakeTask, NewTask, Stage, TaskKind};
 use crate::faults::{Refusal, after_auth, before_auth, refuse_submission};
-use crate::replies::{json_response, link_url, query_param, reply};
+use crate::replies::{json_response, query_param, reply};
 
-/// File ids are the task's number plus this (decimal, like MiniMax's).
-const FILE_OFFSET: u64 = 1_000_000_000_000;
 const KIND: TaskKind = TaskKind::Api(ApiFront::MiniMax);
 
 /// The front's routes.
@@ -154,7 +152,7 @@ fn queried(state: &Engine, task: &FakeTask, now: Instant) -> Value {
     let done = stage == Stage::Succeed;
     let mut object = json!({ "task_id": task.id, "status": status, "base_resp": resp });
     if done {
-        object["file_id"] = json!((task.number + FILE_OFFSET).to_string());
+        object["file_id"] = json!(file_id(task));
         object["video_width"] = json!(1366);
         object["video_height"] = json!(768);
     }
@@ -171,32 +169,14 @@ async fn retrieve(
         return refusal;
     }
     AtomicCounters::bump(&state.counters.lookups);
-    let task = query_param(raw.as_deref(), "file_id")
-        .and_then(|file| file.parse::<u64>().ok())
-        .and_then(|file| file.checked_sub(FILE_OFFSET))
-        .and_then(|number| state.task_by_number(number))
-        .filter(|task| task.kind == KIND)
-        .filter(|task| task.stage_at(Instant::now(), state.config.render_time) == Stage::Succeed);
-    let Some(task) = task else {
+    let file = query_param(raw.as_deref(), "file_id").and_then(|file| file.parse::<u64>().ok());
+    let Some(task) = file_task(&state, file, KIND) else {
         return minimax_shape(
             StatusCode::OK,
             Refusal::Invalid,
             "invalid params: file not found",
         );
     };
-    let link = link_url(&state, &task, state.mint_short_link());
-    reply(
-        &state,
-        &json!({
-            "file": {
-                "file_id": task.number + FILE_OFFSET,
-                "bytes": 0,
-                "created_at": task.created_ms / 1000,
-                "filename": "output_aigc.mp4",
-                "purpose": "video_generation",
-                "download_url": link,
-            },
-            "base_resp": base_resp(0, "success"),
-        }),
-    )
+    let body = json!({ "file": file_object(&state, &task), "base_resp": base_resp(0, "success") });
+    reply(&state, &body)
 }

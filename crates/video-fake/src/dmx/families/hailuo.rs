@@ -110,7 +110,7 @@ fn queried(state: &Engine, task: &FakeTask, now: Instant) -> Value {
     let done = stage == Stage::Succeed;
     json!({
         "base_resp": base_resp,
-        "file_id": if done { (task.number + FILE_OFFSET).to_string() } else { String::new() },
+        "file_id": if done { file_id(task) } else { String::new() },
         "status": status,
         "task_id": task.id,
         "usage": usage(0),
@@ -127,11 +127,7 @@ pub(crate) fn mint(state: &Arc<Engine>, request: &Value) -> Response {
         Some(Value::Number(id)) => id.as_u64(),
         _ => None,
     };
-    let task = file
-        .and_then(|file| file.checked_sub(FILE_OFFSET))
-        .and_then(|number| state.task_by_number(number))
-        .filter(|task| task.kind == TaskKind::Relay(RelayFamily::Hailuo))
-        .filter(|task| task.stage_at(Instant::now(), state.config.render_time) == Stage::Succeed);
+    let task = file_task(state, file, TaskKind::Relay(RelayFamily::Hailuo));
     let Some(task) = task else {
         return minimax_shape(
             StatusCode::OK,
@@ -139,20 +135,35 @@ pub(crate) fn mint(state: &Arc<Engine>, request: &Value) -> Response {
             "invalid params: file not found",
         );
     };
-    let link = link_url(state, &task, state.mint_short_link());
     reply(
         state,
-        &json!({
-            "base_resp": ok(),
-            "file": {
-                "file_id": task.number + FILE_OFFSET,
-                "bytes": 0,
-                "created_at": task.created_ms / 1000,
-                "filename": "output_aigc.mp4",
-                "purpose": "video_generation",
-                "download_url": link,
-            },
-            "usage": usage(0),
-        }),
+        &json!({ "base_resp": ok(), "file": file_object(state, &task), "usage": usage(0) }),
     )
+}
+
+/// The finished task of `kind` behind MiniMax file number `file`, if there is one (MiniMax's
+/// direct front and the relay's family number files alike).
+pub(crate) fn file_task(state: &Engine, file: Option<u64>, kind: TaskKind) -> Option<FakeTask> {
+    file.and_then(|file| file.checked_sub(FILE_OFFSET))
+        .and_then(|number| state.task_by_number(number))
+        .filter(|task| task.kind == kind)
+        .filter(|task| task.stage_at(Instant::now(), state.config.render_time) == Stage::Succeed)
+}
+
+/// MiniMax's `file` object for a finished task, with a fresh short-lived link (its id a number
+/// here, a string in the query reply, as documented).
+pub(crate) fn file_object(state: &Engine, task: &FakeTask) -> Value {
+    json!({
+        "file_id": task.number + FILE_OFFSET,
+        "bytes": 0,
+        "created_at": task.created_ms / 1000,
+        "filename": "output_aigc.mp4",
+        "purpose": "video_generation",
+        "download_url": link_url(state, task, state.mint_short_link()),
+    })
+}
+
+/// The file id of a finished task, as the query reply writes it (a string).
+pub(crate) fn file_id(task: &FakeTask) -> String {
+    (task.number + FILE_OFFSET).to_string()
 }
