@@ -74,12 +74,18 @@ pub(crate) const RELAY_ENV: &[crate::registry::VarDoc] = &[
         about: "the relay's host root (default https://www.dmxapi.cn)",
         secret: false,
     },
+    insecure_http_var(video_dmx::ENV_ALLOW_INSECURE_HTTP),
+];
+
+/// The row entry of a provider's switch allowing plain http to a non-loopback host.
+#[allow(dead_code)]
+pub(crate) const fn insecure_http_var(name: &'static str) -> crate::registry::VarDoc {
     crate::registry::VarDoc {
-        name: video_dmx::ENV_ALLOW_INSECURE_HTTP,
+        name,
         about: "1 allows plain http to a non-loopback host",
         secret: false,
-    },
-];
+    }
+}
 
 /// A duration in milliseconds from a variable.
 #[allow(dead_code)]

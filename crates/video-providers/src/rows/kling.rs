@@ -39,11 +39,7 @@ pub(super) const ROW: ProviderRow = ProviderRow {
             about: "the model when --model is not given (default kling-v2-6)",
             secret: false,
         },
-        VarDoc {
-            name: ENV_ALLOW_INSECURE_HTTP,
-            about: "1 allows plain http to a non-loopback host",
-            secret: false,
-        },
+        super::insecure_http_var(ENV_ALLOW_INSECURE_HTTP),
     ],
     options: &[
         ("cfg_scale", "0 to 1, on models that take it (e.g. 0.5)"),

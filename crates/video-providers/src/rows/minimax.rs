@@ -27,11 +27,7 @@ pub(super) const ROW: ProviderRow = ProviderRow {
                     mainland keys)",
             secret: false,
         },
-        VarDoc {
-            name: ENV_ALLOW_INSECURE_HTTP,
-            about: "1 allows plain http to a non-loopback host",
-            secret: false,
-        },
+        super::insecure_http_var(ENV_ALLOW_INSECURE_HTTP),
     ],
     options: &[
         (

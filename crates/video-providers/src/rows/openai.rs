@@ -47,11 +47,7 @@ pub(super) const ROW: ProviderRow = ProviderRow {
             about: "the OpenAI-Project header (optional)",
             secret: false,
         },
-        VarDoc {
-            name: ENV_ALLOW_INSECURE_HTTP,
-            about: "1 allows plain http to a non-loopback host",
-            secret: false,
-        },
+        super::insecure_http_var(ENV_ALLOW_INSECURE_HTTP),
     ],
     options: &[
         (

@@ -25,11 +25,7 @@ pub(super) const ROW: ProviderRow = ProviderRow {
             about: "the host (default https://api.dev.runwayml.com)",
             secret: false,
         },
-        VarDoc {
-            name: ENV_ALLOW_INSECURE_HTTP,
-            about: "1 allows plain http to a non-loopback host",
-            secret: false,
-        },
+        super::insecure_http_var(ENV_ALLOW_INSECURE_HTTP),
     ],
     options: &[
         (
