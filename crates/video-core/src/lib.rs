@@ -24,6 +24,7 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod cost;
 mod download;
 mod error;
 mod ext;

@@ -18,6 +18,7 @@
 //! # Ok(()) }
 //! ```
 
+mod budget;
 mod claims;
 mod requests;
 mod schema;

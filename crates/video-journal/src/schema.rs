@@ -5,9 +5,9 @@ use rusqlite::Connection;
 /// The schema version this crate writes (`PRAGMA user_version`). Version 1 (release 0.1)
 /// had no claims table and no application id; version 2 stored task ids as plain strings
 /// only; version 3 wrote the whole request (inline images included) into every entry on
-/// every change, and video URLs where 4 has locators. Older journals are migrated when
-/// opened; newer ones are refused.
-pub const SCHEMA_VERSION: i64 = 4;
+/// every change, and video URLs where 4 has locators; 4 had no budget reservations. Older
+/// journals are migrated when opened; newer ones are refused.
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// The SQLite `application_id` that marks a file as a video journal ("VDJL").
 pub const APPLICATION_ID: i32 = 0x5644_4A4C;
@@ -118,8 +118,9 @@ pub(crate) fn prepare(conn: &Connection, busy: std::time::Duration) -> Result<()
 /// an older program reading it fails on the version, not on a field it does not know.
 fn migrate(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(&format!(
-        "BEGIN IMMEDIATE; {CREATE_V1} {UPGRADE_TO_V2} {}",
-        crate::requests::CREATE_V4
+        "BEGIN IMMEDIATE; {CREATE_V1} {UPGRADE_TO_V2} {} {}",
+        crate::requests::CREATE_V4,
+        crate::budget::CREATE_V5
     ))?;
     let rewritten = rewrite_entries(conn).and_then(|()| {
         conn.execute_batch(&format!(

@@ -5,11 +5,13 @@ use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use video_core::cost::{Budget, Estimate};
 use video_core::journal::{EntryId, JournalEntry, Listing, TaskStore, UnreadableEntry};
 use video_core::provider::unix_millis;
 use video_core::{TaskId, VideoError};
 
+use crate::budget;
 use crate::claims::{self, Owner};
 use crate::requests;
 use crate::schema::prepare;
@@ -269,6 +271,24 @@ fn save_entry(conn: &Connection, entry: &JournalEntry) -> rusqlite::Result<usize
     )
 }
 
+/// Writes a new entry (its id set from the row), its request and this process's claim on it.
+fn insert(
+    conn: &Connection,
+    entry: &mut JournalEntry,
+    owner: &Owner,
+    lease: Duration,
+) -> rusqlite::Result<EntryId> {
+    conn.execute(
+        "INSERT INTO entries (provider, state, created_at, updated_at, entry) VALUES (?1, ?2, ?3, ?3, '{}')",
+        params![entry.provider, entry.state.as_str(), millis(entry.created_at)],
+    )?;
+    entry.id = conn.last_insert_rowid();
+    save_entry(conn, entry)?;
+    requests::store(conn, entry.id, &entry.request)?;
+    claims::write_claim(conn, entry.id, owner, std::time::SystemTime::now() + lease)?;
+    Ok(entry.id)
+}
+
 /// Every row, newest first, each parsed on its own.
 fn list(conn: &Connection) -> rusqlite::Result<Listing> {
     let mut statement = conn.prepare(&format!("{SELECT} ORDER BY e.id DESC"))?;
@@ -299,20 +319,48 @@ impl TaskStore for SqliteJournal {
             .with_conn(move |conn| {
                 let mut entry = entry.clone();
                 let tx = conn.transaction()?;
-                tx.execute(
-                    "INSERT INTO entries (provider, state, created_at, updated_at, entry) VALUES (?1, ?2, ?3, ?3, '{}')",
-                    params![entry.provider, entry.state.as_str(), millis(entry.created_at)],
-                )?;
-                entry.id = tx.last_insert_rowid();
-                save_entry(&tx, &entry)?;
-                requests::store(&tx, entry.id, &entry.request)?;
-                claims::write_claim(&tx, entry.id, &owner, std::time::SystemTime::now() + lease)?;
+                let id = insert(&tx, &mut entry, &owner, lease)?;
                 tx.commit()?;
-                Ok(entry.id)
+                Ok(id)
             })
             .await?;
         self.keep_claims_alive();
         Ok(id)
+    }
+
+    /// Checks the budget and writes the entry, its reservation and its claim in one
+    /// `IMMEDIATE` transaction: processes sharing the journal take turns, so two can never
+    /// both fit under the limit.
+    async fn begin_within(
+        &self,
+        entry: &JournalEntry,
+        budget: &Budget,
+        estimate: &Estimate,
+    ) -> Result<EntryId, VideoError> {
+        let (entry, budget, estimate) = (entry.clone(), budget.clone(), estimate.clone());
+        let owner = self.inner.owner.clone();
+        let lease = self.inner.options.claim_lease;
+        let written = self
+            .with_conn(move |conn| {
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let spent = budget::spent(&tx, &budget)?;
+                let reserved = match budget.admit(&spent, &estimate) {
+                    Ok(reserved) => reserved,
+                    Err(refusal) => return Ok(Err(refusal)),
+                };
+                let mut entry = entry.clone();
+                entry.budget = Some(budget.name().to_owned());
+                entry.reserved = reserved;
+                let id = insert(&tx, &mut entry, &owner, lease)?;
+                budget::record(&tx, &entry)?;
+                tx.commit()?;
+                Ok(Ok(id))
+            })
+            .await?;
+        if written.is_ok() {
+            self.keep_claims_alive();
+        }
+        written
     }
 
     async fn entry(&self, id: EntryId) -> Result<Option<JournalEntry>, VideoError> {

@@ -124,10 +124,13 @@ impl OpenAiModel {
         }
         let lines = resolution.map_or(720, Resolution::lines);
         let ratio = ratio.unwrap_or(AspectRatio::PORTRAIT_9_16);
-        self.sizes
-            .iter()
-            .copied()
-            .find(|&(w, h)| w.min(h) == lines && ratio_of(w, h) == ratio)
+        let of_tier = || self.sizes.iter().copied().filter(|&(w, h)| w.min(h) == lines);
+        // The exact shape, else the tier's size of the same orientation (`1024p` at 9:16 is
+        // 1024x1792, whose exact ratio is 4:7).
+        let portrait = ratio.height() > ratio.width();
+        of_tier()
+            .find(|&(w, h)| ratio_of(w, h) == ratio)
+            .or_else(|| of_tier().find(|&(w, h)| (h > w) == portrait && w != h))
     }
 }
 
@@ -170,6 +173,11 @@ mod tests {
         );
         let tall = Some(Resolution::size(1024, 1792));
         assert_eq!(pro.size_for(tall, None), Some((1024, 1792)));
+        let tier = Some(Resolution::lines_of(1024));
+        assert_eq!(pro.size_for(tier, None), Some((1024, 1792)), "9:16 takes 4:7");
+        assert_eq!(pro.size_for(tier, wide), Some((1792, 1024)), "16:9 takes 7:4");
+        let square = Some(AspectRatio::new(1, 1));
+        assert_eq!(pro.size_for(tier, square), None);
         assert_eq!(
             pro.size_for(tall, wide),
             None,

@@ -20,10 +20,12 @@
 //! Configuration is read through an [`Env`] (the process environment, or a map in tests),
 //! never from global state the caller did not hand over.
 
+mod catalog;
 mod env;
 mod registry;
 mod rows;
 
+pub use catalog::{CATALOG_VAR, Catalog, CatalogModel, Price, Route, Tier};
 pub use env::{Env, ProcessEnv, VarMap};
 pub use registry::{Built, Choice, ModelInfo, ProviderRow, Registry, Settings, VarDoc};
 pub use video_core::PollPolicy;

@@ -254,6 +254,15 @@ pub enum VideoError {
     /// The operation was cancelled by the caller.
     #[error("cancelled")]
     Cancelled,
+    /// A budget refused the submission before anything was sent: its estimate would take
+    /// the budget past its limit, or its price is unknown and unpriced requests are refused.
+    #[error("over budget `{budget}`: {message}")]
+    OverBudget {
+        /// The budget's name.
+        budget: String,
+        /// What it holds, its limit and why this request does not fit.
+        message: String,
+    },
     /// A step after the provider accepted the task failed (waiting, downloading, recording):
     /// the task exists and may be billed, and `task_id` finds it again. [`kind`](Self::kind),
     /// [`is_retryable`](Self::is_retryable) and [`retry_after`](Self::retry_after) answer
@@ -405,6 +414,31 @@ impl VideoError {
                     | Self::QuotaExceeded { .. }
                     | Self::ContentRejected { .. }
                     | Self::Configuration { .. }
+                    | Self::OverBudget { .. }
+            )
+    }
+
+    /// True when a route (a provider serving a model) turned the submission away for a
+    /// reason of its own, with no task created: the key is refused or missing, the account
+    /// is out of quota or over a rate or concurrency limit, the model is not offered there
+    /// (configuration), or the request never left. Another route to the same model may take
+    /// it; a request refused for what it asks (invalid, content policy) or an unknown outcome
+    /// is not one of these.
+    ///
+    /// ```
+    /// use video_core::{ErrorDetails, VideoError};
+    /// assert!(VideoError::unauthorized("bad key", ErrorDetails::none()).is_route_refusal());
+    /// assert!(!VideoError::invalid("prompt", "is empty").is_route_refusal());
+    /// ```
+    pub fn is_route_refusal(&self) -> bool {
+        self.is_unaccepted_submission()
+            || matches!(
+                self,
+                Self::Unauthorized { .. }
+                    | Self::MissingCredentials { .. }
+                    | Self::Forbidden { .. }
+                    | Self::QuotaExceeded { .. }
+                    | Self::Configuration { .. }
             )
     }
 
@@ -514,6 +548,7 @@ impl VideoError {
             Self::WaitTimeout { .. } => "wait_timeout",
             Self::Journal { .. } => "journal",
             Self::Cancelled => "cancelled",
+            Self::OverBudget { .. } => "over_budget",
             Self::UnknownOutcome { .. } => "unknown_outcome",
         }
     }

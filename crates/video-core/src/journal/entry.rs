@@ -5,10 +5,11 @@ use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
+use crate::cost::Money;
 use crate::error::VideoError;
 use crate::request::VideoRequest;
 use crate::save::IfExists;
-use crate::task::{Locator, Task, TaskId, TaskStatus, Video};
+use crate::task::{Locator, Task, TaskId, TaskStatus, Usage, Video};
 
 /// A journal entry's key.
 pub type EntryId = i64;
@@ -169,6 +170,20 @@ pub struct JournalEntry {
     /// When it last changed.
     #[serde(with = "crate::task::unix_millis::required")]
     pub updated_at: SystemTime,
+    /// What the request was expected to cost when it was journaled (the pipeline's
+    /// [`Pricer`](crate::cost::Pricer)); `None` when unpriced or no pricer was set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimate: Option<Money>,
+    /// The budget the submission was admitted under ([`Budget`](crate::cost::Budget)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<String>,
+    /// What the budget reserved for it (given back only when no task was created).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reserved: Option<Money>,
+    /// What the provider reported charging, when it reports it (Kling's units deducted, the
+    /// relay's usage tokens).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charged: Option<Usage>,
 }
 
 impl JournalEntry {
@@ -191,6 +206,10 @@ impl JournalEntry {
             downloads: Vec::new(),
             created_at: now,
             updated_at: now,
+            estimate: None,
+            budget: None,
+            reserved: None,
+            charged: None,
         }
     }
 
@@ -281,6 +300,9 @@ impl JournalEntry {
         self.message = task.status_message.clone();
         if !task.videos.is_empty() {
             self.videos = task.videos.clone();
+        }
+        if task.usage.is_some() {
+            self.charged.clone_from(&task.usage);
         }
         self.state = match task.status {
             TaskStatus::Succeeded if self.all_downloaded() => EntryState::Downloaded,

@@ -7,6 +7,7 @@ use async_trait::async_trait;
 
 use super::entry::{EntryId, JournalEntry, Listing};
 use super::store::TaskStore;
+use crate::cost::{Budget, Estimate};
 use crate::error::VideoError;
 use crate::task::TaskId;
 
@@ -27,15 +28,33 @@ impl MemoryStore {
     }
 }
 
+/// Stores `entry` under the next id.
+fn insert(entries: &mut BTreeMap<EntryId, JournalEntry>, mut entry: JournalEntry) -> EntryId {
+    let id = entries.keys().next_back().map_or(1, |last| last + 1);
+    entry.id = id;
+    entries.insert(id, entry);
+    id
+}
+
 #[async_trait]
 impl TaskStore for MemoryStore {
     async fn begin(&self, entry: &JournalEntry) -> Result<EntryId, VideoError> {
+        Ok(insert(&mut self.lock(), entry.clone()))
+    }
+
+    /// Checks the budget and writes under one lock.
+    async fn begin_within(
+        &self,
+        entry: &JournalEntry,
+        budget: &Budget,
+        estimate: &Estimate,
+    ) -> Result<EntryId, VideoError> {
         let mut entries = self.lock();
-        let id = entries.keys().next_back().map_or(1, |last| last + 1);
+        let reserved = budget.admit(&budget.spent(entries.values()), estimate)?;
         let mut entry = entry.clone();
-        entry.id = id;
-        entries.insert(id, entry);
-        Ok(id)
+        entry.budget = Some(budget.name().to_owned());
+        entry.reserved = reserved;
+        Ok(insert(&mut entries, entry))
     }
 
     async fn entry(&self, id: EntryId) -> Result<Option<JournalEntry>, VideoError> {

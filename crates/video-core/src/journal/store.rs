@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 
 use super::entry::{EntryId, JournalEntry, Listing};
+use crate::cost::{Budget, Estimate};
 use crate::error::VideoError;
 use crate::task::TaskId;
 
@@ -13,6 +14,30 @@ pub trait TaskStore: Send + Sync + std::fmt::Debug {
     /// Writes `entry` (a fresh `submitting` one; its `id` is ignored) and returns the id it
     /// is stored under. Stores with claims claim it for this process.
     async fn begin(&self, entry: &JournalEntry) -> Result<EntryId, VideoError>;
+
+    /// Writes `entry` as [`begin`](Self::begin) does, but only when `budget` admits
+    /// `estimate` ([`Budget::admit`]): the entry records the budget and what it reserved.
+    /// Nothing is written when the budget refuses.
+    ///
+    /// The default reads every entry and then writes: correct for a store used by one
+    /// process at a time. A store shared by several processes must check and write in one
+    /// transaction (the SQLite journal does), or two could both fit under the limit.
+    ///
+    /// # Errors
+    /// [`VideoError::OverBudget`], or the store's own errors.
+    async fn begin_within(
+        &self,
+        entry: &JournalEntry,
+        budget: &Budget,
+        estimate: &Estimate,
+    ) -> Result<EntryId, VideoError> {
+        let listing = self.entries().await?;
+        let reserved = budget.admit(&budget.spent(&listing.entries), estimate)?;
+        let mut entry = entry.clone();
+        entry.budget = Some(budget.name().to_owned());
+        entry.reserved = reserved;
+        self.begin(&entry).await
+    }
 
     /// Reads an entry.
     async fn entry(&self, id: EntryId) -> Result<Option<JournalEntry>, VideoError>;

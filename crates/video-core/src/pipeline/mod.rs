@@ -38,6 +38,7 @@ pub use destination::Destination;
 pub use events::{Event, Observer};
 
 use crate::error::VideoError;
+use crate::cost::{Budget, Pricer};
 use crate::journal::{EntryId, JournalEntry, TaskStore};
 use crate::policy::PollPolicy;
 use crate::provider::VideoProvider;
@@ -125,6 +126,10 @@ pub struct Pipeline<'a> {
     destination: Option<Destination>,
     observer: Option<BoxedObserver<'a>>,
     submitting: usize,
+    /// Prices every journaled request (its estimate is recorded in the entry).
+    pricer: Option<&'a dyn Pricer>,
+    /// The cap submissions are reserved under, and whether it was reached in this run.
+    budget: Option<(Budget, std::sync::atomic::AtomicBool)>,
     /// Queries in flight at once, over all of this pipeline's jobs.
     querying: tokio::sync::Semaphore,
     /// Downloads in flight at once, over all of this pipeline's jobs.
@@ -156,6 +161,8 @@ impl<'a> Pipeline<'a> {
             destination: None,
             observer: None,
             submitting: DEFAULT_MAX_SUBMITTING,
+            pricer: None,
+            budget: None,
             querying: tokio::sync::Semaphore::new(DEFAULT_MAX_QUERYING),
             downloading: slots::DownloadSlots::new(DEFAULT_MAX_DOWNLOADING),
         }
@@ -171,6 +178,35 @@ impl<'a> Pipeline<'a> {
     /// completed as answers arrive, so a task that was paid for is never lost.
     pub fn journal(mut self, store: &'a dyn TaskStore) -> Self {
         self.journal = Some(store);
+        self
+    }
+
+    /// Prices each request with `pricer` before it is sent: the estimate is recorded in its
+    /// journal entry, and a [`budget`](Self::budget) reserves it.
+    pub fn pricing(mut self, pricer: &'a dyn Pricer) -> Self {
+        self.pricer = Some(pricer);
+        self
+    }
+
+    /// Caps spending: before each submission is sent, its estimate (from the
+    /// [`pricing`](Self::pricing)) is reserved in the journal under `budget`, in the same
+    /// write as its entry; a request that does not fit is refused with
+    /// [`VideoError::OverBudget`] and nothing is sent. Once one is refused, the rest of this
+    /// pipeline's jobs are refused too (a batch stops submitting). Needs a
+    /// [`journal`](Self::journal): the budget lives there, shared by every process using it.
+    ///
+    /// ```
+    /// # async fn demo(provider: &dyn video_core::VideoProvider,
+    /// #   journal: &dyn video_core::journal::TaskStore,
+    /// #   catalog: &dyn video_core::cost::Pricer) -> Result<(), video_core::VideoError> {
+    /// use video_core::{Pipeline, VideoRequest, cost::Budget};
+    /// let budget = Budget::new("launch", "2.50USD".parse()?);
+    /// let pipeline = Pipeline::new(provider).journal(journal).pricing(catalog).budget(budget);
+    /// pipeline.generate(&VideoRequest::new("a fox")).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn budget(mut self, budget: Budget) -> Self {
+        self.budget = Some((budget, std::sync::atomic::AtomicBool::new(false)));
         self
     }
 
@@ -392,6 +428,8 @@ impl std::fmt::Debug for Pipeline<'_> {
             .field("destination", &self.destination)
             .field("observer", &self.observer.is_some())
             .field("submitting", &self.submitting)
+            .field("pricer", &self.pricer.is_some())
+            .field("budget", &self.budget.as_ref().map(|(budget, _)| budget))
             .field("querying", &self.querying.available_permits())
             .field("downloading", &self.downloading.available())
             .finish()

@@ -9,6 +9,9 @@ use std::pin::Pin;
 
 use super::destination::Target;
 use super::{Destination, Event, Generated, Pipeline, Submitted};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::cost::{Budget, Estimate};
 use crate::error::VideoError;
 use crate::journal::{EntryId, JournalEntry, update_entry};
 use crate::request::{VideoRequest, new_client_reference};
@@ -191,17 +194,33 @@ impl<'p, 'a> Flow<'p, 'a> {
         request: &VideoRequest,
         destination: Option<&Destination>,
     ) -> Result<Option<EntryId>, VideoError> {
-        let Some(store) = self.pipeline.journal else {
-            return Ok(None);
+        let pipeline = self.pipeline;
+        let Some(store) = pipeline.journal else {
+            return match pipeline.budget {
+                Some(_) => Err(VideoError::configuration(
+                    "a budget is kept in a journal: give the pipeline one",
+                )),
+                None => Ok(None),
+            };
         };
-        let provider = self.pipeline.provider;
+        let provider = pipeline.provider;
         let mut draft = JournalEntry::new(0, provider.name(), request, None);
         draft.model = provider.model().map(str::to_owned);
         if let Some(Destination::File { path, if_exists }) = destination {
             draft.output = Some(path.clone());
             draft.if_exists = *if_exists;
         }
-        let entry = store.begin(&draft).await?;
+        let estimate = pipeline
+            .pricer
+            .map(|pricer| pricer.estimate(provider.name(), provider.model(), request));
+        draft.estimate = estimate.as_ref().and_then(|e| e.cost.clone());
+        let entry = match &pipeline.budget {
+            None => store.begin(&draft).await?,
+            Some((budget, reached)) => {
+                let estimate = estimate.unwrap_or_else(|| Estimate::unknown("no pricer is set"));
+                reserve(store, &draft, budget, reached, &estimate).await?
+            }
+        };
         self.emit(&Event::Journaled(entry));
         Ok(Some(entry))
     }
@@ -471,4 +490,29 @@ pub(super) fn recorded_target(entry: &JournalEntry) -> Option<Target> {
         path: path.clone(),
         if_exists: entry.if_exists,
     })
+}
+
+/// Writes the entry under `budget`; once the budget refuses one request, `reached` refuses
+/// the rest of the run's (a batch stops submitting rather than squeezing smaller ones in).
+async fn reserve(
+    store: &dyn crate::journal::TaskStore,
+    draft: &JournalEntry,
+    budget: &Budget,
+    reached: &AtomicBool,
+    estimate: &Estimate,
+) -> Result<EntryId, VideoError> {
+    if reached.load(Ordering::SeqCst) {
+        return Err(VideoError::OverBudget {
+            budget: budget.name().to_owned(),
+            message: format!(
+                "the limit of {} was reached by an earlier request of this run; not sent",
+                budget.limit()
+            ),
+        });
+    }
+    let written = store.begin_within(draft, budget, estimate).await;
+    if matches!(written, Err(VideoError::OverBudget { .. })) {
+        reached.store(true, Ordering::SeqCst);
+    }
+    written
 }
