@@ -127,10 +127,12 @@ impl OpenAiModel {
         let of_tier = || self.sizes.iter().copied().filter(|&(w, h)| w.min(h) == lines);
         // The exact shape, else the tier's size of the same orientation (`1024p` at 9:16 is
         // 1024x1792, whose exact ratio is 4:7).
-        let portrait = ratio.height() > ratio.width();
+        let same_shape = |w: u16, h: u16| {
+            (h > w) == (ratio.height() > ratio.width()) && (w > h) == (ratio.width() > ratio.height())
+        };
         of_tier()
             .find(|&(w, h)| ratio_of(w, h) == ratio)
-            .or_else(|| of_tier().find(|&(w, h)| (h > w) == portrait && w != h))
+            .or_else(|| of_tier().find(|&(w, h)| same_shape(w, h)))
     }
 }
 
