@@ -14,6 +14,7 @@ Exit codes:
   4  task failed or content rejected
   5  timed out waiting (the task goes on: `video resume` finishes it)
   6  network, transient or unknown submission outcome (or one proven never created)
+  7  over budget: not sent (`--max-cost`; a batch reports each line it did not send)
 130  interrupted (Ctrl-C; 143 for SIGTERM): the task goes on, `video resume` finishes it";
 
 /// Generate AI videos from a prompt. Every submission is journaled before it is sent, so a
@@ -25,9 +26,19 @@ pub(crate) struct Cli {
     /// `video providers` lists them.
     #[arg(long, global = true, value_name = "NAME")]
     pub(crate) provider: Option<String>,
-    /// The provider's model (default: the provider's). `video models` lists them.
+    /// The model: a catalog model (`seedance-2.0`, `kling-v2.6`, `hailuo-2.3`), served by
+    /// its first configured route (with `--provider`, that route), or a provider's own model
+    /// id (default: the provider's). `video models` lists both.
     #[arg(long, global = true, value_name = "MODEL")]
     pub(crate) model: Option<String>,
+    /// The routes to try first for a catalog model, in order (provider names, comma
+    /// separated; default: $VIDEO_ROUTES, else the catalog's order).
+    #[arg(long, global = true, value_name = "P1,P2", value_delimiter = ',')]
+    pub(crate) routes: Vec<String>,
+    /// A catalog file laid over the built-in catalog (default: $VIDEO_CATALOG): your own
+    /// prices, routes and models.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub(crate) catalog: Option<PathBuf>,
     /// The task journal (default: $VIDEO_JOURNAL, else the platform data folder).
     #[arg(long, global = true, value_name = "PATH")]
     pub(crate) journal: Option<PathBuf>,
@@ -52,7 +63,7 @@ pub(crate) enum Command {
     /// Submit, wait and download (default output `<task_id>.mp4`).
     Generate(GenerateArgs),
     /// Submit and return at once with the task id.
-    Submit(SubmitArgs),
+    Submit(SubmitOnlyArgs),
     /// Generate one video per line of a JSON Lines file (`-` reads stdin), a few at a time.
     Batch(BatchArgs),
     /// Show a task's current status (one query).
@@ -93,8 +104,16 @@ pub(crate) enum Command {
     Resolve(ResolveArgs),
     /// List the providers, how each is configured, and which one is used.
     Providers,
-    /// List every provider's models with what each accepts.
+    /// List the model catalog: each model, its routes (which are configured here), what
+    /// each route accepts and what it costs.
     Models,
+    /// Sum what the journal's tasks cost: estimates and the charges providers reported, by
+    /// model, route and currency.
+    Spend {
+        /// Only entries written on or after this day (`YYYY-MM-DD`, UTC).
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+    },
     /// Finish every unfinished task in the journal: wait, then download. Submissions whose
     /// reply was lost are looked up by their client reference where the provider can (found:
     /// finished; absent after the grace period: reported as not created).
@@ -202,6 +221,9 @@ pub(crate) struct BatchArgs {
     /// Wait options (for each job).
     #[command(flatten)]
     pub(crate) wait: WaitArgs,
+    /// Cost options.
+    #[command(flatten)]
+    pub(crate) cost: CostArgs,
 }
 
 /// Options of `generate`.
@@ -213,6 +235,44 @@ pub(crate) struct GenerateArgs {
     /// Wait options.
     #[command(flatten)]
     pub(crate) wait: WaitArgs,
+    /// Cost options.
+    #[command(flatten)]
+    pub(crate) cost: CostArgs,
+}
+
+/// Options of `submit`.
+#[derive(Debug, Args)]
+pub(crate) struct SubmitOnlyArgs {
+    /// The submission.
+    #[command(flatten)]
+    pub(crate) submit: SubmitArgs,
+    /// Cost options.
+    #[command(flatten)]
+    pub(crate) cost: CostArgs,
+}
+
+/// What a submission may cost.
+#[derive(Debug, Default, Args)]
+pub(crate) struct CostArgs {
+    /// Print the estimate and the checks the request passed; send nothing.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    /// Cap what the budget (`--budget`) may reserve, with its currency, e.g. `2.50USD`. Each
+    /// submission's estimate is reserved in the journal before it is sent; one that does not
+    /// fit is not sent (exit 7). Shared by every run and process using the journal.
+    #[arg(long, value_name = "AMOUNT")]
+    pub(crate) max_cost: Option<String>,
+    /// The budget's name: runs naming the same budget share its cap.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "default",
+        requires = "max_cost"
+    )]
+    pub(crate) budget: String,
+    /// Under `--max-cost`, send requests whose price is unknown too (reserving nothing).
+    #[arg(long, requires = "max_cost")]
+    pub(crate) allow_unpriced: bool,
 }
 
 /// How to wait.

@@ -22,6 +22,7 @@ pub(crate) fn exit_code(error: &VideoError) -> u8 {
         VideoError::Provider {
             retryable: true, ..
         } => 6,
+        VideoError::OverBudget { .. } => 7,
         _ => 1,
     }
 }

@@ -8,6 +8,7 @@ mod output;
 mod progress;
 mod providers;
 mod report;
+mod routes;
 mod setup;
 mod text;
 

@@ -47,7 +47,8 @@ pub(crate) fn choose(flag: Option<&str>) -> Result<&'static ProviderRow, VideoEr
     }
 }
 
-/// The provider (the model `--model` names, or `model` from a journal entry) and the policy
+/// The provider (the model `--model` names, a catalog model's through this provider, or
+/// `model` from a journal entry) and the policy
 /// to wait for its tasks with, adjusted by the wait options and `VIDEO_POLL_MS`.
 pub(crate) fn build(
     row: &ProviderRow,
@@ -55,8 +56,9 @@ pub(crate) fn build(
     model: Option<&str>,
     wait: &WaitArgs,
 ) -> Result<(Arc<dyn VideoProvider>, PollPolicy), VideoError> {
+    let asked = crate::routes::model_for(row, cli);
     let settings = Settings::new(&ProcessEnv)
-        .model(cli.model.as_deref().or(model))
+        .model(asked.as_deref().or(model))
         .allow_insecure_http(cli.allow_insecure_http);
     let built = row.built(&settings).map_err(in_cli_terms)?;
     let mut policy = built.policy.with_long_wait(wait.stream);

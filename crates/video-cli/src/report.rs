@@ -30,6 +30,18 @@ pub(crate) struct TaskReport {
     pub(crate) provider: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) created_at: Option<u64>,
+    /// The provider's model id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) model: Option<String>,
+    /// The estimate made before sending (`0.50 USD`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) estimate: Option<String>,
+    /// What the budget reserved, and its name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) budget: Option<String>,
+    /// What the provider reported charging (`3 units`, `2125 tokens`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) charged: Option<String>,
     /// The whole request, for entries whose outcome needs a person.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) request: Option<video_core::VideoRequest>,
@@ -108,6 +120,10 @@ impl TaskReport {
             prompt: Some(entry.request.prompt.clone()),
             provider: Some(entry.provider.clone()),
             created_at: Some(unix_millis::to_millis(entry.created_at)),
+            model: entry.model.clone(),
+            estimate: entry.estimate.as_ref().map(ToString::to_string),
+            budget: entry.budget.clone(),
+            charged: entry.charged.as_ref().and_then(charge_text),
             request: None,
             error: None,
         }
@@ -123,6 +139,21 @@ impl TaskReport {
     pub(crate) fn exit_code(&self) -> u8 {
         self.error.as_ref().map_or(0, |e| e.exit_code)
     }
+}
+
+/// A reported charge in words: `3 units`, `2125 tokens`, or both.
+pub(crate) fn charge_text(usage: &video_core::Usage) -> Option<String> {
+    let parts: Vec<String> = [
+        usage
+            .charged
+            .as_ref()
+            .map(|units| format!("{} units", clean(units))),
+        usage.tokens.map(|tokens| format!("{tokens} tokens")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
 }
 
 fn saved_report(record: &DownloadRecord) -> VideoReport {
@@ -269,10 +300,11 @@ pub(crate) fn print_tasks(
         out!("{when_empty}");
     } else if !reports.is_empty() {
         out!(
-            "{:<6} {:<16} {:<24} PROMPT",
+            "{:<6} {:<16} {:<24} {:<12} PROMPT",
             "ENTRY",
             "STATE (journal)",
-            "TASK"
+            "TASK",
+            "COST"
         );
     }
     for report in reports {
@@ -286,8 +318,14 @@ pub(crate) fn print_tasks(
             .take(48)
             .collect();
         let entry = report.entry.map(|n| n.to_string()).unwrap_or_default();
+        let cost = report
+            .estimate
+            .as_deref()
+            .map(|c| format!("~{c}"))
+            .or_else(|| report.charged.clone())
+            .unwrap_or_else(|| "-".to_owned());
         out!(
-            "{entry:<6} {state:<16} {:<24} {}",
+            "{entry:<6} {state:<16} {:<24} {cost:<12} {}",
             clean(id),
             clean(&prompt)
         );

@@ -23,7 +23,9 @@ fn draft(prompt: &str) -> JournalEntry {
 async fn handles_sharing_a_file_never_reserve_past_the_limit_together() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("journal.sqlite3");
-    let handles: Vec<SqliteJournal> = (0..4).map(|_| SqliteJournal::open(&path).unwrap()).collect();
+    let handles: Vec<SqliteJournal> = (0..4)
+        .map(|_| SqliteJournal::open(&path).unwrap())
+        .collect();
     let budget = Arc::new(Budget::new("shared", usd("2.00")));
     let estimate = Arc::new(Estimate::priced(usd("0.50"), "0.50 USD per video"));
     let mut writers = Vec::new();
@@ -47,8 +49,12 @@ async fn handles_sharing_a_file_never_reserve_past_the_limit_together() {
     assert_eq!(admitted, 4, "2.00 USD holds four 0.50 USD requests");
     let listing = handles[0].entries().await.unwrap();
     assert_eq!(listing.entries.len(), 4, "nothing is written for a refusal");
-    assert!(listing.entries.iter().all(|e| e.reserved == Some(usd("0.50"))
-        && e.budget.as_deref() == Some("shared")));
+    assert!(
+        listing
+            .entries
+            .iter()
+            .all(|e| e.reserved == Some(usd("0.50")) && e.budget.as_deref() == Some("shared"))
+    );
 }
 
 #[tokio::test]
@@ -57,24 +63,59 @@ async fn a_reservation_is_given_back_only_when_no_task_was_created() {
     let journal = SqliteJournal::open(&dir.path().join("journal.sqlite3")).unwrap();
     let budget = Budget::new("b", usd("1.00"));
     let estimate = Estimate::priced(usd("0.50"), "flat");
-    let first = journal.begin_within(&draft("a"), &budget, &estimate).await.unwrap();
-    let second = journal.begin_within(&draft("b"), &budget, &estimate).await.unwrap();
-    assert!(journal.begin_within(&draft("c"), &budget, &estimate).await.is_err());
+    let first = journal
+        .begin_within(&draft("a"), &budget, &estimate)
+        .await
+        .unwrap();
+    let second = journal
+        .begin_within(&draft("b"), &budget, &estimate)
+        .await
+        .unwrap();
+    assert!(
+        journal
+            .begin_within(&draft("c"), &budget, &estimate)
+            .await
+            .is_err()
+    );
 
     // An unknown outcome keeps its money; a refusal gives it back.
-    update_entry(&journal, first, |e| e.state = EntryState::UnknownOutcome).await.unwrap();
-    assert!(journal.begin_within(&draft("c"), &budget, &estimate).await.is_err());
-    update_entry(&journal, second, |e| e.state = EntryState::Refused).await.unwrap();
-    journal.begin_within(&draft("c"), &budget, &estimate).await.unwrap();
+    update_entry(&journal, first, |e| e.state = EntryState::UnknownOutcome)
+        .await
+        .unwrap();
+    assert!(
+        journal
+            .begin_within(&draft("c"), &budget, &estimate)
+            .await
+            .is_err()
+    );
+    update_entry(&journal, second, |e| e.state = EntryState::Refused)
+        .await
+        .unwrap();
+    journal
+        .begin_within(&draft("c"), &budget, &estimate)
+        .await
+        .unwrap();
 
     // Another budget, or another currency, is counted apart.
     let other = Budget::new("other", usd("0.50"));
-    journal.begin_within(&draft("d"), &other, &estimate).await.unwrap();
+    journal
+        .begin_within(&draft("d"), &other, &estimate)
+        .await
+        .unwrap();
     let unpriced = Estimate::unknown("no price");
-    let refused = journal.begin_within(&draft("e"), &other, &unpriced).await.unwrap_err();
+    let refused = journal
+        .begin_within(&draft("e"), &other, &unpriced)
+        .await
+        .unwrap_err();
     assert!(refused.to_string().contains("unknown"), "{refused}");
     let lenient = Budget::new("other", usd("0.50")).allow_unpriced(true);
-    let id = journal.begin_within(&draft("e"), &lenient, &unpriced).await.unwrap();
+    let id = journal
+        .begin_within(&draft("e"), &lenient, &unpriced)
+        .await
+        .unwrap();
     let entry = journal.entry(id).await.unwrap().unwrap();
-    assert_eq!((entry.budget.as_deref(), entry.reserved), (Some("other"), None));
+    assert_eq!(
+        (entry.budget.as_deref(), entry.reserved),
+        (Some("other"), None)
+    );
 }

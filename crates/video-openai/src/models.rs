@@ -124,11 +124,17 @@ impl OpenAiModel {
         }
         let lines = resolution.map_or(720, Resolution::lines);
         let ratio = ratio.unwrap_or(AspectRatio::PORTRAIT_9_16);
-        let of_tier = || self.sizes.iter().copied().filter(|&(w, h)| w.min(h) == lines);
+        let of_tier = || {
+            self.sizes
+                .iter()
+                .copied()
+                .filter(|&(w, h)| w.min(h) == lines)
+        };
         // The exact shape, else the tier's size of the same orientation (`1024p` at 9:16 is
         // 1024x1792, whose exact ratio is 4:7).
         let same_shape = |w: u16, h: u16| {
-            (h > w) == (ratio.height() > ratio.width()) && (w > h) == (ratio.width() > ratio.height())
+            (h > w) == (ratio.height() > ratio.width())
+                && (w > h) == (ratio.width() > ratio.height())
         };
         of_tier()
             .find(|&(w, h)| ratio_of(w, h) == ratio)
@@ -176,8 +182,16 @@ mod tests {
         let tall = Some(Resolution::size(1024, 1792));
         assert_eq!(pro.size_for(tall, None), Some((1024, 1792)));
         let tier = Some(Resolution::lines_of(1024));
-        assert_eq!(pro.size_for(tier, None), Some((1024, 1792)), "9:16 takes 4:7");
-        assert_eq!(pro.size_for(tier, wide), Some((1792, 1024)), "16:9 takes 7:4");
+        assert_eq!(
+            pro.size_for(tier, None),
+            Some((1024, 1792)),
+            "9:16 takes 4:7"
+        );
+        assert_eq!(
+            pro.size_for(tier, wide),
+            Some((1792, 1024)),
+            "16:9 takes 7:4"
+        );
         let square = Some(AspectRatio::new(1, 1));
         assert_eq!(pro.size_for(tier, square), None);
         assert_eq!(

@@ -6,7 +6,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use video_core::cost::Pricer;
-use video_core::{AspectRatio, Resolution, Sound, VideoProvider, VideoRequest, VideoRequestBuilder};
+use video_core::{
+    AspectRatio, Resolution, Sound, VideoProvider, VideoRequest, VideoRequestBuilder,
+};
 use video_providers::{Catalog, Registry, Settings, VarMap};
 
 /// Every provider's credentials set (nothing is sent: only `validate` is called).
@@ -17,7 +19,8 @@ fn env() -> VarMap {
             env = env.with(var.name, "test-key");
         }
     }
-    env.with("KLING_ACCESS_KEY", "ak").with("KLING_SECRET_KEY", "sk")
+    env.with("KLING_ACCESS_KEY", "ak")
+        .with("KLING_SECRET_KEY", "sk")
 }
 
 fn provider(name: &str, model: &str) -> std::sync::Arc<dyn VideoProvider> {
@@ -36,7 +39,10 @@ fn the_builtin_catalog_parses_and_is_dated() {
     assert_eq!(catalog, Catalog::builtin());
     assert!(catalog.models.len() > 20);
     for route in catalog.models.iter().flat_map(|m| &m.routes) {
-        assert!(!route.source.is_empty() && route.as_of.len() == 10, "{route:?}");
+        assert!(
+            !route.source.is_empty() && route.as_of.len() == 10,
+            "{route:?}"
+        );
     }
 }
 
@@ -121,25 +127,47 @@ fn estimates_follow_each_kind_of_rule() {
             .map(|c| c.to_string())
     };
     // Per second.
-    assert_eq!(cost("openai", "sora-2", &ask(12, None)).as_deref(), Some("1.20 USD"));
+    assert_eq!(
+        cost("openai", "sora-2", &ask(12, None)).as_deref(),
+        Some("1.20 USD")
+    );
     // Per tier, per second: an exact size is its tier by its short side.
     let pro = ask(8, Some("1792x1024"));
-    assert_eq!(cost("openai", "sora-2-pro", &pro).as_deref(), Some("4.00 USD"));
-    assert_eq!(cost("openai", "sora-2-pro", &ask(8, Some("1080p"))), None, "unpublished");
+    assert_eq!(
+        cost("openai", "sora-2-pro", &pro).as_deref(),
+        Some("4.00 USD")
+    );
+    assert_eq!(
+        cost("openai", "sora-2-pro", &ask(8, Some("1080p"))),
+        None,
+        "unpublished"
+    );
     // Per tier, per video, with the model's default resolution.
     let hailuo = ask(10, None);
-    assert_eq!(cost("minimax", "MiniMax-Hailuo-2.3", &hailuo).as_deref(), Some("0.56 USD"));
+    assert_eq!(
+        cost("minimax", "MiniMax-Hailuo-2.3", &hailuo).as_deref(),
+        Some("0.56 USD")
+    );
     // A tier by sound: silent Veo costs less.
     let mut silent = ask(8, None);
     silent.sound = Some(Sound::Off);
-    assert_eq!(cost("runway", "veo3.1", &silent).as_deref(), Some("1.60 USD"));
-    assert_eq!(cost("runway", "veo3.1", &ask(8, None)).as_deref(), Some("3.20 USD"));
+    assert_eq!(
+        cost("runway", "veo3.1", &silent).as_deref(),
+        Some("1.60 USD")
+    );
+    assert_eq!(
+        cost("runway", "veo3.1", &ask(8, None)).as_deref(),
+        Some("3.20 USD")
+    );
     // Per video, and the model's default length when none is asked.
     let free = catalog.estimate("mock", Some("mock"), &VideoRequest::new("x"));
     assert_eq!(free.cost.unwrap().to_string(), "0.00 USD");
     // Unknown is unknown, with the reason.
     let relay = catalog.estimate("dmx", Some("doubao-seedance-2-0-260128"), &ask(5, None));
-    assert!(relay.cost.is_none() && relay.basis.contains("no price"), "{relay:?}");
+    assert!(
+        relay.cost.is_none() && relay.basis.contains("no price"),
+        "{relay:?}"
+    );
     let unlisted = catalog.estimate("nobody", None, &ask(5, None));
     assert!(unlisted.cost.is_none());
 }
@@ -162,7 +190,11 @@ fn a_user_file_overrides_a_route_and_adds_models() {
     let catalog = Catalog::load(&env, None).unwrap();
     let kling = catalog.find("kling-v2-6").unwrap();
     assert_eq!(kling.routes.len(), 2, "replaced, not added");
-    let order: Vec<&str> = catalog.routes(kling, &[]).iter().map(|r| r.provider.as_str()).collect();
+    let order: Vec<&str> = catalog
+        .routes(kling, &[])
+        .iter()
+        .map(|r| r.provider.as_str())
+        .collect();
     assert_eq!(order, ["kling-dmx", "kling"], "the user's preference first");
     let request = VideoRequest::builder("x").duration_secs(10).build();
     let estimate = catalog.estimate("kling-dmx", Some("kling-v2-6"), &request);
@@ -172,7 +204,10 @@ fn a_user_file_overrides_a_route_and_adds_models() {
         {"provider": "mock", "model": "m", "price": {"currency": "USD"}, "source": "s", "as_of": "x"}]}]}"#)
         .unwrap();
     let error = Catalog::load(&env, None).unwrap_err().to_string();
-    assert!(error.contains("model `m`") && error.contains("per_second"), "{error}");
+    assert!(
+        error.contains("model `m`") && error.contains("per_second"),
+        "{error}"
+    );
 }
 
 /// `request` in one of the catalog's modes.

@@ -8,15 +8,18 @@ use std::sync::{Mutex, PoisonError};
 
 use futures::StreamExt;
 use serde::Deserialize;
+use video_core::cost::Pricer;
 use video_core::journal::{EntryId, TaskStore};
-use video_core::{Destination, Event, Generated, Job, Pipeline, TaskId, VideoError};
+use video_core::{Destination, Event, Generated, Job, Pipeline, TaskId, VideoError, VideoProvider};
 
 use crate::cli::{BatchArgs, Cli, OnOff, QualityArg, SubmitArgs};
+use crate::commands::cost::budget_of;
 use crate::commands::{destination, entry_report, explained, request};
 use crate::output::err;
 use crate::progress::line_mode;
-use crate::providers::{build, choose};
+use crate::providers::build;
 use crate::report::{ErrorReport, TaskReport, print_batch_line};
+use crate::routes::{Route, catalog, routes};
 use crate::setup::journal;
 use crate::text::clean;
 
@@ -77,27 +80,18 @@ pub(crate) async fn batch(cli: &Cli, args: &BatchArgs) -> u8 {
 
 async fn run(cli: &Cli, args: &BatchArgs) -> Result<u8, VideoError> {
     let lines = read_lines(&args.file)?;
-    let spec = choose(cli.provider.as_deref())?;
-    let (provider, policy) = build(spec, cli, None, &args.wait)?;
+    let routes = routes(cli)?;
     let journal = journal(cli)?;
     let folder = args
         .output_dir
         .clone()
         .unwrap_or_else(|| PathBuf::from("."));
-    let mut results: Vec<(usize, Result<Job, VideoError>)> = Vec::new();
     let mut outputs = HashSet::new();
-    for (index, text) in lines.iter().enumerate() {
-        results.push((index, job(text, &folder, &mut outputs)));
-    }
     let mut code = 0;
-    let mut runnable = Vec::new();
-    let mut positions = Vec::new();
-    for (index, job) in results {
-        match job {
-            Ok(job) => {
-                positions.push(index);
-                runnable.push(job);
-            }
+    let mut pending = Vec::new();
+    for (index, text) in lines.iter().enumerate() {
+        match job(text, &folder, &mut outputs) {
+            Ok(job) => pending.push((index, job)),
             Err(error) => {
                 let report = TaskReport::default().with_error(&error);
                 code = worst(code, report.exit_code());
@@ -105,19 +99,154 @@ async fn run(cli: &Cli, args: &BatchArgs) -> Result<u8, VideoError> {
             }
         }
     }
-    let heard = Mutex::new(Heard::default());
-    let lines_of = positions.clone();
-    let pipeline = Pipeline::new(provider.as_ref())
-        .policy(policy)
-        .journal(&journal)
-        .on_job_event(|at, event| hear(&heard, at, lines_of[at] + 1, event));
-    let mut stream = pipeline.generate_all(runnable, usize::from(args.concurrency));
-    while let Some((at, result)) = stream.next().await {
-        let index = positions[at];
-        let report = report_of(&journal, &heard, at, result).await;
-        code = worst(code, report.exit_code());
-        print_batch_line(index + 1, &report, cli.json);
+    if args.cost.dry_run {
+        return Ok(worst(code, dry_run(cli, &routes, &pending)?));
     }
+    let budget = budget_of(&args.cost)?;
+    let mut over_budget = false;
+    for (at, route) in routes.iter().enumerate() {
+        let run = Run {
+            cli,
+            args,
+            journal: &journal,
+            budget: budget.clone(),
+            last_route: at + 1 == routes.len(),
+        };
+        let (codes, refused) = run.through(route, pending).await?;
+        over_budget |= codes.contains(&7);
+        code = codes.into_iter().fold(code, worst);
+        if refused.is_empty() {
+            break;
+        }
+        let indexes: HashSet<usize> = refused.iter().copied().collect();
+        let mut fresh = HashSet::new();
+        pending = lines
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| indexes.contains(index))
+            .filter_map(|(index, text)| Some((index, job(text, &folder, &mut fresh).ok()?)))
+            .collect();
+        if let Some(next) = routes.get(at + 1) {
+            err!(
+                "video: {} refused {} line(s) before creating any task; trying {}",
+                route.row.name,
+                pending.len(),
+                next.row.name
+            );
+        }
+    }
+    Ok(if over_budget { 7 } else { code })
+}
+
+/// One pass of the batch through one route.
+struct Run<'r> {
+    cli: &'r Cli,
+    args: &'r BatchArgs,
+    journal: &'r video_journal::SqliteJournal,
+    budget: Option<video_core::cost::Budget>,
+    /// No route is left to fall back to.
+    last_route: bool,
+}
+
+impl Run<'_> {
+    /// Runs `jobs` (each with its line's index) through `route`; prints each result, except
+    /// those the route refused without creating a task while another route is left (their
+    /// indexes are returned, to be tried there). Returns the exit codes printed.
+    async fn through(
+        &self,
+        route: &Route,
+        jobs: Vec<(usize, Job)>,
+    ) -> Result<(Vec<u8>, Vec<usize>), VideoError> {
+        let cli = self.cli;
+        let (provider, mut policy) =
+            build(route.row, cli, route.model.as_deref(), &self.args.wait)?;
+        if !self.last_route {
+            // The next route is the retry.
+            policy.submit_retry = policy.submit_retry.with_max_retries(0);
+        }
+        let (positions, runnable): (Vec<usize>, Vec<Job>) = jobs.into_iter().unzip();
+        let heard = Mutex::new(Heard::default());
+        let lines_of = positions.clone();
+        let mut pipeline = Pipeline::new(provider.as_ref())
+            .policy(policy)
+            .journal(self.journal)
+            .pricing(catalog(cli)?)
+            .on_job_event(|at, event| hear(&heard, at, lines_of[at] + 1, event));
+        if let Some(budget) = &self.budget {
+            pipeline = pipeline.budget(budget.clone());
+        }
+        let mut stream = pipeline.generate_all(runnable, usize::from(self.args.concurrency));
+        let (mut codes, mut refused) = (Vec::new(), Vec::new());
+        while let Some((at, result)) = stream.next().await {
+            let index = positions[at];
+            let by_route =
+                matches!(&result, Err(e) if e.is_route_refusal() && e.task_id().is_none());
+            if by_route && !self.last_route {
+                refused.push(index);
+                continue;
+            }
+            let report = report_of(self.journal, &heard, at, result).await;
+            codes.push(report.exit_code());
+            print_batch_line(index + 1, &report, cli.json);
+        }
+        Ok((codes, refused))
+    }
+}
+
+/// `--dry-run`: each line's estimate on the first route and their total; nothing is sent.
+fn dry_run(cli: &Cli, routes: &[Route], jobs: &[(usize, Job)]) -> Result<u8, VideoError> {
+    let Some(route) = routes.first() else {
+        return Ok(0);
+    };
+    let (provider, _) = build(route.row, cli, route.model.as_deref(), &Default::default())?;
+    let catalog = catalog(cli)?;
+    let mut code = 0;
+    let mut totals: BTreeMap<String, video_core::cost::Money> = BTreeMap::new();
+    let mut unpriced = 0;
+    for (index, job) in jobs {
+        let checked = provider.validate(&job.request);
+        let estimate = catalog.estimate(provider.name(), provider.model(), &job.request);
+        let line = index + 1;
+        if let Err(error) = checked {
+            let report = TaskReport::default().with_error(&error);
+            code = worst(code, report.exit_code());
+            print_batch_line(line, &report, cli.json);
+            continue;
+        }
+        match &estimate.cost {
+            Some(cost) => {
+                let zero = || video_core::cost::Money::zero(cost.currency());
+                let total = totals.entry(cost.currency().to_owned()).or_insert(zero()?);
+                *total = total.plus(cost).unwrap_or_else(|| total.clone());
+            }
+            None => unpriced += 1,
+        }
+        let shown = estimate
+            .cost
+            .as_ref()
+            .map_or_else(|| "unknown".to_owned(), ToString::to_string);
+        if cli.json {
+            let value = serde_json::json!({"line": line, "dry_run": true, "estimate": estimate.cost.as_ref().map(ToString::to_string), "basis": estimate.basis});
+            crate::output::out!("{value}");
+        } else {
+            crate::output::out!(
+                "#{line} dry run: {shown} ({}); checks passed",
+                estimate.basis
+            );
+        }
+    }
+    let mut total: Vec<String> = totals.values().map(ToString::to_string).collect();
+    if unpriced > 0 {
+        total.push(format!("{unpriced} unpriced"));
+    }
+    err!(
+        "dry run: nothing was sent; total {}",
+        if total.is_empty() {
+            "0".to_owned()
+        } else {
+            total.join(" + ")
+        }
+    );
     Ok(code)
 }
 

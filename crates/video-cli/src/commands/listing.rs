@@ -1,4 +1,4 @@
-//! `video providers` and `video models`: the registry, printed. Generated from the rows, so
+//! `video providers`: the registry, printed (`video models` is in `models`). Generated from the rows, so
 //! a new provider shows up without a line here.
 
 use video_core::Capabilities;
@@ -63,58 +63,8 @@ fn provider_json(row: &ProviderRow) -> serde_json::Value {
     })
 }
 
-/// Every model of every provider, with what it accepts.
-pub(crate) fn models(json: bool) {
-    let rows = registry().rows();
-    if json {
-        let models: Vec<_> = rows
-            .iter()
-            .flat_map(|row| {
-                (row.models)().into_iter().map(move |model| {
-                    serde_json::json!({
-                        "provider": row.name, "model": model.id,
-                        "default": row.default_model == Some(model.id.as_str()),
-                        "modes": model.modes,
-                        "capabilities": model.capabilities,
-                    })
-                })
-            })
-            .collect();
-        out!("{}", serde_json::json!({ "models": models }));
-        return;
-    }
-    let listed: Vec<_> = rows
-        .iter()
-        .flat_map(|row| {
-            (row.models)()
-                .into_iter()
-                .map(move |model| (row.name, model))
-        })
-        .collect();
-    let width = listed
-        .iter()
-        .map(|(_, m)| m.id.len())
-        .max()
-        .unwrap_or(5)
-        .max(5);
-    out!("{:<10} {:<width$} ACCEPTS", "PROVIDER", "MODEL");
-    for (provider, model) in listed {
-        let modes = model
-            .modes
-            .as_ref()
-            .map(|modes| format!(" · modes: {modes}"))
-            .unwrap_or_default();
-        out!(
-            "{:<10} {:<width$} {}{modes}",
-            provider,
-            model.id,
-            summary(&model.capabilities)
-        );
-    }
-}
-
 /// `5, 10 s · 16:9 9:16 · standard high · sound · image · long wait` for a model.
-fn summary(caps: &Capabilities) -> String {
+pub(crate) fn summary(caps: &Capabilities) -> String {
     let mut parts = vec![format!("{} s", caps.durations)];
     let list = |items: Vec<String>| items.join(" ");
     if !caps.aspect_ratios.is_empty() {

@@ -1,11 +1,14 @@
 //! One module per group of subcommands; each returns what to print.
 
 mod batch;
+pub(crate) mod cost;
 mod generate;
 mod inspect;
 mod journal;
 mod listing;
+mod models;
 mod resolve;
+mod spend;
 
 use std::path::Path;
 
@@ -21,6 +24,12 @@ use crate::report::{TaskReport, print_task, print_tasks};
 /// Runs the command, prints its report and returns the exit code.
 pub(crate) async fn run(cli: &Cli) -> u8 {
     match &cli.command {
+        Command::Generate(args) if args.cost.dry_run => {
+            cost::dry_run(cli, &args.submit, &args.cost).await
+        }
+        Command::Submit(args) if args.cost.dry_run => {
+            cost::dry_run(cli, &args.submit, &args.cost).await
+        }
         Command::Generate(args) => single(cli, generate::generate(cli, args).await),
         Command::Submit(args) => single(cli, generate::submit(cli, args).await),
         Command::Batch(args) => batch::batch(cli, args).await,
@@ -37,10 +46,8 @@ pub(crate) async fn run(cli: &Cli) -> u8 {
             listing::providers(cli.json);
             0
         }
-        Command::Models => {
-            listing::models(cli.json);
-            0
-        }
+        Command::Models => models::models(cli),
+        Command::Spend { since } => spend::spend(cli, since.as_deref()).await,
         Command::Resume(args) => many(cli, journal::resume(cli, args).await, "nothing to resume"),
     }
 }

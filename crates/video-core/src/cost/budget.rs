@@ -72,10 +72,18 @@ impl Budget {
                 return Ok(None);
             }
             let why = match &estimate.cost {
-                Some(cost) => format!("its price is in {}, not {}", cost.currency(), self.limit.currency()),
+                Some(cost) => format!(
+                    "its price is in {}, not {}",
+                    cost.currency(),
+                    self.limit.currency()
+                ),
                 None => format!("its price is unknown ({})", estimate.basis),
             };
-            return Err(self.refusal(spent, None, &format!("{why}; allow unpriced requests to send it")));
+            return Err(self.refusal(
+                spent,
+                None,
+                &format!("{why}; allow unpriced requests to send it"),
+            ));
         };
         let total = spent.plus(cost);
         if total.as_ref().is_some_and(|total| total <= &self.limit) {
@@ -91,7 +99,8 @@ impl Budget {
             message: format!(
                 "{spent} of {} reserved{}: {why}; not sent",
                 self.limit,
-                cost.map(|c| format!(", this request needs {c}")).unwrap_or_default()
+                cost.map(|c| format!(", this request needs {c}"))
+                    .unwrap_or_default()
             ),
         }
     }
@@ -139,19 +148,37 @@ mod tests {
     fn a_request_is_admitted_up_to_the_limit_and_not_past_it() {
         let budget = Budget::new("b", usd("1.00"));
         let estimate = Estimate::priced(usd("0.50"), "flat");
-        assert_eq!(budget.admit(&usd("0.50"), &estimate).unwrap(), Some(usd("0.50")));
+        assert_eq!(
+            budget.admit(&usd("0.50"), &estimate).unwrap(),
+            Some(usd("0.50"))
+        );
         let error = budget.admit(&usd("0.51"), &estimate).unwrap_err();
         assert_eq!(error.kind(), "over_budget");
-        assert!(error.to_string().contains("0.51 USD of 1.00 USD"), "{error}");
+        assert!(
+            error.to_string().contains("0.51 USD of 1.00 USD"),
+            "{error}"
+        );
     }
 
     #[test]
     fn unpriced_requests_need_permission() {
         let budget = Budget::new("b", usd("1"));
         let unknown = Estimate::unknown("no price published");
-        assert!(budget.admit(&usd("0"), &unknown).unwrap_err().to_string().contains("unknown"));
+        assert!(
+            budget
+                .admit(&usd("0"), &unknown)
+                .unwrap_err()
+                .to_string()
+                .contains("unknown")
+        );
         let yuan = Estimate::priced("1CNY".parse().unwrap(), "flat");
-        assert!(budget.admit(&usd("0"), &yuan).unwrap_err().to_string().contains("CNY"));
+        assert!(
+            budget
+                .admit(&usd("0"), &yuan)
+                .unwrap_err()
+                .to_string()
+                .contains("CNY")
+        );
         let lenient = budget.allow_unpriced(true);
         assert_eq!(lenient.admit(&usd("0"), &unknown).unwrap(), None);
     }

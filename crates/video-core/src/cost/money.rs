@@ -95,7 +95,10 @@ fn currency_name(text: &str) -> Result<String, VideoError> {
         ));
     }
     if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        return Err(VideoError::invalid("cost", "a currency name starts with a letter"));
+        return Err(VideoError::invalid(
+            "cost",
+            "a currency name starts with a letter",
+        ));
     }
     Ok(name)
 }
@@ -110,7 +113,11 @@ fn parse_amount(text: &str) -> Option<i64> {
     if fraction.len() > 6 {
         return None;
     }
-    let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+    let whole: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
     let padded = format!("{fraction:0<6}");
     let fraction: i64 = padded.parse().ok()?;
     whole.checked_mul(SCALE)?.checked_add(fraction)
@@ -179,12 +186,24 @@ mod tests {
             assert_eq!(text.parse::<Money>().unwrap(), expected, "{text}");
         }
         assert_eq!(".5CNY".parse::<Money>().unwrap().micros(), 500_000);
-        assert_eq!("3 kling-units".parse::<Money>().unwrap().to_string(), "3.00 KLING-UNITS");
+        assert_eq!(
+            "3 kling-units".parse::<Money>().unwrap().to_string(),
+            "3.00 KLING-UNITS"
+        );
     }
 
     #[test]
     fn bad_amounts_are_refused() {
-        for text in ["", "USD", "2.50", "-1USD", "1.2.3USD", "1.0000001USD", "2 $", "2 1USD"] {
+        for text in [
+            "",
+            "USD",
+            "2.50",
+            "-1USD",
+            "1.2.3USD",
+            "1.0000001USD",
+            "2 $",
+            "2 1USD",
+        ] {
             assert!(text.parse::<Money>().is_err(), "{text}");
         }
         assert!("99999999999999999999USD".parse::<Money>().is_err());
@@ -200,8 +219,16 @@ mod tests {
         assert_eq!(total, "1USD".parse().unwrap());
         assert!(tenth.plus(&"1CNY".parse().unwrap()).is_none());
         assert_eq!(tenth.times(3).unwrap().to_string(), "0.30 USD");
-        assert_eq!("0.125USD".parse::<Money>().unwrap().to_string(), "0.125 USD");
-        assert!(Money::from_micros(i64::MAX, "USD").unwrap().times(2).is_none());
+        assert_eq!(
+            "0.125USD".parse::<Money>().unwrap().to_string(),
+            "0.125 USD"
+        );
+        assert!(
+            Money::from_micros(i64::MAX, "USD")
+                .unwrap()
+                .times(2)
+                .is_none()
+        );
     }
 
     #[test]

@@ -48,6 +48,16 @@ impl Destination {
         })
     }
 
+    /// Checks, before anything is paid for, that a video can be saved here (what the
+    /// pipeline checks before submitting; a dry run calls it alone).
+    ///
+    /// # Errors
+    /// [`VideoError::InvalidRequest`] on `output` (a file there and no permission to replace
+    /// it, a folder that does not exist) or [`VideoError::Io`].
+    pub fn preflight(&self) -> Result<(), VideoError> {
+        self.absolute()?.check()
+    }
+
     /// Checks, before anything is paid for, that a video can be saved here.
     pub(crate) fn check(&self) -> Result<(), VideoError> {
         match self {

@@ -37,8 +37,8 @@ use futures::{Stream, StreamExt};
 pub use destination::Destination;
 pub use events::{Event, Observer};
 
-use crate::error::VideoError;
 use crate::cost::{Budget, Pricer};
+use crate::error::VideoError;
 use crate::journal::{EntryId, JournalEntry, TaskStore};
 use crate::policy::PollPolicy;
 use crate::provider::VideoProvider;

@@ -90,7 +90,9 @@ impl Catalog {
     pub fn load(env: &dyn Env, file: Option<&Path>) -> Result<Self, VideoError> {
         let mut catalog = Self::builtin();
         let named = env.var(CATALOG_VAR).filter(|v| !v.trim().is_empty());
-        let path = file.map(Path::to_path_buf).or_else(|| named.map(Into::into));
+        let path = file
+            .map(Path::to_path_buf)
+            .or_else(|| named.map(Into::into));
         if let Some(path) = path {
             catalog.overlay(Self::from_file(&path)?);
         }
@@ -135,10 +137,9 @@ fn overlay_model(known: &mut CatalogModel, user: CatalogModel) {
     known.default_duration = user.default_duration.or(known.default_duration);
     known.default_resolution = user.default_resolution.or(known.default_resolution.take());
     for route in user.routes {
-        let same = known
-            .routes
-            .iter()
-            .position(|r| r.provider == route.provider && r.model.eq_ignore_ascii_case(&route.model));
+        let same = known.routes.iter().position(|r| {
+            r.provider == route.provider && r.model.eq_ignore_ascii_case(&route.model)
+        });
         match same {
             Some(at) => known.routes[at] = route,
             None => known.routes.push(route),

@@ -122,7 +122,8 @@ impl Catalog {
     pub fn find(&self, name: &str) -> Option<&CatalogModel> {
         let wanted = load::folded(name);
         self.models.iter().find(|model| {
-            load::folded(&model.id) == wanted || model.aliases.iter().any(|a| load::folded(a) == wanted)
+            load::folded(&model.id) == wanted
+                || model.aliases.iter().any(|a| load::folded(a) == wanted)
         })
     }
 
@@ -147,7 +148,11 @@ impl Catalog {
     /// `model`'s routes, the preferred providers first (`prefer`, else the catalog's own
     /// list), then the rest in the catalog's order.
     pub fn routes<'c>(&self, model: &'c CatalogModel, prefer: &[String]) -> Vec<&'c Route> {
-        let prefer = if prefer.is_empty() { &self.prefer } else { prefer };
+        let prefer = if prefer.is_empty() {
+            &self.prefer
+        } else {
+            prefer
+        };
         let rank = |route: &Route| {
             prefer
                 .iter()

@@ -55,7 +55,10 @@ enum Rate<'a> {
     Video(&'a str),
 }
 
-fn rate<'a>(per_second: Option<&'a String>, per_video: Option<&'a String>) -> Result<Rate<'a>, String> {
+fn rate<'a>(
+    per_second: Option<&'a String>,
+    per_video: Option<&'a String>,
+) -> Result<Rate<'a>, String> {
     match (per_second, per_video) {
         (Some(second), None) => Ok(Rate::Second(second)),
         (None, Some(video)) => Ok(Rate::Video(video)),
@@ -121,12 +124,12 @@ impl Price {
                 Some(cost) => Estimate::priced(cost.clone(), format!("{cost} per video")),
                 None => Estimate::unknown("the price rule is malformed"),
             },
-            (Rate::Second(text), Some(seconds)) => match priced(text).and_then(|rate| {
-                rate.times(seconds).map(|cost| (rate, cost))
-            }) {
-                Some((rate, cost)) => Estimate::priced(cost, format!("{rate}/s × {seconds} s")),
-                None => Estimate::unknown("the price rule is malformed"),
-            },
+            (Rate::Second(text), Some(seconds)) => {
+                match priced(text).and_then(|rate| rate.times(seconds).map(|cost| (rate, cost))) {
+                    Some((rate, cost)) => Estimate::priced(cost, format!("{rate}/s × {seconds} s")),
+                    None => Estimate::unknown("the price rule is malformed"),
+                }
+            }
             (Rate::Second(_), None) => {
                 Estimate::unknown("priced per second, and the length is not known")
             }

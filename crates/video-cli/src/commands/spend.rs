@@ -1,0 +1,226 @@
+//! `video spend [--since DATE]`: what the journal's tasks cost, by model, route and
+//! currency — the estimates made before sending and the charges providers reported, apart.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+use video_core::VideoError;
+use video_core::cost::{Money, holds_reservation};
+use video_core::journal::{JournalEntry, TaskStore};
+
+use crate::cli::Cli;
+use crate::output::out;
+use crate::routes::catalog;
+use crate::setup::journal;
+use crate::text::clean;
+
+/// One model on one route.
+#[derive(Debug, Default, Serialize)]
+struct Row {
+    model: String,
+    provider: String,
+    provider_model: Option<String>,
+    tasks: usize,
+    /// Estimates summed by currency.
+    estimated: BTreeMap<String, String>,
+    /// Tasks without an estimate.
+    unpriced: usize,
+    /// Units the providers reported charging (Kling's units deducted).
+    reported_units: Option<String>,
+    /// Tokens the relay reported.
+    reported_tokens: Option<u64>,
+}
+
+/// Sums the journal; returns the exit code.
+pub(crate) async fn spend(cli: &Cli, since: Option<&str>) -> u8 {
+    match rows(cli, since).await {
+        Ok(rows) => {
+            print(&rows, since, cli.json);
+            0
+        }
+        Err(error) => {
+            let report = crate::report::TaskReport::default().with_error(&error);
+            crate::report::print_task(&report, cli.json);
+            report.exit_code()
+        }
+    }
+}
+
+async fn rows(cli: &Cli, since: Option<&str>) -> Result<Vec<Row>, VideoError> {
+    let from = since.map(day_start).transpose()?;
+    let entries = journal(cli)?.entries().await?.entries;
+    let catalog = catalog(cli)?;
+    let mut sums: BTreeMap<(String, String, Option<String>), Sums> = BTreeMap::new();
+    for entry in entries
+        .iter()
+        .filter(|e| holds_reservation(e.state))
+        .filter(|e| from.is_none_or(|from| e.created_at >= from))
+    {
+        let model = catalog
+            .route_of(&entry.provider, entry.model.as_deref())
+            .map(|(model, _)| model.id.clone())
+            .or_else(|| entry.model.clone())
+            .unwrap_or_else(|| "-".to_owned());
+        let key = (model, entry.provider.clone(), entry.model.clone());
+        sums.entry(key).or_default().add(entry);
+    }
+    Ok(sums
+        .into_iter()
+        .map(|((model, provider, provider_model), sums)| sums.row(model, provider, provider_model))
+        .collect())
+}
+
+/// Running sums of one row.
+#[derive(Debug, Default)]
+struct Sums {
+    tasks: usize,
+    estimated: BTreeMap<String, Money>,
+    unpriced: usize,
+    units: Option<Money>,
+    tokens: Option<u64>,
+}
+
+impl Sums {
+    fn add(&mut self, entry: &JournalEntry) {
+        self.tasks += 1;
+        match &entry.estimate {
+            Some(cost) => {
+                let sum = self.estimated.entry(cost.currency().to_owned());
+                let total = sum.or_insert_with(|| {
+                    Money::zero(cost.currency()).unwrap_or_else(|_| cost.clone())
+                });
+                *total = total.plus(cost).unwrap_or_else(|| total.clone());
+            }
+            None => self.unpriced += 1,
+        }
+        let Some(usage) = &entry.charged else { return };
+        if let Some(units) = usage
+            .charged
+            .as_deref()
+            .and_then(|u| format!("{u} UNITS").parse::<Money>().ok())
+        {
+            let total = self
+                .units
+                .take()
+                .unwrap_or_else(|| Money::zero("UNITS").unwrap_or(units.clone()));
+            self.units = total.plus(&units).or(Some(total));
+        }
+        if let Some(tokens) = usage.tokens {
+            self.tokens = Some(self.tokens.unwrap_or(0).saturating_add(tokens));
+        }
+    }
+
+    fn row(self, model: String, provider: String, provider_model: Option<String>) -> Row {
+        Row {
+            model,
+            provider,
+            provider_model,
+            tasks: self.tasks,
+            estimated: self
+                .estimated
+                .into_iter()
+                .map(|(currency, sum)| (currency, sum.to_string()))
+                .collect(),
+            unpriced: self.unpriced,
+            reported_units: self
+                .units
+                .map(|units| units.to_string().replace(" UNITS", "")),
+            reported_tokens: self.tokens,
+        }
+    }
+}
+
+/// The start of day `text` (`YYYY-MM-DD`, UTC).
+fn day_start(text: &str) -> Result<SystemTime, VideoError> {
+    let bad = || VideoError::invalid("--since", format!("`{text}` is not a date like 2026-12-04"));
+    let mut parts = text.trim().splitn(3, '-').map(str::parse::<i64>);
+    let (Some(Ok(year)), Some(Ok(month)), Some(Ok(day))) =
+        (parts.next(), parts.next(), parts.next())
+    else {
+        return Err(bad());
+    };
+    if !(1970..=9999).contains(&year) || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return Err(bad());
+    }
+    // Days from 1970-01-01 to the date (Howard Hinnant's days_from_civil).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let seconds = u64::try_from(days * 86_400).map_err(|_| bad())?;
+    Ok(UNIX_EPOCH + Duration::from_secs(seconds))
+}
+
+fn print(rows: &[Row], since: Option<&str>, json: bool) {
+    if json {
+        let value = serde_json::json!({ "since": since, "rows": rows });
+        out!("{value}");
+        return;
+    }
+    if rows.is_empty() {
+        out!(
+            "nothing spent{}",
+            since.map(|d| format!(" since {d}")).unwrap_or_default()
+        );
+        return;
+    }
+    out!(
+        "{:<20} {:<28} {:>5}  {:<22} REPORTED",
+        "MODEL",
+        "ROUTE",
+        "TASKS",
+        "ESTIMATED"
+    );
+    for row in rows {
+        let route = format!(
+            "{} {}",
+            row.provider,
+            row.provider_model.as_deref().unwrap_or("")
+        );
+        let mut estimated: Vec<String> = row.estimated.values().cloned().collect();
+        if row.unpriced > 0 {
+            estimated.push(format!("{} unpriced", row.unpriced));
+        }
+        let reported: Vec<String> = [
+            row.reported_units.as_ref().map(|u| format!("{u} units")),
+            row.reported_tokens.map(|t| format!("{t} tokens")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        out!(
+            "{:<20} {:<28} {:>5}  {:<22} {}",
+            clean(&row.model),
+            clean(route.trim()),
+            row.tasks,
+            estimated.join(" + "),
+            if reported.is_empty() {
+                "-".to_owned()
+            } else {
+                reported.join(", ")
+            }
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_are_read_as_utc_midnight() {
+        let day = day_start("2026-12-04").unwrap();
+        assert_eq!(
+            day.duration_since(UNIX_EPOCH).unwrap().as_secs(),
+            1_796_342_400
+        );
+        assert_eq!(day_start("1970-01-01").unwrap(), UNIX_EPOCH);
+        for bad in ["2026-13-01", "yesterday", "2026-12", "1969-12-31"] {
+            assert!(day_start(bad).is_err(), "{bad}");
+        }
+    }
+}
