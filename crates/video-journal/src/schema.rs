@@ -50,16 +50,21 @@ enum Kind {
 }
 
 fn kind(conn: &Connection) -> rusqlite::Result<Kind> {
-    let application_id: i32 = conn.query_row("PRAGMA application_id", [], |row| row.get(0))?;
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    // One statement, so one snapshot: another process creating the journal at this moment
+    // is seen before its transaction or after it, never half-way.
+    let (application_id, version, objects): (i32, i64, i64) = conn.query_row(
+        "SELECT (SELECT application_id FROM pragma_application_id), \
+                (SELECT user_version FROM pragma_user_version), \
+                (SELECT count(*) FROM sqlite_master)",
+        [],
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+    )?;
     if application_id == APPLICATION_ID {
         return Ok(Kind::Journal(version));
     }
     if application_id != 0 {
         return Ok(Kind::Foreign);
     }
-    let objects: i64 =
-        conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))?;
     if objects == 0 && version == 0 {
         return Ok(Kind::Empty);
     }
@@ -98,18 +103,47 @@ pub(crate) fn prepare(conn: &Connection, busy: std::time::Duration) -> Result<()
         }
         Kind::Journal(version) => version,
     };
-    let mode: String = conn
-        .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
-        .map_err(text)?;
+    // Switching a new file to WAL takes an exclusive lock without calling the busy handler:
+    // a process opening the same new journal at that moment is told "locked" at once.
+    let mode: String = when_unlocked(busy, || {
+        conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
+    })
+    .map_err(text)?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(format!("could not switch to WAL mode (got {mode})"));
     }
     conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
         .map_err(text)?;
     if version < SCHEMA_VERSION {
-        migrate(conn).map_err(text)?;
+        when_unlocked(busy, || migrate(conn)).map_err(text)?;
     }
     Ok(())
+}
+
+/// Runs `work` again while another connection holds a lock SQLite does not wait for, for up
+/// to `patience`.
+fn when_unlocked<T>(
+    patience: std::time::Duration,
+    mut work: impl FnMut() -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    let started = std::time::Instant::now();
+    let mut pause = std::time::Duration::from_millis(2);
+    loop {
+        match work() {
+            Err(error) if is_locked(&error) && started.elapsed() < patience => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(std::time::Duration::from_millis(50));
+            }
+            result => return result,
+        }
+    }
+}
+
+fn is_locked(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
 }
 
 /// Creates or upgrades the schema to [`SCHEMA_VERSION`] in one transaction, rewriting every
@@ -117,12 +151,13 @@ pub(crate) fn prepare(conn: &Connection, busy: std::time::Duration) -> Result<()
 /// usage fields, locators; the request moved to its own table, inline images to `blobs`), so
 /// an older program reading it fails on the version, not on a field it does not know.
 fn migrate(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch(&format!(
-        "BEGIN IMMEDIATE; {CREATE_V1} {UPGRADE_TO_V2} {} {}",
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let created = conn.execute_batch(&format!(
+        "{CREATE_V1} {UPGRADE_TO_V2} {} {}",
         crate::requests::CREATE_V4,
         crate::budget::CREATE_V5
-    ))?;
-    let rewritten = rewrite_entries(conn).and_then(|()| {
+    ));
+    let rewritten = created.and_then(|()| rewrite_entries(conn)).and_then(|()| {
         conn.execute_batch(&format!(
             "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {SCHEMA_VERSION}; \
              COMMIT;"

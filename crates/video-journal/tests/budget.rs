@@ -119,3 +119,20 @@ async fn a_reservation_is_given_back_only_when_no_task_was_created() {
         (Some("other"), None)
     );
 }
+
+#[test]
+fn processes_opening_a_new_journal_at_once_all_get_it() {
+    for _ in 0..20 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = Arc::new(dir.path().join("journal.sqlite3"));
+        let openers: Vec<_> = (0..6)
+            .map(|_| {
+                let path = Arc::clone(&path);
+                std::thread::spawn(move || SqliteJournal::open(&path).map(drop))
+            })
+            .collect();
+        for opener in openers {
+            opener.join().unwrap().unwrap();
+        }
+    }
+}
