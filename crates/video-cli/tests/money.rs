@@ -227,6 +227,18 @@ async fn a_dry_run_sends_nothing_and_estimates_by_the_catalogs_rule() {
         plan["checks"].to_string().contains("budget `default`"),
         "{plan}"
     );
+    // A batch's dry run: each line's estimate, nothing sent.
+    let out = relay
+        .run(&["--json", "batch", "batch.jsonl", "--dry-run"])
+        .await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let planned = lines(&out);
+    assert_eq!(planned.len(), 10);
+    assert!(
+        planned.iter().all(|line| line["estimate"] == "0.50 USD"),
+        "{planned:?}"
+    );
+    assert!(stderr(&out).contains("total 5.00 USD"), "{}", stderr(&out));
     // A request the provider refuses is refused by the dry run too (exit 2), nothing sent.
     let refused = relay
         .run(&["generate", "a fox", "--duration", "7", "--dry-run"])

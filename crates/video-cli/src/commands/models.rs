@@ -151,9 +151,17 @@ fn print_text(catalog: &Catalog) {
 /// `kling-v2.6 (Kling) · 5, 10 s · 16:9 9:16 1:1 · audio · text, first frame`.
 fn headline(model: &CatalogModel) -> String {
     let mut parts = vec![format!("{} ({})", model.id, model.vendor)];
-    if !model.durations.is_empty() {
-        let list: Vec<String> = model.durations.iter().map(ToString::to_string).collect();
-        parts.push(format!("{} s", list.join(", ")));
+    if let (Some(first), Some(last)) = (model.durations.first(), model.durations.last()) {
+        let contiguous = model
+            .durations
+            .windows(2)
+            .all(|pair| pair[1] == pair[0] + 1);
+        if contiguous && model.durations.len() > 2 {
+            parts.push(format!("{first}–{last} s"));
+        } else {
+            let list: Vec<String> = model.durations.iter().map(ToString::to_string).collect();
+            parts.push(format!("{} s", list.join(", ")));
+        }
     }
     for list in [&model.resolutions, &model.aspect_ratios] {
         if !list.is_empty() {
