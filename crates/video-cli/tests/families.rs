@@ -182,6 +182,28 @@ async fn models_lists_every_relay_model_with_its_modes() {
     let out = scratch.run(&["--json", "models"]).await;
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let listed = json(&out);
+    for model in listed["models"].as_array().unwrap() {
+        assert!(
+            model["catalog_model"].is_string(),
+            "every provider model is in the catalog: {model}"
+        );
+        assert!(model["price_text"].is_string(), "{model}");
+    }
+    for model in listed["catalog"].as_array().unwrap() {
+        let routes = model["routes"].as_array().unwrap();
+        assert!(!routes.is_empty(), "{model}");
+        for route in routes {
+            assert!(
+                route["source"].is_string() && route["as_of"].is_string(),
+                "{route}"
+            );
+            assert_eq!(
+                route["available"], true,
+                "every route is in this build: {route}"
+            );
+            assert!(route["capabilities"].is_object(), "{route}");
+        }
+    }
     let relay: Vec<&serde_json::Value> = listed["models"]
         .as_array()
         .unwrap()

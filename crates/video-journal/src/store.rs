@@ -344,13 +344,10 @@ impl TaskStore for SqliteJournal {
             .with_conn(move |conn| {
                 let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
                 let spent = budget::spent(&tx, &budget)?;
-                let reserved = match budget.admit(&spent, &estimate) {
-                    Ok(reserved) => reserved,
+                let mut entry = match budget.reserve(&entry, &spent, &estimate) {
+                    Ok(admitted) => admitted,
                     Err(refusal) => return Ok(Err(refusal)),
                 };
-                let mut entry = entry.clone();
-                entry.budget = Some(budget.name().to_owned());
-                entry.reserved = reserved;
                 let id = insert(&tx, &mut entry, &owner, lease)?;
                 budget::record(&tx, &entry)?;
                 tx.commit()?;

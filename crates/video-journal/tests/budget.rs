@@ -57,62 +57,42 @@ async fn handles_sharing_a_file_never_reserve_past_the_limit_together() {
     );
 }
 
+/// Writes a draft of `prompt` under `budget`.
+async fn admit(
+    journal: &SqliteJournal,
+    prompt: &str,
+    budget: &Budget,
+    estimate: &Estimate,
+) -> Result<i64, video_core::VideoError> {
+    journal.begin_within(&draft(prompt), budget, estimate).await
+}
+
 #[tokio::test]
 async fn a_reservation_is_given_back_only_when_no_task_was_created() {
     let dir = tempfile::tempdir().unwrap();
     let journal = SqliteJournal::open(&dir.path().join("journal.sqlite3")).unwrap();
     let budget = Budget::new("b", usd("1.00"));
     let estimate = Estimate::priced(usd("0.50"), "flat");
-    let first = journal
-        .begin_within(&draft("a"), &budget, &estimate)
-        .await
-        .unwrap();
-    let second = journal
-        .begin_within(&draft("b"), &budget, &estimate)
-        .await
-        .unwrap();
-    assert!(
-        journal
-            .begin_within(&draft("c"), &budget, &estimate)
-            .await
-            .is_err()
-    );
+    let first = admit(&journal, "a", &budget, &estimate).await.unwrap();
+    let second = admit(&journal, "b", &budget, &estimate).await.unwrap();
+    assert!(admit(&journal, "c", &budget, &estimate).await.is_err());
 
     // An unknown outcome keeps its money; a refusal gives it back.
-    update_entry(&journal, first, |e| e.state = EntryState::UnknownOutcome)
-        .await
-        .unwrap();
-    assert!(
-        journal
-            .begin_within(&draft("c"), &budget, &estimate)
-            .await
-            .is_err()
-    );
-    update_entry(&journal, second, |e| e.state = EntryState::Refused)
-        .await
-        .unwrap();
-    journal
-        .begin_within(&draft("c"), &budget, &estimate)
-        .await
-        .unwrap();
+    let unknown = |e: &mut JournalEntry| e.state = EntryState::UnknownOutcome;
+    update_entry(&journal, first, unknown).await.unwrap();
+    assert!(admit(&journal, "c", &budget, &estimate).await.is_err());
+    let refused = |e: &mut JournalEntry| e.state = EntryState::Refused;
+    update_entry(&journal, second, refused).await.unwrap();
+    admit(&journal, "c", &budget, &estimate).await.unwrap();
 
-    // Another budget, or another currency, is counted apart.
+    // Another budget is counted apart; an unpriced request needs permission.
     let other = Budget::new("other", usd("0.50"));
-    journal
-        .begin_within(&draft("d"), &other, &estimate)
-        .await
-        .unwrap();
+    admit(&journal, "d", &other, &estimate).await.unwrap();
     let unpriced = Estimate::unknown("no price");
-    let refused = journal
-        .begin_within(&draft("e"), &other, &unpriced)
-        .await
-        .unwrap_err();
+    let refused = admit(&journal, "e", &other, &unpriced).await.unwrap_err();
     assert!(refused.to_string().contains("unknown"), "{refused}");
     let lenient = Budget::new("other", usd("0.50")).allow_unpriced(true);
-    let id = journal
-        .begin_within(&draft("e"), &lenient, &unpriced)
-        .await
-        .unwrap();
+    let id = admit(&journal, "e", &lenient, &unpriced).await.unwrap();
     let entry = journal.entry(id).await.unwrap().unwrap();
     assert_eq!(
         (entry.budget.as_deref(), entry.reserved),

@@ -92,6 +92,25 @@ impl Budget {
         Err(self.refusal(spent, Some(cost), "it would pass the limit"))
     }
 
+    /// `entry` admitted under this budget (given `spent`, what it already holds): a copy
+    /// recording the budget's name and what it reserves. What a store's
+    /// [`begin_within`](crate::journal::TaskStore::begin_within) writes.
+    ///
+    /// # Errors
+    /// As [`admit`](Self::admit).
+    pub fn reserve(
+        &self,
+        entry: &JournalEntry,
+        spent: &Money,
+        estimate: &Estimate,
+    ) -> Result<JournalEntry, VideoError> {
+        let reserved = self.admit(spent, estimate)?;
+        let mut entry = entry.clone();
+        entry.budget = Some(self.name.clone());
+        entry.reserved = reserved;
+        Ok(entry)
+    }
+
     /// The refusal of one request.
     pub fn refusal(&self, spent: &Money, cost: Option<&Money>, why: &str) -> VideoError {
         VideoError::OverBudget {

@@ -50,11 +50,8 @@ impl TaskStore for MemoryStore {
         estimate: &Estimate,
     ) -> Result<EntryId, VideoError> {
         let mut entries = self.lock();
-        let reserved = budget.admit(&budget.spent(entries.values()), estimate)?;
-        let mut entry = entry.clone();
-        entry.budget = Some(budget.name().to_owned());
-        entry.reserved = reserved;
-        Ok(insert(&mut entries, entry))
+        let admitted = budget.reserve(entry, &budget.spent(entries.values()), estimate)?;
+        Ok(insert(&mut entries, admitted))
     }
 
     async fn entry(&self, id: EntryId) -> Result<Option<JournalEntry>, VideoError> {

@@ -32,11 +32,8 @@ pub trait TaskStore: Send + Sync + std::fmt::Debug {
         estimate: &Estimate,
     ) -> Result<EntryId, VideoError> {
         let listing = self.entries().await?;
-        let reserved = budget.admit(&budget.spent(&listing.entries), estimate)?;
-        let mut entry = entry.clone();
-        entry.budget = Some(budget.name().to_owned());
-        entry.reserved = reserved;
-        self.begin(&entry).await
+        let admitted = budget.reserve(entry, &budget.spent(&listing.entries), estimate)?;
+        self.begin(&admitted).await
     }
 
     /// Reads an entry.
