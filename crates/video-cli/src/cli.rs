@@ -107,6 +107,9 @@ pub(crate) enum Command {
     /// List the model catalog: each model, its routes (which are configured here), what
     /// each route accepts and what it costs.
     Models,
+    /// Write one self-contained HTML page of the journal's tasks: each video with its
+    /// prompt, model, route, length, resolution, status, cost and time (opens offline).
+    Gallery(GalleryArgs),
     /// Sum what the journal's tasks cost: estimates and the charges providers reported, by
     /// model, route and currency.
     Spend {
@@ -118,6 +121,21 @@ pub(crate) enum Command {
     /// reply was lost are looked up by their client reference where the provider can (found:
     /// finished; absent after the grace period: reported as not created).
     Resume(ResumeArgs),
+}
+
+/// Options of `gallery` (`--model M` shows only that model: a catalog model or a
+/// provider's model id).
+#[derive(Debug, Args)]
+pub(crate) struct GalleryArgs {
+    /// Only entries written on or after this day (`YYYY-MM-DD`, UTC).
+    #[arg(long, value_name = "DATE")]
+    pub(crate) since: Option<String>,
+    /// Only entries in this state (`downloaded`, `failed`, ...) or task status.
+    #[arg(long, value_name = "STATUS")]
+    pub(crate) status: Option<String>,
+    /// The page to write.
+    #[arg(long, value_name = "FILE", default_value = "video-gallery.html")]
+    pub(crate) out: PathBuf,
 }
 
 /// Options of `resolve`.

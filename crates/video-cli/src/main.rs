@@ -2,6 +2,7 @@
 
 mod cli;
 mod commands;
+mod dates;
 mod exit;
 mod interrupt;
 mod output;

@@ -2,6 +2,7 @@
 
 mod batch;
 pub(crate) mod cost;
+mod gallery;
 mod generate;
 mod inspect;
 mod journal;
@@ -48,6 +49,7 @@ pub(crate) async fn run(cli: &Cli) -> u8 {
         }
         Command::Models => models::models(cli),
         Command::Spend { since } => spend::spend(cli, since.as_deref()).await,
+        Command::Gallery(args) => gallery::gallery(cli, args).await,
         Command::Resume(args) => many(cli, journal::resume(cli, args).await, "nothing to resume"),
     }
 }

@@ -2,7 +2,6 @@
 //! currency — the estimates made before sending and the charges providers reported, apart.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 use video_core::VideoError;
@@ -10,6 +9,7 @@ use video_core::cost::{Money, holds_reservation};
 use video_core::journal::{JournalEntry, TaskStore};
 
 use crate::cli::Cli;
+use crate::dates::day_start;
 use crate::output::out;
 use crate::routes::catalog;
 use crate::setup::journal;
@@ -131,30 +131,6 @@ impl Sums {
     }
 }
 
-/// The start of day `text` (`YYYY-MM-DD`, UTC).
-fn day_start(text: &str) -> Result<SystemTime, VideoError> {
-    let bad = || VideoError::invalid("--since", format!("`{text}` is not a date like 2026-12-04"));
-    let mut parts = text.trim().splitn(3, '-').map(str::parse::<i64>);
-    let (Some(Ok(year)), Some(Ok(month)), Some(Ok(day))) =
-        (parts.next(), parts.next(), parts.next())
-    else {
-        return Err(bad());
-    };
-    if !(1970..=9999).contains(&year) || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return Err(bad());
-    }
-    // Days from 1970-01-01 to the date (Howard Hinnant's days_from_civil).
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let seconds = u64::try_from(days * 86_400).map_err(|_| bad())?;
-    Ok(UNIX_EPOCH + Duration::from_secs(seconds))
-}
-
 fn print(rows: &[Row], since: Option<&str>, json: bool) {
     if json {
         let value = serde_json::json!({ "since": since, "rows": rows });
@@ -204,23 +180,5 @@ fn print(rows: &[Row], since: Option<&str>, json: bool) {
                 reported.join(", ")
             }
         );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn days_are_read_as_utc_midnight() {
-        let day = day_start("2026-12-04").unwrap();
-        assert_eq!(
-            day.duration_since(UNIX_EPOCH).unwrap().as_secs(),
-            1_796_342_400
-        );
-        assert_eq!(day_start("1970-01-01").unwrap(), UNIX_EPOCH);
-        for bad in ["2026-13-01", "yesterday", "2026-12", "1969-12-31"] {
-            assert!(day_start(bad).is_err(), "{bad}");
-        }
     }
 }
