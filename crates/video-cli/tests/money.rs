@@ -113,13 +113,16 @@ async fn a_batch_killed_and_run_again_never_sends_past_its_budget() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
+    // Killed once three submissions are journaled with their task ids (SIGKILL).
     let mut submitted = 0;
-    for _ in 0..400 {
-        submitted = fake.counters().submissions_accepted;
+    for _ in 0..200 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let tasks = json(&scratch.run(&["--json", "tasks"]).await);
+        let entries = tasks["tasks"].as_array().cloned().unwrap_or_default();
+        submitted = entries.iter().filter(|e| e["task_id"].is_string()).count();
         if submitted >= 3 {
             break;
         }
-        tokio::time::sleep(Duration::from_millis(10)).await;
     }
     child.kill().unwrap();
     child.wait().unwrap();
