@@ -24,6 +24,8 @@ pub enum Phase {
     /// Not started (or unknown key).
     #[default]
     Pending,
+    /// Waiting for one of the account's slots (its concurrency limit), no provider call.
+    WaitingForSlot,
     /// Submitting to the provider.
     Submitting,
     /// The provider accepted it; waiting for the task.
@@ -55,6 +57,9 @@ pub struct JobStatus {
     pub message: Option<String>,
     /// Queries made so far.
     pub queries: u32,
+    /// What the budget reserved for it (`0.50 USD`), when the fleet has a budget.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimate: Option<String>,
     /// Videos saved so far.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub saved: Vec<SavedObject>,

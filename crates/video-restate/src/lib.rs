@@ -37,14 +37,16 @@
 
 mod errors;
 mod job;
+mod limits;
 mod providers;
 mod steps;
 mod storage;
 mod workflow;
 
 pub use job::{JobRequest, JobResult, JobStatus, Phase};
+pub use limits::{AccountSlots, BudgetState, FleetBudget, Reservation, SlotAsk, SlotsState};
 pub use providers::{provider_from, provider_from_env, provider_names};
 /// Re-exported so an app serves the workflow with the same SDK version.
 pub use restate_sdk;
 pub use storage::{SavedObject, Storage};
-pub use workflow::VideoJob;
+pub use workflow::{FleetBudgetConfig, VideoJob};

@@ -7,10 +7,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use restate_sdk::prelude::*;
+use video_core::cost::{Budget, Pricer};
 use video_core::{PollPolicy, TaskStatus, VideoProvider, VideoRequest};
 
 use crate::errors::terminal;
 use crate::job::{JobRequest, JobResult, JobStatus, Phase};
+use crate::limits::{AccountSlotsClient, FleetBudgetClient, Reservation, SlotAsk};
 use crate::steps::{Query, Saved, Steps, Submitted};
 use crate::storage::{SavedObject, Storage};
 
@@ -26,6 +28,27 @@ pub struct VideoJob {
     steps: Steps,
     policy: PollPolicy,
     callback_base: Option<String>,
+    /// The account's slots (`<provider>/<account>`) and their limit.
+    slots: Option<(String, u32)>,
+    /// The fleet's budget.
+    budget: Option<FleetBudgetConfig>,
+}
+
+/// A budget the fleet's jobs are reserved under (see [`VideoJob::with_budget`]).
+#[derive(Clone)]
+pub struct FleetBudgetConfig {
+    /// The budget: its name keys the shared object, its limit caps it.
+    pub budget: Budget,
+    /// What prices each job (the model catalog).
+    pub pricer: Arc<dyn Pricer>,
+}
+
+impl std::fmt::Debug for FleetBudgetConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FleetBudgetConfig")
+            .field("budget", &self.budget)
+            .finish_non_exhaustive()
+    }
 }
 
 impl VideoJob {
@@ -35,7 +58,30 @@ impl VideoJob {
             steps: Steps { provider, storage },
             policy,
             callback_base: None,
+            slots: None,
+            budget: None,
         }
+    }
+
+    /// Lets at most `limit` of the account's tasks run at once across the fleet: each job
+    /// takes a slot of the shared `AccountSlots` object keyed `<provider>/<account>` before
+    /// it submits (waiting, with no provider call, until one frees) and gives it back when
+    /// its task ends or provably never existed.
+    #[must_use]
+    pub fn with_account_limit(mut self, account: &str, limit: u32) -> Self {
+        let key = format!("{}/{account}", self.steps.provider.name());
+        self.slots = Some((key, limit.max(1)));
+        self
+    }
+
+    /// Reserves each job's estimate under a budget shared by the fleet (the `FleetBudget`
+    /// object keyed by its name) before it submits: a job that does not fit ends "over
+    /// budget, not sent" (terminal, code 402) and sends nothing. A reservation is given back
+    /// only when the submission was refused (no task); an unknown outcome keeps it.
+    #[must_use]
+    pub fn with_budget(mut self, budget: FleetBudgetConfig) -> Self {
+        self.budget = Some(budget);
+        self
     }
 
     /// The name of the provider the jobs go to.
@@ -68,6 +114,8 @@ impl std::fmt::Debug for VideoJob {
             .field("provider", &self.steps.provider.name())
             .field("storage", &self.steps.storage)
             .field("policy", &self.policy)
+            .field("slots", &self.slots)
+            .field("budget", &self.budget)
             .finish_non_exhaustive()
     }
 }
@@ -110,24 +158,13 @@ impl VideoJob {
         if let Err(error) = self.steps.provider.validate(&request) {
             return Err(fail(&ctx, &mut status, terminal(&error)));
         }
-        let submitted = submit(&ctx, &self.steps, &request).await;
-        let Json(Submitted {
-            task,
-            replied_at_ms,
-        }) = match submitted {
-            Ok(submitted) => submitted,
-            Err(error) => return Err(fail(&ctx, &mut status, error)),
-        };
-        let window = ctx
-            .run(|| async move { Ok(Json(crate::steps::now_ms() - replied_at_ms)) })
-            .name("submit-window")
-            .await?;
-        status.submit_window_ms = Some(window.0);
-        status.phase = Phase::Waiting;
-        status.task_id = Some(task.id.clone());
-        status.status = Some(task.status.clone());
-        ctx.set(STATUS, Json(status.clone()));
-        let task = self.wait(&ctx, &key, task, &mut status).await?;
+        self.reserve(&ctx, &key, &request, &mut status).await?;
+        self.take_slot(&ctx, &key, &mut status).await?;
+        let outcome = self
+            .submit_and_wait(&ctx, &key, &request, &mut status)
+            .await;
+        self.give_slot_back(&ctx, &key);
+        let task = outcome?;
         if task.status != TaskStatus::Succeeded {
             let error = terminal(&self.steps.provider.failure_error(&task));
             return Err(fail(&ctx, &mut status, error));
@@ -189,6 +226,135 @@ impl VideoJob {
 }
 
 impl VideoJob {
+    /// Submits (a refusal gives the budget reservation back) and waits for the task to end.
+    async fn submit_and_wait(
+        &self,
+        ctx: &WorkflowContext<'_>,
+        key: &str,
+        request: &VideoRequest,
+        status: &mut JobStatus,
+    ) -> Result<video_core::Task, HandlerError> {
+        status.phase = Phase::Submitting;
+        ctx.set(STATUS, Json(status.clone()));
+        let Json(Submitted {
+            task,
+            replied_at_ms,
+        }) = match submit(ctx, &self.steps, request).await {
+            Ok(submitted) => submitted,
+            Err(error) => {
+                if matches!(error.code(), 400 | 401 | 402 | 403) {
+                    self.release_budget(ctx, key);
+                }
+                return Err(fail(ctx, status, error));
+            }
+        };
+        let window = ctx
+            .run(|| async move { Ok(Json(crate::steps::now_ms() - replied_at_ms)) })
+            .name("submit-window")
+            .await?;
+        status.submit_window_ms = Some(window.0);
+        status.phase = Phase::Waiting;
+        status.task_id = Some(task.id.clone());
+        status.status = Some(task.status.clone());
+        ctx.set(STATUS, Json(status.clone()));
+        self.wait(ctx, key, task, status).await
+    }
+
+    /// Reserves the job's estimate under the fleet's budget, if there is one.
+    async fn reserve(
+        &self,
+        ctx: &WorkflowContext<'_>,
+        key: &str,
+        request: &VideoRequest,
+        status: &mut JobStatus,
+    ) -> Result<(), HandlerError> {
+        let Some(config) = &self.budget else {
+            return Ok(());
+        };
+        let budget = &config.budget;
+        let provider = self.steps.provider.as_ref();
+        let estimate = config
+            .pricer
+            .estimate(provider.name(), provider.model(), request);
+        let currency = budget.limit().currency().to_owned();
+        let micros = match &estimate.cost {
+            Some(cost) if cost.currency() == currency => cost.micros(),
+            _ if budget.allows_unpriced() => 0,
+            _ => {
+                let why = format!(
+                    "over budget `{}`: its price is unknown ({}); not sent",
+                    budget.name(),
+                    estimate.basis
+                );
+                return Err(fail(ctx, status, TerminalError::new_with_code(402, why)));
+            }
+        };
+        let ask = Reservation {
+            job: key.to_owned(),
+            micros,
+            limit_micros: budget.limit().micros(),
+            currency,
+        };
+        let Json(fits) = ctx
+            .object_client::<FleetBudgetClient>(budget.name())
+            .reserve(Json(ask))
+            .call()
+            .await?;
+        if fits {
+            status.estimate = estimate.cost.map(|cost| cost.to_string());
+            return Ok(());
+        }
+        let why = format!(
+            "over budget `{}` (limit {}): not sent",
+            budget.name(),
+            budget.limit()
+        );
+        Err(fail(ctx, status, TerminalError::new_with_code(402, why)))
+    }
+
+    /// Gives the job's reservation back (its submission created no task).
+    fn release_budget(&self, ctx: &WorkflowContext<'_>, key: &str) {
+        if let Some(config) = &self.budget {
+            ctx.object_client::<FleetBudgetClient>(config.budget.name())
+                .release(key.to_owned())
+                .send();
+        }
+    }
+
+    /// Waits (no provider call) until the account has a slot for this job.
+    async fn take_slot(
+        &self,
+        ctx: &WorkflowContext<'_>,
+        key: &str,
+        status: &mut JobStatus,
+    ) -> Result<(), HandlerError> {
+        let Some((account, limit)) = &self.slots else {
+            return Ok(());
+        };
+        status.phase = Phase::WaitingForSlot;
+        ctx.set(STATUS, Json(status.clone()));
+        let (awakeable, granted) = ctx.awakeable::<String>();
+        let ask = SlotAsk {
+            job: key.to_owned(),
+            limit: *limit,
+            awakeable,
+        };
+        ctx.object_client::<AccountSlotsClient>(account.clone())
+            .acquire(Json(ask))
+            .send();
+        granted.await?;
+        Ok(())
+    }
+
+    /// Gives the job's slot back (its task ended, or never existed).
+    fn give_slot_back(&self, ctx: &WorkflowContext<'_>, key: &str) {
+        if let Some((account, _)) = &self.slots {
+            ctx.object_client::<AccountSlotsClient>(account.clone())
+                .release(key.to_owned())
+                .send();
+        }
+    }
+
     /// Saves video `index` of task `id`; when its link has expired, queries the task once
     /// more (a step) and saves from the fresh link — once per video: a second expiry ends the
     /// job.

@@ -168,6 +168,9 @@ pub struct Counters {
     /// Video downloads from the video host that carried a credential header (a client
     /// must not send its key to another origin after a redirect).
     pub downloads_with_credentials: u64,
+    /// The most tasks that were running at once (counted as each task is created): what an
+    /// account's concurrency limit caps.
+    pub max_running: u64,
 }
 
 #[derive(Debug, Default)]
@@ -186,6 +189,7 @@ pub(crate) struct AtomicCounters {
     pub(crate) faults_injected: AtomicU64,
     pub(crate) cancels: AtomicU64,
     pub(crate) downloads_with_credentials: AtomicU64,
+    pub(crate) max_running: AtomicU64,
 }
 
 impl AtomicCounters {
@@ -210,6 +214,7 @@ impl AtomicCounters {
             faults_injected: read(&self.faults_injected),
             cancels: read(&self.cancels),
             downloads_with_credentials: read(&self.downloads_with_credentials),
+            max_running: read(&self.max_running),
         }
     }
 }
@@ -346,6 +351,16 @@ impl Engine {
             cancelled: false,
         };
         tasks.insert(task.id.clone(), task.clone());
+        let now = Instant::now();
+        let render = self.config.render_time;
+        let running = tasks
+            .values()
+            .filter(|t| !t.cancelled && !t.stage_at(now, render).is_final())
+            .count();
+        let running = u64::try_from(running).unwrap_or(u64::MAX);
+        self.counters
+            .max_running
+            .fetch_max(running, Ordering::Relaxed);
         Some(task)
     }
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 use clap::Parser;
 use restate_sdk::prelude::*;
 use video_providers::{Choice, ProcessEnv, Registry};
-use video_restate::{Storage, VideoJob, provider_from};
+use video_restate::{FleetBudgetConfig, Storage, VideoJob, provider_from};
 
 /// Serve the VideoJob workflow (Restate) for one provider.
 #[derive(Debug, Parser)]
@@ -38,6 +38,29 @@ struct Args {
     /// Allow plain http to non-loopback provider hosts.
     #[arg(long)]
     allow_insecure_http: bool,
+    /// At most this many of the account's tasks run at once, across every worker of the
+    /// fleet (a shared `AccountSlots` object per provider and `--account`); jobs wait for a
+    /// slot without calling the provider.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    max_running: Option<u32>,
+    /// The account the limit counts (workers sharing a key name the same account).
+    #[arg(long, value_name = "NAME", default_value = "default")]
+    account: String,
+    /// Cap the fleet's spending (e.g. `25USD`): each job's estimate is reserved in a shared
+    /// `FleetBudget` object before it is sent; a job that does not fit ends "over budget,
+    /// not sent".
+    #[arg(long, value_name = "AMOUNT")]
+    max_cost: Option<String>,
+    /// The budget's name (workers naming the same budget share it).
+    #[arg(long, value_name = "NAME", default_value = "fleet")]
+    budget: String,
+    /// Under `--max-cost`, send jobs whose price is unknown too (reserving nothing).
+    #[arg(long)]
+    allow_unpriced: bool,
+    /// A catalog file laid over the built-in one (default: $VIDEO_CATALOG): the prices
+    /// estimates come from.
+    #[arg(long, value_name = "FILE")]
+    catalog: Option<std::path::PathBuf>,
 }
 
 #[tokio::main]
@@ -69,7 +92,12 @@ async fn main() -> ExitCode {
          <admin>/deployments -H 'content-type: application/json' -d '{{\"uri\":\"http://{address}\"}}'",
         job.provider_name(),
     );
-    HttpServer::new(Endpoint::builder().bind(job).build())
+    let endpoint = Endpoint::builder()
+        .bind(job)
+        .bind(video_restate::AccountSlots)
+        .bind(video_restate::FleetBudget)
+        .build();
+    HttpServer::new(endpoint)
         .serve_with_cancel(listener, shutdown())
         .await;
     ExitCode::SUCCESS
@@ -111,6 +139,19 @@ fn build(args: &Args) -> Result<VideoJob, video_core::VideoError> {
     let mut job = VideoJob::new(provider, policy, storage);
     if let Some(base) = &args.callback_base {
         job = job.with_callbacks_to(base.clone());
+    }
+    if let Some(limit) = args.max_running {
+        job = job.with_account_limit(&args.account, limit);
+    }
+    if let Some(limit) = &args.max_cost {
+        let limit: video_core::cost::Money = limit.parse()?;
+        let budget = video_core::cost::Budget::new(args.budget.clone(), limit)
+            .allow_unpriced(args.allow_unpriced);
+        let catalog = video_providers::Catalog::load(&ProcessEnv, args.catalog.as_deref())?;
+        job = job.with_budget(FleetBudgetConfig {
+            budget,
+            pricer: std::sync::Arc::new(catalog),
+        });
     }
     Ok(job)
 }
