@@ -242,7 +242,7 @@ impl VideoJob {
         }) = match submit(ctx, &self.steps, request).await {
             Ok(submitted) => submitted,
             Err(error) => {
-                if matches!(error.code(), 400 | 401 | 402 | 403) {
+                if (400..=403).contains(&error.code()) {
                     self.release_budget(ctx, key);
                 }
                 return Err(fail(ctx, status, error));
