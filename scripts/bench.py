@@ -18,15 +18,18 @@ Environment (all optional):
   BIG_BYTES     measure 3 video size (default 1 GiB)
   STREAM_TASKS  polling: tasks against the relay in stream mode (default 20)
   BENCH_DIR     where videos are written (default /dev/shm/video-bench, else TARGET/tmp)
-  ONLY          comma-separated measures to run (build, queries, fleet, download, polling);
-                default all. `ONLY=queries` runs measures 1, 1b and 1c (several minutes)
+  ONLY          comma-separated measures to run (build, queries, fleet, download, polling,
+                fleet-scale); default all but fleet-scale. `ONLY=queries` runs measures 1, 1b
+                and 1c (several minutes)
+  FLEET=1       also measure 5: FLEET_JOBS (default 10000) jobs through a Restate fleet
+                against the plain Pipeline in one process (long: tens of minutes)
 """
 
 import os
 import shutil
 import time
 
-from benchkit import build, download, fleet, polling, queries
+from benchkit import build, download, fleet, fleet_scale, polling, queries
 from benchkit.common import (BIG_BYTES, DIR, FLEET_TASKS, K, N_QUERIES, SCALE_TASKS, SPLIT,
                              Table)
 
@@ -42,6 +45,8 @@ def main():
     f = fleet.run() if wanted("fleet") else None
     d = download.run() if wanted("download") else None
     p = polling.run() if wanted("polling") else None
+    scale_wanted = os.environ.get("FLEET") == "1" or "fleet-scale" in only
+    s = fleet_scale.run() if scale_wanted else None
 
     table = Table()
     errors = {}
@@ -55,6 +60,8 @@ def main():
         errors["4"] = build.report(table, b)
     if p is not None:
         errors["polling"] = polling.report(table, p)
+    if s is not None:
+        fleet_scale.report(table, s)
 
     print()
     print(f"Runs per client: {K} (measure 1, Rust clients: {queries.K_RUST}; measure 2, "

@@ -4,6 +4,7 @@
 #   scripts/bench.sh            # the full run (about 10 minutes on 2 cores)
 #   QUICK=1 scripts/bench.sh    # small sizes, a smoke test
 #   ONLY=queries scripts/bench.sh   # measures 1, 1b and 1c only (per-query CPU), a few minutes
+#   FLEET=1 ONLY=fleet-scale scripts/bench.sh   # 10,000 jobs: a Restate fleet vs one process
 #
 # Builds the release binaries (the bench clients and the fake relay), makes a Python venv with
 # `requests` and `httpx` under the target folder, then runs scripts/bench.py, which starts a
@@ -19,6 +20,9 @@ export CARGO_TARGET_DIR="$target"
 
 echo "building release binaries..." >&2
 (cd "$root" && cargo build --release --quiet -p video-benches -p video-fake)
+if [ "${FLEET:-}" = 1 ]; then
+    (cd "$root" && cargo build --release --quiet -p video-restate)
+fi
 
 venv="$target/bench-venv"
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import requests, httpx' 2>/dev/null; then

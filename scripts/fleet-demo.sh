@@ -2,10 +2,16 @@
 # A fleet on loopback: the pinned restate-server, the fake provider (Kling's API front), two
 # video-workers behind video-lb, N jobs submitted through the ingress; one worker is killed
 # with SIGKILL mid-run and restarted. Prints, as its last line:
-#   fleet: jobs=N finished=F submissions=S files_ok=K seconds=T
+#   fleet: jobs=N finished=F submissions=S files_ok=K max_running=M seconds=T
 # (S: the fake's count of accepted submissions; K: saved files whose SHA-256 matches the video
-# the fake serves for that task). Environment: N (default 200), RENDER_MS (5000),
-# POLL_MS (1000), PROFILE (release), BASE_PORT (18000).
+# the fake serves for that task; M: the most of the account's tasks the fake saw running at
+# once). Environment:
+#   N (default 200), RENDER_MS (5000), POLL_MS (1000), PROFILE (release), BASE_PORT (18000);
+#   MAX_RUNNING   the account's concurrency limit, shared by both workers (default: none);
+#   KILL_SERVER=1 also SIGKILL restate-server mid-run and restart it on the same data folder;
+#   MAX_COST      a fleet budget (e.g. 10USD), each job priced at PRICE (default 1USD) through
+#                 a catalog file: jobs that do not fit end "over budget, not sent";
+#   CARGO_TARGET_DIR is honoured (the binaries are built and run from there).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +20,10 @@ RENDER_MS="${RENDER_MS:-5000}"
 POLL_MS="${POLL_MS:-1000}"
 PROFILE="${PROFILE:-release}"
 BASE_PORT="${BASE_PORT:-18000}"
+MAX_RUNNING="${MAX_RUNNING:-}"
+KILL_SERVER="${KILL_SERVER:-0}"
+MAX_COST="${MAX_COST:-}"
+PRICE="${PRICE:-1USD}"
 INGRESS=$((BASE_PORT + 80)) ADMIN=$((BASE_PORT + 70)) NODE=$((BASE_PORT + 22))
 FAKE=$((BASE_PORT + 87)) LB=$((BASE_PORT + 90)) WORKER_A=$((BASE_PORT + 91)) WORKER_B=$((BASE_PORT + 92))
 
@@ -21,8 +31,9 @@ log() { printf 'fleet-demo: %s\n' "$*" >&2; }
 
 log "building video-worker, video-lb and dmx-fake ($PROFILE)"
 cargo build --quiet --profile "$PROFILE" -p video-restate -p video-fake
-bin="target/$PROFILE"
-[[ "$PROFILE" == dev ]] && bin=target/debug
+target_dir="${CARGO_TARGET_DIR:-target}"
+bin="$target_dir/$PROFILE"
+[[ "$PROFILE" == dev ]] && bin="$target_dir/debug"
 server="$(bash scripts/restate-server.sh)"
 
 work="$(mktemp -d /tmp/fleet.XXXXXX)"
@@ -44,11 +55,14 @@ wait_port() { # port
 }
 
 log "restate-server $("$server" --version | awk '{print $2}') on ingress :$INGRESS, admin :$ADMIN"
-RESTATE_BASE_DIR="$work/restate" RESTATE_NODE_NAME=fleet RESTATE_DISABLE_TELEMETRY=true \
-RESTATE_INGRESS__BIND_ADDRESS="127.0.0.1:$INGRESS" RESTATE_ADMIN__BIND_ADDRESS="127.0.0.1:$ADMIN" \
-RESTATE_BIND_ADDRESS="127.0.0.1:$NODE" \
-  "$server" --no-logo > "$work/restate.log" 2>&1 &
-pids+=($!)
+start_server() { # -> pid (the data folder survives restarts)
+  RESTATE_BASE_DIR="$work/restate" RESTATE_NODE_NAME=fleet RESTATE_DISABLE_TELEMETRY=true \
+  RESTATE_INGRESS__BIND_ADDRESS="127.0.0.1:$INGRESS" RESTATE_ADMIN__BIND_ADDRESS="127.0.0.1:$ADMIN" \
+  RESTATE_BIND_ADDRESS="127.0.0.1:$NODE" \
+    "$server" --no-logo >> "$work/restate.log" 2>&1 &
+  echo $!
+}
+pid_server="$(start_server)"; pids+=("$pid_server")
 "$bin/dmx-fake" --port "$FAKE" --render-ms "$RENDER_MS" --video-bytes 65536 > "$work/fake.log" 2>&1 &
 pids+=($!)
 wait_http "http://127.0.0.1:$ADMIN/health"
@@ -56,9 +70,17 @@ wait_http "http://127.0.0.1:$FAKE/debug/counters"
 
 export KLING_BASE_URL="http://127.0.0.1:$FAKE" KLING_ACCESS_KEY=ak-fake-kling KLING_SECRET_KEY=sk-fake-kling-secret
 mkdir -p "$work/videos"
+limits=()
+if [[ -n "$MAX_RUNNING" ]]; then limits+=(--max-running "$MAX_RUNNING"); fi
+if [[ -n "$MAX_COST" ]]; then
+  amount="${PRICE%%[A-Za-z]*}" currency="${PRICE##*[0-9.]}"
+  printf '{"as_of": "demo", "models": [{"id": "kling-v2.6", "routes": [{"provider": "kling", "model": "kling-v2-6", "source": "fleet-demo", "as_of": "demo", "price": {"currency": "%s", "per_video": "%s"}}]}]}' \
+    "$currency" "$amount" > "$work/catalog.json"
+  limits+=(--max-cost "$MAX_COST" --catalog "$work/catalog.json")
+fi
 start_worker() { # port -> pid
-  "$bin/video-worker" --provider kling --listen "127.0.0.1:$1" --output "$work/videos" \
-    --poll-ms "$POLL_MS" > "$work/worker-$1.log" 2>&1 &
+  "$bin/video-worker" --provider kling --model kling-v2-6 --listen "127.0.0.1:$1" \
+    --output "$work/videos" --poll-ms "$POLL_MS" "${limits[@]}" >> "$work/worker-$1.log" 2>&1 &
   echo $!
 }
 pid_a="$(start_worker "$WORKER_A")"; pids+=("$pid_a")
@@ -72,7 +94,10 @@ curl -sf -X POST "http://127.0.0.1:$ADMIN/deployments" -H 'content-type: applica
 log "two workers behind video-lb :$LB, registered; submitting $N jobs"
 
 started=$(date +%s.%N)
-seq 1 "$N" | xargs -P 16 -I{} curl -sf -o /dev/null -X POST \
+# Sending `run` again for a key that was already sent starts nothing new: safe to retry
+# while the server restarts.
+seq 1 "$N" | xargs -P 16 -I{} curl -s -o /dev/null --retry 60 --retry-connrefused \
+  --retry-all-errors --retry-delay 1 -X POST \
   "http://127.0.0.1:$INGRESS/restate/send/VideoJob/job-{}/run" \
   -H 'content-type: application/json' -d '{"prompt":"fleet video {}","duration_secs":5}' &
 submitter=$!
@@ -86,19 +111,33 @@ for _ in $(seq 1 600); do
 done
 log "SIGKILL worker A (pid $pid_a) with $accepted of $N tasks created"
 kill -9 "$pid_a"
+if [[ "$KILL_SERVER" == 1 ]]; then
+  sleep 0.5
+  log "SIGKILL restate-server (pid $pid_server)"
+  kill -9 "$pid_server"; wait "$pid_server" 2>/dev/null || true
+fi
 sleep 2
+if [[ "$KILL_SERVER" == 1 ]]; then
+  pid_server="$(start_server)"; pids+=("$pid_server")
+  wait_http "http://127.0.0.1:$ADMIN/health"
+  log "restate-server restarted on the same data folder (pid $pid_server)"
+fi
 pid_a="$(start_worker "$WORKER_A")"; pids+=("$pid_a")
 log "worker A restarted (pid $pid_a)"
-wait "$submitter"
+wait "$submitter" || log "some submissions failed (their jobs are counted as not finished)"
 
 # Wait for every job (attach blocks until it ends), 16 at a time.
 seq 1 "$N" | xargs -P 16 -I{} sh -c \
-  "curl -s -m 600 -o '$work/out-{}.json' -w '%{http_code}\n' 'http://127.0.0.1:$INGRESS/restate/workflow/VideoJob/job-{}/attach'" \
+  "curl -s -m 600 --retry 30 --retry-connrefused --retry-delay 1 -o '$work/out-{}.json' -w '%{http_code}\n' 'http://127.0.0.1:$INGRESS/restate/workflow/VideoJob/job-{}/attach'" \
   > "$work/codes.txt"
 ended=$(date +%s.%N)
 
 finished=$(grep -c '^200$' "$work/codes.txt" || true)
-submissions=$(curl -sf "http://127.0.0.1:$FAKE/debug/counters" | grep -o '"submissions_accepted":[0-9]*' | cut -d: -f2)
+counters=$(curl -sf "http://127.0.0.1:$FAKE/debug/counters")
+submissions=$(echo "$counters" | grep -o '"submissions_accepted":[0-9]*' | cut -d: -f2)
+max_running=$(echo "$counters" | grep -o '"max_running":[0-9]*' | cut -d: -f2)
+over_budget=$( (grep -l 'over budget' "$work"/out-*.json 2>/dev/null || true) | wc -l)
+if [[ -n "$MAX_COST" ]]; then log "over budget, not sent: $over_budget"; fi
 files_ok=0
 windows="$work/windows.txt"
 : > "$windows"
@@ -131,4 +170,4 @@ if values:
     pick = lambda q: values[min(len(values) - 1, int(q * len(values)))]
     print(f"fleet-demo: submit window (reply → journaled) median {pick(0.5):.2f} ms, p99 {pick(0.99):.2f} ms, max {values[-1]:.2f} ms")
 PY
-echo "fleet: jobs=$N finished=$finished submissions=$submissions files_ok=$files_ok seconds=$seconds"
+echo "fleet: jobs=$N finished=$finished submissions=$submissions files_ok=$files_ok max_running=$max_running seconds=$seconds"

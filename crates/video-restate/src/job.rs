@@ -11,6 +11,10 @@ use crate::storage::SavedObject;
 /// the submission's client reference, so it must be a valid one (letters, digits, `-_.:`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JobRequest {
+    /// The provider to send it to, when the fleet serves several (`"provider": "kling-dmx"`;
+    /// default: the worker's first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
     /// What to generate.
     #[serde(flatten)]
     pub request: VideoRequest,

@@ -11,15 +11,17 @@ use restate_sdk::prelude::*;
 use video_providers::{Choice, ProcessEnv, Registry};
 use video_restate::{FleetBudgetConfig, Storage, VideoJob, provider_from};
 
-/// Serve the VideoJob workflow (Restate) for one provider.
+/// Serve the VideoJob workflow (Restate) for one provider, or several.
 #[derive(Debug, Parser)]
 #[command(name = "video-worker", version)]
 struct Args {
     /// The provider (`video providers` lists them), configured from the same environment as
-    /// the `video` command. Default: the one paid provider the environment configures.
-    #[arg(long)]
-    provider: Option<String>,
-    /// The provider's model (`video models` lists them). Default: the provider's own.
+    /// the `video` command; `NAME:MODEL` picks its model. Repeat it to serve several: a job
+    /// naming one (`"provider": "kling-dmx"`) goes there, the others to the first. Default:
+    /// the one paid provider the environment configures.
+    #[arg(long = "provider", value_name = "NAME[:MODEL]")]
+    providers: Vec<String>,
+    /// The (first) provider's model (`video models` lists them). Default: the provider's own.
     #[arg(long)]
     model: Option<String>,
     /// The address Restate reaches this worker at (HTTP/2 cleartext).
@@ -40,9 +42,10 @@ struct Args {
     allow_insecure_http: bool,
     /// At most this many of the account's tasks run at once, across every worker of the
     /// fleet (a shared `AccountSlots` object per provider and `--account`); jobs wait for a
-    /// slot without calling the provider.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
-    max_running: Option<u32>,
+    /// slot without calling the provider. `N` for every provider, or `PROVIDER=N` (repeat
+    /// it) for one.
+    #[arg(long, value_name = "[PROVIDER=]N")]
+    max_running: Vec<String>,
     /// The account the limit counts (workers sharing a key name the same account).
     #[arg(long, value_name = "NAME", default_value = "default")]
     account: String,
@@ -90,7 +93,7 @@ async fn main() -> ExitCode {
     eprintln!(
         "video-worker: serving VideoJob ({}) at http://{address}; register it: curl -X POST \
          <admin>/deployments -H 'content-type: application/json' -d '{{\"uri\":\"http://{address}\"}}'",
-        job.provider_name(),
+        job.provider_names().join(", "),
     );
     let endpoint = Endpoint::builder()
         .bind(job)
@@ -105,43 +108,29 @@ async fn main() -> ExitCode {
 
 fn build(args: &Args) -> Result<VideoJob, video_core::VideoError> {
     let registry = Registry::builtin();
-    let name = match registry.choose(args.provider.as_deref(), &ProcessEnv)? {
-        Choice::Named(row) | Choice::Configured(row) => row.name,
-        Choice::Fallback(_) => {
-            return Err(video_core::VideoError::invalid(
-                "provider",
-                format!(
-                    "no provider is configured; pass --provider (one of: {})",
-                    registry.names().join(", ")
-                ),
-            ));
-        }
-        _ => {
-            return Err(video_core::VideoError::invalid(
-                "provider",
-                "pass --provider",
-            ));
-        }
-    };
-    let (provider, mut policy) = provider_from(
-        &registry,
-        name,
-        args.model.as_deref(),
-        args.allow_insecure_http,
-    )?;
-    if let Some(millis) = args.poll_ms {
-        let interval = Duration::from_millis(millis);
-        policy = policy
-            .with_first_delay(interval)
-            .with_interval(interval, 1.0, interval);
-    }
     let storage = Storage::from_location(&args.output)?;
-    let mut job = VideoJob::new(provider, policy, storage);
+    let mut job: Option<VideoJob> = None;
+    for (name, model) in providers(args, &registry)? {
+        let (provider, mut policy) =
+            provider_from(&registry, &name, model.as_deref(), args.allow_insecure_http)?;
+        if let Some(millis) = args.poll_ms {
+            let interval = Duration::from_millis(millis);
+            policy = policy
+                .with_first_delay(interval)
+                .with_interval(interval, 1.0, interval);
+        }
+        let mut next = match job {
+            None => VideoJob::new(provider, policy, storage.clone()),
+            Some(job) => job.with_provider(provider, policy),
+        };
+        if let Some(limit) = limit_for(&args.max_running, &name)? {
+            next = next.with_account_limit(&args.account, limit);
+        }
+        job = Some(next);
+    }
+    let mut job = job.ok_or_else(|| video_core::VideoError::invalid("provider", "none given"))?;
     if let Some(base) = &args.callback_base {
         job = job.with_callbacks_to(base.clone());
-    }
-    if let Some(limit) = args.max_running {
-        job = job.with_account_limit(&args.account, limit);
     }
     if let Some(limit) = &args.max_cost {
         let limit: video_core::cost::Money = limit.parse()?;
@@ -154,6 +143,65 @@ fn build(args: &Args) -> Result<VideoJob, video_core::VideoError> {
         });
     }
     Ok(job)
+}
+
+/// The providers to serve, each with its model: `--provider NAME[:MODEL]`..., else the one
+/// the environment configures (with `--model`).
+fn providers(
+    args: &Args,
+    registry: &Registry,
+) -> Result<Vec<(String, Option<String>)>, video_core::VideoError> {
+    if args.providers.is_empty() {
+        let name = match registry.choose(None, &ProcessEnv)? {
+            Choice::Named(row) | Choice::Configured(row) => row.name,
+            _ => {
+                return Err(video_core::VideoError::invalid(
+                    "provider",
+                    format!(
+                        "no provider is configured; pass --provider (one of: {})",
+                        registry.names().join(", ")
+                    ),
+                ));
+            }
+        };
+        return Ok(vec![(name.to_owned(), args.model.clone())]);
+    }
+    let mut listed = Vec::new();
+    for (index, given) in args.providers.iter().enumerate() {
+        let (name, model) = match given.split_once(':') {
+            Some((name, model)) => (name, Some(model.to_owned())),
+            None if index == 0 => (given.as_str(), args.model.clone()),
+            None => (given.as_str(), None),
+        };
+        registry.find(name)?;
+        listed.push((name.to_owned(), model));
+    }
+    Ok(listed)
+}
+
+/// The limit `--max-running` sets for `provider`: its own `PROVIDER=N`, else a bare `N`.
+fn limit_for(given: &[String], provider: &str) -> Result<Option<u32>, video_core::VideoError> {
+    let parse = |text: &str| {
+        text.trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| {
+                video_core::VideoError::invalid(
+                    "--max-running",
+                    format!("`{text}` is not a count above 0"),
+                )
+            })
+    };
+    let mut limit = None;
+    for item in given {
+        match item.split_once('=') {
+            Some((name, n)) if name == provider => return parse(n).map(Some),
+            Some(_) => {}
+            None => limit = Some(parse(item)?),
+        }
+    }
+    Ok(limit)
 }
 
 /// SIGINT or SIGTERM.

@@ -3,18 +3,21 @@
 //! timers following the [`PollPolicy`] — woken early by a provider callback — and saves each
 //! video to the [`Storage`]; `status`, `cancel` and `callback` are shared handlers.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use restate_sdk::prelude::*;
-use video_core::cost::{Budget, Pricer};
-use video_core::{PollPolicy, TaskStatus, VideoProvider, VideoRequest};
+use video_core::{TaskStatus, VideoRequest};
+
+mod config;
+mod fleet;
+
+use config::Lane;
+pub use config::{FleetBudgetConfig, VideoJob};
 
 use crate::errors::terminal;
 use crate::job::{JobRequest, JobResult, JobStatus, Phase};
-use crate::limits::{AccountSlotsClient, FleetBudgetClient, Reservation, SlotAsk};
 use crate::steps::{Query, Saved, Steps, Submitted};
-use crate::storage::{SavedObject, Storage};
+use crate::storage::SavedObject;
 
 /// State key of the job's [`JobStatus`].
 const STATUS: &str = "status";
@@ -22,103 +25,6 @@ const STATUS: &str = "status";
 const CANCEL: &str = "cancel";
 /// How many callbacks can wake the wait early (later ones are ignored: the timers go on).
 const MAX_CALLBACKS: u32 = 16;
-
-/// The workflow: one job per key.
-pub struct VideoJob {
-    steps: Steps,
-    policy: PollPolicy,
-    callback_base: Option<String>,
-    /// The account's slots (`<provider>/<account>`) and their limit.
-    slots: Option<(String, u32)>,
-    /// The fleet's budget.
-    budget: Option<FleetBudgetConfig>,
-}
-
-/// A budget the fleet's jobs are reserved under (see [`VideoJob::with_budget`]).
-#[derive(Clone)]
-pub struct FleetBudgetConfig {
-    /// The budget: its name keys the shared object, its limit caps it.
-    pub budget: Budget,
-    /// What prices each job (the model catalog).
-    pub pricer: Arc<dyn Pricer>,
-}
-
-impl std::fmt::Debug for FleetBudgetConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FleetBudgetConfig")
-            .field("budget", &self.budget)
-            .finish_non_exhaustive()
-    }
-}
-
-impl VideoJob {
-    /// A workflow submitting to `provider`, waiting per `policy`, saving to `storage`.
-    pub fn new(provider: Arc<dyn VideoProvider>, policy: PollPolicy, storage: Storage) -> Self {
-        Self {
-            steps: Steps { provider, storage },
-            policy,
-            callback_base: None,
-            slots: None,
-            budget: None,
-        }
-    }
-
-    /// Lets at most `limit` of the account's tasks run at once across the fleet: each job
-    /// takes a slot of the shared `AccountSlots` object keyed `<provider>/<account>` before
-    /// it submits (waiting, with no provider call, until one frees) and gives it back when
-    /// its task ends or provably never existed.
-    #[must_use]
-    pub fn with_account_limit(mut self, account: &str, limit: u32) -> Self {
-        let key = format!("{}/{account}", self.steps.provider.name());
-        self.slots = Some((key, limit.max(1)));
-        self
-    }
-
-    /// Reserves each job's estimate under a budget shared by the fleet (the `FleetBudget`
-    /// object keyed by its name) before it submits: a job that does not fit ends "over
-    /// budget, not sent" (terminal, code 402) and sends nothing. A reservation is given back
-    /// only when the submission was refused (no task); an unknown outcome keeps it.
-    #[must_use]
-    pub fn with_budget(mut self, budget: FleetBudgetConfig) -> Self {
-        self.budget = Some(budget);
-        self
-    }
-
-    /// The name of the provider the jobs go to.
-    pub fn provider_name(&self) -> &str {
-        self.steps.provider.name()
-    }
-
-    /// Asks the provider to call back (where it can) at `<ingress>/VideoJob/<job id>/callback`,
-    /// which wakes the wait at once instead of at the next timer.
-    #[must_use]
-    pub fn with_callbacks_to(mut self, ingress: impl Into<String>) -> Self {
-        self.callback_base = Some(ingress.into().trim_end_matches('/').to_owned());
-        self
-    }
-
-    /// The request as submitted: the job id as client reference, and the callback URL.
-    fn prepare(&self, key: &str, mut request: VideoRequest) -> VideoRequest {
-        request.client_reference = Some(key.to_owned());
-        let callbacks = self.steps.provider.capabilities().callbacks;
-        if let (Some(base), true, None) = (&self.callback_base, callbacks, &request.callback_url) {
-            request.callback_url = Some(format!("{base}/VideoJob/{key}/callback"));
-        }
-        request
-    }
-}
-
-impl std::fmt::Debug for VideoJob {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VideoJob")
-            .field("provider", &self.steps.provider.name())
-            .field("storage", &self.steps.storage)
-            .field("policy", &self.policy)
-            .field("slots", &self.slots)
-            .field("budget", &self.budget)
-            .finish_non_exhaustive()
-    }
-}
 
 fn callback_promise(index: u32) -> String {
     format!("callback-{index}")
@@ -149,24 +55,29 @@ impl VideoJob {
         Json(job): Json<JobRequest>,
     ) -> HandlerResult<Json<JobResult>> {
         let key = ctx.key().to_owned();
-        let request = self.prepare(&key, job.request);
+        let lane = match self.lane(job.provider.as_deref()) {
+            Ok(lane) => lane,
+            Err(error) => return Err(error.into()),
+        };
+        let request = self.prepare(lane, &key, job.request);
         let mut status = JobStatus {
             phase: Phase::Submitting,
             ..JobStatus::default()
         };
         ctx.set(STATUS, Json(status.clone()));
-        if let Err(error) = self.steps.provider.validate(&request) {
+        if let Err(error) = lane.steps.provider.validate(&request) {
             return Err(fail(&ctx, &mut status, terminal(&error)));
         }
-        self.reserve(&ctx, &key, &request, &mut status).await?;
-        self.take_slot(&ctx, &key, &mut status).await?;
+        self.reserve(lane, &ctx, &key, &request, &mut status)
+            .await?;
+        lane.take_slot(&ctx, &key, &mut status).await?;
         let outcome = self
-            .submit_and_wait(&ctx, &key, &request, &mut status)
+            .submit_and_wait(lane, &ctx, &key, &request, &mut status)
             .await;
-        self.give_slot_back(&ctx, &key);
+        lane.give_slot_back(&ctx, &key);
         let task = outcome?;
         if task.status != TaskStatus::Succeeded {
-            let error = terminal(&self.steps.provider.failure_error(&task));
+            let error = terminal(&lane.steps.provider.failure_error(&task));
             return Err(fail(&ctx, &mut status, error));
         }
         status.phase = Phase::Downloading;
@@ -177,7 +88,7 @@ impl VideoJob {
             } else {
                 format!("{key}.{index}.mp4")
             };
-            match self.save_video(&ctx, &task.id, index, video, &name).await {
+            match lane.save_video(&ctx, &task.id, index, video, &name).await {
                 Ok(saved) => status.saved.push(saved),
                 Err(error) => return Err(fail(&ctx, &mut status, error)),
             }
@@ -229,6 +140,7 @@ impl VideoJob {
     /// Submits (a refusal gives the budget reservation back) and waits for the task to end.
     async fn submit_and_wait(
         &self,
+        lane: &Lane,
         ctx: &WorkflowContext<'_>,
         key: &str,
         request: &VideoRequest,
@@ -239,7 +151,7 @@ impl VideoJob {
         let Json(Submitted {
             task,
             replied_at_ms,
-        }) = match submit(ctx, &self.steps, request).await {
+        }) = match submit(ctx, &lane.steps, request).await {
             Ok(submitted) => submitted,
             Err(error) => {
                 if (400..=403).contains(&error.code()) {
@@ -257,104 +169,11 @@ impl VideoJob {
         status.task_id = Some(task.id.clone());
         status.status = Some(task.status.clone());
         ctx.set(STATUS, Json(status.clone()));
-        self.wait(ctx, key, task, status).await
+        lane.wait(ctx, key, task, status).await
     }
+}
 
-    /// Reserves the job's estimate under the fleet's budget, if there is one.
-    async fn reserve(
-        &self,
-        ctx: &WorkflowContext<'_>,
-        key: &str,
-        request: &VideoRequest,
-        status: &mut JobStatus,
-    ) -> Result<(), HandlerError> {
-        let Some(config) = &self.budget else {
-            return Ok(());
-        };
-        let budget = &config.budget;
-        let provider = self.steps.provider.as_ref();
-        let estimate = config
-            .pricer
-            .estimate(provider.name(), provider.model(), request);
-        let currency = budget.limit().currency().to_owned();
-        let micros = match &estimate.cost {
-            Some(cost) if cost.currency() == currency => cost.micros(),
-            _ if budget.allows_unpriced() => 0,
-            _ => {
-                let why = format!(
-                    "over budget `{}`: its price is unknown ({}); not sent",
-                    budget.name(),
-                    estimate.basis
-                );
-                return Err(fail(ctx, status, TerminalError::new_with_code(402, why)));
-            }
-        };
-        let ask = Reservation {
-            job: key.to_owned(),
-            micros,
-            limit_micros: budget.limit().micros(),
-            currency,
-        };
-        let Json(fits) = ctx
-            .object_client::<FleetBudgetClient>(budget.name())
-            .reserve(Json(ask))
-            .call()
-            .await?;
-        if fits {
-            status.estimate = estimate.cost.map(|cost| cost.to_string());
-            return Ok(());
-        }
-        let why = format!(
-            "over budget `{}` (limit {}): not sent",
-            budget.name(),
-            budget.limit()
-        );
-        Err(fail(ctx, status, TerminalError::new_with_code(402, why)))
-    }
-
-    /// Gives the job's reservation back (its submission created no task).
-    fn release_budget(&self, ctx: &WorkflowContext<'_>, key: &str) {
-        if let Some(config) = &self.budget {
-            ctx.object_client::<FleetBudgetClient>(config.budget.name())
-                .release(key.to_owned())
-                .send();
-        }
-    }
-
-    /// Waits (no provider call) until the account has a slot for this job.
-    async fn take_slot(
-        &self,
-        ctx: &WorkflowContext<'_>,
-        key: &str,
-        status: &mut JobStatus,
-    ) -> Result<(), HandlerError> {
-        let Some((account, limit)) = &self.slots else {
-            return Ok(());
-        };
-        status.phase = Phase::WaitingForSlot;
-        ctx.set(STATUS, Json(status.clone()));
-        let (awakeable, granted) = ctx.awakeable::<String>();
-        let ask = SlotAsk {
-            job: key.to_owned(),
-            limit: *limit,
-            awakeable,
-        };
-        ctx.object_client::<AccountSlotsClient>(account.clone())
-            .acquire(Json(ask))
-            .send();
-        granted.await?;
-        Ok(())
-    }
-
-    /// Gives the job's slot back (its task ended, or never existed).
-    fn give_slot_back(&self, ctx: &WorkflowContext<'_>, key: &str) {
-        if let Some((account, _)) = &self.slots {
-            ctx.object_client::<AccountSlotsClient>(account.clone())
-                .release(key.to_owned())
-                .send();
-        }
-    }
-
+impl Lane {
     /// Saves video `index` of task `id`; when its link has expired, queries the task once
     /// more (a step) and saves from the fresh link — once per video: a second expiry ends the
     /// job.
