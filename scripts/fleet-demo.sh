@@ -8,6 +8,8 @@
 # once). Environment:
 #   N (default 200), RENDER_MS (5000), POLL_MS (1000), PROFILE (release), BASE_PORT (18000);
 #   MAX_RUNNING   the account's concurrency limit, shared by both workers (default: none);
+#   KILL_WORKER=0 kill nothing (a measurement: the scale run of scripts/bench.sh FLEET=1);
+#   KILL_AT       kill once this many tasks exist (default N/2);
 #   KILL_SERVER=1 also SIGKILL restate-server mid-run and restart it on the same data folder;
 #   MAX_COST      a fleet budget (e.g. 10USD), each job priced at PRICE (default 1USD) through
 #                 a catalog file: jobs that do not fit end "over budget, not sent";
@@ -22,6 +24,8 @@ PROFILE="${PROFILE:-release}"
 BASE_PORT="${BASE_PORT:-18000}"
 MAX_RUNNING="${MAX_RUNNING:-}"
 KILL_SERVER="${KILL_SERVER:-0}"
+KILL_WORKER="${KILL_WORKER:-1}"
+KILL_AT="${KILL_AT:-$((N / 2))}"
 MAX_COST="${MAX_COST:-}"
 PRICE="${PRICE:-1USD}"
 INGRESS=$((BASE_PORT + 80)) ADMIN=$((BASE_PORT + 70)) NODE=$((BASE_PORT + 22))
@@ -39,9 +43,14 @@ server="$(bash scripts/restate-server.sh)"
 work="$(mktemp -d /tmp/fleet.XXXXXX)"
 pids=()
 cleanup() {
+  # Processes started inside $(...) are not this shell's children: wait for each by its pid.
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
   wait 2>/dev/null || true
-  rm -rf "$work"
+  rm -rf "$work" 2>/dev/null || { sleep 1; rm -rf "$work" || true; }
 }
 trap cleanup EXIT
 
@@ -102,11 +111,12 @@ seq 1 "$N" | xargs -P 16 -I{} curl -s -o /dev/null --retry 60 --retry-connrefuse
   -H 'content-type: application/json' -d '{"prompt":"fleet video {}","duration_secs":5}' &
 submitter=$!
 
-# While jobs are still being submitted and created: kill worker A once about half the tasks
+if [[ "$KILL_WORKER" == 1 ]]; then
+# While jobs are still being submitted and created (KILL_WORKER=1, the default): kill worker A once about half the tasks
 # exist, restart it two seconds later.
 for _ in $(seq 1 600); do
   accepted=$(curl -sf "http://127.0.0.1:$FAKE/debug/counters" | grep -o '"submissions_accepted":[0-9]*' | cut -d: -f2)
-  (( accepted >= N / 2 )) && break
+  (( accepted >= KILL_AT )) && break
   sleep 0.1
 done
 log "SIGKILL worker A (pid $pid_a) with $accepted of $N tasks created"
@@ -124,6 +134,7 @@ if [[ "$KILL_SERVER" == 1 ]]; then
 fi
 pid_a="$(start_worker "$WORKER_A")"; pids+=("$pid_a")
 log "worker A restarted (pid $pid_a)"
+fi
 wait "$submitter" || log "some submissions failed (their jobs are counted as not finished)"
 
 # Wait for every job (attach blocks until it ends), 16 at a time.
@@ -131,6 +142,10 @@ seq 1 "$N" | xargs -P 16 -I{} sh -c \
   "curl -s -m 600 --retry 30 --retry-connrefused --retry-delay 1 -o '$work/out-{}.json' -w '%{http_code}\n' 'http://127.0.0.1:$INGRESS/restate/workflow/VideoJob/job-{}/attach'" \
   > "$work/codes.txt"
 ended=$(date +%s.%N)
+cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+hwm_of() { awk '/^VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+workers_cpu=$(python3 -c "print(round($(cpu_of "$pid_a") + $(cpu_of "$pid_b"), 2))")
+log "metrics restate_cpu_s=$(cpu_of "$pid_server") restate_peak_rss_kib=$(hwm_of "$pid_server") workers_cpu_s=$workers_cpu (since their last start)"
 
 finished=$(grep -c '^200$' "$work/codes.txt" || true)
 counters=$(curl -sf "http://127.0.0.1:$FAKE/debug/counters")
@@ -138,36 +153,37 @@ submissions=$(echo "$counters" | grep -o '"submissions_accepted":[0-9]*' | cut -
 max_running=$(echo "$counters" | grep -o '"max_running":[0-9]*' | cut -d: -f2)
 over_budget=$( (grep -l 'over budget' "$work"/out-*.json 2>/dev/null || true) | wc -l)
 if [[ -n "$MAX_COST" ]]; then log "over budget, not sent: $over_budget"; fi
-files_ok=0
-windows="$work/windows.txt"
-: > "$windows"
-for i in $(seq 1 "$N"); do
-  out="$work/out-$i.json"
-  read -r task location sha window < <(python3 - "$out" <<'PY' || true
-import json, sys
-try:
-    result = json.load(open(sys.argv[1]))
-    task = result["task_id"]["id"] if isinstance(result["task_id"], dict) else result["task_id"]
-    video = result["videos"][0]
-    print(task, video["location"], video["sha256"], result.get("submit_window_ms", ""))
-except Exception:
-    print("- - - -")
+seconds=$(python3 -c "print(round($ended - $started, 1))")
+# Every result checked in one process: the saved file's SHA-256 and the one of the video the
+# fake serves for that task must both be the result's.
+files_ok=$(python3 - "$work" "$N" "$seconds" "http://127.0.0.1:$FAKE" <<'PY'
+import hashlib, json, sys, urllib.request
+work, n, seconds, fake = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+ok, windows = 0, []
+def sha(data):
+    return hashlib.sha256(data).hexdigest()
+for i in range(1, n + 1):
+    try:
+        result = json.load(open(f"{work}/out-{i}.json"))
+        task = result["task_id"]["id"] if isinstance(result["task_id"], dict) else result["task_id"]
+        video = result["videos"][0]
+    except Exception:
+        continue
+    if result.get("submit_window_ms") is not None:
+        windows.append(float(result["submit_window_ms"]))
+    try:
+        served = sha(urllib.request.urlopen(f"{fake}/videos/{task}.mp4", timeout=30).read())
+        saved = sha(open(video["location"], "rb").read())
+    except Exception:
+        continue
+    ok += served == video["sha256"] == saved
+print(ok)
+windows.sort()
+print(f"fleet-demo: {n / seconds:.1f} jobs/s", file=sys.stderr)
+if windows:
+    pick = lambda q: windows[min(len(windows) - 1, int(q * len(windows)))]
+    print(f"fleet-demo: submit window (reply → journaled) median {pick(0.5):.2f} ms, "
+          f"p99 {pick(0.99):.2f} ms, max {windows[-1]:.2f} ms", file=sys.stderr)
 PY
 )
-  [[ "$task" == - || -z "$task" ]] && continue
-  [[ -n "$window" && "$window" != - ]] && echo "$window" >> "$windows"
-  served=$(curl -sf "http://127.0.0.1:$FAKE/videos/$task.mp4" | sha256sum | cut -d' ' -f1)
-  saved=$(sha256sum "$location" 2>/dev/null | cut -d' ' -f1)
-  [[ "$served" == "$sha" && "$saved" == "$sha" ]] && files_ok=$((files_ok + 1))
-done
-seconds=$(python3 -c "print(round($ended - $started, 1))")
-python3 - "$windows" "$N" "$seconds" <<'PY' >&2
-import sys
-values = sorted(float(v) for v in open(sys.argv[1]) if v.strip())
-n, seconds = int(sys.argv[2]), float(sys.argv[3])
-print(f"fleet-demo: {n / seconds:.1f} jobs/s")
-if values:
-    pick = lambda q: values[min(len(values) - 1, int(q * len(values)))]
-    print(f"fleet-demo: submit window (reply → journaled) median {pick(0.5):.2f} ms, p99 {pick(0.99):.2f} ms, max {values[-1]:.2f} ms")
-PY
 echo "fleet: jobs=$N finished=$finished submissions=$submissions files_ok=$files_ok max_running=$max_running seconds=$seconds"
