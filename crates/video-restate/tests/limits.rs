@@ -34,6 +34,14 @@ fn kling_env(fake: &FakeRelay, extra: &[(&str, &str)]) -> Vec<(String, String)> 
     env
 }
 
+/// A Kling worker's options: its output folder, 50 ms polls, and `extra`.
+fn kling_args<'a>(output: &'a std::path::Path, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["--provider", "kling", "--output", output.to_str().unwrap()];
+    args.extend(["--poll-ms", "50"]);
+    args.extend(extra);
+    args
+}
+
 /// Starts jobs `prefix-1..=n` and waits for each: (finished, over budget).
 async fn run_jobs(restate: &Restate, prefix: &str, n: usize) -> (usize, usize) {
     for i in 1..=n {
@@ -61,16 +69,7 @@ async fn an_accounts_limit_holds_at_the_provider_and_every_job_finishes() {
     let fake = fake(400).await;
     let restate = Restate::start().await;
     let output = tempfile::tempdir().unwrap();
-    let args = [
-        "--provider",
-        "kling",
-        "--output",
-        output.path().to_str().unwrap(),
-        "--poll-ms",
-        "50",
-        "--max-running",
-        "2",
-    ];
+    let args = kling_args(output.path(), &["--max-running", "2"]);
     let worker = Worker::start(free_port(), &args, &kling_env(&fake, &[])).await;
     restate.register(&worker.url()).await;
     let (finished, _) = run_jobs(&restate, "limited", 8).await;
@@ -78,7 +77,10 @@ async fn an_accounts_limit_holds_at_the_provider_and_every_job_finishes() {
     let counters = fake.counters();
     assert_eq!(counters.submissions_accepted, 8);
     // Without the limit all eight would run at once.
-    assert!((1..=2).contains(&counters.max_running), "two at a time at most: {counters:?}");
+    assert!(
+        (1..=2).contains(&counters.max_running),
+        "two at a time at most: {counters:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -94,18 +96,13 @@ async fn a_fleet_budget_sends_what_it_holds_across_a_worker_kill() {
              "price": {"currency": "USD", "per_video": "1"}}]}]}"#,
     )
     .unwrap();
-    let args = [
-        "--provider",
-        "kling",
-        "--output",
-        output.path().to_str().unwrap(),
-        "--poll-ms",
-        "50",
+    let budget = [
         "--max-cost",
         "10USD",
         "--catalog",
         catalog.to_str().unwrap(),
     ];
+    let args = kling_args(output.path(), &budget);
     let mut worker = Worker::start(free_port(), &args, &kling_env(&fake, &[])).await;
     restate.register(&worker.url()).await;
     for i in 1..=20 {
