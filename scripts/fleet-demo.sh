@@ -13,6 +13,7 @@
 #   KILL_SERVER=1 also SIGKILL restate-server mid-run and restart it on the same data folder;
 #   MAX_COST      a fleet budget (e.g. 10USD), each job priced at PRICE (default 1USD) through
 #                 a catalog file: jobs that do not fit end "over budget, not sent";
+#   PROVIDER      kling (default: Kling's API, lookup by reference) or kling-dmx (the relay);
 #   CARGO_TARGET_DIR is honoured (the binaries are built and run from there).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +29,7 @@ KILL_WORKER="${KILL_WORKER:-1}"
 KILL_AT="${KILL_AT:-$((N / 2))}"
 MAX_COST="${MAX_COST:-}"
 PRICE="${PRICE:-1USD}"
+PROVIDER="${PROVIDER:-kling}"
 INGRESS=$((BASE_PORT + 80)) ADMIN=$((BASE_PORT + 70)) NODE=$((BASE_PORT + 22))
 FAKE=$((BASE_PORT + 87)) LB=$((BASE_PORT + 90)) WORKER_A=$((BASE_PORT + 91)) WORKER_B=$((BASE_PORT + 92))
 
@@ -78,17 +80,18 @@ wait_http "http://127.0.0.1:$ADMIN/health"
 wait_http "http://127.0.0.1:$FAKE/debug/counters"
 
 export KLING_BASE_URL="http://127.0.0.1:$FAKE" KLING_ACCESS_KEY=ak-fake-kling KLING_SECRET_KEY=sk-fake-kling-secret
+export DMXAPI_BASE_URL="http://127.0.0.1:$FAKE" DMXAPI_API_KEY=sk-fake-dmxapi-key
 mkdir -p "$work/videos"
 limits=()
 if [[ -n "$MAX_RUNNING" ]]; then limits+=(--max-running "$MAX_RUNNING"); fi
 if [[ -n "$MAX_COST" ]]; then
   amount="${PRICE%%[A-Za-z]*}" currency="${PRICE##*[0-9.]}"
-  printf '{"as_of": "demo", "models": [{"id": "kling-v2.6", "routes": [{"provider": "kling", "model": "kling-v2-6", "source": "fleet-demo", "as_of": "demo", "price": {"currency": "%s", "per_video": "%s"}}]}]}' \
-    "$currency" "$amount" > "$work/catalog.json"
+  printf '{"as_of": "demo", "models": [{"id": "kling-v2.6", "routes": [{"provider": "%s", "model": "kling-v2-6", "source": "fleet-demo", "as_of": "demo", "price": {"currency": "%s", "per_video": "%s"}}]}]}' \
+    "$PROVIDER" "$currency" "$amount" > "$work/catalog.json"
   limits+=(--max-cost "$MAX_COST" --catalog "$work/catalog.json")
 fi
 start_worker() { # port -> pid
-  "$bin/video-worker" --provider kling --model kling-v2-6 --listen "127.0.0.1:$1" \
+  "$bin/video-worker" --provider "$PROVIDER" --model kling-v2-6 --listen "127.0.0.1:$1" \
     --output "$work/videos" --poll-ms "$POLL_MS" "${limits[@]}" >> "$work/worker-$1.log" 2>&1 &
   echo $!
 }

@@ -1,5 +1,5 @@
 """Measure 5 (FLEET=1, long): 10,000 jobs through a Restate fleet (scripts/fleet-demo.sh: the
-pinned restate-server, two video-workers behind video-lb, the fake's Kling front; no kill)
+pinned restate-server, two video-workers behind video-lb, the fake relay; no kill)
 against the same 10,000 through the plain Pipeline in one process (bench-fleet), in one run:
 jobs per second, restate-server CPU seconds and peak RSS per 1,000 jobs, worker CPU per job,
 and the one-process reference's CPU per job and peak RSS. Same render (2 s), polls every
@@ -31,7 +31,9 @@ def reference():
 
 
 def fleet():
+    # The relay, as the reference uses (Kling's API would add its lookup before each submit).
     env = dict(os.environ, N=str(JOBS), RENDER_MS="2000", POLL_MS="500", KILL_WORKER="0",
+               PROVIDER="kling-dmx",
                PROFILE="release", CARGO_TARGET_DIR=TARGET, VIDEO_BYTES=str(VIDEO_BYTES))
     started = time.perf_counter()
     proc = subprocess.run(["bash", os.path.join(ROOT, "scripts", "fleet-demo.sh")], env=env,

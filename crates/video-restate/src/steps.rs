@@ -57,7 +57,7 @@ impl Steps {
     pub(crate) async fn submit(&self, request: &VideoRequest) -> HandlerResult<Json<Submitted>> {
         let provider = self.provider.as_ref();
         let lookup = provider.capabilities().lookup_by_reference;
-        if lookup && let Some(task) = self.find(request).await? {
+        if lookup && let Some(task) = self.find_before_submitting(request).await? {
             tracing::info!(task_id = %task.id, "adopted the task submitted earlier");
             return Ok(submitted(task));
         }
@@ -72,6 +72,31 @@ impl Steps {
                 None => Err(terminal(&error).into()),
             },
             Err(error) => Err(terminal(&error).into()),
+        }
+    }
+
+    /// The lookup before a submission: the task an earlier attempt created, if any. An
+    /// inconclusive answer (an account with more tasks than the lookup reads) is not a reason
+    /// to give up: the submission goes ahead, and a provider that finds tasks by reference
+    /// refuses a duplicate one, which is then looked up again and adopted.
+    async fn find_before_submitting(
+        &self,
+        request: &VideoRequest,
+    ) -> Result<Option<Task>, HandlerError> {
+        let Some(reference) = request.client_reference.as_deref() else {
+            return Ok(None);
+        };
+        match self
+            .provider
+            .find_by_reference(reference, request.mode())
+            .await
+        {
+            Ok(found) => Ok(found),
+            Err(error) if error.is_retryable() => Err(HandlerError::from(error)),
+            Err(error) => {
+                tracing::info!(%error, "the lookup before submitting was inconclusive; submitting");
+                Ok(None)
+            }
         }
     }
 
@@ -143,4 +168,89 @@ fn submitted(task: Task) -> Json<Submitted> {
 /// A refusal naming the client reference: the provider already has a task under it.
 fn is_duplicate(error: &VideoError) -> bool {
     matches!(error, VideoError::InvalidRequest { field, .. } if field == "client_reference")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use video_core::provider::VideoStream;
+    use video_core::{Capabilities, ErrorDetails, Mode, TaskStatus};
+
+    use super::*;
+
+    /// A provider that finds tasks by reference, whose lookup answers `lookup` each time.
+    #[derive(Debug)]
+    struct Looked {
+        caps: Capabilities,
+        retryable: bool,
+        submits: AtomicUsize,
+    }
+
+    #[async_trait::async_trait]
+    impl VideoProvider for Looked {
+        fn name(&self) -> &str {
+            "looked"
+        }
+        fn capabilities(&self) -> &Capabilities {
+            &self.caps
+        }
+        async fn submit(&self, _: &VideoRequest) -> Result<Task, VideoError> {
+            self.submits.fetch_add(1, Ordering::SeqCst);
+            Ok(Task::new("t-1", TaskStatus::Submitted))
+        }
+        async fn task(&self, id: &TaskId) -> Result<Task, VideoError> {
+            Ok(Task::new(id.as_str(), TaskStatus::Submitted))
+        }
+        async fn download(&self, _: &Video) -> Result<VideoStream, VideoError> {
+            Err(VideoError::LinkExpired { status: 410 })
+        }
+        async fn find_by_reference(&self, _: &str, _: Mode) -> Result<Option<Task>, VideoError> {
+            let message = "no task with this reference in the newest 2 full pages";
+            Err(VideoError::provider(
+                message,
+                self.retryable,
+                ErrorDetails::none(),
+            ))
+        }
+    }
+
+    fn steps(retryable: bool) -> (Steps, Arc<Looked>, tempfile::TempDir) {
+        let provider = Arc::new(Looked {
+            caps: Capabilities::new(100).with_lookup_by_reference(true),
+            retryable,
+            submits: AtomicUsize::new(0),
+        });
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let storage = Storage::local(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        let steps = Steps {
+            provider: provider.clone(),
+            storage,
+        };
+        (steps, provider, dir)
+    }
+
+    #[tokio::test]
+    async fn an_inconclusive_lookup_before_submitting_does_not_stop_the_submission() {
+        let (steps, provider, _dir) = steps(false);
+        let request = VideoRequest::builder("a fox")
+            .client_reference("job-1")
+            .build();
+        let submitted = steps.submit(&request).await;
+        assert!(
+            submitted.is_ok(),
+            "an account with many tasks still submits"
+        );
+        assert_eq!(provider.submits.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn a_lookup_that_failed_for_now_is_retried_before_anything_is_sent() {
+        let (steps, provider, _dir) = steps(true);
+        let request = VideoRequest::builder("a fox")
+            .client_reference("job-1")
+            .build();
+        assert!(steps.submit(&request).await.is_err());
+        assert_eq!(provider.submits.load(Ordering::SeqCst), 0);
+    }
 }
