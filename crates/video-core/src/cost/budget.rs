@@ -56,6 +56,28 @@ impl Budget {
         self.allow_unpriced
     }
 
+    /// What this budget reserves for `estimate`, whatever it already holds: the estimate
+    /// when it is in the limit's currency; nothing for an unpriced request (its price is
+    /// unknown, or in another currency) when unpriced requests are allowed.
+    ///
+    /// # Errors
+    /// Why an unpriced request is refused, in words.
+    pub fn amount_of(&self, estimate: &Estimate) -> Result<Option<Money>, String> {
+        match &estimate.cost {
+            Some(cost) if cost.currency() == self.limit.currency() => Ok(Some(cost.clone())),
+            _ if self.allow_unpriced => Ok(None),
+            Some(cost) => Err(format!(
+                "its price is in {}, not {}; allow unpriced requests to send it",
+                cost.currency(),
+                self.limit.currency()
+            )),
+            None => Err(format!(
+                "its price is unknown ({}); allow unpriced requests to send it",
+                estimate.basis
+            )),
+        }
+    }
+
     /// What admitting a request with `estimate` reserves, given `spent` (what the budget
     /// already holds): the estimate, or nothing for an unpriced request when allowed.
     ///
@@ -63,33 +85,15 @@ impl Budget {
     /// [`VideoError::OverBudget`] when the estimate would take the budget past its limit,
     /// or the price is unknown (or in another currency) and unpriced requests are refused.
     pub fn admit(&self, spent: &Money, estimate: &Estimate) -> Result<Option<Money>, VideoError> {
-        let priced = estimate
-            .cost
-            .as_ref()
-            .filter(|cost| cost.currency() == self.limit.currency());
-        let Some(cost) = priced else {
-            if self.allow_unpriced {
-                return Ok(None);
-            }
-            let why = match &estimate.cost {
-                Some(cost) => format!(
-                    "its price is in {}, not {}",
-                    cost.currency(),
-                    self.limit.currency()
-                ),
-                None => format!("its price is unknown ({})", estimate.basis),
-            };
-            return Err(self.refusal(
-                spent,
-                None,
-                &format!("{why}; allow unpriced requests to send it"),
-            ));
+        let cost = match self.amount_of(estimate) {
+            Ok(Some(cost)) => cost,
+            Ok(None) => return Ok(None),
+            Err(why) => return Err(self.refusal(spent, None, &why)),
         };
-        let total = spent.plus(cost);
-        if total.as_ref().is_some_and(|total| total <= &self.limit) {
-            return Ok(Some(cost.clone()));
+        if spent.plus(&cost).is_some_and(|total| total <= self.limit) {
+            return Ok(Some(cost));
         }
-        Err(self.refusal(spent, Some(cost), "it would pass the limit"))
+        Err(self.refusal(spent, Some(&cost), "it would pass the limit"))
     }
 
     /// `entry` admitted under this budget (given `spent`, what it already holds): a copy
@@ -127,7 +131,7 @@ impl Budget {
     /// What `entries` hold against this budget: the reservations of every entry journaled
     /// under its name, except those that provably created no task.
     pub fn spent<'e>(&self, entries: impl IntoIterator<Item = &'e JournalEntry>) -> Money {
-        let zero = Money::zero(self.limit.currency()).unwrap_or_else(|_| self.limit.clone());
+        let zero = self.limit.zero_like();
         entries
             .into_iter()
             .filter(|entry| entry.budget.as_deref() == Some(self.name.as_str()))

@@ -54,6 +54,14 @@ impl Money {
         Self::from_micros(0, currency)
     }
 
+    /// Nothing, in this amount's currency.
+    pub fn zero_like(&self) -> Self {
+        Self {
+            micros: 0,
+            currency: self.currency.clone(),
+        }
+    }
+
     /// The amount in millionths.
     pub fn micros(&self) -> i64 {
         self.micros

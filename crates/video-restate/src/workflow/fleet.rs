@@ -27,16 +27,10 @@ impl VideoJob {
         let estimate = config
             .pricer
             .estimate(provider.name(), provider.model(), request);
-        let currency = budget.limit().currency().to_owned();
-        let micros = match &estimate.cost {
-            Some(cost) if cost.currency() == currency => cost.micros(),
-            _ if budget.allows_unpriced() => 0,
-            _ => {
-                let why = format!(
-                    "over budget `{}`: its price is unknown ({}); not sent",
-                    budget.name(),
-                    estimate.basis
-                );
+        let micros = match budget.amount_of(&estimate) {
+            Ok(amount) => amount.map_or(0, |cost| cost.micros()),
+            Err(why) => {
+                let why = format!("over budget `{}`: {why}; not sent", budget.name());
                 return Err(fail(ctx, status, TerminalError::new_with_code(402, why)));
             }
         };
@@ -44,7 +38,7 @@ impl VideoJob {
             job: key.to_owned(),
             micros,
             limit_micros: budget.limit().micros(),
-            currency,
+            currency: budget.limit().currency().to_owned(),
         };
         let Json(fits) = ctx
             .object_client::<FleetBudgetClient>(budget.name())
