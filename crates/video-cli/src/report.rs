@@ -141,6 +141,14 @@ impl TaskReport {
     }
 }
 
+/// A task's cost as listed: `~0.50 USD` for an estimate, else the charge the provider
+/// reported.
+pub(crate) fn cost_text(estimate: Option<&str>, charged: Option<&str>) -> Option<String> {
+    estimate
+        .map(|cost| format!("~{cost}"))
+        .or_else(|| charged.map(str::to_owned))
+}
+
 /// A reported charge in words: `3 units`, `2125 tokens`, or both.
 pub(crate) fn charge_text(usage: &video_core::Usage) -> Option<String> {
     let parts: Vec<String> = [
@@ -318,11 +326,7 @@ pub(crate) fn print_tasks(
             .take(48)
             .collect();
         let entry = report.entry.map(|n| n.to_string()).unwrap_or_default();
-        let cost = report
-            .estimate
-            .as_deref()
-            .map(|c| format!("~{c}"))
-            .or_else(|| report.charged.clone())
+        let cost = cost_text(report.estimate.as_deref(), report.charged.as_deref())
             .unwrap_or_else(|| "-".to_owned());
         out!(
             "{entry:<6} {state:<16} {:<24} {cost:<12} {}",

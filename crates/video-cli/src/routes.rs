@@ -1,13 +1,13 @@
 //! Model-first selection: the model catalog (built in, with the user's file laid over it)
 //! and the routes that serve a `--model`, in the order they are tried.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
-use video_core::VideoError;
+use video_core::{PollPolicy, VideoError, VideoProvider};
 use video_providers::{Catalog, ProcessEnv, ProviderRow};
 
-use crate::cli::Cli;
-use crate::providers::{choose, find, registry};
+use crate::cli::{Cli, WaitArgs};
+use crate::providers::{build, choose, find, registry};
 
 /// The variable listing the routes to try first (provider names, comma separated).
 pub(crate) const ROUTES_VAR: &str = "VIDEO_ROUTES";
@@ -21,6 +21,29 @@ pub(crate) struct Route {
     pub(crate) model: Option<String>,
 }
 
+impl Route {
+    /// Builds the route's provider and its wait policy. A route that is not the `last` does
+    /// not retry a refused submission: the next route is the retry.
+    pub(crate) fn build(
+        &self,
+        cli: &Cli,
+        wait: &WaitArgs,
+        last: bool,
+    ) -> Result<(Arc<dyn VideoProvider>, PollPolicy), VideoError> {
+        let (provider, mut policy) = build(self.row, cli, self.model.as_deref(), wait)?;
+        if !last {
+            policy.submit_retry = policy.submit_retry.with_max_retries(0);
+        }
+        Ok((provider, policy))
+    }
+}
+
+/// Whether a route turned `error`'s submission away before creating any task (another
+/// route may take it).
+pub(crate) fn refused_by_route(error: &VideoError) -> bool {
+    error.is_route_refusal() && error.task_id().is_none()
+}
+
 /// The catalog: built in, with `--catalog` (else `$VIDEO_CATALOG`) laid over it. Read once.
 pub(crate) fn catalog(cli: &Cli) -> Result<&'static Catalog, VideoError> {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
@@ -29,6 +52,15 @@ pub(crate) fn catalog(cli: &Cli) -> Result<&'static Catalog, VideoError> {
     }
     let loaded = Catalog::load(&ProcessEnv, cli.catalog.as_deref())?;
     Ok(CATALOG.get_or_init(|| loaded))
+}
+
+/// The model an entry made, as shown: its catalog model, else the provider's model id.
+pub(crate) fn model_of(entry: &video_core::journal::JournalEntry, catalog: &Catalog) -> String {
+    catalog
+        .route_of(&entry.provider, entry.model.as_deref())
+        .map(|(model, _)| model.id.clone())
+        .or_else(|| entry.model.clone())
+        .unwrap_or_else(|| "-".to_owned())
 }
 
 /// The provider's own model id for `--model` on `row`: a catalog model's route through

@@ -13,13 +13,13 @@ use video_core::journal::{EntryId, TaskStore};
 use video_core::{Destination, Event, Generated, Job, Pipeline, TaskId, VideoError, VideoProvider};
 
 use crate::cli::{BatchArgs, Cli, OnOff, QualityArg, SubmitArgs};
-use crate::commands::cost::budget_of;
+use crate::commands::cost::{add_by_currency, budget_of};
 use crate::commands::{destination, entry_report, explained, request};
 use crate::output::err;
 use crate::progress::line_mode;
 use crate::providers::build;
 use crate::report::{ErrorReport, TaskReport, print_batch_line};
-use crate::routes::{Route, catalog, routes};
+use crate::routes::{Route, catalog, refused_by_route, routes};
 use crate::setup::journal;
 use crate::text::clean;
 
@@ -70,11 +70,7 @@ struct Heard {
 pub(crate) async fn batch(cli: &Cli, args: &BatchArgs) -> u8 {
     match run(cli, args).await {
         Ok(code) => code,
-        Err(error) => {
-            let report = TaskReport::default().with_error(&error);
-            crate::report::print_task(&report, cli.json);
-            report.exit_code()
-        }
+        Err(error) => super::failed(cli, &error),
     }
 }
 
@@ -158,12 +154,7 @@ impl Run<'_> {
         jobs: Vec<(usize, Job)>,
     ) -> Result<(Vec<u8>, Vec<usize>), VideoError> {
         let cli = self.cli;
-        let (provider, mut policy) =
-            build(route.row, cli, route.model.as_deref(), &self.args.wait)?;
-        if !self.last_route {
-            // The next route is the retry.
-            policy.submit_retry = policy.submit_retry.with_max_retries(0);
-        }
+        let (provider, policy) = route.build(cli, &self.args.wait, self.last_route)?;
         let (positions, runnable): (Vec<usize>, Vec<Job>) = jobs.into_iter().unzip();
         let heard = Mutex::new(Heard::default());
         let lines_of = positions.clone();
@@ -179,8 +170,7 @@ impl Run<'_> {
         let (mut codes, mut refused) = (Vec::new(), Vec::new());
         while let Some((at, result)) = stream.next().await {
             let index = positions[at];
-            let by_route =
-                matches!(&result, Err(e) if e.is_route_refusal() && e.task_id().is_none());
+            let by_route = matches!(&result, Err(error) if refused_by_route(error));
             if by_route && !self.last_route {
                 refused.push(index);
                 continue;
@@ -214,11 +204,7 @@ fn dry_run(cli: &Cli, routes: &[Route], jobs: &[(usize, Job)]) -> Result<u8, Vid
             continue;
         }
         match &estimate.cost {
-            Some(cost) => {
-                let zero = || video_core::cost::Money::zero(cost.currency());
-                let total = totals.entry(cost.currency().to_owned()).or_insert(zero()?);
-                *total = total.plus(cost).unwrap_or_else(|| total.clone());
-            }
+            Some(cost) => add_by_currency(&mut totals, cost),
             None => unpriced += 1,
         }
         let shown = estimate

@@ -1,6 +1,8 @@
 //! Money on the command line: `--max-cost` as a budget, `--dry-run` (the estimate and the
 //! checks a request passed, nothing sent) and `video spend`.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use video_core::cost::{Budget, Money, Pricer};
 use video_core::journal::TaskStore;
@@ -10,9 +12,22 @@ use crate::cli::{Cli, CostArgs, SubmitArgs, WaitArgs};
 use crate::commands::{destination, request};
 use crate::output::out;
 use crate::providers::build;
-use crate::report::{TaskReport, print_task};
 use crate::routes::{catalog, routes};
 use crate::setup::journal;
+
+/// Adds `cost` to the running total of its currency in `totals`.
+pub(crate) fn add_by_currency(totals: &mut BTreeMap<String, Money>, cost: &Money) {
+    match totals.get_mut(cost.currency()) {
+        Some(total) => {
+            if let Some(sum) = total.plus(cost) {
+                *total = sum;
+            }
+        }
+        None => {
+            totals.insert(cost.currency().to_owned(), cost.clone());
+        }
+    }
+}
 
 /// The budget `--max-cost` sets, if any.
 pub(crate) fn budget_of(cost: &CostArgs) -> Result<Option<Budget>, VideoError> {
@@ -50,11 +65,7 @@ pub(crate) async fn dry_run(cli: &Cli, args: &SubmitArgs, cost: &CostArgs) -> u8
             print_plan(&plan, cli.json);
             0
         }
-        Err(error) => {
-            let report = TaskReport::default().with_error(&error);
-            print_task(&report, cli.json);
-            report.exit_code()
-        }
+        Err(error) => super::failed(cli, &error),
     }
 }
 

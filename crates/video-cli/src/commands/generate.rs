@@ -13,9 +13,8 @@ use crate::commands::cost::budget_of;
 use crate::commands::{destination, entry_report, explained, request};
 use crate::output::err;
 use crate::progress::{Reporter, current_task, spinner};
-use crate::providers::build;
 use crate::report::TaskReport;
-use crate::routes::{Route, catalog, routes};
+use crate::routes::{Route, catalog, refused_by_route, routes};
 use crate::setup::journal;
 use crate::text::clean;
 
@@ -85,7 +84,7 @@ impl Job<'_> {
         let started = Instant::now();
         let cli = self.cli;
         let prepared = (|| {
-            let (provider, policy) = build(route.row, cli, route.model.as_deref(), self.wait)?;
+            let (provider, policy) = route.build(cli, self.wait, last)?;
             Ok::<_, VideoError>((
                 provider,
                 policy,
@@ -94,13 +93,10 @@ impl Job<'_> {
                 budget_of(self.cost)?,
             ))
         })();
-        let (provider, mut policy, journal, catalog, budget) = match prepared {
+        let (provider, policy, journal, catalog, budget) = match prepared {
             Ok(prepared) => prepared,
             Err(error) => return (TaskReport::default().with_error(&error), None),
         };
-        if !last {
-            policy.submit_retry = policy.submit_retry.with_max_retries(0);
-        }
         let reporter = Reporter::new(spinner("submitting"), cli.json);
         let mut pipeline = Pipeline::new(provider.as_ref())
             .policy(policy)
@@ -121,8 +117,7 @@ impl Job<'_> {
             ),
             Err(error) => {
                 let report = entry_report(&journal, reporter.entry()).await;
-                let refused = (error.is_route_refusal() && error.task_id().is_none())
-                    .then(|| error.to_string());
+                let refused = refused_by_route(&error).then(|| error.to_string());
                 let shown = explained(&error).unwrap_or(error);
                 (report.unwrap_or_default().with_error(&shown), refused)
             }

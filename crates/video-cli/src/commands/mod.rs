@@ -62,6 +62,11 @@ fn single(cli: &Cli, report: TaskReport) -> u8 {
     report.exit_code()
 }
 
+/// Prints `error` as the command's report; returns its exit code.
+pub(crate) fn failed(cli: &Cli, error: &VideoError) -> u8 {
+    single(cli, TaskReport::default().with_error(error))
+}
+
 /// Prints a listing. The exit code is the first entry's that is not 0, else 1 when a row
 /// could not be read, else 0.
 fn many(cli: &Cli, result: Result<Listed, VideoError>, when_empty: &str) -> u8 {

@@ -10,18 +10,13 @@ use crate::cli::Cli;
 use crate::commands::listing::summary;
 use crate::output::out;
 use crate::providers::registry;
-use crate::report::{TaskReport, print_task};
 use crate::routes::catalog;
 
 /// Prints the catalog; returns the exit code.
 pub(crate) fn models(cli: &Cli) -> u8 {
     let catalog = match catalog(cli) {
         Ok(catalog) => catalog,
-        Err(error) => {
-            let report = TaskReport::default().with_error(&error);
-            print_task(&report, cli.json);
-            return report.exit_code();
-        }
+        Err(error) => return super::failed(cli, &error),
     };
     if cli.json {
         out!("{}", as_json(catalog));

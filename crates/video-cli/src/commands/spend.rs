@@ -9,9 +9,10 @@ use video_core::cost::{Money, holds_reservation};
 use video_core::journal::{JournalEntry, TaskStore};
 
 use crate::cli::Cli;
+use crate::commands::cost::add_by_currency;
 use crate::dates::day_start;
 use crate::output::out;
-use crate::routes::catalog;
+use crate::routes::{catalog, model_of};
 use crate::setup::journal;
 use crate::text::clean;
 
@@ -39,11 +40,7 @@ pub(crate) async fn spend(cli: &Cli, since: Option<&str>) -> u8 {
             print(&rows, since, cli.json);
             0
         }
-        Err(error) => {
-            let report = crate::report::TaskReport::default().with_error(&error);
-            crate::report::print_task(&report, cli.json);
-            report.exit_code()
-        }
+        Err(error) => super::failed(cli, &error),
     }
 }
 
@@ -57,12 +54,11 @@ async fn rows(cli: &Cli, since: Option<&str>) -> Result<Vec<Row>, VideoError> {
         .filter(|e| holds_reservation(e.state))
         .filter(|e| from.is_none_or(|from| e.created_at >= from))
     {
-        let model = catalog
-            .route_of(&entry.provider, entry.model.as_deref())
-            .map(|(model, _)| model.id.clone())
-            .or_else(|| entry.model.clone())
-            .unwrap_or_else(|| "-".to_owned());
-        let key = (model, entry.provider.clone(), entry.model.clone());
+        let key = (
+            model_of(entry, catalog),
+            entry.provider.clone(),
+            entry.model.clone(),
+        );
         sums.entry(key).or_default().add(entry);
     }
     Ok(sums
@@ -85,13 +81,7 @@ impl Sums {
     fn add(&mut self, entry: &JournalEntry) {
         self.tasks += 1;
         match &entry.estimate {
-            Some(cost) => {
-                let sum = self.estimated.entry(cost.currency().to_owned());
-                let total = sum.or_insert_with(|| {
-                    Money::zero(cost.currency()).unwrap_or_else(|_| cost.clone())
-                });
-                *total = total.plus(cost).unwrap_or_else(|| total.clone());
-            }
+            Some(cost) => add_by_currency(&mut self.estimated, cost),
             None => self.unpriced += 1,
         }
         let Some(usage) = &entry.charged else { return };
@@ -100,11 +90,10 @@ impl Sums {
             .as_deref()
             .and_then(|u| format!("{u} UNITS").parse::<Money>().ok())
         {
-            let total = self
-                .units
-                .take()
-                .unwrap_or_else(|| Money::zero("UNITS").unwrap_or(units.clone()));
-            self.units = total.plus(&units).or(Some(total));
+            self.units = Some(match self.units.take() {
+                Some(total) => total.plus(&units).unwrap_or(total),
+                None => units,
+            });
         }
         if let Some(tokens) = usage.tokens {
             self.tokens = Some(self.tokens.unwrap_or(0).saturating_add(tokens));

@@ -313,12 +313,7 @@ impl Engine {
 
     /// Tasks not yet finished.
     pub(crate) fn running_tasks(&self) -> usize {
-        let now = Instant::now();
-        let render = self.config.render_time;
-        self.tasks()
-            .values()
-            .filter(|t| !t.cancelled && !t.stage_at(now, render).is_final())
-            .count()
+        running_in(&self.tasks(), self.config.render_time)
     }
 
     /// Creates a task and returns it; `None` when its external id is already taken (checked
@@ -351,12 +346,7 @@ impl Engine {
             cancelled: false,
         };
         tasks.insert(task.id.clone(), task.clone());
-        let now = Instant::now();
-        let render = self.config.render_time;
-        let running = tasks
-            .values()
-            .filter(|t| !t.cancelled && !t.stage_at(now, render).is_final())
-            .count();
+        let running = running_in(&tasks, self.config.render_time);
         let running = u64::try_from(running).unwrap_or(u64::MAX);
         self.counters
             .max_running
@@ -525,4 +515,13 @@ fn take_one(counter: &AtomicU32) -> bool {
             left.checked_sub(1)
         })
         .is_ok()
+}
+
+/// How many of `tasks` are still rendering (not cancelled, not finished) now.
+fn running_in(tasks: &HashMap<String, FakeTask>, render: Duration) -> usize {
+    let now = Instant::now();
+    tasks
+        .values()
+        .filter(|t| !t.cancelled && !t.stage_at(now, render).is_final())
+        .count()
 }

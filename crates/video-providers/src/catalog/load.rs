@@ -107,10 +107,7 @@ impl Catalog {
             self.prefer = user.prefer;
         }
         for model in user.models {
-            let known = self.models.iter().position(|m| {
-                folded(&m.id) == folded(&model.id)
-                    || m.aliases.iter().any(|a| folded(a) == folded(&model.id))
-            });
+            let known = self.models.iter().position(|m| m.is_called(&model.id));
             match known {
                 Some(at) => overlay_model(&mut self.models[at], model),
                 None => self.models.push(model),

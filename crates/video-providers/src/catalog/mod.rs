@@ -96,6 +96,14 @@ pub struct Route {
     pub note: Option<String>,
 }
 
+impl CatalogModel {
+    /// Whether it is called `name`: its id or an alias, case, spaces, `-`, `_` and `.` aside.
+    pub fn is_called(&self, name: &str) -> bool {
+        let wanted = load::folded(name);
+        load::folded(&self.id) == wanted || self.aliases.iter().any(|a| load::folded(a) == wanted)
+    }
+}
+
 impl Catalog {
     /// The catalog this build ships.
     pub fn builtin() -> Self {
@@ -120,11 +128,7 @@ impl Catalog {
     /// The model called `name` (its id or an alias; case, spaces, `-`, `_` and `.` do not
     /// matter).
     pub fn find(&self, name: &str) -> Option<&CatalogModel> {
-        let wanted = load::folded(name);
-        self.models.iter().find(|model| {
-            load::folded(&model.id) == wanted
-                || model.aliases.iter().any(|a| load::folded(a) == wanted)
-        })
+        self.models.iter().find(|model| model.is_called(name))
     }
 
     /// The catalog model and route a provider serving `model` is, if listed.

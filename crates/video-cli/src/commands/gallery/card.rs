@@ -6,7 +6,8 @@ use video_core::journal::{EntryState, JournalEntry};
 use video_providers::Catalog;
 
 use crate::dates::utc_minutes;
-use crate::report::charge_text;
+use crate::report::{charge_text, cost_text};
+use crate::routes::model_of;
 
 /// A video of a card: where the page finds it, or why it cannot.
 pub(crate) enum Shown {
@@ -47,11 +48,7 @@ pub(crate) struct Card {
 impl Card {
     /// The card of `entry`, its files resolved against the page's `folder`.
     pub(crate) fn of(entry: &JournalEntry, catalog: &Catalog, folder: &Path) -> Self {
-        let listed = catalog.route_of(&entry.provider, entry.model.as_deref());
-        let model = listed
-            .map(|(model, _)| model.id.clone())
-            .or_else(|| entry.model.clone())
-            .unwrap_or_else(|| "-".to_owned());
+        let model = model_of(entry, catalog);
         let route = format!(
             "{} {}",
             entry.provider,
@@ -76,11 +73,10 @@ impl Card {
             resolution: request.resolution.map(|r| r.to_string()),
             state: entry.state.to_string(),
             status: entry.status.as_ref().map(ToString::to_string),
-            cost: entry
-                .estimate
-                .as_ref()
-                .map(|c| format!("~{c}"))
-                .or_else(|| entry.charged.as_ref().and_then(charge_text)),
+            cost: cost_text(
+                entry.estimate.as_ref().map(ToString::to_string).as_deref(),
+                entry.charged.as_ref().and_then(charge_text).as_deref(),
+            ),
             cost_micros: entry.estimate.as_ref().map_or(-1, |c| c.micros()),
             created: utc_minutes(entry.created_at),
             created_ms: video_core::provider::unix_millis::to_millis(entry.created_at),

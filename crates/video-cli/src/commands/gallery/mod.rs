@@ -13,7 +13,6 @@ use video_core::journal::TaskStore;
 use crate::cli::{Cli, GalleryArgs};
 use crate::dates::day_start;
 use crate::output::out;
-use crate::report::{TaskReport, print_task};
 use crate::routes::catalog;
 use crate::setup::journal;
 
@@ -31,11 +30,7 @@ pub(crate) async fn gallery(cli: &Cli, args: &GalleryArgs) -> u8 {
             }
             0
         }
-        Err(error) => {
-            let report = TaskReport::default().with_error(&error);
-            print_task(&report, cli.json);
-            report.exit_code()
-        }
+        Err(error) => super::failed(cli, &error),
     }
 }
 
