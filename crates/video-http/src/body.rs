@@ -27,7 +27,7 @@ pub(crate) fn too_large(what: &str, limit: u64) -> VideoError {
 
 /// Reads the whole body, refusing (without reading on) one larger than `limit` bytes.
 pub(crate) async fn read_capped(
-    mut response: reqwest::Response,
+    response: &mut reqwest::Response,
     limit: u64,
 ) -> Result<Bytes, ReadError> {
     if response

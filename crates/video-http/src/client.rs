@@ -5,23 +5,21 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{
-    ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION, USER_AGENT,
-};
+use futures::FutureExt;
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 use url::Url;
 use video_core::provider::VideoStream;
 use video_core::{SubmissionAttempt, VideoError};
 
+use crate::answer::{check_not_redirected, head_of, is_event_stream, read_body};
 use crate::auth::Auth;
-use crate::body::{ReadError, read_capped, too_large};
 use crate::call::{ApiCall, Body};
 use crate::errors::transport_error;
 use crate::events::Events;
 use crate::options::HttpOptions;
-use crate::retry_after::retry_after;
-use crate::url_policy::{UrlPolicy, host_of};
+use crate::url_policy::UrlPolicy;
 
 /// A reply read whole: status, headers, `Retry-After`, and the body (within the cap,
 /// secrets scrubbed).
@@ -116,9 +114,11 @@ impl HttpClient {
             Some(client) => (client.clone(), client.clone()),
             // Downloads follow redirects by hand (each hop checked, credentials kept on
             // the API's origin), so neither client follows any on its own.
+            // The API client carries the request timeout itself: set per request, it would
+            // cost every call a map of request extensions (see `request`).
             None => (
-                build(&options, reqwest::redirect::Policy::none())?,
-                build(&options, reqwest::redirect::Policy::none())?,
+                build(&options, Some(options.request_timeout))?,
+                build(&options, None)?,
             ),
         };
         Ok(Self {
@@ -155,46 +155,52 @@ impl HttpClient {
     /// One API call: the auth applied, a slot of the in-flight cap held, no redirect
     /// followed, the reply read within `max_reply_bytes` and scrubbed of every secret.
     ///
+    /// The future holds only what each step needs (no argument kept twice, the response
+    /// read in place): a status query's whole call stays under the allocator's fast size.
+    ///
     /// # Errors
     /// A transport error classified by [`crate::transport_error`] (whether the request may
     /// have reached the server); [`VideoError::Configuration`] naming the host when the API
     /// redirected; [`VideoError::TooLarge`] past the cap. A reply with an error status is
     /// not an error here: the provider reads its body.
-    pub async fn call(&self, call: ApiCall<'_>) -> Result<Answer, VideoError> {
-        let permit = self.acquire().await?;
-        let started = Instant::now();
-        let api = call.full_url();
-        let max = call
-            .max_reply_bytes
-            .unwrap_or(self.inner.options.max_reply_bytes);
-        let mut response = self
-            .request(call, &api)?
-            .send()
-            .await
-            .map_err(|error| transport_error(error, started))?;
-        check_not_redirected(&response, &api)?;
-        let status = response.status().as_u16();
-        if response.status().is_success() && is_event_stream(response.headers()) {
+    #[allow(
+        clippy::manual_async_fn,
+        reason = "an `async fn` keeps its arguments twice in its future (rust-lang/rust#62958)"
+    )]
+    pub fn call<'a>(
+        &'a self,
+        call: ApiCall<'a>,
+    ) -> impl Future<Output = Result<Answer, VideoError>> + Send + 'a {
+        async move {
+            let max = call
+                .max_reply_bytes
+                .unwrap_or(self.inner.options.max_reply_bytes);
+            let permit = self.acquire().await?;
+            let started = Instant::now();
+            // Built once the slot is held: a minted token is fresh when it is sent.
+            let api = call.full_url();
+            let request = self.request(call, &api)?;
+            let mut response = request
+                .send()
+                .await
+                .map_err(|error| transport_error(error, started))?;
+            check_not_redirected(&response, &api)?;
+            drop(api);
             let scrubber = self.inner.auth.scrubber();
-            return Ok(Answer::Events(Events::new(
-                response, max, scrubber, permit, started,
-            )));
+            if response.status().is_success() && is_event_stream(response.headers()) {
+                let events = Events::new(response, max, scrubber, permit, started);
+                return Ok(Answer::Events(events));
+            }
+            let (status, retry_after, headers) = head_of(&mut response, &scrubber);
+            let body = read_body(&mut response, max, &scrubber, started).await?;
+            drop(permit);
+            Ok(Answer::Reply(Reply {
+                status,
+                retry_after,
+                headers,
+                body,
+            }))
         }
-        let retry_after = retry_after(response.headers());
-        let scrubber = self.inner.auth.scrubber();
-        let headers = scrubbed_headers(std::mem::take(response.headers_mut()), &scrubber);
-        let body = match read_capped(response, max).await {
-            Ok(body) => scrubber.bytes(body),
-            Err(ReadError::TooLarge(limit)) => return Err(too_large("reply", limit)),
-            Err(ReadError::Network(error)) => return Err(transport_error(error, started)),
-        };
-        drop(permit);
-        Ok(Answer::Reply(Reply {
-            status,
-            retry_after,
-            headers,
-            body,
-        }))
     }
 
     /// One call answered by a reply read whole (an event stream where none was asked for
@@ -202,8 +208,13 @@ impl HttpClient {
     ///
     /// # Errors
     /// As [`call`](Self::call).
-    pub async fn reply(&self, call: ApiCall<'_>) -> Result<Reply, VideoError> {
-        match self.call(call).await? {
+    pub fn reply<'a>(
+        &'a self,
+        call: ApiCall<'a>,
+    ) -> impl Future<Output = Result<Reply, VideoError>> + Send + 'a {
+        // A map, not another async block: the call's future is held once, not moved into
+        // a second one.
+        self.call(call).map(|answer| match answer? {
             Answer::Reply(reply) => {
                 crate::record_field("http_status", reply.status);
                 Ok(reply)
@@ -213,7 +224,7 @@ impl HttpClient {
                 "an event stream where a reply was expected",
                 b"",
             )),
-        }
+        })
     }
 
     /// A submission: [`reply`](Self::reply), with any failure that does not prove the
@@ -223,14 +234,16 @@ impl HttpClient {
     ///
     /// # Errors
     /// A transport error proving nothing was sent, or [`VideoError::UnknownOutcome`].
-    pub async fn submit(
-        &self,
-        call: ApiCall<'_>,
-        attempt: &SubmissionAttempt,
-    ) -> Result<Reply, VideoError> {
-        self.reply(call).await.map_err(|error| {
-            tracing::warn!(%error, "submission failed");
-            crate::wire::outcome::unknown_unless_refused(error, attempt)
+    pub fn submit<'a>(
+        &'a self,
+        call: ApiCall<'a>,
+        attempt: &'a SubmissionAttempt,
+    ) -> impl Future<Output = Result<Reply, VideoError>> + Send + 'a {
+        self.reply(call).map(|reply| {
+            reply.map_err(|error| {
+                tracing::warn!(%error, "submission failed");
+                crate::wire::outcome::unknown_unless_refused(error, attempt)
+            })
         })
     }
 
@@ -242,8 +255,14 @@ impl HttpClient {
             .api
             .request(call.method.clone(), url.clone())
             .header(ACCEPT, if call.events { EVENTS } else { JSON })
-            .header(USER_AGENT, inner.user_agent.clone())
-            .timeout(call.timeout.unwrap_or(inner.options.request_timeout));
+            .header(USER_AGENT, inner.user_agent.clone());
+        // Our own client has the request timeout built in; a caller's client does not.
+        let own_client = inner.options.http_client.is_none();
+        match call.timeout {
+            Some(timeout) => request = request.timeout(timeout),
+            None if !own_client => request = request.timeout(inner.options.request_timeout),
+            None => {}
+        }
         for (name, value) in &inner.api_headers {
             request = request.header(name, value);
         }
@@ -320,73 +339,18 @@ impl std::fmt::Debug for HttpClient {
     }
 }
 
-fn build(
-    options: &HttpOptions,
-    redirects: reqwest::redirect::Policy,
-) -> Result<reqwest::Client, VideoError> {
-    reqwest::Client::builder()
+/// A client that follows no redirect, with `timeout` on every request when given.
+fn build(options: &HttpOptions, timeout: Option<Duration>) -> Result<reqwest::Client, VideoError> {
+    let builder = reqwest::Client::builder()
         .connect_timeout(options.connect_timeout)
-        .redirect(redirects)
-        .build()
-        .map_err(|error| VideoError::Configuration {
-            message: format!("cannot build the HTTP client: {error}"),
-            details: video_core::ErrorDetails::none(),
-        })
-}
-
-/// Refuses a reply that is a redirect, or (with a caller-supplied client that follows
-/// them) one that came through a redirect: API calls go to the URL asked for only.
-fn check_not_redirected(response: &reqwest::Response, asked: &Url) -> Result<(), VideoError> {
-    let status = response.status();
-    let target = if status.is_redirection() {
-        let location = response
-            .headers()
-            .get(LOCATION)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|location| asked.join(location).ok());
-        Some(location.map_or_else(|| "an unnamed location".to_owned(), |url| host_of(&url)))
-    } else if response.url() != asked {
-        Some(host_of(response.url()))
-    } else {
-        None
-    };
-    match target {
-        None => Ok(()),
-        Some(target) => Err(VideoError::Configuration {
-            message: format!(
-                "the API at {} redirected the call (HTTP {}) to {target}; API calls never \
-                 follow redirects: if that host is the API, use it as the base URL",
-                host_of(asked),
-                status.as_u16()
-            ),
-            details: video_core::ErrorDetails::none(),
-        }),
+        .redirect(reqwest::redirect::Policy::none());
+    match timeout {
+        Some(timeout) => builder.timeout(timeout),
+        None => builder,
     }
-}
-
-/// The headers with every echo of a secret replaced (a server may echo the key in any of
-/// them); a value is copied only when it holds one.
-fn scrubbed_headers(mut headers: HeaderMap, scrubber: &crate::scrub::Scrubber) -> HeaderMap {
-    for value in headers.values_mut() {
-        if !scrubber.may_hold_secret(value.as_bytes()) {
-            continue;
-        }
-        let bytes = Bytes::copy_from_slice(value.as_bytes());
-        let scrubbed = scrubber.bytes(bytes.clone());
-        if scrubbed != bytes
-            && let Ok(replaced) = HeaderValue::from_bytes(&scrubbed)
-        {
-            *value = replaced;
-        }
-    }
-    headers
-}
-
-fn is_event_stream(headers: &HeaderMap) -> bool {
-    const EVENT_STREAM: &[u8] = b"text/event-stream";
-    headers.get(CONTENT_TYPE).is_some_and(|value| {
-        let value = value.as_bytes().trim_ascii_start();
-        value.len() >= EVENT_STREAM.len()
-            && value[..EVENT_STREAM.len()].eq_ignore_ascii_case(EVENT_STREAM)
+    .build()
+    .map_err(|error| VideoError::Configuration {
+        message: format!("cannot build the HTTP client: {error}"),
+        details: video_core::ErrorDetails::none(),
     })
 }

@@ -5,12 +5,12 @@
 use std::pin::Pin;
 use std::time::Duration;
 
+use crate::InSpan;
 use bytes::Bytes;
 use futures::{Stream, StreamExt};
 use reqwest::header::{LOCATION, USER_AGENT};
 use tokio::sync::OwnedSemaphorePermit;
 use tokio::time::Instant;
-use tracing::Instrument;
 use tracing::field::Empty;
 use url::Url;
 use video_core::provider::VideoStream;
@@ -96,7 +96,7 @@ pub async fn download(
             chunks(response.bytes_stream(), permit, guard),
         ))
     }
-    .instrument(span)
+    .in_span(span)
     .await
 }
 

@@ -20,6 +20,7 @@
 //!
 //! It knows no provider: everything is handed a client, options and URLs.
 
+mod answer;
 mod auth;
 mod body;
 mod call;
@@ -35,6 +36,7 @@ mod retry_after;
 mod scrub;
 mod scrub_probe;
 mod setters;
+mod span;
 mod tls;
 mod url_policy;
 
@@ -50,6 +52,7 @@ pub use options::{DEFAULT_MAX_REPLY_BYTES, DownloadLimits, HttpOptions};
 pub use redact::{RedactedSecret, RedactedUrl};
 pub use retry_after::{MAX_RETRY_AFTER, parse_retry_after, retry_after};
 pub use scrub::{REDACTED, Scrubber};
+pub use span::InSpan;
 pub use url_policy::{MAX_REDIRECTS, UrlPolicy, host_of, is_loopback, same_origin};
 
 /// Re-exported so providers name the same `reqwest` types (`Method`, `Client`).

@@ -30,6 +30,9 @@ pub struct Scrubber {
     needles: Option<AhoCorasick>,
     chars: NeedleChars,
     count: usize,
+    /// The one needle, when there is only one: a plain substring search answers "is there an
+    /// echo" with less code than the automaton (the common case: one API key).
+    single: Option<memchr::memmem::Finder<'static>>,
 }
 
 impl Scrubber {
@@ -44,6 +47,10 @@ impl Scrubber {
         needles.dedup();
         let count = needles.len();
         let chars = NeedleChars::of(needles.iter().map(String::as_str));
+        let single = match needles.as_slice() {
+            [one] => Some(memchr::memmem::Finder::new(one.as_bytes()).into_owned()),
+            _ => None,
+        };
         let needles = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .build(&needles)
@@ -53,15 +60,24 @@ impl Scrubber {
             needles,
             chars,
             count,
+            single,
+        }
+    }
+
+    /// Whether `bytes` holds a raw echo of a needle.
+    fn finds(&self, needles: &AhoCorasick, bytes: &[u8]) -> bool {
+        match &self.single {
+            Some(finder) => finder.find(bytes).is_some(),
+            None => needles.is_match(bytes),
         }
     }
 
     /// Whether `bytes` may hold an echo of a secret, raw or JSON-escaped (a cheap check
     /// before [`bytes`](Self::bytes) copies anything).
     pub fn may_hold_secret(&self, bytes: &[u8]) -> bool {
-        self.needles
-            .as_ref()
-            .is_some_and(|needles| needles.is_match(bytes) || self.chars.escape_could_hide(bytes))
+        self.needles.as_ref().is_some_and(|needles| {
+            self.finds(needles, bytes) || self.chars.escape_could_hide(bytes)
+        })
     }
 
     /// `body` with every echo of a secret replaced, in raw or JSON-escaped form; the same
@@ -70,7 +86,7 @@ impl Scrubber {
         let Some(needles) = &self.needles else {
             return body;
         };
-        let body = if needles.is_match(body.as_ref()) {
+        let body = if self.finds(needles, body.as_ref()) {
             let mut clean = Vec::with_capacity(body.len());
             needles.replace_all_with_bytes(&body, &mut clean, |_, _, out| {
                 out.extend_from_slice(REDACTED.as_bytes());
@@ -282,6 +298,23 @@ mod tests {
             scrubber().bytes(html),
             Bytes::from_static(b"<p>a \\ b [redacted]</p>")
         );
+    }
+
+    #[test]
+    fn one_key_is_found_raw_escaped_and_in_headers() {
+        let one = Scrubber::new([SecretString::from("sk-ONLY-KEY".to_owned())]);
+        assert_eq!(
+            one.bytes(Bytes::from_static(br#"{"echo":"sk-ONLY-KEY","n":1}"#)),
+            Bytes::from_static(br#"{"echo":"[redacted]","n":1}"#)
+        );
+        let escaped = one.bytes(Bytes::from_static(br#"{"echo":"sk-ONLY-KEY"}"#));
+        assert!(
+            !String::from_utf8_lossy(&escaped).contains("KEY"),
+            "{escaped:?}"
+        );
+        assert!(one.may_hold_secret(b"Bearer sk-ONLY-KEY"));
+        assert!(!one.may_hold_secret(b"application/json"));
+        assert!(!format!("{one:?}").contains("ONLY"));
     }
 
     #[test]

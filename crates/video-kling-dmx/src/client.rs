@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use tracing::Instrument;
 use tracing::field::Empty;
 use url::Url;
 use video_core::provider::VideoStream;
@@ -15,6 +14,7 @@ use video_core::{
     AspectRatio, Capabilities, ImageCapabilities, Mode, Quality, SubmissionAttempt, Task, TaskId,
     Video, VideoError, VideoProvider, VideoRequest, validate,
 };
+use video_http::InSpan;
 use video_http::wire::{accepted, queried, query_routes};
 use video_http::{Answer, ApiCall, HttpClient, RedactedUrl, Reply};
 
@@ -293,7 +293,7 @@ impl VideoProvider for KlingDmxClient {
             tracing::info!("submitted");
             Ok(task)
         }
-        .instrument(span)
+        .in_span(span)
         .await
     }
 
@@ -307,7 +307,7 @@ impl VideoProvider for KlingDmxClient {
             http_status = Empty,
             request_id = Empty,
         );
-        self.query(id, Purpose::Snapshot).instrument(span).await
+        self.query(id, Purpose::Snapshot).in_span(span).await
     }
 
     async fn download(&self, video: &Video) -> Result<VideoStream, VideoError> {
@@ -333,7 +333,7 @@ impl VideoProvider for KlingDmxClient {
             request_id = Empty,
         );
         self.query(id, Purpose::LongWait(timeout))
-            .instrument(span)
+            .in_span(span)
             .await
             .map(Some)
     }

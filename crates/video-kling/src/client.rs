@@ -7,7 +7,6 @@ use std::fmt;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use tracing::Instrument;
 use tracing::field::Empty;
 use url::Url;
 use video_core::provider::VideoStream;
@@ -15,6 +14,7 @@ use video_core::{
     Capabilities, Mode, SubmissionAttempt, Task, TaskId, Video, VideoError, VideoProvider,
     VideoRequest, validate,
 };
+use video_http::InSpan;
 use video_http::wire::outcome::unknown_unless_refused;
 use video_http::wire::{accepted, check_task_id, queried, query_routes};
 use video_http::{ApiCall, HttpClient, Reply};
@@ -192,7 +192,7 @@ impl VideoProvider for KlingClient {
             video_http::record_field("task_id", task.id.as_str());
             Ok(task)
         }
-        .instrument(span)
+        .in_span(span)
         .await
     }
 
@@ -210,7 +210,7 @@ impl VideoProvider for KlingClient {
             let route = family_of(routed.route().unwrap_or_default());
             self.query(&routed, route).await
         })
-        .instrument(span)
+        .in_span(span)
         .await
     }
 
@@ -219,7 +219,7 @@ impl VideoProvider for KlingClient {
         self.inner
             .http
             .download(video_http::url_of(video)?, None)
-            .instrument(span)
+            .in_span(span)
             .await
     }
 
@@ -230,7 +230,7 @@ impl VideoProvider for KlingClient {
     ) -> Result<Option<Task>, VideoError> {
         let span = tracing::info_span!("kling.lookup", route = family(mode), http_status = Empty);
         lookup::find(self, reference, mode, self.inner.lookup_pages)
-            .instrument(span)
+            .in_span(span)
             .await
     }
 

@@ -5,13 +5,13 @@ use std::fmt;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use tracing::Instrument;
 use url::Url;
 use video_core::provider::{VideoStream, failure_of};
 use video_core::{
     Capabilities, SubmissionAttempt, Task, TaskId, Video, VideoError, VideoProvider, VideoRequest,
     validate,
 };
+use video_http::InSpan;
 use video_http::wire::{Call, accepted, check_task_id, endpoint, queried};
 use video_http::{ApiCall, HttpClient};
 
@@ -145,7 +145,7 @@ impl VideoProvider for MiniMaxClient {
             video_http::record_field("task_id", task.id.as_str());
             Ok(task)
         }
-        .instrument(span)
+        .in_span(span)
         .await
     }
 
@@ -164,7 +164,7 @@ impl VideoProvider for MiniMaxClient {
             )?;
             task_of(read, id).map(|task| queried(task, id))
         }
-        .instrument(span)
+        .in_span(span)
         .await
     }
 
@@ -183,7 +183,7 @@ impl VideoProvider for MiniMaxClient {
             let link = self.file_link(file).await?;
             self.inner.http.download(&link, None).await
         }
-        .instrument(span)
+        .in_span(span)
         .await
     }
 

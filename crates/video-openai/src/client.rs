@@ -7,13 +7,13 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use async_trait::async_trait;
-use tracing::Instrument;
 use url::Url;
 use video_core::provider::{VideoStream, failure_of};
 use video_core::{
     Capabilities, SubmissionAttempt, Task, TaskId, Video, VideoError, VideoProvider, VideoRequest,
     validate,
 };
+use video_http::InSpan;
 use video_http::wire::{Call, accepted, check_task_id, endpoint, json_reply, queried};
 use video_http::{ApiCall, HttpClient, Reply};
 
@@ -178,7 +178,7 @@ impl VideoProvider for OpenAiClient {
             video_http::record_field("task_id", task.id.as_str());
             Ok(task)
         }
-        .instrument(span)
+        .in_span(span)
         .await
     }
 
@@ -190,7 +190,7 @@ impl VideoProvider for OpenAiClient {
             Self::read::<VideoObject>(&reply, Call::Query, Some(id))
                 .map(|object| queried(task_of(object), id))
         }
-        .instrument(span)
+        .in_span(span)
         .await
     }
 
@@ -209,7 +209,7 @@ impl VideoProvider for OpenAiClient {
         self.inner
             .http
             .download(url.as_str(), Some(&self.inner.base))
-            .instrument(span)
+            .in_span(span)
             .await
     }
 
@@ -220,7 +220,7 @@ impl VideoProvider for OpenAiClient {
     ) -> Result<Option<Task>, VideoError> {
         let span = tracing::info_span!("openai.lookup");
         crate::lookup::find(self, request, window)
-            .instrument(span)
+            .in_span(span)
             .await
     }
 

@@ -5,13 +5,13 @@ use std::fmt;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use tracing::Instrument;
 use url::Url;
 use video_core::provider::{VideoStream, failure_of};
 use video_core::{
     Capabilities, SubmissionAttempt, Task, TaskId, Video, VideoError, VideoProvider, VideoRequest,
     validate,
 };
+use video_http::InSpan;
 use video_http::wire::{Call, accepted, check_task_id, endpoint, json_reply, queried};
 use video_http::{ApiCall, HttpClient, Reply};
 
@@ -127,7 +127,7 @@ impl VideoProvider for RunwayClient {
             video_http::record_field("task_id", task.id.as_str());
             Ok(task)
         }
-        .instrument(span)
+        .in_span(span)
         .await
     }
 
@@ -138,7 +138,7 @@ impl VideoProvider for RunwayClient {
             let reply = self.inner.http.reply(ApiCall::get(&url)).await?;
             Self::read(&reply, Call::Query, Some(id)).map(|task| queried(task, id))
         }
-        .instrument(span)
+        .in_span(span)
         .await
     }
 
@@ -149,7 +149,7 @@ impl VideoProvider for RunwayClient {
         self.inner
             .http
             .download(video_http::url_of(video)?, None)
-            .instrument(span)
+            .in_span(span)
             .await
     }
 
@@ -171,7 +171,7 @@ impl VideoProvider for RunwayClient {
                 Some(id),
             ))
         }
-        .instrument(span)
+        .in_span(span)
         .await
     }
 
