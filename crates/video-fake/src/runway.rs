@@ -223,7 +223,7 @@ fn throttled(state: &Engine) -> bool {
 fn time_text(ms: u64) -> String {
     let secs = ms / 1000;
     let (days, rest) = (secs / 86_400, secs % 86_400);
-    let (year, month, day) = civil(i64::try_from(days).unwrap_or(0));
+    let (year, month, day) = video_wire::calendar::civil_from_days(days);
     format!(
         "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
         rest / 3600,
@@ -231,19 +231,6 @@ fn time_text(ms: u64) -> String {
         rest % 60,
         ms % 1000
     )
-}
-
-/// Days since 1970-01-01 as (year, month, day) (Howard Hinnant's civil-from-days).
-fn civil(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = u32::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
-    let month = u32::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
 }
 
 /// `DELETE /v1/tasks/{id}`: cancels a running task, deletes a finished one (204 both).

@@ -13,12 +13,14 @@
 //!   a reply that is not JSON at all (gateway pages).
 //! - [`outcome`]: the rules for "did a submission create a task?" ([`accepted`]) and for a
 //!   queried snapshot ([`queried`]).
+//! - [`calendar`]: dates as days since 1970 and back, without a date library.
 //! - [`expiry`]: when a pre-signed link stops working, from its own query string
 //!   ([`signed_url_expiry`]).
 //! - [`body`]: a request's extra options merged into a body without overriding typed fields
 //!   ([`extras_without`]); base URLs normalised to a host root ([`host_root`]).
 
 pub mod body;
+pub mod calendar;
 pub mod expiry;
 pub mod kinds;
 pub mod lenient;
