@@ -110,6 +110,14 @@ def m(runs, key):
     return med(r[key] for r in runs)
 
 
+def paired(runs_a, runs_b, key):
+    """The median over rounds of a's `key` over b's in the same round (runs interleave, so
+    the two of a round ran back to back): slow drift of the machine, which moves both alike,
+    cancels out of each round's ratio."""
+    ratios = [ratio(a[key], b[key]) for a, b in zip(runs_a, runs_b)]
+    return med(ratios)
+
+
 def fresh_dir(name):
     path = os.path.join(DIR, name)
     shutil.rmtree(path, ignore_errors=True)

@@ -6,7 +6,7 @@ Measure 1c: the same for the providers of other shapes (`video-openai`, `video-m
 `video-runway`) at the fake's fronts of their APIs, against a bare GET parsed into a `Value`."""
 
 from .common import (BIN, CLIENT_CORE, K, KEY, N_QUERIES, PEERS, PY, QUICK, RELAY_CORE, SPLIT, Fake,
-                     fmt, log, m, measure, mib, ratio)
+                     fmt, log, m, measure, mib, paired, ratio)
 
 # The SDK / bare ratio is the finest figure here: more runs and more queries per run for the
 # two Rust clients (a run of 20,000 queries takes about two seconds).
@@ -88,11 +88,12 @@ def report(table, q):
     one = q.pop("one-core")
     sdk, bare = m(q["sdk"], "per_query"), m(q["bare"], "per_query")
     req, hx = m(q["requests"], "per_query"), m(q["httpx"], "per_query")
-    to_bare, to_req = ratio(sdk, bare), ratio(sdk, req)
+    to_bare, to_req = paired(q["sdk"], q["bare"], "per_query"), ratio(sdk, req)
     table.row("1 per-query overhead", "client CPU per query (µs)", fmt(sdk),
               f"bare reqwest {fmt(bare)} · requests {fmt(req)} · httpx {fmt(hx)}", "", None)
-    table.row("", "ratio SDK / bare reqwest + `Value`", fmt(to_bare, "×", 2), "", "≤ 1.1×",
-              None if to_bare is None else to_bare <= 1.1)
+    table.row("", "ratio SDK / bare reqwest + `Value` (median of paired runs)",
+              fmt(to_bare, "×", 2), f"ratio of medians {fmt(ratio(sdk, bare), '×', 2)}",
+              "≤ 1.1×", None if to_bare is None else to_bare <= 1.1)
     table.row("", "ratio SDK / requests", f"1/{fmt(ratio(req, sdk))}",
               f"httpx 1/{fmt(ratio(hx, sdk))}", "≤ 1/20",
               None if to_req is None else to_req <= 1 / 20)
@@ -105,17 +106,19 @@ def report(table, q):
               f"requests {fmt(mib(m(q['requests'], 'rss')))} · "
               f"httpx {fmt(mib(m(q['httpx'], 'rss')))}", "", None)
     s_sdk, s_bare = m(q["sdk-seedance"], "per_query"), m(q["bare-seedance"], "per_query")
-    s_ratio = ratio(s_sdk, s_bare)
+    s_ratio = paired(q["sdk-seedance"], q["bare-seedance"], "per_query")
     table.row("1b Seedance query", "client CPU per query (µs)", fmt(s_sdk),
               f"bare reqwest + two `Value` parses {fmt(s_bare)}", "", None)
-    table.row("", "ratio SDK / bare", fmt(s_ratio, "×", 2), "", "≤ 1.1×",
+    table.row("", "ratio SDK / bare (median of paired runs)", fmt(s_ratio, "×", 2),
+              f"ratio of medians {fmt(ratio(s_sdk, s_bare), '×', 2)}", "≤ 1.1×",
               None if s_ratio is None else s_ratio <= 1.1)
     for shape in SHAPES:
         c_sdk, c_bare = m(q[f"sdk-{shape}"], "per_query"), m(q[f"bare-{shape}"], "per_query")
-        c_ratio = ratio(c_sdk, c_bare)
+        c_ratio = paired(q[f"sdk-{shape}"], q[f"bare-{shape}"], "per_query")
         table.row(f"1c {shape} query", "client CPU per query (µs)", fmt(c_sdk),
                   f"bare reqwest GET + `Value` {fmt(c_bare)}", "", None)
-        table.row("", "ratio SDK / bare", fmt(c_ratio, "×", 2), "", "≤ 1.1×",
+        table.row("", "ratio SDK / bare (median of paired runs)", fmt(c_ratio, "×", 2),
+                  f"ratio of medians {fmt(ratio(c_sdk, c_bare), '×', 2)}", "≤ 1.1×",
                   None if c_ratio is None else c_ratio <= 1.1)
     if one:
         o_sdk, o_bare, o_req = (m(one[n], "per_query") for n in ("sdk", "bare", "requests"))

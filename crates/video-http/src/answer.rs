@@ -41,35 +41,40 @@ pub(crate) async fn read_body(
 }
 
 /// Refuses a reply that is a redirect, or (with a caller-supplied client that follows
-/// them) one that came through a redirect: API calls go to the URL asked for only.
+/// them: `asked` is then the URL asked for) one that came through a redirect: API calls go
+/// to the URL asked for only.
 pub(crate) fn check_not_redirected(
     response: &reqwest::Response,
-    asked: &Url,
+    asked: Option<&Url>,
 ) -> Result<(), VideoError> {
     let status = response.status();
-    let target = if status.is_redirection() {
+    if status.is_redirection() {
         let location = response
             .headers()
             .get(LOCATION)
             .and_then(|value| value.to_str().ok())
-            .and_then(|location| asked.join(location).ok());
-        Some(location.map_or_else(|| "an unnamed location".to_owned(), |url| host_of(&url)))
-    } else if response.url() != asked {
-        Some(host_of(response.url()))
-    } else {
-        None
-    };
-    match target {
-        None => Ok(()),
-        Some(target) => Err(VideoError::Configuration {
-            message: format!(
-                "the API at {} redirected the call (HTTP {}) to {target}; API calls never \
-                 follow redirects: if that host is the API, use it as the base URL",
-                host_of(asked),
-                status.as_u16()
-            ),
-            details: video_core::ErrorDetails::none(),
-        }),
+            .and_then(|location| response.url().join(location).ok());
+        let target = location.map_or_else(|| "an unnamed location".to_owned(), |url| host_of(&url));
+        return Err(redirected(response.url(), status.as_u16(), &target));
+    }
+    match asked {
+        Some(asked) if response.url() != asked => {
+            Err(redirected(asked, status.as_u16(), &host_of(response.url())))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The error for an API call redirected from `asked` to `target`.
+#[cold]
+fn redirected(asked: &Url, status: u16, target: &str) -> VideoError {
+    VideoError::Configuration {
+        message: format!(
+            "the API at {} redirected the call (HTTP {status}) to {target}; API calls never \
+             follow redirects: if that host is the API, use it as the base URL",
+            host_of(asked),
+        ),
+        details: video_core::ErrorDetails::none(),
     }
 }
 

@@ -18,6 +18,7 @@ pub(crate) enum ReadError {
 }
 
 /// [`VideoError::TooLarge`] for `what`.
+#[cold]
 pub(crate) fn too_large(what: &str, limit: u64) -> VideoError {
     VideoError::TooLarge {
         what: what.to_owned(),

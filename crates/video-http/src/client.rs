@@ -179,13 +179,16 @@ impl HttpClient {
             let started = Instant::now();
             // Built once the slot is held: a minted token is fresh when it is sent.
             let api = call.full_url();
-            let request = self.request(call, &api)?;
+            // Our own client follows no redirect, so the reply's URL is the one asked for;
+            // a caller's client may follow them: keep what was asked to compare.
+            let asked = self.inner.options.http_client.as_ref().map(|_| api.clone());
+            let request = self.request(call, api)?;
             let mut response = request
                 .send()
                 .await
                 .map_err(|error| transport_error(error, started))?;
-            check_not_redirected(&response, &api)?;
-            drop(api);
+            check_not_redirected(&response, asked.as_ref())?;
+            drop(asked);
             let scrubber = self.inner.auth.scrubber();
             if response.status().is_success() && is_event_stream(response.headers()) {
                 let events = Events::new(response, max, scrubber, permit, started);
@@ -247,13 +250,13 @@ impl HttpClient {
         })
     }
 
-    fn request(&self, call: ApiCall<'_>, url: &Url) -> Result<reqwest::RequestBuilder, VideoError> {
+    fn request(&self, call: ApiCall<'_>, url: Url) -> Result<reqwest::RequestBuilder, VideoError> {
         const JSON: HeaderValue = HeaderValue::from_static("application/json");
         const EVENTS: HeaderValue = HeaderValue::from_static("text/event-stream");
         let inner = &self.inner;
         let mut request = inner
             .api
-            .request(call.method.clone(), url.clone())
+            .request(call.method.clone(), url)
             .header(ACCEPT, if call.events { EVENTS } else { JSON })
             .header(USER_AGENT, inner.user_agent.clone());
         // Our own client has the request timeout built in; a caller's client does not.

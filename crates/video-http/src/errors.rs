@@ -11,6 +11,7 @@ use video_core::VideoError;
 /// else (reset, a body cut off) is `Transport { reached_server: true }`. The message names
 /// the host (`host:port`, never the path or query: a signed link is a credential) and the
 /// root cause (e.g. "connection refused"), not only reqwest's "error sending request".
+#[cold]
 pub fn transport_error(error: reqwest::Error, started: Instant) -> VideoError {
     let host = error.url().map(crate::url_policy::host_of);
     let error = error.without_url();

@@ -95,6 +95,43 @@ async fn api_calls_never_follow_a_redirect() {
 }
 
 #[tokio::test]
+async fn a_caller_client_that_follows_a_redirect_is_caught_after_the_fact() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api"))
+        .respond_with(ResponseTemplate::new(307).insert_header("location", "/moved"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/moved"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+        .mount(&server)
+        .await;
+    // Our own client first: building it installs the TLS provider a bare reqwest needs.
+    let own = client(raw());
+    let mut options = HttpOptions::new("video-http-test/1");
+    // reqwest's default policy follows up to ten redirects.
+    options.http_client = Some(reqwest::Client::new());
+    let caller = HttpClient::new(options, raw()).unwrap();
+    let error = caller
+        .call(ApiCall::get(&url(&server, "/api")))
+        .await
+        .unwrap_err();
+    match error {
+        VideoError::Configuration { message, .. } => {
+            assert!(message.contains("redirected the call"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // Our own client, asked for the page the redirect led to, takes it as it is.
+    let own = own
+        .call(ApiCall::get(&url(&server, "/moved")))
+        .await
+        .unwrap();
+    assert_eq!(whole(own).status, 200);
+}
+
+#[tokio::test]
 async fn replies_past_the_cap_are_refused() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))

@@ -34,6 +34,8 @@ pub(crate) struct Inner {
     pub(crate) http: HttpClient,
     /// The host root, ending in `/`.
     pub(crate) base: Url,
+    /// `v1/query/video_generation`, made once (a status query is the most frequent call).
+    pub(crate) query_url: Url,
     pub(crate) model: String,
     pub(crate) capabilities: Capabilities,
 }
@@ -152,9 +154,9 @@ impl VideoProvider for MiniMaxClient {
     async fn task(&self, id: &TaskId) -> Result<Task, VideoError> {
         let span = tracing::info_span!("minimax.query", task_id = %id);
         async {
-            let url = self.url(&["v1", "query", "video_generation"])?;
-            let call = ApiCall::get(&url).query("task_id", id.as_str());
-            let reply = self.inner.http.reply(call).await?;
+            let mut url = self.inner.query_url.clone();
+            url.query_pairs_mut().append_pair("task_id", id.as_str());
+            let reply = self.inner.http.reply(ApiCall::get(&url)).await?;
             let read = read(
                 reply.status,
                 reply.retry_after,

@@ -133,9 +133,11 @@ impl MiniMaxBuilder {
         }
         let auth = Auth::bearer(CONNECT.key(self.api_key)?)?;
         let (http, base) = CONNECT.client(auth, &self.base_url, &["/v1"], self.http)?;
+        let query_url = video_http::wire::endpoint(&base, &["v1", "query", "video_generation"])?;
         Ok(MiniMaxClient::from_inner(Inner {
             http,
             base,
+            query_url,
             model: model.to_owned(),
             capabilities: capabilities(model).with_callbacks(true),
         }))

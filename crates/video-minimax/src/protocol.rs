@@ -47,13 +47,22 @@ pub const MINIMAX_CODES: CodeTable = CodeTable(&[
 /// MiniMax's task statuses, compared without case: `Preparing`/`Queueing` waiting,
 /// `Processing` rendering, `Success`, `Fail` (an older page writes `Failed`).
 pub fn minimax_status(raw: &str) -> TaskStatus {
-    match raw.to_ascii_lowercase().as_str() {
-        "preparing" | "queueing" | "queued" => TaskStatus::Submitted,
-        "processing" => TaskStatus::Processing,
-        "success" => TaskStatus::Succeeded,
-        "fail" | "failed" => TaskStatus::Failed,
-        _ => TaskStatus::Unknown(raw.to_owned()),
-    }
+    const STATUSES: [(&str, TaskStatus); 7] = [
+        ("Preparing", TaskStatus::Submitted),
+        ("Queueing", TaskStatus::Submitted),
+        ("Queued", TaskStatus::Submitted),
+        ("Processing", TaskStatus::Processing),
+        ("Success", TaskStatus::Succeeded),
+        ("Fail", TaskStatus::Failed),
+        ("Failed", TaskStatus::Failed),
+    ];
+    STATUSES
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(raw))
+        .map_or_else(
+            || TaskStatus::Unknown(raw.to_owned()),
+            |(_, status)| status.clone(),
+        )
 }
 
 /// Whether a failure's reason (`1027: output new_sensitive`) is a content-policy refusal.
@@ -158,6 +167,13 @@ mod tests {
         assert!(check(HAILUO_2_3, &text).is_ok());
         assert_eq!(minimax_status("Queueing"), TaskStatus::Submitted);
         assert_eq!(minimax_status("Fail"), TaskStatus::Failed);
+        assert_eq!(minimax_status("SUCCESS"), TaskStatus::Succeeded);
+        assert_eq!(minimax_status("failed"), TaskStatus::Failed);
+        assert_eq!(minimax_status("queued"), TaskStatus::Submitted);
+        assert_eq!(
+            minimax_status("Paused"),
+            TaskStatus::Unknown("Paused".to_owned())
+        );
         assert!(matches!(
             MINIMAX_CODES.kind_of(1004),
             ErrorKind::Unauthorized

@@ -161,6 +161,7 @@ impl<'a> ErrorContext<'a> {
 
 /// The error of one kind, with the context's message and its code, request id and status
 /// as fields ([`VideoError::details`]).
+#[cold]
 pub fn error_for(kind: ErrorKind, context: ErrorContext<'_>) -> VideoError {
     let details = context.details();
     let message = context.message;

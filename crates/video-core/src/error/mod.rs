@@ -287,8 +287,11 @@ pub enum VideoError {
     },
 }
 
+// The constructors are `#[cold]`: an error is the rare path, and keeping its code out of line
+// keeps the common path (a status query, run thousands of times) in fewer cache lines.
 impl VideoError {
     /// An [`InvalidRequest`](Self::InvalidRequest) error.
+    #[cold]
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
         Self::invalid_by(field, Rule::Other, reason)
     }
@@ -301,6 +304,7 @@ impl VideoError {
     ///     "1080p is only offered at 6 s");
     /// assert_eq!(error.rule(), Some(&Rule::Combination { with: "duration_secs".into() }));
     /// ```
+    #[cold]
     pub fn invalid_by(field: impl Into<String>, rule: Rule, reason: impl Into<String>) -> Self {
         Self::InvalidRequest {
             field: field.into(),
@@ -311,11 +315,13 @@ impl VideoError {
     }
 
     /// An [`InvalidRequest`](Self::InvalidRequest) for a field this provider does not take.
+    #[cold]
     pub fn unsupported(field: impl Into<String>, reason: impl Into<String>) -> Self {
         Self::invalid_by(field, Rule::Unsupported, reason)
     }
 
     /// An [`Unauthorized`](Self::Unauthorized) error.
+    #[cold]
     pub fn unauthorized(message: impl Into<String>, details: ErrorDetails) -> Self {
         Self::Unauthorized {
             message: message.into(),
@@ -324,6 +330,7 @@ impl VideoError {
     }
 
     /// A [`Configuration`](Self::Configuration) error found locally.
+    #[cold]
     pub fn configuration(message: impl Into<String>) -> Self {
         Self::Configuration {
             message: message.into(),
@@ -332,6 +339,7 @@ impl VideoError {
     }
 
     /// A [`Provider`](Self::Provider) error.
+    #[cold]
     pub fn provider(message: impl Into<String>, retryable: bool, details: ErrorDetails) -> Self {
         Self::Provider {
             message: message.into(),
@@ -341,6 +349,7 @@ impl VideoError {
     }
 
     /// A [`TaskFailed`](Self::TaskFailed) error.
+    #[cold]
     pub fn task_failed(
         task_id: impl Into<TaskId>,
         message: impl Into<String>,
@@ -354,6 +363,7 @@ impl VideoError {
     }
 
     /// A [`Decode`](Self::Decode) error keeping a short, single-line excerpt of `body`.
+    #[cold]
     pub fn decode(status: Option<u16>, reason: impl Into<String>, body: &[u8]) -> Self {
         Self::Decode {
             status,
@@ -363,6 +373,7 @@ impl VideoError {
     }
 
     /// A [`Transport`](Self::Transport) error.
+    #[cold]
     pub fn transport(reached_server: bool, source: impl Into<BoxError>) -> Self {
         Self::Transport {
             reached_server,
