@@ -158,15 +158,17 @@ fn time(secs: Option<u64>) -> Option<SystemTime> {
 /// whose assets already expired still names its video (the download then says expired).
 pub(crate) fn task_of(object: VideoObject) -> Task {
     let status = status_of(&object.status);
-    let mut task = Task::new(TaskId::new(&object.id), status.clone());
+    let succeeded = status == TaskStatus::Succeeded;
+    let locator = succeeded.then(|| content_locator(&object.id));
+    let mut task = Task::new(TaskId::new(object.id), status);
     task.raw_status = Some(object.status);
     if let Some(percent) = object.progress {
         task.set_progress(percent, false);
     }
     task.created_at = time(object.created_at);
     task.status_message = object.error.as_ref().and_then(failure_text);
-    if status == TaskStatus::Succeeded {
-        let mut video = Video::at(content_locator(&object.id));
+    if let Some(locator) = locator {
+        let mut video = Video::at(locator);
         video.expires_at = time(object.expires_at);
         video.duration_secs = object.seconds.and_then(|s| s.trim().parse().ok());
         task.videos.push(video);

@@ -56,6 +56,9 @@ pub fn check_task_id(id: &TaskId) -> Result<(), VideoError> {
 /// A queried snapshot under the id (and route) that was asked for: a reply naming another
 /// task id is logged (escaped: a hostile id cannot drive the log) and the asked id kept.
 pub fn queried(mut task: Task, asked: &TaskId) -> Task {
+    if task.id == *asked {
+        return task;
+    }
     if !task.id.same_raw_id(asked) {
         tracing::warn!(reported = ?task.id.as_str(), "the reply names another task id");
     }
@@ -139,5 +142,10 @@ mod tests {
         let asked = TaskId::new("1").with_route("image2video");
         let task = queried(Task::new("2", TaskStatus::Processing), &asked);
         assert_eq!(task.id, asked);
+        // The same raw id without the route: the route asked for is put back.
+        let task = queried(Task::new("1", TaskStatus::Processing), &asked);
+        assert_eq!(task.id.route(), Some("image2video"));
+        let plain = TaskId::new("7");
+        assert_eq!(queried(Task::new("7", TaskStatus::Failed), &plain).id, plain);
     }
 }
