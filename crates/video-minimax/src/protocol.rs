@@ -7,7 +7,7 @@ use video_core::{
     Capabilities, ImageCapabilities, RateLimitScope, Resolution, TaskStatus, VideoError,
     VideoInput, VideoRequest,
 };
-use video_http::wire::{CodeTable, ErrorKind};
+use video_http::wire::{CodeTable, ErrorKind, StatusNames};
 
 /// `MiniMax-Hailuo-2.3`: text- and image-to-video.
 pub const HAILUO_2_3: &str = "MiniMax-Hailuo-2.3";
@@ -47,23 +47,19 @@ pub const MINIMAX_CODES: CodeTable = CodeTable(&[
 /// MiniMax's task statuses, compared without case: `Preparing`/`Queueing` waiting,
 /// `Processing` rendering, `Success`, `Fail` (an older page writes `Failed`).
 pub fn minimax_status(raw: &str) -> TaskStatus {
-    const STATUSES: [(&str, TaskStatus); 7] = [
-        ("Preparing", TaskStatus::Submitted),
-        ("Queueing", TaskStatus::Submitted),
-        ("Queued", TaskStatus::Submitted),
-        ("Processing", TaskStatus::Processing),
-        ("Success", TaskStatus::Succeeded),
-        ("Fail", TaskStatus::Failed),
-        ("Failed", TaskStatus::Failed),
-    ];
-    STATUSES
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case(raw))
-        .map_or_else(
-            || TaskStatus::Unknown(raw.to_owned()),
-            |(_, status)| status.clone(),
-        )
+    MINIMAX_STATUSES.status_of(raw)
 }
+
+/// MiniMax's status names (see [`minimax_status`]).
+pub const MINIMAX_STATUSES: StatusNames = StatusNames(&[
+    ("Preparing", TaskStatus::Submitted),
+    ("Queueing", TaskStatus::Submitted),
+    ("Queued", TaskStatus::Submitted),
+    ("Processing", TaskStatus::Processing),
+    ("Success", TaskStatus::Succeeded),
+    ("Fail", TaskStatus::Failed),
+    ("Failed", TaskStatus::Failed),
+]);
 
 /// Whether a failure's reason (`1027: output new_sensitive`) is a content-policy refusal.
 pub fn is_content_failure(message: &str) -> bool {

@@ -6,7 +6,9 @@ use serde_json::{Map, Value, json};
 use video_core::{
     Mode, Rule, Task, TaskId, TaskStatus, Video, VideoError, VideoInput, VideoRequest,
 };
-use video_http::wire::{Call, ErrorContext, ErrorKind, error_for, extras_without, status_kind};
+use video_http::wire::{
+    Call, ErrorContext, ErrorKind, StatusNames, error_for, extras_without, status_kind,
+};
 
 use crate::models::RunwayModel;
 use crate::wire::{ErrorBody, TaskObject};
@@ -105,30 +107,21 @@ pub(crate) fn create_body(
 
 /// Runway's statuses, compared without case: `PENDING`/`THROTTLED` waiting, `RUNNING`,
 /// `SUCCEEDED`, `FAILED`, `CANCELLED` (a failure whose message says so).
-fn runway_status(raw: &str) -> TaskStatus {
-    const STATUSES: [(&str, TaskStatus); 6] = [
-        ("PENDING", TaskStatus::Submitted),
-        ("THROTTLED", TaskStatus::Submitted),
-        ("RUNNING", TaskStatus::Processing),
-        ("SUCCEEDED", TaskStatus::Succeeded),
-        ("FAILED", TaskStatus::Failed),
-        ("CANCELLED", TaskStatus::Failed),
-    ];
-    STATUSES
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case(raw))
-        .map_or_else(
-            || TaskStatus::Unknown(raw.to_owned()),
-            |(_, status)| status.clone(),
-        )
-}
+const STATUSES: StatusNames = StatusNames(&[
+    ("PENDING", TaskStatus::Submitted),
+    ("THROTTLED", TaskStatus::Submitted),
+    ("RUNNING", TaskStatus::Processing),
+    ("SUCCEEDED", TaskStatus::Succeeded),
+    ("FAILED", TaskStatus::Failed),
+    ("CANCELLED", TaskStatus::Failed),
+]);
 
 /// A task object as a task: `PENDING`/`THROTTLED` wait, `RUNNING` renders (progress a 0–1
 /// ratio), `SUCCEEDED` with its output URLs (pre-signed, keyless; a fresh query renews
 /// them), `FAILED` with `failureCode: failure`, `CANCELLED` failed; unknown ones kept.
 pub(crate) fn task_of(object: TaskObject) -> Task {
     let raw = object.status.unwrap_or_default();
-    let status = runway_status(&raw);
+    let status = STATUSES.status_of(&raw);
     let mut task = Task::new(TaskId::new(object.id), status.clone());
     if let Some(ratio) = object.progress {
         task.set_progress(ratio, ratio <= 1.0);

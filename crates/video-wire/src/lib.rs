@@ -26,9 +26,11 @@ pub mod kinds;
 pub mod lenient;
 pub mod outcome;
 pub mod status;
+pub mod statuses;
 
 pub use body::{endpoint, extras_without, host_root};
 pub use expiry::signed_url_expiry;
 pub use kinds::{Call, CodeTable, ErrorContext, ErrorKind, NamedCodes, error_for};
 pub use outcome::{accepted, check_task_id, queried, query_routes};
 pub use status::{json_reply, non_json_error, status_kind};
+pub use statuses::StatusNames;

@@ -146,6 +146,9 @@ mod tests {
         let task = queried(Task::new("1", TaskStatus::Processing), &asked);
         assert_eq!(task.id.route(), Some("image2video"));
         let plain = TaskId::new("7");
-        assert_eq!(queried(Task::new("7", TaskStatus::Failed), &plain).id, plain);
+        assert_eq!(
+            queried(Task::new("7", TaskStatus::Failed), &plain).id,
+            plain
+        );
     }
 }
