@@ -34,6 +34,8 @@ pub(crate) struct Inner {
     pub(crate) http: HttpClient,
     /// The host root, ending in `/`.
     pub(crate) base: Url,
+    /// `v1/tasks`, made once (each query and cancel adds the id).
+    pub(crate) tasks: Url,
     pub(crate) model: &'static RunwayModel,
     pub(crate) capabilities: Capabilities,
 }
@@ -134,7 +136,7 @@ impl VideoProvider for RunwayClient {
     async fn task(&self, id: &TaskId) -> Result<Task, VideoError> {
         let span = tracing::info_span!("runway.query", task_id = %id);
         async {
-            let url = self.url(&["v1", "tasks", id.as_str()])?;
+            let url = endpoint(&self.inner.tasks, &[id.as_str()])?;
             let reply = self.inner.http.reply(ApiCall::get(&url)).await?;
             Self::read(&reply, Call::Query, Some(id)).map(|task| queried(task, id))
         }
@@ -158,7 +160,7 @@ impl VideoProvider for RunwayClient {
     async fn cancel(&self, id: &TaskId) -> Result<(), VideoError> {
         let span = tracing::info_span!("runway.cancel", task_id = %id);
         async {
-            let url = self.url(&["v1", "tasks", id.as_str()])?;
+            let url = endpoint(&self.inner.tasks, &[id.as_str()])?;
             let reply = self.inner.http.reply(ApiCall::delete(&url)).await?;
             if (200..300).contains(&reply.status) {
                 return Ok(());

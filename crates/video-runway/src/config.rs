@@ -133,9 +133,11 @@ impl RunwayBuilder {
         let auth = Auth::bearer(CONNECT.key(self.api_secret)?)?;
         let http = self.http.with_header("X-Runway-Version", API_VERSION);
         let (http, base) = CONNECT.client(auth, &self.base_url, &["/v1"], http)?;
+        let tasks = video_http::wire::endpoint(&base, &["v1", "tasks"])?;
         Ok(RunwayClient::from_inner(Inner {
             http,
             base,
+            tasks,
             model,
             capabilities: model.capabilities(),
         }))
