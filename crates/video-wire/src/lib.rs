@@ -11,6 +11,7 @@
 //!   [`CodeTable`] maps a provider's codes onto kinds.
 //! - [`status`]: the default meaning of an HTTP status whose body says nothing more, and of
 //!   a reply that is not JSON at all (gateway pages).
+//! - [`statuses`]: a provider's task status names read without case ([`StatusNames`]).
 //! - [`outcome`]: the rules for "did a submission create a task?" ([`accepted`]) and for a
 //!   queried snapshot ([`queried`]).
 //! - [`calendar`]: dates as days since 1970 and back, without a date library.
