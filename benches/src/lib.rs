@@ -6,6 +6,12 @@
 //! criterion bench run. `scripts/bench.sh` runs everything against the fake relay and the
 //! Python and `curl` peers, and prints one table.
 
+mod bare;
+mod paired;
+
+pub use bare::BareShape;
+pub use paired::{PairedBlocks, median, paired_blocks};
+
 use std::collections::HashMap;
 use std::time::Duration;
 

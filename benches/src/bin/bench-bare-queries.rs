@@ -21,7 +21,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use serde_json::{Value, json};
-use video_benches::{Args, cpu_seconds, emit_queries, runtime};
+use video_benches::{Args, BareShape, cpu_seconds, emit_queries, runtime};
 
 fn main() -> ExitCode {
     match run() {
@@ -102,8 +102,7 @@ fn run() -> Result<(), String> {
     })
 }
 
-/// Measure 1c, bare: `n` GETs of one task of `shape`'s front, each reply parsed into a
-/// `Value` and its status read.
+/// Measure 1c, bare: `n` GETs of one task of `shape`'s front (see [`BareShape`]).
 async fn other_shape(
     client: &reqwest::Client,
     shape: &str,
@@ -112,58 +111,16 @@ async fn other_shape(
     n: usize,
     warmup: usize,
 ) -> Result<(), String> {
-    let base = base.trim_end_matches('/');
-    let bearer = format!("Bearer {key}");
-    let (create, body, status_key) = match shape {
-        "openai" => (
-            format!("{base}/openai/v1/videos"),
-            json!({"prompt": "a fox", "model": "sora-2", "seconds": "4", "size": "720x1280"}),
-            "status",
-        ),
-        "minimax" => (
-            format!("{base}/minimax/v1/video_generation"),
-            json!({"model": "MiniMax-Hailuo-2.3", "prompt": "a fox"}),
-            "status",
-        ),
-        "runway" => (
-            format!("{base}/runway/v1/text_to_video"),
-            json!({"model": "gen4.5", "promptText": "a fox", "ratio": "1280:720", "duration": 5}),
-            "status",
-        ),
-        other => return Err(format!("unknown --shape {other}")),
-    };
-    let send = |request: reqwest::RequestBuilder| async {
-        let reply = request
-            .header("authorization", &bearer)
-            .header("x-runway-version", "2024-11-06")
-            .send()
-            .await
-            .map_err(|e| e.to_string())?;
-        let bytes = reply.bytes().await.map_err(|e| e.to_string())?;
-        serde_json::from_slice::<Value>(&bytes).map_err(|e| e.to_string())
-    };
-    let created = send(client.post(&create).json(&body)).await?;
-    let id = created
-        .get("id")
-        .or_else(|| created.get("task_id"))
-        .and_then(Value::as_str)
-        .ok_or("no task id")?
-        .to_owned();
-    let query = match shape {
-        "openai" => format!("{base}/openai/v1/videos/{id}"),
-        "minimax" => format!("{base}/minimax/v1/query/video_generation?task_id={id}"),
-        _ => format!("{base}/runway/v1/tasks/{id}"),
-    };
+    let bare = BareShape::create(client.clone(), shape, base, key).await?;
     for _ in 0..warmup {
-        send(client.get(&query)).await?;
+        bare.query().await;
     }
     let mut errors = 0_usize;
     let cpu_before = cpu_seconds();
     let wall = Instant::now();
     for _ in 0..n {
-        match send(client.get(&query)).await {
-            Ok(reply) if reply.get(status_key).and_then(Value::as_str).is_some() => {}
-            _ => errors += 1,
+        if !bare.query().await {
+            errors += 1;
         }
     }
     let wall = wall.elapsed().as_secs_f64();

@@ -4,17 +4,25 @@
 //! through that provider against the fake's front of that API (measure 1c). Prints one JSON
 //! line with the CPU and wall time of the loop.
 //!
+//! With `--paired-blocks P` (and `--shape`), the same process also runs the bare peer of
+//! `bench-bare-queries --shape`, and the two alternate in `P` pairs of blocks of `--block`
+//! queries each; the line then carries each pair's CPU ratio (SDK over bare).
+//!
 //! ```text
 //! bench-queries --base http://127.0.0.1:8787 --key sk-fake-dmxapi-key --n 20000
 //! bench-queries ... --model doubao-seedance-2-0-260128
 //! bench-queries ... --shape runway
+//! bench-queries ... --shape runway --paired-blocks 20 --block 1000
 //! ```
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use video_benches::{Args, bench_request, cpu_seconds, emit_queries, runtime};
+use video_benches::{
+    Args, BareShape, bench_request, cpu_seconds, emit, emit_queries, median, paired_blocks,
+    peak_rss_kib, runtime,
+};
 use video_core::{VideoProvider, VideoRequest};
 use video_dmx::DmxProvider;
 use video_kling_dmx::KlingDmxClient;
@@ -38,7 +46,15 @@ fn run() -> Result<(), String> {
     let model = args.string("model", "");
     let shape = args.string("shape", "");
     if !shape.is_empty() {
-        return other_shape(&shape, &base, &key, n, warmup);
+        let pairs: usize = args.number("paired-blocks", 0)?;
+        let mode = match pairs {
+            0 => Mode::Alone { n },
+            pairs => Mode::Paired {
+                pairs,
+                block: args.number("block", 1_000)?,
+            },
+        };
+        return other_shape(&shape, &base, &key, mode, warmup);
     }
     // Each client is measured by its own type (no `Box<dyn …>` in the loop: that adds a boxed
     // future per call that an app holding the concrete client does not pay).
@@ -64,9 +80,22 @@ fn run() -> Result<(), String> {
     }
 }
 
+/// How measure 1c runs: the SDK alone for `n` queries, or in `pairs` pairs of blocks of
+/// `block` queries with the bare peer in the same process.
+#[derive(Debug, Clone, Copy)]
+enum Mode {
+    Alone { n: usize },
+    Paired { pairs: usize, block: usize },
+}
+
 /// Measure 1c: one of the providers of other shapes, at the fake's front of its API.
-fn other_shape(shape: &str, base: &str, key: &str, n: usize, warmup: usize) -> Result<(), String> {
-    let request = VideoRequest::new("a red fox running through fresh snow");
+fn other_shape(
+    shape: &str,
+    base: &str,
+    key: &str,
+    mode: Mode,
+    warmup: usize,
+) -> Result<(), String> {
     let timeout = Duration::from_secs(60);
     let base = base.trim_end_matches('/');
     match shape {
@@ -78,7 +107,7 @@ fn other_shape(shape: &str, base: &str, key: &str, n: usize, warmup: usize) -> R
                 .request_timeout(timeout)
                 .build()
                 .map_err(|e| e.to_string())?;
-            measure(&client, shape, n, warmup, &request)
+            measure_shape(&client, shape, base, key, mode, warmup)
         }
         "minimax" => {
             let client = video_minimax::MiniMaxClient::builder()
@@ -88,7 +117,7 @@ fn other_shape(shape: &str, base: &str, key: &str, n: usize, warmup: usize) -> R
                 .request_timeout(timeout)
                 .build()
                 .map_err(|e| e.to_string())?;
-            measure(&client, shape, n, warmup, &request)
+            measure_shape(&client, shape, base, key, mode, warmup)
         }
         "runway" => {
             let client = video_runway::RunwayClient::builder()
@@ -98,12 +127,83 @@ fn other_shape(shape: &str, base: &str, key: &str, n: usize, warmup: usize) -> R
                 .request_timeout(timeout)
                 .build()
                 .map_err(|e| e.to_string())?;
-            measure(&client, shape, n, warmup, &request)
+            measure_shape(&client, shape, base, key, mode, warmup)
         }
         other => Err(format!(
             "unknown --shape {other}: openai, minimax or runway"
         )),
     }
+}
+
+/// Measure 1c for one built client, as `mode` says.
+fn measure_shape<P: VideoProvider>(
+    client: &P,
+    shape: &str,
+    base: &str,
+    key: &str,
+    mode: Mode,
+    warmup: usize,
+) -> Result<(), String> {
+    let request = VideoRequest::new("a red fox running through fresh snow");
+    match mode {
+        Mode::Alone { n } => measure(client, shape, n, warmup, &request),
+        Mode::Paired { pairs, block } => {
+            let rt = runtime().map_err(|e| e.to_string())?;
+            rt.block_on(paired(
+                client,
+                shape,
+                base,
+                key,
+                (pairs, block),
+                warmup,
+                &request,
+            ))
+        }
+    }
+}
+
+/// The SDK and the bare peer in alternating blocks (see `video_benches::paired_blocks`);
+/// prints one `paired-queries` line.
+async fn paired<P: VideoProvider>(
+    client: &P,
+    shape: &str,
+    base: &str,
+    key: &str,
+    (pairs, block): (usize, usize),
+    warmup: usize,
+    request: &VideoRequest,
+) -> Result<(), String> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let bare_client = reqwest::Client::builder()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let bare = BareShape::create(bare_client, shape, base, key).await?;
+    let task = client.submit(request).await.map_err(|e| e.to_string())?;
+    for _ in 0..warmup {
+        client.task(&task.id).await.map_err(|e| e.to_string())?;
+        bare.query().await;
+    }
+    let measured = paired_blocks(
+        async || client.task(&task.id).await.is_ok(),
+        async || bare.query().await,
+        pairs,
+        block,
+    )
+    .await;
+    let per_query = |cpu: f64| cpu / (pairs * block).max(1) as f64 * 1e6;
+    emit(&json!({
+        "measure": "paired-queries",
+        "shape": shape,
+        "pairs": pairs,
+        "block": block,
+        "errors": measured.errors,
+        "ratios": measured.ratios,
+        "median_ratio": median(&measured.ratios),
+        "sdk_cpu_per_query_us": per_query(measured.a_cpu),
+        "bare_cpu_per_query_us": per_query(measured.b_cpu),
+        "peak_rss_kib": peak_rss_kib(),
+    }));
+    Ok(())
 }
 
 /// `n` queries of one task through `client`, after `warmup` more; prints the JSON line.
