@@ -54,7 +54,14 @@ fn run() -> Result<(), String> {
                 block: args.number("block", 1_000)?,
             },
         };
-        return other_shape(&shape, &base, &key, mode, warmup);
+        let run = ShapeRun {
+            shape: &shape,
+            base: base.trim_end_matches('/'),
+            key: &key,
+            mode,
+            warmup,
+        };
+        return other_shape(&run);
     }
     // Each client is measured by its own type (no `Box<dyn …>` in the loop: that adds a boxed
     // future per call that an app holding the concrete client does not pay).
@@ -88,17 +95,21 @@ enum Mode {
     Paired { pairs: usize, block: usize },
 }
 
-/// Measure 1c: one of the providers of other shapes, at the fake's front of its API.
-fn other_shape(
-    shape: &str,
-    base: &str,
-    key: &str,
+/// One run of measure 1c: which front, where, with which key, how.
+#[derive(Debug)]
+struct ShapeRun<'a> {
+    shape: &'a str,
+    base: &'a str,
+    key: &'a str,
     mode: Mode,
     warmup: usize,
-) -> Result<(), String> {
+}
+
+/// Measure 1c: one of the providers of other shapes, at the fake's front of its API.
+fn other_shape(run: &ShapeRun<'_>) -> Result<(), String> {
     let timeout = Duration::from_secs(60);
-    let base = base.trim_end_matches('/');
-    match shape {
+    let ShapeRun { base, key, .. } = *run;
+    match run.shape {
         "openai" => {
             let client = video_openai::OpenAiClient::builder()
                 .api_key(key)
@@ -107,7 +118,7 @@ fn other_shape(
                 .request_timeout(timeout)
                 .build()
                 .map_err(|e| e.to_string())?;
-            measure_shape(&client, shape, base, key, mode, warmup)
+            measure_shape(&client, run)
         }
         "minimax" => {
             let client = video_minimax::MiniMaxClient::builder()
@@ -117,7 +128,7 @@ fn other_shape(
                 .request_timeout(timeout)
                 .build()
                 .map_err(|e| e.to_string())?;
-            measure_shape(&client, shape, base, key, mode, warmup)
+            measure_shape(&client, run)
         }
         "runway" => {
             let client = video_runway::RunwayClient::builder()
@@ -127,7 +138,7 @@ fn other_shape(
                 .request_timeout(timeout)
                 .build()
                 .map_err(|e| e.to_string())?;
-            measure_shape(&client, shape, base, key, mode, warmup)
+            measure_shape(&client, run)
         }
         other => Err(format!(
             "unknown --shape {other}: openai, minimax or runway"
@@ -135,29 +146,14 @@ fn other_shape(
     }
 }
 
-/// Measure 1c for one built client, as `mode` says.
-fn measure_shape<P: VideoProvider>(
-    client: &P,
-    shape: &str,
-    base: &str,
-    key: &str,
-    mode: Mode,
-    warmup: usize,
-) -> Result<(), String> {
+/// Measure 1c for one built client, as the run's mode says.
+fn measure_shape<P: VideoProvider>(client: &P, run: &ShapeRun<'_>) -> Result<(), String> {
     let request = VideoRequest::new("a red fox running through fresh snow");
-    match mode {
-        Mode::Alone { n } => measure(client, shape, n, warmup, &request),
+    match run.mode {
+        Mode::Alone { n } => measure(client, run.shape, n, run.warmup, &request),
         Mode::Paired { pairs, block } => {
             let rt = runtime().map_err(|e| e.to_string())?;
-            rt.block_on(paired(
-                client,
-                shape,
-                base,
-                key,
-                (pairs, block),
-                warmup,
-                &request,
-            ))
+            rt.block_on(paired(client, run, (pairs, block), &request))
         }
     }
 }
@@ -166,20 +162,20 @@ fn measure_shape<P: VideoProvider>(
 /// prints one `paired-queries` line.
 async fn paired<P: VideoProvider>(
     client: &P,
-    shape: &str,
-    base: &str,
-    key: &str,
+    run: &ShapeRun<'_>,
     (pairs, block): (usize, usize),
-    warmup: usize,
     request: &VideoRequest,
 ) -> Result<(), String> {
+    let ShapeRun {
+        shape, base, key, ..
+    } = *run;
     let _ = rustls::crypto::ring::default_provider().install_default();
     let bare_client = reqwest::Client::builder()
         .build()
         .map_err(|e| e.to_string())?;
     let bare = BareShape::create(bare_client, shape, base, key).await?;
     let task = client.submit(request).await.map_err(|e| e.to_string())?;
-    for _ in 0..warmup {
+    for _ in 0..run.warmup {
         client.task(&task.id).await.map_err(|e| e.to_string())?;
         bare.query().await;
     }
