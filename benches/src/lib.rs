@@ -9,7 +9,7 @@
 mod bare;
 mod paired;
 
-pub use bare::BareShape;
+pub use bare::BarePeer;
 pub use paired::{PairedBlocks, median, paired_blocks};
 
 use std::collections::HashMap;

@@ -4,9 +4,10 @@
 //! through that provider against the fake's front of that API (measure 1c). Prints one JSON
 //! line with the CPU and wall time of the loop.
 //!
-//! With `--paired-blocks P` (and `--shape`), the same process also runs the bare peer of
-//! `bench-bare-queries --shape`, and the two alternate in `P` pairs of blocks of `--block`
-//! queries each; the line then carries each pair's CPU ratio (SDK over bare).
+//! With `--paired-blocks P`, the same process also runs the bare peer of what it measures
+//! (`video_benches::BarePeer`, as `bench-bare-queries` runs it), and the two alternate in
+//! `P` pairs of blocks of `--block` queries each; the line then carries each pair's CPU
+//! ratio (SDK over bare).
 //!
 //! ```text
 //! bench-queries --base http://127.0.0.1:8787 --key sk-fake-dmxapi-key --n 20000
@@ -20,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 use video_benches::{
-    Args, BareShape, bench_request, cpu_seconds, emit, emit_queries, median, paired_blocks,
+    Args, BarePeer, bench_request, cpu_seconds, emit, emit_queries, median, paired_blocks,
     peak_rss_kib, runtime,
 };
 use video_core::{VideoProvider, VideoRequest};
@@ -42,52 +43,58 @@ fn run() -> Result<(), String> {
     let base = args.string("base", "http://127.0.0.1:8787");
     let key = args.string("key", "sk-fake-dmxapi-key");
     let n: usize = args.number("n", 20_000)?;
-    let warmup: usize = args.number("warmup", 200)?;
     let model = args.string("model", "");
     let shape = args.string("shape", "");
+    let mode = match args.number("paired-blocks", 0)? {
+        0 => Mode::Alone { n },
+        pairs => Mode::Paired {
+            pairs,
+            block: args.number("block", 1_000)?,
+        },
+    };
+    // The bare peer of what is measured (for `--paired-blocks`).
+    let peer = match (shape.as_str(), model.as_str()) {
+        ("", "") => Some("kling"),
+        ("", model) if model.starts_with("doubao-seedance") => Some("seedance"),
+        ("", _) => None,
+        (shape, _) => Some(shape),
+    };
+    let run = Run {
+        label: if shape.is_empty() { &model } else { &shape },
+        peer,
+        base: base.trim_end_matches('/'),
+        key: &key,
+        mode,
+        warmup: args.number("warmup", 200)?,
+    };
     if !shape.is_empty() {
-        let pairs: usize = args.number("paired-blocks", 0)?;
-        let mode = match pairs {
-            0 => Mode::Alone { n },
-            pairs => Mode::Paired {
-                pairs,
-                block: args.number("block", 1_000)?,
-            },
-        };
-        let run = ShapeRun {
-            shape: &shape,
-            base: base.trim_end_matches('/'),
-            key: &key,
-            mode,
-            warmup,
-        };
         return other_shape(&run);
     }
     // Each client is measured by its own type (no `Box<dyn …>` in the loop: that adds a boxed
     // future per call that an app holding the concrete client does not pay).
     if model.is_empty() {
         let client = KlingDmxClient::builder()
-            .api_key(key)
-            .base_url(&base)
+            .api_key(&key)
+            .base_url(run.base)
             .max_in_flight(64)
             .request_timeout(Duration::from_secs(60))
             .build()
             .map_err(|e| e.to_string())?;
-        measure(&client, &model, n, warmup, &bench_request(0))
+        measure_with(&client, &run, &bench_request(0))
     } else {
         let provider = DmxProvider::builder()
-            .api_key(key)
-            .base_url(&base)
+            .api_key(&key)
+            .base_url(run.base)
             .model(&model)
             .max_in_flight(64)
             .request_timeout(Duration::from_secs(60))
             .build()
             .map_err(|e| e.to_string())?;
-        measure(&provider, &model, n, warmup, &bench_request(0))
+        measure_with(&provider, &run, &bench_request(0))
     }
 }
 
-/// How measure 1c runs: the SDK alone for `n` queries, or in `pairs` pairs of blocks of
+/// How a run measures: the SDK alone for `n` queries, or in `pairs` pairs of blocks of
 /// `block` queries with the bare peer in the same process.
 #[derive(Debug, Clone, Copy)]
 enum Mode {
@@ -95,10 +102,11 @@ enum Mode {
     Paired { pairs: usize, block: usize },
 }
 
-/// One run of measure 1c: which front, where, with which key, how.
+/// One run: what it is labelled, which bare peer pairs with it, where, with which key, how.
 #[derive(Debug)]
-struct ShapeRun<'a> {
-    shape: &'a str,
+struct Run<'a> {
+    label: &'a str,
+    peer: Option<&'a str>,
     base: &'a str,
     key: &'a str,
     mode: Mode,
@@ -106,10 +114,11 @@ struct ShapeRun<'a> {
 }
 
 /// Measure 1c: one of the providers of other shapes, at the fake's front of its API.
-fn other_shape(run: &ShapeRun<'_>) -> Result<(), String> {
+fn other_shape(run: &Run<'_>) -> Result<(), String> {
+    let request = VideoRequest::new("a red fox running through fresh snow");
     let timeout = Duration::from_secs(60);
-    let ShapeRun { base, key, .. } = *run;
-    match run.shape {
+    let Run { base, key, .. } = *run;
+    match run.label {
         "openai" => {
             let client = video_openai::OpenAiClient::builder()
                 .api_key(key)
@@ -118,7 +127,7 @@ fn other_shape(run: &ShapeRun<'_>) -> Result<(), String> {
                 .request_timeout(timeout)
                 .build()
                 .map_err(|e| e.to_string())?;
-            measure_shape(&client, run)
+            measure_with(&client, run, &request)
         }
         "minimax" => {
             let client = video_minimax::MiniMaxClient::builder()
@@ -128,7 +137,7 @@ fn other_shape(run: &ShapeRun<'_>) -> Result<(), String> {
                 .request_timeout(timeout)
                 .build()
                 .map_err(|e| e.to_string())?;
-            measure_shape(&client, run)
+            measure_with(&client, run, &request)
         }
         "runway" => {
             let client = video_runway::RunwayClient::builder()
@@ -138,7 +147,7 @@ fn other_shape(run: &ShapeRun<'_>) -> Result<(), String> {
                 .request_timeout(timeout)
                 .build()
                 .map_err(|e| e.to_string())?;
-            measure_shape(&client, run)
+            measure_with(&client, run, &request)
         }
         other => Err(format!(
             "unknown --shape {other}: openai, minimax or runway"
@@ -146,14 +155,20 @@ fn other_shape(run: &ShapeRun<'_>) -> Result<(), String> {
     }
 }
 
-/// Measure 1c for one built client, as the run's mode says.
-fn measure_shape<P: VideoProvider>(client: &P, run: &ShapeRun<'_>) -> Result<(), String> {
-    let request = VideoRequest::new("a red fox running through fresh snow");
+/// Measures one built client, as the run's mode says.
+fn measure_with<P: VideoProvider>(
+    client: &P,
+    run: &Run<'_>,
+    request: &VideoRequest,
+) -> Result<(), String> {
     match run.mode {
-        Mode::Alone { n } => measure(client, run.shape, n, run.warmup, &request),
+        Mode::Alone { n } => measure(client, run.label, n, run.warmup, request),
         Mode::Paired { pairs, block } => {
+            let peer = run
+                .peer
+                .ok_or_else(|| format!("no bare peer pairs with model {}", run.label))?;
             let rt = runtime().map_err(|e| e.to_string())?;
-            rt.block_on(paired(client, run, (pairs, block), &request))
+            rt.block_on(paired(client, run, peer, (pairs, block), request))
         }
     }
 }
@@ -162,18 +177,16 @@ fn measure_shape<P: VideoProvider>(client: &P, run: &ShapeRun<'_>) -> Result<(),
 /// prints one `paired-queries` line.
 async fn paired<P: VideoProvider>(
     client: &P,
-    run: &ShapeRun<'_>,
+    run: &Run<'_>,
+    peer: &str,
     (pairs, block): (usize, usize),
     request: &VideoRequest,
 ) -> Result<(), String> {
-    let ShapeRun {
-        shape, base, key, ..
-    } = *run;
     let _ = rustls::crypto::ring::default_provider().install_default();
     let bare_client = reqwest::Client::builder()
         .build()
         .map_err(|e| e.to_string())?;
-    let bare = BareShape::create(bare_client, shape, base, key).await?;
+    let bare = BarePeer::create(bare_client, peer, run.base, run.key).await?;
     let task = client.submit(request).await.map_err(|e| e.to_string())?;
     for _ in 0..run.warmup {
         client.task(&task.id).await.map_err(|e| e.to_string())?;
@@ -189,7 +202,8 @@ async fn paired<P: VideoProvider>(
     let per_query = |cpu: f64| cpu / (pairs * block).max(1) as f64 * 1e6;
     emit(&json!({
         "measure": "paired-queries",
-        "shape": shape,
+        "peer": peer,
+        "label": run.label,
         "pairs": pairs,
         "block": block,
         "errors": measured.errors,
