@@ -16,7 +16,6 @@ use serde_json::{Value, json};
 pub struct BarePeer {
     client: reqwest::Client,
     authorization: String,
-    shape: bool,
     query: Query,
     check: Check,
 }
@@ -77,15 +76,12 @@ impl BarePeer {
             ),
             other => return Err(format!("unknown peer {other}")),
         };
-        let shape = matches!(check, Check::Status);
         let mut bare = Self {
             client,
-            authorization: if shape {
-                format!("Bearer {key}")
-            } else {
-                key.to_owned()
+            authorization: match check {
+                Check::Status => format!("Bearer {key}"),
+                Check::Code | Check::InnerStatus => key.to_owned(),
             },
-            shape,
             query: Query::Get(String::new()),
             check,
         };
@@ -130,7 +126,8 @@ impl BarePeer {
 
     async fn send(&self, request: reqwest::RequestBuilder) -> Result<Value, String> {
         let mut request = request.header("authorization", &self.authorization);
-        if self.shape {
+        // The three shapes' fronts (checked by `status`) take Runway's version header.
+        if matches!(self.check, Check::Status) {
             request = request.header("x-runway-version", "2024-11-06");
         }
         let reply = request.send().await.map_err(|e| e.to_string())?;

@@ -113,6 +113,18 @@ def together_row(table, runs):
               None if t_ratio is None else t_ratio <= 1.1)
 
 
+def peer_rows(table, title, bare_name, sdk_runs, bare_runs, together_runs):
+    """Measures 1b and 1c: CPU per query a process each, the in-process target row, and the
+    separate-process ratios beside it."""
+    sdk, bare = m(sdk_runs, "per_query"), m(bare_runs, "per_query")
+    table.row(title, "client CPU per query (µs), a process each", fmt(sdk),
+              f"{bare_name} {fmt(bare)}", "", None)
+    together_row(table, together_runs)
+    table.row("", "ratio SDK / bare, a process each (median of paired runs)",
+              fmt(paired(sdk_runs, bare_runs, "per_query"), "×", 2),
+              f"ratio of medians {fmt(ratio(sdk, bare), '×', 2)}", "", None)
+
+
 def one_core(cmds):
     """Diagnostic: the relay and the client on the same core, so no reply needs a cross-core
     wake-up (which this KVM guest charges to the woken client)."""
@@ -153,23 +165,11 @@ def report(table, q):
               f"bare {fmt(mib(m(q['bare'], 'rss')))} · "
               f"requests {fmt(mib(m(q['requests'], 'rss')))} · "
               f"httpx {fmt(mib(m(q['httpx'], 'rss')))}", "", None)
-    s_sdk, s_bare = m(q["sdk-seedance"], "per_query"), m(q["bare-seedance"], "per_query")
-    s_ratio = paired(q["sdk-seedance"], q["bare-seedance"], "per_query")
-    table.row("1b Seedance query", "client CPU per query (µs), a process each", fmt(s_sdk),
-              f"bare reqwest + two `Value` parses {fmt(s_bare)}", "", None)
-    together_row(table, together["seedance"])
-    table.row("", "ratio SDK / bare, a process each (median of paired runs)",
-              fmt(s_ratio, "×", 2), f"ratio of medians {fmt(ratio(s_sdk, s_bare), '×', 2)}",
-              "", None)
+    peer_rows(table, "1b Seedance query", "bare reqwest + two `Value` parses",
+              q["sdk-seedance"], q["bare-seedance"], together["seedance"])
     for shape in SHAPES:
-        c_sdk, c_bare = m(q[f"sdk-{shape}"], "per_query"), m(q[f"bare-{shape}"], "per_query")
-        c_ratio = paired(q[f"sdk-{shape}"], q[f"bare-{shape}"], "per_query")
-        table.row(f"1c {shape} query", "client CPU per query (µs), a process each",
-                  fmt(c_sdk), f"bare reqwest GET + `Value` {fmt(c_bare)}", "", None)
-        together_row(table, together[shape])
-        table.row("", "ratio SDK / bare, a process each (median of paired runs)",
-                  fmt(c_ratio, "×", 2), f"ratio of medians {fmt(ratio(c_sdk, c_bare), '×', 2)}",
-                  "", None)
+        peer_rows(table, f"1c {shape} query", "bare reqwest GET + `Value`",
+                  q[f"sdk-{shape}"], q[f"bare-{shape}"], together[shape])
     if one:
         o_sdk, o_bare, o_req = (m(one[n], "per_query") for n in ("sdk", "bare", "requests"))
         table.row("", "diagnostic: relay and client on one core — CPU per query (µs)",
